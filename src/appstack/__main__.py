@@ -1,0 +1,3 @@
+from appstack.cli import main
+
+main()

@@ -1,0 +1,52 @@
+"""Blueprint: settings -> CloudFormation template. Pure: never calls AWS.
+
+`build` runs the capabilities of a target in dependency order. Each capability module
+takes the `Stack` and what it needs from others, adds its resources, and returns what
+others need. Capabilities that the task uses fill `stack.needs` before the service is built.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from troposphere import Template
+
+from appstack import __version__
+from appstack.blueprint import alarms, encryption, loadbalancer, network, service, table
+from appstack.blueprint.stack import Stack
+from appstack.config import Target
+from appstack.errors import UsageError
+from appstack.phases import phase_of
+
+#: Capabilities this version can build.
+AVAILABLE = frozenset({"network", "service", "table", "alarms"})
+
+
+def build(target: Target) -> Template:
+    """The CloudFormation template of `target` (one environment at one phase)."""
+    missing = [c for c in target.capabilities if c not in AVAILABLE]
+    if missing:
+        raise UsageError(
+            f"{', '.join(missing)} (phase {phase_of(missing[0])}) cannot be built by appstack "
+            f"{__version__} yet; use --phase 1 or switch it off under `features:`"
+        )
+    stack = Stack(target)
+    key = encryption.build(stack)
+    net = network.build(stack, key)
+    alb_sg, task_sg = loadbalancer.security_groups(stack, net)
+    app_table = table.build(stack, key)
+    alarm_topic = alarms.topic(stack, key)
+    door = loadbalancer.build(stack, net, alb_sg, task_sg)
+    app = service.build(stack, net, door, key)
+    alarms.build(stack, alarm_topic, door, app, app_table)
+    return stack.template
+
+
+def to_dict(template: Template) -> dict[str, Any]:
+    data: dict[str, Any] = template.to_dict()
+    return data
+
+
+def to_json(template: Template) -> str:
+    return json.dumps(to_dict(template), indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,321 @@
+"""The service's front door: security groups, the Application Load Balancer and its logs.
+
+Only the load balancer is reachable from the internet (80/443); the tasks accept traffic
+from the load balancer's security group alone, on the container port.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from awacs.aws import (
+    Action,
+    Allow,
+    Bool,
+    Condition,
+    Deny,
+    PolicyDocument,
+    Principal,
+    Statement,
+)
+from troposphere import GetAtt, Join, Ref, Sub
+from troposphere.ec2 import (
+    SecurityGroup,
+    SecurityGroupEgress,
+    SecurityGroupIngress,
+    SecurityGroupRule,
+)
+from troposphere.elasticloadbalancingv2 import (
+    Action as ListenerAction,
+)
+from troposphere.elasticloadbalancingv2 import (
+    Certificate,
+    Listener,
+    LoadBalancer,
+    LoadBalancerAttributes,
+    Matcher,
+    RedirectConfig,
+    TargetGroup,
+    TargetGroupAttribute,
+)
+from troposphere.s3 import (
+    Bucket,
+    BucketEncryption,
+    BucketPolicy,
+    LifecycleConfiguration,
+    LifecycleRule,
+    NoncurrentVersionExpiration,
+    OwnershipControls,
+    OwnershipControlsRule,
+    PublicAccessBlockConfiguration,
+    ServerSideEncryptionByDefault,
+    ServerSideEncryptionRule,
+    VersioningConfiguration,
+)
+
+from appstack.blueprint.network import Network
+from appstack.blueprint.stack import RETAIN, Stack
+
+#: TLS 1.3 and 1.2 only (AWS's recommended policy for new HTTPS listeners).
+SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+ACCESS_LOG_DAYS = 90
+
+
+@dataclass(frozen=True)
+class FrontDoor:
+    alb_security_group: SecurityGroup
+    task_security_group: SecurityGroup
+    load_balancer: LoadBalancer
+    target_group: TargetGroup
+    listener: Listener  # the listener that forwards to the target group
+    url: Any
+
+
+def security_groups(stack: Stack, network: Network) -> tuple[SecurityGroup, SecurityGroup]:
+    """The load balancer's and the tasks' security groups, wired to each other."""
+    port = stack.target.app.port
+    alb = stack.add(
+        SecurityGroup(
+            "LoadBalancerSecurityGroup",
+            GroupDescription="Load balancer: HTTP and HTTPS from anywhere",
+            VpcId=Ref(network.vpc),
+            SecurityGroupIngress=[
+                SecurityGroupRule(
+                    IpProtocol="tcp",
+                    FromPort=p,
+                    ToPort=p,
+                    CidrIp="0.0.0.0/0",
+                    Description=f"{name} from the internet",
+                )
+                for p, name in ((80, "HTTP"), (443, "HTTPS"))
+            ],
+            Tags=stack.tags("alb"),
+        )
+    )
+    tasks = stack.add(
+        SecurityGroup(
+            "TaskSecurityGroup",
+            GroupDescription="Application tasks: traffic from the load balancer only",
+            VpcId=Ref(network.vpc),
+            # HTTPS out: image pulls, AWS APIs (through NAT or the gateway endpoints).
+            SecurityGroupEgress=[
+                SecurityGroupRule(
+                    IpProtocol="tcp",
+                    FromPort=443,
+                    ToPort=443,
+                    CidrIp="0.0.0.0/0",
+                    Description="HTTPS to AWS APIs and registries",
+                )
+            ],
+            Tags=stack.tags("tasks"),
+        )
+    )
+    # Separate rule resources: the two groups refer to each other, which inline rules can't.
+    stack.add(
+        SecurityGroupIngress(
+            "TaskIngressFromLoadBalancer",
+            GroupId=Ref(tasks),
+            IpProtocol="tcp",
+            FromPort=port,
+            ToPort=port,
+            SourceSecurityGroupId=Ref(alb),
+            Description="Application port from the load balancer",
+        )
+    )
+    stack.add(
+        SecurityGroupEgress(
+            "LoadBalancerEgressToTasks",
+            GroupId=Ref(alb),
+            IpProtocol="tcp",
+            FromPort=port,
+            ToPort=port,
+            DestinationSecurityGroupId=Ref(tasks),
+            Description="Application port to the tasks",
+        )
+    )
+    return alb, tasks
+
+
+def build(
+    stack: Stack, network: Network, alb_sg: SecurityGroup, task_sg: SecurityGroup
+) -> FrontDoor:
+    settings, app = stack.settings, stack.target.app
+    logs_policy = _access_log_bucket(stack)
+    alb = stack.add(
+        LoadBalancer(
+            "LoadBalancer",
+            Type="application",
+            Scheme="internet-facing",
+            Subnets=[Ref(s) for s in network.public_subnets],
+            SecurityGroups=[Ref(alb_sg)],
+            LoadBalancerAttributes=[
+                LoadBalancerAttributes(Key=k, Value=v)
+                for k, v in (
+                    ("access_logs.s3.enabled", "true"),
+                    ("access_logs.s3.bucket", Ref("AccessLogBucket")),
+                    ("routing.http.drop_invalid_header_fields.enabled", "true"),
+                    ("deletion_protection.enabled", str(settings.deletion_protection).lower()),
+                )
+            ],
+            # ELB checks it can write its logs when the attribute is set: the policy comes first.
+            DependsOn=[logs_policy.title],
+            Tags=stack.tags("alb"),
+        )
+    )
+    target_group = stack.add(
+        TargetGroup(
+            "TargetGroup",
+            TargetType="ip",
+            Protocol="HTTP",
+            Port=app.port,
+            VpcId=Ref(network.vpc),
+            HealthCheckEnabled=True,
+            HealthCheckProtocol="HTTP",
+            HealthCheckPath=app.health_check_path,
+            HealthCheckIntervalSeconds=15,
+            HealthCheckTimeoutSeconds=5,
+            HealthyThresholdCount=2,
+            UnhealthyThresholdCount=3,
+            Matcher=Matcher(HttpCode="200-399"),
+            TargetGroupAttributes=[
+                TargetGroupAttribute(Key="deregistration_delay.timeout_seconds", Value="30")
+            ],
+            Tags=stack.tags("tg"),
+        )
+    )
+    forward = [ListenerAction(Type="forward", TargetGroupArn=Ref(target_group))]
+    if settings.certificate_arn:
+        listener = stack.add(
+            Listener(
+                "HttpsListener",
+                LoadBalancerArn=Ref(alb),
+                Port=443,
+                Protocol="HTTPS",
+                SslPolicy=SSL_POLICY,
+                Certificates=[Certificate(CertificateArn=settings.certificate_arn)],
+                DefaultActions=forward,
+            )
+        )
+        stack.add(
+            Listener(
+                "HttpListener",
+                LoadBalancerArn=Ref(alb),
+                Port=80,
+                Protocol="HTTP",
+                DefaultActions=[
+                    ListenerAction(
+                        Type="redirect",
+                        RedirectConfig=RedirectConfig(
+                            Protocol="HTTPS", Port="443", StatusCode="HTTP_301"
+                        ),
+                    )
+                ],
+            )
+        )
+        url = Join("", ["https://", GetAtt(alb, "DNSName")])
+    else:
+        listener = stack.add(
+            Listener(
+                "HttpListener",
+                LoadBalancerArn=Ref(alb),
+                Port=80,
+                Protocol="HTTP",
+                DefaultActions=forward,
+            )
+        )
+        url = Join("", ["http://", GetAtt(alb, "DNSName")])
+    stack.output("ServiceUrl", url, "URL of the application")
+    stack.output("LoadBalancerDnsName", GetAtt(alb, "DNSName"), "DNS name of the load balancer")
+    return FrontDoor(alb_sg, task_sg, alb, target_group, listener, url)
+
+
+def _access_log_bucket(stack: Stack) -> BucketPolicy:
+    # ALB access logs support only SSE-S3 (AES256) on the destination bucket.
+    bucket = stack.stateful(
+        Bucket(
+            "AccessLogBucket",
+            BucketEncryption=BucketEncryption(
+                ServerSideEncryptionConfiguration=[
+                    ServerSideEncryptionRule(
+                        ServerSideEncryptionByDefault=ServerSideEncryptionByDefault(
+                            SSEAlgorithm="AES256"
+                        )
+                    )
+                ]
+            ),
+            PublicAccessBlockConfiguration=PublicAccessBlockConfiguration(
+                BlockPublicAcls=True,
+                BlockPublicPolicy=True,
+                IgnorePublicAcls=True,
+                RestrictPublicBuckets=True,
+            ),
+            OwnershipControls=OwnershipControls(
+                Rules=[OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
+            ),
+            VersioningConfiguration=VersioningConfiguration(Status="Enabled"),
+            LifecycleConfiguration=LifecycleConfiguration(
+                Rules=[
+                    LifecycleRule(
+                        Id="expire-access-logs",
+                        Status="Enabled",
+                        ExpirationInDays=ACCESS_LOG_DAYS,
+                        NoncurrentVersionExpiration=NoncurrentVersionExpiration(NoncurrentDays=7),
+                    )
+                ]
+            ),
+            Tags=stack.tags("access-logs"),
+        ),
+        on_delete=RETAIN,
+        on_replace=RETAIN,
+    )
+    return stack.add(
+        BucketPolicy(
+            "AccessLogBucketPolicy",
+            Bucket=Ref(bucket),
+            PolicyDocument=PolicyDocument(
+                Version="2012-10-17",
+                Statement=[
+                    Statement(
+                        Sid="LoadBalancerWritesAccessLogs",
+                        Effect=Allow,
+                        Principal=elb_log_principal(stack.target.app.region),
+                        Action=[Action("s3", "PutObject")],
+                        Resource=[Sub("${AccessLogBucket.Arn}/AWSLogs/${AWS::AccountId}/*")],
+                    ),
+                    tls_only_statement("AccessLogBucket"),
+                ],
+            ),
+        )
+    )
+
+
+def tls_only_statement(bucket_logical_id: str) -> Statement:
+    """Deny every request to a bucket that does not use TLS."""
+    return Statement(
+        Sid="DenyRequestsWithoutTls",
+        Effect=Deny,
+        Principal=Principal("*"),
+        Action=[Action("s3", "*")],
+        Resource=[GetAtt(bucket_logical_id, "Arn"), Sub(f"${{{bucket_logical_id}.Arn}}/*")],
+        Condition=Condition(Bool("aws:SecureTransport", "false")),
+    )
+
+
+@cache
+def _elb_log_delivery() -> dict[str, Any]:
+    text = resources.files("appstack.data").joinpath("elb_log_delivery.json").read_text()
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def elb_log_principal(region: str) -> Principal:
+    """Who writes ALB access logs in `region`: the Region's ELB account, or the service."""
+    data = _elb_log_delivery()
+    account = data["account_by_region"].get(region)
+    if account:
+        return Principal("AWS", f"arn:aws:iam::{account}:root")
+    return Principal("Service", data["service_principal"])

@@ -1,0 +1,257 @@
+"""Network: a VPC over two Availability Zones, public and private subnets, NAT, flow logs.
+
+The VPC range of each environment lives in the `EnvironmentConfig` mapping; subnets are the
+four equal quarters of it (public 1, public 2, private 1, private 2). Tasks, databases and
+caches live in the private subnets and reach the internet through NAT; S3 and DynamoDB
+traffic takes free gateway endpoints instead of paying for NAT data.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from typing import Any
+
+from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
+from troposphere import GetAtt, GetAZs, Join, Ref, Select, Sub
+from troposphere.ec2 import (
+    EIP,
+    VPC,
+    FlowLog,
+    InternetGateway,
+    NatGateway,
+    Route,
+    RouteTable,
+    Subnet,
+    SubnetRouteTableAssociation,
+    VPCEndpoint,
+    VPCGatewayAttachment,
+)
+from troposphere.iam import Policy, Role
+from troposphere.kms import Key
+from troposphere.logs import LogGroup
+
+from appstack.blueprint.stack import Stack
+from appstack.config import AppConfig
+
+AZ_COUNT = 2
+
+
+@dataclass(frozen=True)
+class Network:
+    vpc: VPC
+    public_subnets: list[Subnet]
+    private_subnets: list[Subnet]
+    private_route_tables: list[RouteTable]
+    vpc_cidr: Any
+
+
+def subnet_cidrs(vpc_cidr: ipaddress.IPv4Network) -> dict[str, str]:
+    """The four subnet ranges of a VPC range: its equal quarters."""
+    quarters = list(vpc_cidr.subnets(prefixlen_diff=2))
+    names = ["PublicSubnet1Cidr", "PublicSubnet2Cidr", "PrivateSubnet1Cidr", "PrivateSubnet2Cidr"]
+    return {name: str(net) for name, net in zip(names, quarters, strict=True)}
+
+
+def environment_mapping(app: AppConfig) -> dict[str, dict[str, str]]:
+    """The `EnvironmentConfig` mapping: each environment's VPC and subnet ranges."""
+    return {
+        name: {"VpcCidr": str(env.vpc_cidr), **subnet_cidrs(env.vpc_cidr)}
+        for name, env in app.environments.items()
+    }
+
+
+def build(stack: Stack, key: Key) -> Network:
+    stack.template.add_mapping("EnvironmentConfig", environment_mapping(stack.target.app))
+    vpc = stack.add(
+        VPC(
+            "VPC",
+            CidrBlock=stack.env_config("VpcCidr"),
+            EnableDnsSupport=True,
+            EnableDnsHostnames=True,
+            Tags=stack.tags("vpc"),
+        )
+    )
+    igw = stack.add(InternetGateway("InternetGateway", Tags=stack.tags("igw")))
+    attachment = stack.add(
+        VPCGatewayAttachment("VPCGatewayAttachment", VpcId=Ref(vpc), InternetGatewayId=Ref(igw))
+    )
+
+    public_rt = stack.add(RouteTable("PublicRouteTable", VpcId=Ref(vpc), Tags=stack.tags("public")))
+    stack.add(
+        Route(
+            "PublicDefaultRoute",
+            RouteTableId=Ref(public_rt),
+            DestinationCidrBlock="0.0.0.0/0",
+            GatewayId=Ref(igw),
+            DependsOn=[attachment.title],
+        )
+    )
+
+    public, private, private_rts, nats = [], [], [], []
+    for i in range(1, AZ_COUNT + 1):
+        az = Select(i - 1, GetAZs(""))
+        subnet = stack.add(
+            Subnet(
+                f"PublicSubnet{i}",
+                VpcId=Ref(vpc),
+                AvailabilityZone=az,
+                CidrBlock=stack.env_config(f"PublicSubnet{i}Cidr"),
+                # Nothing launched here needs a public IP by default: the ALB and NAT get theirs.
+                MapPublicIpOnLaunch=False,
+                Tags=stack.tags(f"public-{i}", Tier="public"),
+            )
+        )
+        stack.add(
+            SubnetRouteTableAssociation(
+                f"PublicSubnet{i}RouteTableAssociation",
+                SubnetId=Ref(subnet),
+                RouteTableId=Ref(public_rt),
+            )
+        )
+        public.append(subnet)
+
+    # One NAT gateway per AZ keeps each AZ's egress alive when the other AZ fails (prod);
+    # one shared NAT gateway halves the fixed cost (dev).
+    for i in range(1, stack.settings.nat_gateways + 1):
+        eip = stack.add(
+            EIP(
+                f"NatEip{i}",
+                Domain="vpc",
+                DependsOn=[attachment.title],
+                Tags=stack.tags(f"nat-{i}"),
+            )
+        )
+        nats.append(
+            stack.add(
+                NatGateway(
+                    f"NatGateway{i}",
+                    AllocationId=GetAtt(eip, "AllocationId"),
+                    SubnetId=Ref(public[i - 1]),
+                    Tags=stack.tags(f"nat-{i}"),
+                )
+            )
+        )
+
+    for i in range(1, AZ_COUNT + 1):
+        subnet = stack.add(
+            Subnet(
+                f"PrivateSubnet{i}",
+                VpcId=Ref(vpc),
+                AvailabilityZone=Select(i - 1, GetAZs("")),
+                CidrBlock=stack.env_config(f"PrivateSubnet{i}Cidr"),
+                MapPublicIpOnLaunch=False,
+                Tags=stack.tags(f"private-{i}", Tier="private"),
+            )
+        )
+        route_table = stack.add(
+            RouteTable(f"PrivateRouteTable{i}", VpcId=Ref(vpc), Tags=stack.tags(f"private-{i}"))
+        )
+        nat = nats[min(i, len(nats)) - 1]
+        stack.add(
+            Route(
+                f"PrivateDefaultRoute{i}",
+                RouteTableId=Ref(route_table),
+                DestinationCidrBlock="0.0.0.0/0",
+                NatGatewayId=Ref(nat),
+            )
+        )
+        stack.add(
+            SubnetRouteTableAssociation(
+                f"PrivateSubnet{i}RouteTableAssociation",
+                SubnetId=Ref(subnet),
+                RouteTableId=Ref(route_table),
+            )
+        )
+        private.append(subnet)
+        private_rts.append(route_table)
+
+    for logical_id, service in (
+        ("S3GatewayEndpoint", "s3"),
+        ("DynamoDbGatewayEndpoint", "dynamodb"),
+    ):
+        stack.add(
+            VPCEndpoint(
+                logical_id,
+                VpcId=Ref(vpc),
+                VpcEndpointType="Gateway",
+                ServiceName=Sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
+                RouteTableIds=[Ref(rt) for rt in private_rts],
+            )
+        )
+
+    _flow_logs(stack, vpc, key)
+    stack.output("VpcId", Ref(vpc), "VPC of the environment")
+    stack.output(
+        "PublicSubnetIds",
+        Join(",", [Ref(s) for s in public]),
+        "Public subnets (load balancer, NAT), comma-separated",
+    )
+    stack.output(
+        "PrivateSubnetIds",
+        Join(",", [Ref(s) for s in private]),
+        "Private subnets (tasks, data stores), comma-separated",
+    )
+    return Network(vpc, public, private, private_rts, stack.env_config("VpcCidr"))
+
+
+def _flow_logs(stack: Stack, vpc: VPC, key: Key) -> None:
+    group = stack.add(
+        LogGroup(
+            "FlowLogGroup",
+            RetentionInDays=stack.settings.log_retention_days,
+            KmsKeyId=GetAtt(key, "Arn"),
+            Tags=stack.tags("flow-logs"),
+        )
+    )
+    role = stack.add(
+        Role(
+            "FlowLogRole",
+            AssumeRolePolicyDocument=PolicyDocument(
+                Version="2012-10-17",
+                Statement=[
+                    Statement(
+                        Effect=Allow,
+                        Principal=Principal("Service", "vpc-flow-logs.amazonaws.com"),
+                        Action=[Action("sts", "AssumeRole")],
+                    )
+                ],
+            ),
+            Policies=[
+                Policy(
+                    PolicyName="deliver-flow-logs",
+                    PolicyDocument=PolicyDocument(
+                        Version="2012-10-17",
+                        Statement=[
+                            Statement(
+                                Effect=Allow,
+                                Action=[
+                                    Action("logs", a)
+                                    for a in (
+                                        "CreateLogStream",
+                                        "PutLogEvents",
+                                        "DescribeLogStreams",
+                                    )
+                                ],
+                                Resource=[GetAtt(group, "Arn")],
+                            )
+                        ],
+                    ),
+                )
+            ],
+            Tags=stack.tags("flow-logs"),
+        )
+    )
+    stack.add(
+        FlowLog(
+            "FlowLog",
+            ResourceId=Ref(vpc),
+            ResourceType="VPC",
+            TrafficType="ALL",
+            LogDestinationType="cloud-watch-logs",
+            LogGroupName=Ref(group),
+            DeliverLogsPermissionArn=GetAtt(role, "Arn"),
+            MaxAggregationInterval=600,
+            Tags=stack.tags("flow-logs"),
+        )
+    )

@@ -1,0 +1,244 @@
+"""Service: the application on ECS Fargate in the private subnets, behind the load balancer.
+
+The task's permissions, environment and sidecars come from `stack.needs`, which the other
+capabilities fill (the table, the database, the cache, tracing, secrets), so this module
+never needs to know which capabilities are on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from awacs.aws import (
+    Action,
+    Allow,
+    Condition,
+    PolicyDocument,
+    Principal,
+    Statement,
+    StringEquals,
+)
+from troposphere import GetAtt, Ref, Sub
+from troposphere.applicationautoscaling import (
+    PredefinedMetricSpecification,
+    ScalableTarget,
+    ScalingPolicy,
+    TargetTrackingScalingPolicyConfiguration,
+)
+from troposphere.ec2 import SecurityGroupEgress
+from troposphere.ecs import (
+    AwsvpcConfiguration,
+    Cluster,
+    ClusterSetting,
+    ContainerDefinition,
+    DeploymentCircuitBreaker,
+    DeploymentConfiguration,
+    Environment,
+    LoadBalancer,
+    LogConfiguration,
+    NetworkConfiguration,
+    PortMapping,
+    RuntimePlatform,
+    Secret,
+    Service,
+    TaskDefinition,
+)
+from troposphere.iam import Policy, Role
+from troposphere.kms import Key
+from troposphere.logs import LogGroup
+
+from appstack.blueprint.loadbalancer import FrontDoor
+from appstack.blueprint.network import Network
+from appstack.blueprint.stack import Stack
+
+CONTAINER_NAME = "app"
+EXECUTION_POLICY = (
+    "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+)
+
+
+@dataclass(frozen=True)
+class AppService:
+    cluster: Cluster
+    service: Service
+    task_definition: TaskDefinition
+    log_group: LogGroup
+    task_role: Role
+
+
+def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppService:
+    settings, app, needs = stack.settings, stack.target.app, stack.needs
+    cluster = stack.add(
+        Cluster(
+            "Cluster",
+            ClusterSettings=[ClusterSetting(Name="containerInsights", Value="enabled")],
+            Tags=stack.tags("cluster"),
+        )
+    )
+    log_group = stack.add(
+        LogGroup(
+            "AppLogGroup",
+            RetentionInDays=settings.log_retention_days,
+            KmsKeyId=GetAtt(key, "Arn"),
+            Tags=stack.tags("app-logs"),
+        )
+    )
+
+    execution_role = stack.add(
+        Role(
+            "TaskExecutionRole",
+            AssumeRolePolicyDocument=_ecs_tasks_trust(),
+            # Pull the image and write the container's logs.
+            ManagedPolicyArns=[Sub(EXECUTION_POLICY)],
+            Policies=_inline("read-task-secrets", needs.execution_statements),
+            Tags=stack.tags("task-execution"),
+        )
+    )
+    task_role = stack.add(
+        Role(
+            "TaskRole",
+            AssumeRolePolicyDocument=_ecs_tasks_trust(),
+            Policies=_inline("application", needs.task_statements),
+            Tags=stack.tags("task"),
+        )
+    )
+
+    app_env = {"APP_ENV": Ref(stack.env_name), **needs.environment}
+    container = ContainerDefinition(
+        Name=CONTAINER_NAME,
+        Image=app.image,
+        Essential=True,
+        PortMappings=[PortMapping(ContainerPort=app.port, Protocol="tcp")],
+        Environment=[Environment(Name=k, Value=v) for k, v in sorted(app_env.items())],
+        LogConfiguration=LogConfiguration(
+            LogDriver="awslogs",
+            Options={
+                "awslogs-group": Ref(log_group),
+                "awslogs-region": Ref("AWS::Region"),
+                "awslogs-stream-prefix": CONTAINER_NAME,
+            },
+        ),
+    )
+    if needs.secrets:
+        container.Secrets = [Secret(Name=k, ValueFrom=v) for k, v in sorted(needs.secrets.items())]
+    task_definition = stack.add(
+        TaskDefinition(
+            "TaskDefinition",
+            Cpu=str(settings.cpu),
+            Memory=str(settings.memory),
+            NetworkMode="awsvpc",
+            RequiresCompatibilities=["FARGATE"],
+            RuntimePlatform=RuntimePlatform(
+                OperatingSystemFamily="LINUX", CpuArchitecture=settings.architecture
+            ),
+            ExecutionRoleArn=GetAtt(execution_role, "Arn"),
+            TaskRoleArn=GetAtt(task_role, "Arn"),
+            ContainerDefinitions=[container, *needs.sidecars],
+            Tags=stack.tags("task"),
+        )
+    )
+
+    for i, (description, port, destination) in enumerate(needs.egress, start=1):
+        stack.add(
+            SecurityGroupEgress(
+                f"TaskEgress{i}",
+                GroupId=Ref(door.task_security_group),
+                IpProtocol="tcp",
+                FromPort=port,
+                ToPort=port,
+                DestinationSecurityGroupId=destination,
+                Description=description,
+            )
+        )
+
+    service = stack.add(
+        Service(
+            "Service",
+            Cluster=Ref(cluster),
+            TaskDefinition=Ref(task_definition),
+            LaunchType="FARGATE",
+            DesiredCount=settings.desired_count,
+            NetworkConfiguration=NetworkConfiguration(
+                AwsvpcConfiguration=AwsvpcConfiguration(
+                    Subnets=[Ref(s) for s in network.private_subnets],
+                    SecurityGroups=[Ref(door.task_security_group)],
+                    AssignPublicIp="DISABLED",
+                )
+            ),
+            LoadBalancers=[
+                LoadBalancer(
+                    ContainerName=CONTAINER_NAME,
+                    ContainerPort=app.port,
+                    TargetGroupArn=Ref(door.target_group),
+                )
+            ],
+            HealthCheckGracePeriodSeconds=60,
+            DeploymentConfiguration=DeploymentConfiguration(
+                MinimumHealthyPercent=100,
+                MaximumPercent=200,
+                DeploymentCircuitBreaker=DeploymentCircuitBreaker(Enable=True, Rollback=True),
+            ),
+            PropagateTags="SERVICE",
+            EnableECSManagedTags=True,
+            # The target group must belong to a load balancer (through a listener) first.
+            DependsOn=[door.listener.title, *needs.depends_on],
+            Tags=stack.tags("service"),
+        )
+    )
+
+    scalable = stack.add(
+        ScalableTarget(
+            "ServiceScalableTarget",
+            ServiceNamespace="ecs",
+            ScalableDimension="ecs:service:DesiredCount",
+            ResourceId=Sub("service/${Cluster}/${Service.Name}"),
+            MinCapacity=settings.min_count,
+            MaxCapacity=settings.max_count,
+        )
+    )
+    stack.add(
+        ScalingPolicy(
+            "ServiceCpuScalingPolicy",
+            PolicyName=stack.name("cpu-target"),
+            PolicyType="TargetTrackingScaling",
+            ScalingTargetId=Ref(scalable),
+            TargetTrackingScalingPolicyConfiguration=TargetTrackingScalingPolicyConfiguration(
+                PredefinedMetricSpecification=PredefinedMetricSpecification(
+                    PredefinedMetricType="ECSServiceAverageCPUUtilization"
+                ),
+                TargetValue=float(settings.cpu_target),
+                ScaleInCooldown=120,
+                ScaleOutCooldown=60,
+            ),
+        )
+    )
+
+    stack.output("ClusterName", Ref(cluster), "ECS cluster")
+    stack.output("ServiceName", GetAtt(service, "Name"), "ECS service")
+    return AppService(cluster, service, task_definition, log_group, task_role)
+
+
+def _ecs_tasks_trust() -> PolicyDocument:
+    return PolicyDocument(
+        Version="2012-10-17",
+        Statement=[
+            Statement(
+                Effect=Allow,
+                Principal=Principal("Service", "ecs-tasks.amazonaws.com"),
+                Action=[Action("sts", "AssumeRole")],
+                # Only tasks of this account may assume the role (confused-deputy guard).
+                Condition=Condition(StringEquals("aws:SourceAccount", Ref("AWS::AccountId"))),
+            )
+        ],
+    )
+
+
+def _inline(name: str, statements: list[Statement]) -> list[Policy]:
+    if not statements:
+        return []
+    return [
+        Policy(
+            PolicyName=name,
+            PolicyDocument=PolicyDocument(Version="2012-10-17", Statement=statements),
+        )
+    ]

@@ -1,0 +1,133 @@
+"""The template under construction and what capabilities hand each other.
+
+`Stack` wraps a troposphere Template with the parameters every appstack template has
+(`EnvironmentSuffix`, `EnvironmentName`, `ApplicationName`), naming and tagging helpers,
+and `TaskNeeds`: what capabilities ask of the application's task (environment variables,
+secrets, permissions, sidecars, network egress) before the service is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from awacs.aws import Statement
+from troposphere import (
+    AWSObject,
+    Export,
+    FindInMap,
+    Output,
+    Parameter,
+    Ref,
+    Sub,
+    Tags,
+    Template,
+)
+from troposphere.ecs import ContainerDefinition
+
+from appstack import __version__
+from appstack.config import Target
+
+R = TypeVar("R", bound=AWSObject)
+
+#: What happens to a stateful resource's data when CloudFormation deletes or replaces it.
+RETAIN = "Retain"
+SNAPSHOT = "Snapshot"
+
+
+@dataclass
+class TaskNeeds:
+    """What capabilities ask of the application's task; the service module applies it."""
+
+    environment: dict[str, Any] = field(default_factory=dict)
+    secrets: dict[str, Any] = field(default_factory=dict)
+    task_statements: list[Statement] = field(default_factory=list)
+    execution_statements: list[Statement] = field(default_factory=list)
+    sidecars: list[ContainerDefinition] = field(default_factory=list)
+    #: (description, port, destination security group) the tasks may reach
+    egress: list[tuple[str, int, Any]] = field(default_factory=list)
+    #: logical IDs the service waits for (its secrets must exist before tasks start)
+    depends_on: list[str] = field(default_factory=list)
+
+
+class Stack:
+    """One environment's template while capabilities add their resources to it."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.settings = target.env
+        self.template = Template(
+            Description=(
+                f"appstack {__version__}: {target.app.application_name} "
+                f"({target.env_name}), phase {target.phase}: "
+                f"{', '.join(target.capabilities)}"
+            )
+        )
+        self.needs = TaskNeeds()
+        self.suffix = self.template.add_parameter(
+            Parameter(
+                "EnvironmentSuffix",
+                Type="String",
+                Default=target.env_name,
+                AllowedPattern=r"^[a-z0-9][a-z0-9-]{0,19}$",
+                Description="Suffix that makes this environment's resource names unique",
+                ConstraintDescription="1 to 20 lowercase letters, digits and hyphens",
+            )
+        )
+        self.env_name = self.template.add_parameter(
+            Parameter(
+                "EnvironmentName",
+                Type="String",
+                Default=target.env_name,
+                AllowedValues=list(target.app.environments),
+                Description="Environment whose settings (EnvironmentConfig) this stack uses",
+            )
+        )
+        self.app_name = self.template.add_parameter(
+            Parameter(
+                "ApplicationName",
+                Type="String",
+                Default=target.app.application_name,
+                AllowedPattern=r"^[a-z][a-z0-9-]{0,23}$",
+                Description="Application name, the prefix of resource names",
+                ConstraintDescription="1 to 24 lowercase letters, digits and hyphens",
+            )
+        )
+
+    # -- building blocks -------------------------------------------------------------------
+
+    def add(self, resource: R) -> R:
+        added: R = self.template.add_resource(resource)
+        return added
+
+    def stateful(self, resource: R, on_delete: str = RETAIN, on_replace: str = RETAIN) -> R:
+        """Add a resource that holds data, saying what happens to it on delete and replace."""
+        resource.DeletionPolicy = on_delete
+        resource.UpdateReplacePolicy = on_replace
+        return self.add(resource)
+
+    def name(self, purpose: str) -> Sub:
+        """`<application>-<suffix>-<purpose>`, for names and Name tags."""
+        return Sub(f"${{ApplicationName}}-${{EnvironmentSuffix}}-{purpose}")
+
+    def tags(self, purpose: str, **extra: Any) -> Tags:
+        return Tags(
+            Name=self.name(purpose),
+            Application=Ref(self.app_name),
+            Environment=Ref(self.env_name),
+            **extra,
+        )
+
+    def env_config(self, key: str) -> FindInMap:
+        """A value from the `EnvironmentConfig` mapping for the chosen EnvironmentName."""
+        return FindInMap("EnvironmentConfig", Ref(self.env_name), key)
+
+    def output(self, name: str, value: Any, description: str) -> Output:
+        return self.template.add_output(
+            Output(
+                name,
+                Value=value,
+                Description=description,
+                Export=Export(Sub(f"${{AWS::StackName}}-{name}")),
+            )
+        )

@@ -1,0 +1,536 @@
+"""appstack.yaml: typed settings, validated, with errors that name the file, the field and the fix.
+
+Flow: YAML text -> merged with each environment's defaults -> pydantic models -> cross-field
+checks (Fargate sizes, overlapping CIDRs) -> `AppConfig`. `resolve` then picks one environment
+and phase as a `Target`, which is all a blueprint needs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from appstack.errors import ConfigError, UsageError
+from appstack.phases import ALL_CAPABILITIES, FOUNDATION, PHASES, capabilities
+
+DEFAULT_FILE = "appstack.yaml"
+
+#: Retention periods CloudWatch Logs accepts (AWS::Logs::LogGroup RetentionInDays).
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+_PRIVATE_RANGES = tuple(
+    ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+)
+_APP_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_ENV_NAME = re.compile(r"^[a-z][a-z0-9]*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+MAX_APP_NAME = 24
+MAX_ENV_NAME = 10
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Strict):
+    """Aurora PostgreSQL Serverless v2 capacity, in Aurora capacity units (ACU)."""
+
+    min_capacity: float = Field(0.5, ge=0, le=256)
+    max_capacity: float = Field(2, ge=1, le=256)
+    readers: int = Field(0, ge=0, le=15)
+
+
+class FirewallSettings(_Strict):
+    """WAF: requests allowed per client IP in any 5-minute window."""
+
+    rate_limit: int = Field(2000, ge=10, le=2_000_000_000)
+
+
+class CacheSettings(_Strict):
+    node_type: str = Field("cache.t4g.micro", pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")
+    nodes: int = Field(1, ge=1, le=6)
+    engine: Literal["redis", "valkey"] = "redis"
+
+
+class VpnSettings(_Strict):
+    """Site-to-site VPN to the on-premise network."""
+
+    customer_gateway_ip: ipaddress.IPv4Address | None = None
+    bgp_asn: int = Field(65000, ge=1, le=4_294_967_294)
+    on_premise_cidrs: tuple[ipaddress.IPv4Network, ...] = ()
+    static_routes: bool = False
+
+
+class EnvironmentSettings(_Strict):
+    """One environment's settings: network, sizes, high availability, phase."""
+
+    vpc_cidr: ipaddress.IPv4Network
+    nat_gateways: int = Field(1, ge=1, le=2)
+    cpu: int = 256
+    memory: int = 512
+    architecture: Literal["X86_64", "ARM64"] = "X86_64"
+    desired_count: int = Field(1, ge=1, le=1000)
+    min_count: int = Field(1, ge=1, le=1000)
+    max_count: int = Field(2, ge=1, le=1000)
+    cpu_target: int = Field(60, ge=10, le=95)
+    phase: int = Field(1, ge=min(PHASES), le=max(PHASES))
+    alarm_email: str | None = None
+    certificate_arn: str | None = None
+    log_retention_days: int = 30
+    deletion_protection: bool = False
+    features: dict[str, bool] = Field(default_factory=dict)
+    database: DatabaseSettings = DatabaseSettings()
+    firewall: FirewallSettings = FirewallSettings()
+    cache: CacheSettings = CacheSettings()
+    vpn: VpnSettings = VpnSettings()
+    config_recorder_exists: bool = False
+
+    @field_validator("vpc_cidr", mode="before")
+    @classmethod
+    def _cidr(cls, value: Any) -> Any:
+        try:
+            network = ipaddress.IPv4Network(str(value), strict=True)
+        except ValueError as exc:
+            raise ValueError(
+                f"{value!r} is not an IPv4 network with its host bits zero ({exc}); "
+                "write it like 10.10.0.0/16"
+            ) from None
+        if not any(network.subnet_of(r) for r in _PRIVATE_RANGES):
+            raise ValueError(
+                f"{network} is not a private range; use one inside 10.0.0.0/8, "
+                "172.16.0.0/12 or 192.168.0.0/16"
+            )
+        if not 16 <= network.prefixlen <= 24:
+            raise ValueError(
+                f"{network} has a /{network.prefixlen} prefix; a VPC here needs a "
+                "prefix between /16 and /24 (four subnets are cut from it)"
+            )
+        return network
+
+    @field_validator("alarm_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value):
+            raise ValueError(f"{value!r} is not an e-mail address; write it like ops@example.com")
+        return value
+
+    @field_validator("certificate_arn")
+    @classmethod
+    def _certificate(cls, value: str | None) -> str | None:
+        if value is not None and not _ACM_ARN.match(value):
+            raise ValueError(
+                f"{value!r} is not an ACM certificate ARN; it looks like "
+                "arn:aws:acm:us-east-1:123456789012:certificate/<id>"
+            )
+        return value
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            nearest = min(LOG_RETENTION_DAYS, key=lambda d: abs(d - value))
+            raise ValueError(
+                f"CloudWatch Logs does not accept {value} days; use one of "
+                f"{', '.join(map(str, LOG_RETENTION_DAYS))} (nearest: {nearest})"
+            )
+        return value
+
+    @field_validator("features")
+    @classmethod
+    def _features(cls, value: dict[str, bool]) -> dict[str, bool]:
+        for name, enabled in value.items():
+            if name not in ALL_CAPABILITIES:
+                raise ValueError(
+                    f"unknown capability {name!r}{_did_you_mean(name, ALL_CAPABILITIES)}"
+                    f"; capabilities are {', '.join(ALL_CAPABILITIES)}"
+                )
+            if name in FOUNDATION and not enabled:
+                raise ValueError(f"{name!r} is part of the foundation and cannot be switched off")
+        return value
+
+
+class AppConfig(_Strict):
+    """The whole appstack.yaml."""
+
+    application_name: str = "myapp"
+    image: str = "public.ecr.aws/nginx/nginx:stable"
+    port: int = Field(80, ge=1, le=65535)
+    health_check_path: str = Field("/", pattern=r"^/[\x21-\x7e]{0,1023}$")
+    region: str = "us-east-1"
+    partition_key: str = Field("pk", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
+    sort_key: str | None = Field("sk", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
+    environments: dict[str, EnvironmentSettings]
+
+    @field_validator("application_name")
+    @classmethod
+    def _app_name(cls, value: str) -> str:
+        if len(value) > MAX_APP_NAME or not _APP_NAME.match(value):
+            raise ValueError(
+                f"{value!r} cannot name AWS resources; use 1 to {MAX_APP_NAME} lowercase letters, "
+                "digits and single hyphens, starting with a letter (it prefixes stack, "
+                "load-balancer and log-group names, whose limits are short)"
+            )
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if not _REGION.match(value):
+            raise ValueError(f"{value!r} is not an AWS Region code; write it like us-east-1")
+        return value
+
+    @field_validator("environments")
+    @classmethod
+    def _env_names(cls, value: dict[str, EnvironmentSettings]) -> dict[str, EnvironmentSettings]:
+        if not value:
+            raise ValueError("at least one environment is needed")
+        for name in value:
+            if len(name) > MAX_ENV_NAME or not _ENV_NAME.match(name):
+                raise ValueError(
+                    f"environment name {name!r} cannot name AWS resources; use 1 to "
+                    f"{MAX_ENV_NAME} lowercase letters and digits, starting with a letter"
+                )
+        return value
+
+    def stack_name(self, env: str) -> str:
+        """The default CloudFormation stack name of an environment."""
+        return f"{self.application_name}-{env}"
+
+
+#: Built-in environments; a config file overrides their fields and may add more.
+DEFAULT_ENVIRONMENTS: dict[str, dict[str, Any]] = {
+    "dev": {
+        "vpc_cidr": "10.10.0.0/16",
+        "nat_gateways": 1,
+        "cpu": 256,
+        "memory": 512,
+        "desired_count": 1,
+        "min_count": 1,
+        "max_count": 2,
+        "log_retention_days": 14,
+    },
+    "staging": {
+        "vpc_cidr": "10.20.0.0/16",
+        "nat_gateways": 1,
+        "cpu": 512,
+        "memory": 1024,
+        "desired_count": 2,
+        "min_count": 2,
+        "max_count": 4,
+        "log_retention_days": 30,
+    },
+    "prod": {
+        "vpc_cidr": "10.30.0.0/16",
+        "nat_gateways": 2,
+        "cpu": 1024,
+        "memory": 2048,
+        "desired_count": 2,
+        "min_count": 2,
+        "max_count": 10,
+        "log_retention_days": 90,
+        "deletion_protection": True,
+        "database": {"min_capacity": 0.5, "max_capacity": 8, "readers": 1},
+        "cache": {"node_type": "cache.t4g.small", "nodes": 2},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One environment of one application at one phase: the input of a blueprint."""
+
+    app: AppConfig
+    env_name: str
+    env: EnvironmentSettings
+    phase: int
+
+    @property
+    def capabilities(self) -> tuple[str, ...]:
+        return capabilities(self.phase, self.env.features)
+
+    def has(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    @property
+    def stack_name(self) -> str:
+        return self.app.stack_name(self.env_name)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env.deletion_protection
+
+
+def load(path: str | Path | None = None) -> AppConfig:
+    """Load appstack.yaml (or defaults when `path` is None and no file exists)."""
+    if path is None:
+        path = Path(DEFAULT_FILE)
+        if not path.exists():
+            return parse({}, source="built-in defaults")
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            str(path),
+            [("", f"cannot read the file ({exc.strerror}); run `appstack init` to write one")],
+        ) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        raise ConfigError(
+            str(path),
+            [("", f"not valid YAML{line}: {getattr(exc, 'problem', exc)}; fix the syntax")],
+        ) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            str(path),
+            [
+                (
+                    "",
+                    "the file must be a mapping of keys to values, "
+                    "like the one `appstack init` writes",
+                )
+            ],
+        )
+    return parse(data, source=str(path))
+
+
+def parse(data: dict[str, Any], source: str = DEFAULT_FILE) -> AppConfig:
+    """Validate a config mapping; raise ConfigError listing every problem."""
+    merged = dict(data)
+    merged["environments"] = _merge_environments(data.get("environments"), source)
+    try:
+        config = AppConfig.model_validate(merged)
+    except ValidationError as exc:
+        raise ConfigError(source, [_describe(e) for e in exc.errors()]) from None
+    problems = _cross_checks(config)
+    if problems:
+        raise ConfigError(source, problems)
+    return config
+
+
+def resolve(config: AppConfig, env_name: str, phase: int | None = None) -> Target:
+    """Pick one environment and phase (the environment's own phase when `phase` is None)."""
+    if env_name not in config.environments:
+        known = ", ".join(config.environments)
+        raise UsageError(
+            f"unknown environment {env_name!r}{_did_you_mean(env_name, config.environments)}; "
+            f"environments are {known} (add one under `environments:` in "
+            f"{DEFAULT_FILE})"
+        )
+    env = config.environments[env_name]
+    if phase is None:
+        phase = env.phase
+    if phase not in PHASES:
+        raise UsageError(
+            f"--phase {phase} does not exist; phases are {', '.join(map(str, PHASES))}"
+        )
+    target = Target(config, env_name, env, phase)
+    if target.has("vpn") and env.vpn.customer_gateway_ip is None:
+        raise ConfigError(
+            DEFAULT_FILE,
+            [
+                (
+                    f"environments.{env_name}.vpn.customer_gateway_ip",
+                    "the VPN (phase 3) needs the public IPv4 address of the on-premise VPN device; "
+                    "set it, or switch the VPN off with `features: {vpn: false}`",
+                )
+            ],
+        )
+    return target
+
+
+def _merge_environments(raw: Any, source: str) -> Any:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        return raw  # pydantic reports the type
+    merged: dict[str, Any] = {}
+    for name in [*DEFAULT_ENVIRONMENTS, *(n for n in raw if n not in DEFAULT_ENVIRONMENTS)]:
+        base = DEFAULT_ENVIRONMENTS.get(name, {})
+        override = raw.get(name, {}) or {}
+        if not isinstance(override, dict):
+            merged[name] = override
+            continue
+        if name not in DEFAULT_ENVIRONMENTS and "vpc_cidr" not in override:
+            raise ConfigError(
+                source,
+                [
+                    (
+                        f"environments.{name}.vpc_cidr",
+                        "a new environment needs its own VPC range; add "
+                        "`vpc_cidr: 10.40.0.0/16` (any private range not used "
+                        "by another environment)",
+                    )
+                ],
+            )
+        merged[name] = _deep_merge(base, override)
+    return merged
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _cross_checks(config: AppConfig) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    for name, env in config.environments.items():
+        where = f"environments.{name}"
+        size_problem = fargate_size_problem(env.cpu, env.memory)
+        if size_problem:
+            field, message = size_problem
+            problems.append((f"{where}.{field}", message))
+        if not env.min_count <= env.desired_count <= env.max_count:
+            problems.append(
+                (
+                    f"{where}.desired_count",
+                    f"{env.desired_count} is outside min_count..max_count "
+                    f"({env.min_count}..{env.max_count}); make min_count <= "
+                    "desired_count <= max_count",
+                )
+            )
+        if env.database.min_capacity > env.database.max_capacity:
+            problems.append(
+                (
+                    f"{where}.database.min_capacity",
+                    "is above max_capacity; make min_capacity <= max_capacity",
+                )
+            )
+        if (env.database.min_capacity * 2) % 1 or (env.database.max_capacity * 2) % 1:
+            problems.append(
+                (
+                    f"{where}.database",
+                    "Aurora capacity comes in steps of 0.5 ACU; use values like 0.5, 1, 1.5, 2",
+                )
+            )
+    names = list(config.environments)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            net_a, net_b = config.environments[a].vpc_cidr, config.environments[b].vpc_cidr
+            if net_a.overlaps(net_b):
+                problems.append(
+                    (
+                        f"environments.{b}.vpc_cidr",
+                        f"{net_b} overlaps environments.{a}.vpc_cidr ({net_a}); give "
+                        "each environment its own range so they can be peered or "
+                        "joined by VPN later",
+                    )
+                )
+    return problems
+
+
+@cache
+def _fargate_sizes() -> dict[str, dict[str, Any]]:
+    text = resources.files("appstack.data").joinpath("fargate.json").read_text()
+    sizes: dict[str, dict[str, Any]] = json.loads(text)["memory_by_cpu"]
+    return sizes
+
+
+def fargate_memory_choices(cpu: int) -> list[int] | None:
+    """The memory sizes (MiB) Fargate accepts with `cpu` units, or None for an unknown cpu."""
+    size = _fargate_sizes().get(str(cpu))
+    if size is None:
+        return None
+    if size.get("values"):
+        return list(size["values"])
+    return list(range(size["min"], size["max"] + 1, size["step"]))
+
+
+def fargate_size_problem(cpu: int, memory: int) -> tuple[str, str] | None:
+    """The field and the reason why `cpu`/`memory` is not a Fargate task size, or None."""
+    choices = fargate_memory_choices(cpu)
+    if choices is None:
+        return "cpu", (
+            f"{cpu} is not a Fargate size; use one of {', '.join(_fargate_sizes())} (1024 = 1 vCPU)"
+        )
+    if memory not in choices:
+        shown = (
+            ", ".join(map(str, choices))
+            if len(choices) <= 12
+            else f"{choices[0]} to {choices[-1]} in steps of {choices[1] - choices[0]}"
+        )
+        return "memory", f"{memory} does not go with cpu {cpu} on Fargate; use {shown} (MiB)"
+    return None
+
+
+def _describe(error: Any) -> tuple[str, str]:
+    loc = tuple(error["loc"])
+    path = ".".join(str(p) for p in loc)
+    kind = error["type"]
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        key = str(loc[-1])
+        message = (
+            f"unknown key {key!r}{_did_you_mean(key, allowed)}; "
+            f"allowed keys here: {', '.join(allowed)}"
+        )
+    elif kind in ("int_parsing", "float_parsing", "int_type", "bool_parsing", "string_type"):
+        message = f"{message} (got {error.get('input')!r})"
+    elif kind == "missing":
+        message = "this field is required"
+    return path, message
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: type[BaseModel] = AppConfig
+    i = 0
+    while i < len(loc):
+        if model is AppConfig and loc[i] == "environments":
+            model, i = EnvironmentSettings, i + 2
+            continue
+        annotation = model.model_fields[str(loc[i])].annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+        i += 1
+    return list(model.model_fields)
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

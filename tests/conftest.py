@@ -1,0 +1,74 @@
+"""Shared helpers: build templates from configs and look into them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from appstack import blueprint, config
+
+Template = dict[str, Any]
+
+
+def synth(data: dict[str, Any] | None = None, env: str = "dev", phase: int = 1) -> Template:
+    """The template (as a dict) of `env` at `phase` for a config mapping."""
+    app = config.parse(data or {})
+    return blueprint.to_dict(blueprint.build(config.resolve(app, env, phase)))
+
+
+def of_type(template: Template, type_name: str) -> dict[str, dict[str, Any]]:
+    """The resources of one type, by logical ID."""
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == type_name}
+
+
+def props(template: Template, logical_id: str) -> dict[str, Any]:
+    properties: dict[str, Any] = template["Resources"][logical_id].get("Properties", {})
+    return properties
+
+
+def refs(value: Any) -> set[str]:
+    """Every logical ID a value points at through Ref, Fn::GetAtt or Fn::Sub."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "Ref" and isinstance(inner, str):
+                found.add(inner)
+            elif key == "Fn::GetAtt":
+                found.add(inner[0] if isinstance(inner, list) else inner.split(".")[0])
+            elif key == "Fn::Sub":
+                text = inner if isinstance(inner, str) else inner[0]
+                found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
+                if isinstance(inner, list):
+                    found |= refs(inner[1])
+            else:
+                found |= refs(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= refs(inner)
+    return found
+
+
+@pytest.fixture(scope="session")
+def build_template() -> Callable[..., Template]:
+    cache: dict[tuple[str, int, str], Template] = {}
+
+    def get(env: str = "dev", phase: int = 1, data: dict[str, Any] | None = None) -> Template:
+        key = (env, phase, repr(data))
+        if key not in cache:
+            cache[key] = synth(data, env, phase)
+        return cache[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def dev(build_template: Callable[..., Template]) -> Template:
+    return build_template("dev")
+
+
+@pytest.fixture(scope="session")
+def prod(build_template: Callable[..., Template]) -> Template:
+    return build_template("prod")

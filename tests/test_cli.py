@@ -1,0 +1,91 @@
+"""The command line: synth, init, version, help, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from appstack import __version__
+from appstack.cli import main
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_synth_writes_the_template_and_prints_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["synth", "prod", "--phase", "1", "--out", str(tmp_path)], capsys)
+    path = tmp_path / "myapp-prod-phase1.template.json"
+    assert code == 0 and out.strip() == str(path)
+    template = json.loads(path.read_text())
+    assert template["Parameters"]["EnvironmentName"]["Default"] == "prod"
+
+
+def test_synth_writes_yaml_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["synth", "dev", "--format", "yaml", "--out", str(tmp_path)], capsys)
+    assert code == 0 and out.strip().endswith("myapp-dev-phase1.template.yaml")
+    assert "VPC" in yaml.safe_load(Path(out.strip()).read_text())["Resources"]
+
+
+def test_synth_uses_the_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = tmp_path / "shop.yaml"
+    cfg.write_text("application_name: shop\n")
+    code, out, _ = run(["synth", "dev", "-c", str(cfg), "--out", str(tmp_path)], capsys)
+    assert code == 0 and out.strip().endswith("shop-dev-phase1.template.json")
+
+
+def test_init_writes_a_config_and_refuses_to_overwrite_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "appstack.yaml"
+    assert run(["init", str(target)], capsys)[0] == 0
+    assert "environments:" in target.read_text()
+    code, _, err = run(["init", str(target)], capsys)
+    assert code == 2 and "--force" in err
+
+
+def test_version_prints_the_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--version"], capsys)
+    assert code == 0 and __version__ in out
+
+
+@pytest.mark.parametrize("command", [[], ["synth"], ["init"]])
+def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run([*command, "--help"], capsys)
+    assert code == 0 and "Usage:" in out
+
+
+def test_an_unknown_environment_exits_2_and_names_the_known_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(["synth", "qa"], capsys)
+    assert code == 2 and "environments are dev, staging, prod" in err
+
+
+def test_a_bad_config_exits_2_with_the_field_and_no_traceback(tmp_path: Path) -> None:
+    cfg = tmp_path / "appstack.yaml"
+    cfg.write_text("environments:\n  prod:\n    cpu: 1024\n    memory: 512\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "appstack", "synth", "prod", "-c", str(cfg), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "environments.prod.memory" in result.stderr and str(cfg) in result.stderr
+    assert "2048" in result.stderr  # the fix: the valid sizes
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.glob("*.template.json"))

@@ -1,0 +1,84 @@
+"""Network: a VPC over two AZs, public and private subnets, NAT, endpoints, flow logs."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from appstack import config
+from appstack.blueprint.network import environment_mapping
+from conftest import Template, of_type, props, refs
+
+
+def test_the_vpc_has_dns_and_takes_its_range_from_the_environment_mapping(dev: Template) -> None:
+    vpc = props(dev, "VPC")
+    assert vpc["EnableDnsSupport"] is True and vpc["EnableDnsHostnames"] is True
+    assert vpc["CidrBlock"] == {
+        "Fn::FindInMap": ["EnvironmentConfig", {"Ref": "EnvironmentName"}, "VpcCidr"]
+    }
+    assert dev["Mappings"]["EnvironmentConfig"]["dev"]["VpcCidr"] == "10.10.0.0/16"
+
+
+def test_two_public_and_two_private_subnets_span_two_availability_zones(dev: Template) -> None:
+    subnets = of_type(dev, "AWS::EC2::Subnet")
+    assert sorted(subnets) == ["PrivateSubnet1", "PrivateSubnet2", "PublicSubnet1", "PublicSubnet2"]
+    for tier in ("Public", "Private"):
+        zones = [
+            props(dev, f"{tier}Subnet{i}")["AvailabilityZone"]["Fn::Select"][0] for i in (1, 2)
+        ]
+        assert zones == [0, 1]
+    assert all(s["Properties"]["MapPublicIpOnLaunch"] is False for s in subnets.values())
+
+
+def test_subnet_ranges_are_disjoint_quarters_inside_each_vpc_range() -> None:
+    for env in environment_mapping(config.parse({})).values():
+        vpc = ipaddress.ip_network(env.pop("VpcCidr"))
+        nets = [ipaddress.ip_network(c) for c in env.values()]
+        assert all(n.subnet_of(vpc) and n.prefixlen == vpc.prefixlen + 2 for n in nets)
+        assert not any(a.overlaps(b) for i, a in enumerate(nets) for b in nets[i + 1 :])
+
+
+def test_public_subnets_route_to_the_internet_gateway(dev: Template) -> None:
+    route = props(dev, "PublicDefaultRoute")
+    assert route["GatewayId"] == {"Ref": "InternetGateway"}
+    assert route["DestinationCidrBlock"] == "0.0.0.0/0"
+    assert dev["Resources"]["PublicDefaultRoute"]["DependsOn"] == ["VPCGatewayAttachment"]
+
+
+def test_dev_shares_one_nat_gateway_between_both_private_subnets(dev: Template) -> None:
+    assert list(of_type(dev, "AWS::EC2::NatGateway")) == ["NatGateway1"]
+    for i in (1, 2):
+        assert props(dev, f"PrivateDefaultRoute{i}")["NatGatewayId"] == {"Ref": "NatGateway1"}
+
+
+def test_prod_gives_each_availability_zone_its_own_nat_gateway(prod: Template) -> None:
+    assert sorted(of_type(prod, "AWS::EC2::NatGateway")) == ["NatGateway1", "NatGateway2"]
+    for i in (1, 2):
+        assert props(prod, f"PrivateDefaultRoute{i}")["NatGatewayId"] == {"Ref": f"NatGateway{i}"}
+        nat_subnet = props(prod, f"NatGateway{i}")["SubnetId"]
+        assert nat_subnet == {"Ref": f"PublicSubnet{i}"}
+
+
+def test_s3_and_dynamodb_traffic_takes_gateway_endpoints_on_private_routes(dev: Template) -> None:
+    endpoints = of_type(dev, "AWS::EC2::VPCEndpoint")
+    services = sorted(
+        e["Properties"]["ServiceName"]["Fn::Sub"].rsplit(".", 1)[1] for e in endpoints.values()
+    )
+    assert services == ["dynamodb", "s3"]
+    for endpoint in endpoints.values():
+        assert endpoint["Properties"]["VpcEndpointType"] == "Gateway"
+        assert refs(endpoint["Properties"]["RouteTableIds"]) == {
+            "PrivateRouteTable1",
+            "PrivateRouteTable2",
+        }
+
+
+def test_flow_logs_of_all_traffic_go_to_an_encrypted_log_group_with_retention(
+    dev: Template,
+) -> None:
+    flow = props(dev, "FlowLog")
+    assert flow["ResourceId"] == {"Ref": "VPC"} and flow["TrafficType"] == "ALL"
+    group = props(dev, "FlowLogGroup")
+    assert group["RetentionInDays"] == 14
+    assert refs(group["KmsKeyId"]) == {"EncryptionKey"}
+    [statement] = props(dev, "FlowLogRole")["Policies"][0]["PolicyDocument"]["Statement"]
+    assert refs(statement["Resource"]) == {"FlowLogGroup"}
