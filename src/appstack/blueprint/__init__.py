@@ -36,10 +36,16 @@ def build(target: Target) -> Template:
     net = network.build(stack, key)
     alb_sg, task_sg = loadbalancer.security_groups(stack, net)
     app_table = table.build(stack, key)
+
+    # Data stores and task add-ons: they fill stack.needs before the service is built.
+
     alarm_topic = alarms.topic(stack, key)
     door = loadbalancer.build(stack, net, alb_sg, task_sg)
     app = service.build(stack, net, door, key)
     alarms.build(stack, alarm_topic, door, app, app_table)
+
+    # Capabilities around the running service.
+
     return stack.template
 
 

@@ -1,0 +1,54 @@
+"""`appstack init` and `appstack synth`: write a config, write a template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from appstack import config, render, synth
+from appstack.cli.options import config_option, phase_option, target
+from appstack.errors import UsageError
+from appstack.init_file import INIT_TEXT
+
+
+@click.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.argument(
+    "path", type=click.Path(dir_okay=False, path_type=Path), default=Path(config.DEFAULT_FILE)
+)
+def init(path: Path, force: bool) -> None:
+    """Write a commented appstack.yaml with the defaults."""
+    if path.exists() and not force:
+        raise UsageError(f"{path} exists already; edit it, or pass --force to overwrite it")
+    path.write_text(INIT_TEXT, encoding="utf-8")
+    render.success(f"wrote {path}")
+
+
+@click.command(name="synth")
+@click.argument("env")
+@phase_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Directory for the template.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True
+)
+@config_option
+def synth_command(
+    env: str, phase: int | None, out_dir: Path, fmt: Any, config_path: Path | None
+) -> None:
+    """Write the CloudFormation template of ENV and print its path."""
+    path = synth.write(target(env, phase, config_path), out_dir, fmt)
+    render.info(str(path))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(init)
+    group.add_command(synth_command)
