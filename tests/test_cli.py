@@ -89,3 +89,25 @@ def test_a_bad_config_exits_2_with_the_field_and_no_traceback(tmp_path: Path) ->
     assert "2048" in result.stderr  # the fix: the valid sizes
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.glob("*.template.json"))
+
+
+def test_validate_all_passes_on_appstacks_own_templates(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["validate", "--all"], capsys)
+    assert code == 0
+    assert "myapp-prod phase 1: ok" in out
+
+
+def test_validate_exits_1_and_shows_the_fix_when_a_rule_finds_something(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from appstack.checks import validate as validate_module
+    from appstack.checks.findings import Finding
+
+    monkeypatch.setattr(
+        validate_module,
+        "run_rules",
+        lambda template: [Finding("AS999", "error", "Table", "loses data", "keep it")],
+    )
+    code, out, err = run(["validate", "dev"], capsys)
+    assert code == 1
+    assert "AS999" in out and "keep it" in out and "did not pass" in err

@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from cfnlint.api import lint
 
+from appstack.checks.findings import Finding
 
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str  # "error" | "warning" | "informational"
-    path: str
-    message: str
+_SEVERITIES = {"error", "warning", "informational"}
 
 
 def run_cfn_lint(template: dict[str, Any], regions: list[str]) -> list[Finding]:
-    matches = lint(json.dumps(template), regions=regions)
-    return [
-        Finding(
-            rule=m.rule.id,
-            severity=m.rule.severity.lower(),
-            path="/".join(str(p) for p in getattr(m, "path", []) or []),
-            message=m.message,
+    findings = []
+    for match in lint(json.dumps(template), regions=regions):
+        path = list(getattr(match, "path", None) or [])
+        resource = str(path[1]) if len(path) > 1 and path[0] == "Resources" else ""
+        severity = str(match.rule.severity).lower()
+        findings.append(
+            Finding(
+                rule=match.rule.id,
+                severity=severity if severity in _SEVERITIES else "error",  # type: ignore[arg-type]
+                resource=resource,
+                message=f"{match.message} (at {'/'.join(map(str, path))})",
+                fix="see https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md",
+            )
         )
-        for m in matches
-    ]
+    return findings

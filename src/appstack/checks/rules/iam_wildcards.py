@@ -1,0 +1,49 @@
+"""AS002: no IAM statement allows every action (`*` or `service:*`) on every resource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from appstack.checks.findings import Finding
+from appstack.checks.rules.base import Rule, Template, as_list, resources
+
+#: Identity policies live here; resource policies (key, bucket, topic) are not IAM grants.
+_POLICY_HOLDERS = (
+    "AWS::IAM::Role",
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+)
+
+
+class NoWildcardActionOnWildcardResource(Rule):
+    id = "AS002"
+    description = "IAM statements never allow `*` actions on `*` resources"
+    fix = "name the actions the code calls and the ARNs of this stack's resources"
+
+    def check(self, template: Template) -> list[Finding]:
+        found = []
+        for logical_id, resource in resources(template, *_POLICY_HOLDERS):
+            for statement in _statements(resource.get("Properties", {})):
+                if statement.get("Effect") != "Allow":
+                    continue
+                actions = [a for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
+                wide = [a for a in actions if a == "*" or a.endswith(":*")]
+                if wide and "*" in as_list(statement.get("Resource", [])):
+                    found.append(
+                        self.finding(logical_id, f"allows {', '.join(wide)} on every resource")
+                    )
+        return found
+
+
+def _statements(properties: dict[str, Any]) -> list[dict[str, Any]]:
+    documents = [properties.get("PolicyDocument")]
+    documents += [p.get("PolicyDocument") for p in properties.get("Policies", [])]
+    return [
+        s
+        for d in documents
+        if isinstance(d, dict)
+        for s in as_list(d.get("Statement", []))
+        if isinstance(s, dict)
+    ]

@@ -1,0 +1,53 @@
+"""AS001: no secret travels in a parameter or a literal; it comes from Secrets Manager."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from appstack.checks.findings import Finding
+from appstack.checks.rules.base import Rule, Template
+
+_SECRET_NAME = re.compile(r"(password|passwd|secret|token|apikey|api_key|privatekey)", re.I)
+_DYNAMIC_REFERENCE = re.compile(r"^\{\{resolve:(secretsmanager|ssm-secure):")
+
+
+class NoSecretInTemplate(Rule):
+    id = "AS001"
+    description = "No secret in a parameter or a literal property value"
+    fix = (
+        "generate the value in AWS::SecretsManager::Secret (GenerateSecretString) and use "
+        "a {{resolve:secretsmanager:...}} dynamic reference"
+    )
+
+    def check(self, template: Template) -> list[Finding]:
+        found = [
+            self.finding(name, f"parameter {name} carries a secret")
+            for name in template.get("Parameters", {})
+            if _SECRET_NAME.search(name)
+        ]
+        for logical_id, resource in template.get("Resources", {}).items():
+            for path in _literal_secrets(resource.get("Properties", {}), ""):
+                found.append(self.finding(logical_id, f"{path} is a literal secret value"))
+        return found
+
+
+def _literal_secrets(value: Any, path: str) -> list[str]:
+    hits: list[str] = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            where = f"{path}.{key}" if path else key
+            if (
+                _SECRET_NAME.search(key)
+                and isinstance(inner, str)
+                and inner
+                and not _DYNAMIC_REFERENCE.match(inner)
+                and not key.endswith(("Arn", "Name", "Id", "Key"))
+            ):
+                hits.append(where)
+            elif isinstance(inner, dict | list):
+                hits += _literal_secrets(inner, where)
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            hits += _literal_secrets(inner, f"{path}[{i}]")
+    return hits

@@ -1,0 +1,73 @@
+"""`appstack validate`: cfn-lint and appstack's own rules over the synthesized templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from appstack import config, render
+from appstack.blueprint import AVAILABLE
+from appstack.checks.validate import validate
+from appstack.cli.options import config_option, phase_option
+from appstack.errors import AppstackError
+from appstack.phases import PHASES, capabilities
+
+
+class ValidationFailed(AppstackError):
+    exit_code = 1
+
+
+@click.command(name="validate")
+@click.argument("env", required=False)
+@phase_option
+@click.option(
+    "--all",
+    "all_targets",
+    is_flag=True,
+    help="Every environment at every phase this version can build.",
+)
+@config_option
+def validate_command(
+    env: str | None, phase: int | None, all_targets: bool, config_path: Path | None
+) -> None:
+    """Check ENV's template (or --all) with cfn-lint and appstack's rules; exit 1 on findings."""
+    app = config.load(config_path)
+    if all_targets:
+        targets = [
+            config.resolve(app, e, p)
+            for e in app.environments
+            for p in PHASES
+            if set(capabilities(p, app.environments[e].features)) <= AVAILABLE
+        ]
+    elif env:
+        targets = [config.resolve(app, env, phase)]
+    else:
+        raise click.UsageError("name an environment, or pass --all")
+    reports = [validate(t) for t in targets]
+    rows = [
+        (
+            f"{r.target.env_name}/{r.target.phase}",
+            f.rule,
+            f.severity,
+            f.resource or "-",
+            f.message,
+            f.fix,
+        )
+        for r in reports
+        for f in r.findings
+    ]
+    if rows:
+        render.table(
+            "Findings", ["env/phase", "id", "severity", "resource", "message", "fix"], rows
+        )
+    failed = [r for r in reports if not r.ok]
+    for report in reports:
+        status = "ok" if report.ok else f"{len(report.findings)} finding(s)"
+        render.info(f"{report.target.stack_name} phase {report.target.phase}: {status}")
+    if failed:
+        raise ValidationFailed(f"{len(failed)} of {len(reports)} template(s) did not pass")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(validate_command)

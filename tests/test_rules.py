@@ -1,0 +1,43 @@
+"""appstack's own rules: each has a good and a bad template (tests/rules/<id>/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from appstack.checks.rules import RULES, run_rules
+from conftest import synth
+
+CASES = Path(__file__).parent / "rules"
+RULE_IDS = [rule.id for rule in RULES]
+
+
+def load(rule_id: str, kind: str) -> dict:
+    data: dict = json.loads((CASES / rule_id / f"{kind}.json").read_text())
+    return data
+
+
+def test_every_rule_declares_an_id_a_description_and_a_fix() -> None:
+    assert len(set(RULE_IDS)) == len(RULES)
+    for rule in RULES:
+        assert rule.id.startswith("AS") and rule.description and rule.fix
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_the_good_template_passes_the_rule(rule) -> None:  # type: ignore[no-untyped-def]
+    assert rule.check(load(rule.id, "good")) == []
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_the_bad_template_fails_the_rule_with_the_expected_findings(rule) -> None:  # type: ignore[no-untyped-def]
+    bad = load(rule.id, "bad")
+    findings = rule.check(bad)
+    assert len(findings) == bad["Metadata"]["ExpectedFindings"]
+    assert all(f.rule == rule.id and f.fix and f.resource for f in findings)
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_appstacks_own_templates_pass_every_rule(env: str) -> None:
+    assert run_rules(synth(env=env)) == []
