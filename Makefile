@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,14 +17,24 @@ demo: $(STAMP)
 	$(BIN)/python -m appstack.demo
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+BENCH_STAMP := .venv-bench/.installed
+$(BENCH_STAMP): benchmarks/requirements-cdk.txt
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet -r benchmarks/requirements-cdk.txt
+	touch $(BENCH_STAMP)
+
+# Synth against the AWS CDK, and synth/validate at scale (prints tables).
+bench: $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python benchmarks/synth.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench build .pytest_cache .mypy_cache .ruff_cache

@@ -111,3 +111,19 @@ def test_validate_exits_1_and_shows_the_fix_when_a_rule_finds_something(
     code, out, err = run(["validate", "dev"], capsys)
     assert code == 1
     assert "AS999" in out and "keep it" in out and "did not pass" in err
+
+
+def test_synth_all_writes_every_buildable_template_in_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["synth", "--all", "--out", str(tmp_path)], capsys)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert code == 0 and len(written) == len(out.split()) >= 3
+    assert "myapp-prod-phase1.template.json" in written
+
+
+def test_synth_without_an_environment_or_all_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(["synth"], capsys)
+    assert code == 2 and "--all" in err

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from appstack import config, render, synth
-from appstack.cli.options import config_option, phase_option, target
+from appstack.cli.options import buildable_targets, config_option, phase_option, target
 from appstack.errors import UsageError
 from appstack.init_file import INIT_TEXT
 
@@ -27,8 +27,14 @@ def init(path: Path, force: bool) -> None:
 
 
 @click.command(name="synth")
-@click.argument("env")
+@click.argument("env", required=False)
 @phase_option
+@click.option(
+    "--all",
+    "all_targets",
+    is_flag=True,
+    help="Every environment at every phase this version can build, in one run.",
+)
 @click.option(
     "--out",
     "out_dir",
@@ -42,11 +48,22 @@ def init(path: Path, force: bool) -> None:
 )
 @config_option
 def synth_command(
-    env: str, phase: int | None, out_dir: Path, fmt: Any, config_path: Path | None
+    env: str | None,
+    phase: int | None,
+    all_targets: bool,
+    out_dir: Path,
+    fmt: Any,
+    config_path: Path | None,
 ) -> None:
-    """Write the CloudFormation template of ENV and print its path."""
-    path = synth.write(target(env, phase, config_path), out_dir, fmt)
-    render.info(str(path))
+    """Write the CloudFormation template of ENV (or of --all) and print each path."""
+    if all_targets:
+        targets = buildable_targets(config.load(config_path))
+    elif env:
+        targets = [target(env, phase, config_path)]
+    else:
+        raise click.UsageError("name an environment, or pass --all")
+    for one in targets:
+        render.info(str(synth.write(one, out_dir, fmt)))
 
 
 def register(group: click.Group) -> None:

@@ -7,11 +7,8 @@ from pathlib import Path
 import click
 
 from appstack import config, render
-from appstack.blueprint import AVAILABLE
-from appstack.checks.validate import validate
-from appstack.cli.options import config_option, phase_option
+from appstack.cli.options import buildable_targets, config_option, phase_option
 from appstack.errors import AppstackError
-from appstack.phases import PHASES, capabilities
 
 
 class ValidationFailed(AppstackError):
@@ -32,14 +29,11 @@ def validate_command(
     env: str | None, phase: int | None, all_targets: bool, config_path: Path | None
 ) -> None:
     """Check ENV's template (or --all) with cfn-lint and appstack's rules; exit 1 on findings."""
+    from appstack.checks.validate import validate  # cfn-lint is slow to import: only here
+
     app = config.load(config_path)
     if all_targets:
-        targets = [
-            config.resolve(app, e, p)
-            for e in app.environments
-            for p in PHASES
-            if set(capabilities(p, app.environments[e].features)) <= AVAILABLE
-        ]
+        targets = buildable_targets(app)
     elif env:
         targets = [config.resolve(app, env, phase)]
     else:

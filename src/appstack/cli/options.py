@@ -28,3 +28,20 @@ phase_option = click.option(
 def target(env: str, phase: int | None, config_path: Path | None) -> config.Target:
     """Load the config and pick one environment at one phase."""
     return config.resolve(config.load(config_path), env, phase)
+
+
+def buildable_targets(app: config.AppConfig) -> list[config.Target]:
+    """Every environment at every phase this version can build (the VPN needs its address)."""
+    from appstack.blueprint import AVAILABLE
+    from appstack.phases import PHASES, capabilities
+
+    return [
+        config.resolve(app, env, phase)
+        for env, settings in app.environments.items()
+        for phase in PHASES
+        if set(capabilities(phase, settings.features)) <= AVAILABLE
+        and not (
+            "vpn" in capabilities(phase, settings.features)
+            and settings.vpn.customer_gateway_ip is None
+        )
+    ]

@@ -1,0 +1,169 @@
+"""Synth benchmark: appstack beside the AWS CDK (Python), and synth/validate at scale.
+
+Usage: python benchmarks/synth.py [--runs N] [--cdk-python PATH]
+Each figure is the median of N runs, taken interleaved in one run so ratios hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+from common import Run, measure, median, table
+
+from appstack import blueprint, config
+from appstack.checks.validate import validate
+from appstack.phases import PHASES, capabilities
+
+HERE = Path(__file__).parent
+PHASE3_CONFIG = {
+    "environments": {
+        e: {"vpn": {"customer_gateway_ip": "203.0.113.10"}} for e in ("dev", "staging", "prod")
+    }
+}
+
+
+def buildable() -> list[tuple[str, int]]:
+    return [
+        (e, p)
+        for e in ("dev", "staging", "prod")
+        for p in PHASES
+        if set(capabilities(p)) <= blueprint.AVAILABLE
+    ]
+
+
+def appstack_synth(targets: list[tuple[str, int]], cfg: Path, out: Path) -> Run:
+    """One `appstack synth` process per template, as a user or CI would run it."""
+    total, peak = 0.0, 0.0
+    for env, phase in targets:
+        run = measure(
+            [
+                sys.executable,
+                "-m",
+                "appstack",
+                "synth",
+                env,
+                "--phase",
+                str(phase),
+                "-c",
+                str(cfg),
+                "--out",
+                str(out),
+            ]
+        )
+        total, peak = total + run.seconds, max(peak, run.peak_mib)
+    return Run(total, peak)
+
+
+def many_environments(n: int) -> config.AppConfig:
+    """A config with `n` extra environments, each with its own /16 beside dev/staging/prod."""
+    envs = {f"e{i}": {"vpc_cidr": f"10.{100 + i}.0.0/16"} for i in range(n)}
+    return config.parse({"environments": envs})
+
+
+def scale_rows(runs: int) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for n in (1, 10, 100):
+        app = many_environments(n)
+        names = list(app.environments)[-n:]
+        synth_times, validate_times = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            for env in names:
+                blueprint.to_json(blueprint.build(config.resolve(app, env, 1)))
+            synth_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            for env in names:
+                validate(config.resolve(app, env, 1))
+            validate_times.append(time.perf_counter() - started)
+        s, v = median(synth_times), median(validate_times)
+        rows.append((n, f"{s:.2f}", f"{1000 * s / n:.0f}", f"{v:.2f}", f"{1000 * v / n:.0f}"))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cdk-python", default=str(HERE.parent / ".venv-bench/bin/python"))
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="appstack-bench-"))
+    cfg = work / "appstack.yaml"
+    import yaml
+
+    cfg.write_text(yaml.safe_dump(PHASE3_CONFIG))
+    phase1 = [(e, 1) for e in ("dev", "staging", "prod")]
+    every = buildable()
+    results: dict[str, list[Run]] = {
+        "appstack --all": [],
+        "appstack phase 1": [],
+        "appstack each": [],
+        "cdk": [],
+    }
+    for i in range(args.runs):
+        results["appstack --all"].append(
+            measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "appstack",
+                    "synth",
+                    "--all",
+                    "-c",
+                    str(cfg),
+                    "--out",
+                    str(work / f"all{i}"),
+                ]
+            )
+        )
+        results["appstack phase 1"].append(appstack_synth(phase1, cfg, work / f"a{i}"))
+        results["appstack each"].append(appstack_synth(every, cfg, work / f"b{i}"))
+        results["cdk"].append(
+            measure([args.cdk_python, str(HERE / "cdk_app/app.py"), str(work / f"cdk{i}")])
+        )
+    cdk_time = median([r.seconds for r in results["cdk"]])
+    rows = []
+    for name, label, count in (
+        ("appstack --all", "appstack synth --all (one process)", len(every)),
+        ("appstack phase 1", "appstack synth ENV --phase 1, 3 processes", 3),
+        ("appstack each", "appstack synth ENV --phase N, one process each", len(every)),
+        ("cdk", "AWS CDK app.synth() (dev, staging, prod; phase 1)", 3),
+    ):
+        seconds = median([r.seconds for r in results[name]])
+        rows.append(
+            (
+                label,
+                count,
+                f"{seconds:.2f}",
+                f"{max(r.peak_mib for r in results[name]):.0f}",
+                f"{cdk_time / seconds:.1f}x" if name != "cdk" else "1.0x",
+            )
+        )
+    print(
+        f"machine: {platform.platform()}, {psutil.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"
+    )
+    print(
+        table(
+            f"Synth, median of {args.runs}, whole processes",
+            ["what", "templates", "wall s", "peak MiB", "faster than CDK"],
+            rows,
+        )
+    )
+    print(
+        table(
+            f"Scale, in-process, phase 1, median of {max(1, args.runs // 2)}",
+            ["environments", "synth s", "synth ms/env", "validate s", "validate ms/env"],
+            scale_rows(max(1, args.runs // 2)),
+        )
+    )
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
