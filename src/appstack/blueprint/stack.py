@@ -106,6 +106,13 @@ class Stack:
         resource.UpdateReplacePolicy = on_replace
         return self.add(resource)
 
+    def skip_check(self, resource: AWSObject, check_id: str, reason: str) -> None:
+        """Record that a checkov check cannot apply to `resource`, and why (in its Metadata)."""
+        metadata = dict(getattr(resource, "Metadata", None) or {})
+        checkov = metadata.setdefault("checkov", {"skip": []})
+        checkov["skip"].append({"id": check_id, "comment": reason})
+        resource.Metadata = metadata
+
     def name(self, purpose: str) -> Sub:
         """`<application>-<suffix>-<purpose>`, for names and Name tags."""
         return Sub(f"${{ApplicationName}}-${{EnvironmentSuffix}}-{purpose}")

@@ -8,6 +8,7 @@ from appstack import blueprint
 from appstack.checks.findings import Finding
 from appstack.checks.lint import run_cfn_lint
 from appstack.checks.rules import run_rules
+from appstack.checks.scan import run_checkov_many
 from appstack.config import Target
 
 
@@ -26,7 +27,17 @@ class Report:
         return not [f for f in self.findings if f.severity in ("error", "warning")]
 
 
-def validate(target: Target) -> Report:
-    template = blueprint.to_dict(blueprint.build(target))
-    findings = run_cfn_lint(template, [target.app.region]) + run_rules(template)
-    return Report(target, findings)
+def validate(target: Target, scan: bool = True) -> Report:
+    """cfn-lint, appstack's rules and (when `scan`) checkov on the target's template."""
+    return validate_many([target], scan)[0]
+
+
+def validate_many(targets: list[Target], scan: bool = True) -> list[Report]:
+    templates = {f"{t.env_name}/{t.phase}": blueprint.to_dict(blueprint.build(t)) for t in targets}
+    scanned = run_checkov_many(templates) if scan else {}
+    return [
+        Report(
+            t, run_cfn_lint(template, [t.app.region]) + run_rules(template) + scanned.get(name, [])
+        )
+        for t, (name, template) in zip(targets, templates.items(), strict=True)
+    ]

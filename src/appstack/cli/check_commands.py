@@ -24,12 +24,15 @@ class ValidationFailed(AppstackError):
     is_flag=True,
     help="Every environment at every phase this version can build.",
 )
+@click.option("--no-scan", is_flag=True, help="Skip checkov (cfn-lint and own rules only).")
 @config_option
 def validate_command(
-    env: str | None, phase: int | None, all_targets: bool, config_path: Path | None
+    env: str | None, phase: int | None, all_targets: bool, no_scan: bool, config_path: Path | None
 ) -> None:
-    """Check ENV's template (or --all) with cfn-lint and appstack's rules; exit 1 on findings."""
-    from appstack.checks.validate import validate  # cfn-lint is slow to import: only here
+    """Check ENV's template (or --all) with cfn-lint, appstack's rules and checkov.
+
+    Exits 1 on any error or warning."""
+    from appstack.checks.validate import validate_many  # cfn-lint is slow to import: only here
 
     app = config.load(config_path)
     if all_targets:
@@ -38,7 +41,7 @@ def validate_command(
         targets = [config.resolve(app, env, phase)]
     else:
         raise click.UsageError("name an environment, or pass --all")
-    reports = [validate(t) for t in targets]
+    reports = validate_many(targets, scan=not no_scan)
     rows = [
         (
             f"{r.target.env_name}/{r.target.phase}",

@@ -1,0 +1,98 @@
+"""checkov's CloudFormation checks, run as a separate program.
+
+checkov pins exact versions of boto3 and packaging that clash with appstack's own, so it
+lives in its own virtualenv (`make scan-env` builds `.venv-scan`) or anywhere on PATH
+(`pipx install checkov`); `APPSTACK_CHECKOV` may point at the executable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from appstack.checks.findings import Finding
+
+_LOCAL = Path(".venv-scan/bin/checkov")
+
+
+def checkov_executable() -> str | None:
+    configured = os.environ.get("APPSTACK_CHECKOV")
+    if configured:
+        return configured
+    if _LOCAL.exists():
+        return str(_LOCAL)
+    return shutil.which("checkov")
+
+
+def run_checkov(template: dict[str, Any], executable: str | None = None) -> list[Finding]:
+    """Failed checkov checks of `template` (skips declared in Metadata are honoured)."""
+    return run_checkov_many({"template": template}, executable)["template"]
+
+
+def run_checkov_many(
+    templates: Mapping[str, dict[str, Any]], executable: str | None = None
+) -> dict[str, list[Finding]]:
+    """Failed checkov checks of several templates, by name, in one checkov run."""
+    executable = executable or checkov_executable()
+    if executable is None:
+        missing = Finding(
+            "CHECKOV",
+            "warning",
+            "",
+            "checkov is not installed, so its checks did not run",
+            "run `make scan-env`, or `pipx install checkov`",
+        )
+        return {name: [missing] for name in templates}
+    found: dict[str, list[Finding]] = {name: [] for name in templates}
+    with tempfile.TemporaryDirectory() as work:
+        files = {}
+        for i, (name, template) in enumerate(templates.items()):
+            path = Path(work) / f"t{i}.template.json"
+            path.write_text(json.dumps(template))
+            files[path.name] = name
+        result = subprocess.run(
+            [
+                executable,
+                "-d",
+                work,
+                "--framework",
+                "cloudformation",
+                "-o",
+                "json",
+                "--quiet",
+                "--skip-download",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    try:
+        report = json.loads(result.stdout or "{}")
+    except json.JSONDecodeError:
+        failure = Finding(
+            "CHECKOV",
+            "error",
+            "",
+            f"checkov failed: {result.stderr[-500:]}",
+            "run checkov by hand on the synthesized template",
+        )
+        return {name: [failure] for name in templates}
+    for one in report if isinstance(report, list) else [report]:
+        for check in one.get("results", {}).get("failed_checks", []):
+            name = files[Path(check["file_path"]).name]
+            found[name].append(
+                Finding(
+                    check["check_id"],
+                    "error",
+                    check["resource"].split(".", 1)[-1],
+                    check["check_name"],
+                    check.get("guideline") or "",
+                )
+            )
+    return found
