@@ -1,0 +1,286 @@
+"""Preflight: ask the target account, read-only, what would make a deploy fail.
+
+Each check is a small function `(context) -> findings`; `preflight` runs them all. Nothing
+here changes the account: only Describe/Get/List calls.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from appstack.checks.findings import Finding
+from appstack.config import Target
+
+#: Stack states from which an update cannot start, and what to do instead.
+BLOCKING_STATES = {
+    "ROLLBACK_COMPLETE": "the first create failed and rolled back; delete the stack "
+    "(`appstack destroy STACK`) and deploy again",
+    "ROLLBACK_FAILED": "the failed create could not be rolled back; delete the stack, "
+    "retaining the resources that failed, then deploy again",
+    "UPDATE_ROLLBACK_FAILED": "a rollback failed; run `aws cloudformation "
+    "continue-update-rollback --stack-name STACK` (skipping the resources that block it)",
+    "DELETE_FAILED": "a delete failed; fix what blocked it and run `appstack destroy` again",
+}
+
+
+@dataclass
+class Context:
+    target: Target
+    stack_name: str
+    session: Any  # boto3.Session
+    stack: dict[str, Any] | None = None
+
+    def client(self, service: str) -> Any:
+        return self.session.client(service, region_name=self.target.app.region)
+
+
+def preflight(target: Target, stack_name: str, session: Any) -> list[Finding]:
+    """Every preflight finding for deploying `target` as `stack_name`."""
+    context = Context(target, stack_name, session, _describe_stack(session, target, stack_name))
+    findings: list[Finding] = []
+    for check in CHECKS:
+        try:
+            findings += check(context)
+        except (ClientError, BotoCoreError) as exc:
+            findings.append(
+                Finding(
+                    "PF000",
+                    "warning",
+                    "",
+                    f"{check.__name__} could not ask AWS: {exc}",
+                    "check the credentials' read permissions",
+                )
+            )
+    return findings
+
+
+def _describe_stack(session: Any, target: Target, name: str) -> dict[str, Any] | None:
+    client = session.client("cloudformation", region_name=target.app.region)
+    try:
+        stacks = client.describe_stacks(StackName=name)["Stacks"]
+    except ClientError as exc:
+        if "does not exist" in str(exc):
+            return None
+        raise
+    return stacks[0] if stacks else None
+
+
+def stack_state(context: Context) -> list[Finding]:
+    if context.stack is None:
+        return []
+    status = context.stack["StackStatus"]
+    if status in BLOCKING_STATES:
+        return [
+            Finding(
+                "PF001",
+                "error",
+                context.stack_name,
+                f"stack is in {status}",
+                BLOCKING_STATES[status],
+            )
+        ]
+    if status.endswith("_IN_PROGRESS"):
+        return [
+            Finding(
+                "PF001",
+                "error",
+                context.stack_name,
+                f"another operation is running ({status})",
+                f"wait for it: `appstack watch {context.stack_name}`",
+            )
+        ]
+    return []
+
+
+def stack_owner(context: Context) -> list[Finding]:
+    if context.stack is None:
+        return []
+    params = {
+        p["ParameterKey"]: p.get("ParameterValue") for p in context.stack.get("Parameters", [])
+    }
+    owner = params.get("ApplicationName")
+    if owner == context.target.app.application_name:
+        return []
+    what = f"application {owner!r}" if owner else "something other than appstack"
+    return [
+        Finding(
+            "PF002",
+            "error",
+            context.stack_name,
+            f"the stack name is used by {what}",
+            "choose another stack name, or another application_name",
+        )
+    ]
+
+
+def config_recorder(context: Context) -> list[Finding]:
+    if not context.target.has("config"):
+        return []
+    recorders = context.client("config").describe_configuration_recorders()[
+        "ConfigurationRecorders"
+    ]
+    exists = context.target.env.config_recorder_exists
+    ours = _owns_resource(context, "AWS::Config::ConfigurationRecorder")
+    if recorders and not exists and not ours:
+        return [
+            Finding(
+                "PF003",
+                "error",
+                "ConfigRecorder",
+                f"an AWS Config recorder already exists in {context.target.app.region} "
+                f"({recorders[0]['name']}); AWS allows one per Region and account",
+                f"set environments.{context.target.env_name}.config_recorder_exists: "
+                "true (appstack then adds only the rules)",
+            )
+        ]
+    if exists and not recorders:
+        return [
+            Finding(
+                "PF003",
+                "warning",
+                "ConfigRecorder",
+                "config_recorder_exists is true but no recorder exists: the rules "
+                "will not evaluate",
+                f"set environments.{context.target.env_name}.config_recorder_exists: false",
+            )
+        ]
+    return []
+
+
+def certificate(context: Context) -> list[Finding]:
+    arn = context.target.env.certificate_arn
+    if not arn:
+        return []
+    field = f"environments.{context.target.env_name}.certificate_arn"
+    region = arn.split(":")[3]
+    if region != context.target.app.region:
+        return [
+            Finding(
+                "PF004",
+                "error",
+                "HttpsListener",
+                f"the certificate is in {region}, the stack in "
+                f"{context.target.app.region}; a load balancer needs one in its Region",
+                f"request or import the certificate in {context.target.app.region} and set {field}",
+            )
+        ]
+    try:
+        found = context.client("acm").describe_certificate(CertificateArn=arn)["Certificate"]
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("ResourceNotFoundException", "InvalidArnException"):
+            return [
+                Finding(
+                    "PF004",
+                    "error",
+                    "HttpsListener",
+                    f"certificate {arn} not found",
+                    f"check {field}",
+                )
+            ]
+        raise
+    if found.get("Status") != "ISSUED":
+        return [
+            Finding(
+                "PF004",
+                "error",
+                "HttpsListener",
+                f"certificate status is {found.get('Status')}, not ISSUED",
+                "finish its validation in ACM before deploying",
+            )
+        ]
+    return []
+
+
+def vpc_quota(context: Context) -> list[Finding]:
+    if context.stack is not None:
+        return []  # the stack's VPC exists already
+    used = len(context.client("ec2").describe_vpcs()["Vpcs"])
+    return _quota_findings(context, "vpcs_per_region", used, 1, "VPC", "VPCs")
+
+
+def elastic_ip_quota(context: Context) -> list[Finding]:
+    needed = context.target.env.nat_gateways - len(_stack_resources(context, "AWS::EC2::EIP"))
+    if needed <= 0:
+        return []
+    used = len(context.client("ec2").describe_addresses()["Addresses"])
+    return _quota_findings(
+        context, "elastic_ips_per_region", used, needed, "NatEip1", "Elastic IP addresses"
+    )
+
+
+CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
+    stack_state,
+    stack_owner,
+    config_recorder,
+    certificate,
+    vpc_quota,
+    elastic_ip_quota,
+)
+
+
+@cache
+def _quotas() -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = json.loads(
+        resources.files("appstack.data").joinpath("quotas.json").read_text()
+    )
+    return data
+
+
+def _quota(context: Context, name: str) -> int:
+    quota = _quotas()[name]
+    try:
+        value = context.client("service-quotas").get_service_quota(
+            ServiceCode=quota["service"], QuotaCode=quota["code"]
+        )["Quota"]["Value"]
+        return int(value)
+    except (ClientError, BotoCoreError):
+        return int(quota["default"])
+
+
+def _quota_findings(
+    context: Context, name: str, used: int, needed: int, resource: str, what: str
+) -> list[Finding]:
+    limit = _quota(context, name)
+    code = _quotas()[name]["code"]
+    region = context.target.app.region
+    if used + needed > limit:
+        return [
+            Finding(
+                "PF005",
+                "error",
+                resource,
+                f"{used} of {limit} {what} are used in {region}; this deploy needs {needed} more",
+                f"release unused ones or request a higher quota ({code}) in Service Quotas",
+            )
+        ]
+    if used + needed == limit:
+        return [
+            Finding(
+                "PF005",
+                "warning",
+                resource,
+                f"this deploy uses the last of {limit} {what} in {region}",
+                f"request a higher quota ({code}) before the next environment",
+            )
+        ]
+    return []
+
+
+def _stack_resources(context: Context, resource_type: str) -> list[dict[str, Any]]:
+    if context.stack is None:
+        return []
+    summaries = context.client("cloudformation").describe_stack_resources(
+        StackName=context.stack_name
+    )["StackResources"]
+    return [r for r in summaries if r["ResourceType"] == resource_type]
+
+
+def _owns_resource(context: Context, resource_type: str) -> bool:
+    return bool(_stack_resources(context, resource_type))

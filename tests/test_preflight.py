@@ -1,0 +1,138 @@
+"""Preflight asks the account (here: the embedded emulator, moto) what would fail a deploy."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.cloudformation.models import cloudformation_backends
+from moto.core import DEFAULT_ACCOUNT_ID
+
+from appstack import config
+from appstack.checks.preflight import preflight
+
+REGION = "us-east-1"
+TINY = json.dumps(
+    {
+        "Parameters": {"ApplicationName": {"Type": "String"}},
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+    }
+)
+
+
+@pytest.fixture
+def session(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
+    for name, value in (
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_DEFAULT_REGION", REGION),
+    ):
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        yield boto3.Session(region_name=REGION)
+
+
+def target(env: dict[str, Any] | None = None, phase: int = 1, name: str = "dev") -> config.Target:
+    return config.resolve(config.parse({"environments": {name: env or {}}}), name, phase)
+
+
+def rules(findings: list) -> dict[str, str]:  # type: ignore[type-arg]
+    return {f.rule: f.severity for f in findings}
+
+
+def create_stack(session: boto3.Session, name: str, app: str) -> None:
+    session.client("cloudformation").create_stack(
+        StackName=name,
+        TemplateBody=TINY,
+        Parameters=[{"ParameterKey": "ApplicationName", "ParameterValue": app}],
+    )
+
+
+def test_a_fresh_account_has_nothing_to_say(session: boto3.Session) -> None:
+    assert preflight(target(), "myapp-dev", session) == []
+
+
+def test_a_stack_name_used_by_another_application_is_refused(session: boto3.Session) -> None:
+    create_stack(session, "myapp-dev", "billing")
+    [finding] = preflight(target(), "myapp-dev", session)
+    assert finding.rule == "PF002" and "'billing'" in finding.message
+
+
+def test_a_stack_left_in_rollback_complete_says_to_delete_and_recreate(
+    session: boto3.Session,
+) -> None:
+    create_stack(session, "myapp-dev", "myapp")
+    [stack] = cloudformation_backends[DEFAULT_ACCOUNT_ID][REGION].stacks.values()
+    stack.status = "ROLLBACK_COMPLETE"
+    [finding] = preflight(target(), "myapp-dev", session)
+    assert finding.rule == "PF001" and "destroy" in finding.fix
+
+
+def test_an_operation_in_progress_says_how_to_watch_it(session: boto3.Session) -> None:
+    create_stack(session, "myapp-dev", "myapp")
+    [stack] = cloudformation_backends[DEFAULT_ACCOUNT_ID][REGION].stacks.values()
+    stack.status = "UPDATE_IN_PROGRESS"
+    [finding] = preflight(target(), "myapp-dev", session)
+    assert "appstack watch myapp-dev" in finding.fix
+
+
+def test_an_existing_config_recorder_is_found_before_phase_2_deploys(
+    session: boto3.Session,
+) -> None:
+    session.client("config").put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "default",
+            "roleARN": "arn:aws:iam::123456789012:role/config",
+        }
+    )
+    cfg = config.parse({"environments": {"dev": {"features": {"config": True}}}})
+    findings = preflight(
+        config.Target(cfg, "dev", cfg.environments["dev"], 1), "myapp-dev", session
+    )
+    [finding] = [f for f in findings if f.rule == "PF003"]
+    assert finding.severity == "error" and "config_recorder_exists: true" in finding.fix
+
+
+def test_a_certificate_in_another_region_is_refused(session: boto3.Session) -> None:
+    arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abc"
+    [finding] = preflight(target({"certificate_arn": arn}), "myapp-dev", session)
+    assert finding.rule == "PF004" and "eu-west-1" in finding.message
+
+
+def test_a_certificate_that_does_not_exist_is_refused(session: boto3.Session) -> None:
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    [finding] = preflight(target({"certificate_arn": arn}), "myapp-dev", session)
+    assert finding.rule == "PF004" and "not found" in finding.message
+
+
+def test_an_issued_certificate_passes(session: boto3.Session) -> None:
+    acm = session.client("acm")
+    arn = acm.request_certificate(DomainName="example.com")["CertificateArn"]
+    findings = preflight(target({"certificate_arn": arn}), "myapp-dev", session)
+    # moto issues requested certificates at once (PENDING_VALIDATION on real AWS)
+    status = acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"]
+    assert (findings == []) == (status == "ISSUED")
+
+
+def test_a_full_vpc_quota_is_an_error_and_the_last_free_vpc_a_warning(
+    session: boto3.Session,
+) -> None:
+    ec2 = session.client("ec2")
+    used = len(ec2.describe_vpcs()["Vpcs"])  # moto has a default VPC
+    for i in range(5 - used - 1):
+        ec2.create_vpc(CidrBlock=f"10.{200 + i}.0.0/16")
+    assert rules(preflight(target(), "myapp-dev", session)) == {"PF005": "warning"}
+    ec2.create_vpc(CidrBlock="10.250.0.0/16")
+    assert rules(preflight(target(), "myapp-dev", session)) == {"PF005": "error"}
+
+
+def test_prod_needs_an_elastic_ip_per_nat_gateway(session: boto3.Session) -> None:
+    ec2 = session.client("ec2")
+    for _ in range(4):
+        ec2.allocate_address(Domain="vpc")
+    [finding] = preflight(target(name="prod"), "myapp-prod", session)
+    assert finding.rule == "PF005" and "needs 2 more" in finding.message
