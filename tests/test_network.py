@@ -82,3 +82,9 @@ def test_flow_logs_of_all_traffic_go_to_an_encrypted_log_group_with_retention(
     assert refs(group["KmsKeyId"]) == {"EncryptionKey"}
     [statement] = props(dev, "FlowLogRole")["Policies"][0]["PolicyDocument"]["Statement"]
     assert refs(statement["Resource"]) == {"FlowLogGroup"}
+
+
+def test_only_this_accounts_flow_logs_may_assume_the_flow_log_role(dev: Template) -> None:
+    [trust] = props(dev, "FlowLogRole")["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
+    assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}

@@ -12,7 +12,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
-from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
+from awacs.aws import Action, Allow, PolicyDocument, Statement
 from troposphere import GetAtt, GetAZs, Join, Ref, Select, Sub
 from troposphere.ec2 import (
     EIP,
@@ -31,7 +31,7 @@ from troposphere.iam import Policy, Role
 from troposphere.kms import Key
 from troposphere.logs import LogGroup
 
-from appstack.blueprint.stack import Stack
+from appstack.blueprint.stack import Stack, service_role_trust
 from appstack.config import AppConfig
 
 AZ_COUNT = 2
@@ -207,15 +207,8 @@ def _flow_logs(stack: Stack, vpc: VPC, key: Key) -> None:
     role = stack.add(
         Role(
             "FlowLogRole",
-            AssumeRolePolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Effect=Allow,
-                        Principal=Principal("Service", "vpc-flow-logs.amazonaws.com"),
-                        Action=[Action("sts", "AssumeRole")],
-                    )
-                ],
+            AssumeRolePolicyDocument=service_role_trust(
+                "vpc-flow-logs.amazonaws.com", same_account=True
             ),
             Policies=[
                 Policy(

@@ -10,13 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from awacs.aws import (
-    Action,
-    Allow,
-    Condition,
     PolicyDocument,
-    Principal,
     Statement,
-    StringEquals,
 )
 from troposphere import GetAtt, Ref, Sub
 from troposphere.applicationautoscaling import (
@@ -49,7 +44,7 @@ from troposphere.logs import LogGroup
 
 from appstack.blueprint.loadbalancer import FrontDoor
 from appstack.blueprint.network import Network
-from appstack.blueprint.stack import Stack
+from appstack.blueprint.stack import Stack, service_role_trust
 
 CONTAINER_NAME = "app"
 EXECUTION_POLICY = (
@@ -87,7 +82,9 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
     execution_role = stack.add(
         Role(
             "TaskExecutionRole",
-            AssumeRolePolicyDocument=_ecs_tasks_trust(),
+            AssumeRolePolicyDocument=service_role_trust(
+                "ecs-tasks.amazonaws.com", same_account=True
+            ),
             # Pull the image and write the container's logs.
             ManagedPolicyArns=[Sub(EXECUTION_POLICY)],
             Policies=_inline("read-task-secrets", needs.execution_statements),
@@ -97,7 +94,9 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
     task_role = stack.add(
         Role(
             "TaskRole",
-            AssumeRolePolicyDocument=_ecs_tasks_trust(),
+            AssumeRolePolicyDocument=service_role_trust(
+                "ecs-tasks.amazonaws.com", same_account=True
+            ),
             Policies=_inline("application", needs.task_statements),
             Tags=stack.tags("task"),
         )
@@ -216,21 +215,6 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
     stack.output("ClusterName", Ref(cluster), "ECS cluster")
     stack.output("ServiceName", GetAtt(service, "Name"), "ECS service")
     return AppService(cluster, service, task_definition, log_group, task_role)
-
-
-def _ecs_tasks_trust() -> PolicyDocument:
-    return PolicyDocument(
-        Version="2012-10-17",
-        Statement=[
-            Statement(
-                Effect=Allow,
-                Principal=Principal("Service", "ecs-tasks.amazonaws.com"),
-                Action=[Action("sts", "AssumeRole")],
-                # Only tasks of this account may assume the role (confused-deputy guard).
-                Condition=Condition(StringEquals("aws:SourceAccount", Ref("AWS::AccountId"))),
-            )
-        ],
-    )
 
 
 def _inline(name: str, statements: list[Statement]) -> list[Policy]:

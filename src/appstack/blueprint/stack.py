@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from awacs.aws import Statement
+from awacs.aws import Action, Allow, Condition, PolicyDocument, Principal, Statement, StringEquals
 from troposphere import (
     AWSObject,
     Export,
@@ -48,6 +48,27 @@ class TaskNeeds:
     egress: list[tuple[str, int, Any]] = field(default_factory=list)
     #: logical IDs the service waits for (its secrets must exist before tasks start)
     depends_on: list[str] = field(default_factory=list)
+
+
+def service_role_trust(service: str, same_account: bool = False) -> PolicyDocument:
+    """A trust policy letting an AWS service assume a role (only for this account's
+    resources when `same_account`: the confused-deputy guard)."""
+    condition = (
+        {"Condition": Condition(StringEquals("aws:SourceAccount", Ref("AWS::AccountId")))}
+        if same_account
+        else {}
+    )
+    return PolicyDocument(
+        Version="2012-10-17",
+        Statement=[
+            Statement(
+                Effect=Allow,
+                Principal=Principal("Service", service),
+                Action=[Action("sts", "AssumeRole")],
+                **condition,
+            )
+        ],
+    )
 
 
 class Stack:

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from appstack import config, render, synth
-from appstack.cli.options import buildable_targets, config_option, phase_option, target
+from appstack.cli.options import all_option, config_option, phase_option, select_targets
 from appstack.errors import UsageError
 from appstack.init_file import INIT_TEXT
 
@@ -29,12 +29,7 @@ def init(path: Path, force: bool) -> None:
 @click.command(name="synth")
 @click.argument("env", required=False)
 @phase_option
-@click.option(
-    "--all",
-    "all_targets",
-    is_flag=True,
-    help="Every environment at every phase this version can build, in one run.",
-)
+@all_option
 @click.option(
     "--out",
     "out_dir",
@@ -56,13 +51,7 @@ def synth_command(
     config_path: Path | None,
 ) -> None:
     """Write the CloudFormation template of ENV (or of --all) and print each path."""
-    if all_targets:
-        targets = buildable_targets(config.load(config_path))
-    elif env:
-        targets = [target(env, phase, config_path)]
-    else:
-        raise click.UsageError("name an environment, or pass --all")
-    for one in targets:
+    for one in select_targets(env, phase, all_targets, config_path):
         render.info(str(synth.write(one, out_dir, fmt)))
 
 

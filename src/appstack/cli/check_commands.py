@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from appstack import config, render
-from appstack.cli.options import buildable_targets, config_option, phase_option
+from appstack import render
+from appstack.cli.options import all_option, config_option, phase_option, select_targets
 from appstack.errors import AppstackError
 
 
@@ -18,12 +18,7 @@ class ValidationFailed(AppstackError):
 @click.command(name="validate")
 @click.argument("env", required=False)
 @phase_option
-@click.option(
-    "--all",
-    "all_targets",
-    is_flag=True,
-    help="Every environment at every phase this version can build.",
-)
+@all_option
 @click.option("--no-scan", is_flag=True, help="Skip checkov (cfn-lint and own rules only).")
 @config_option
 def validate_command(
@@ -34,13 +29,7 @@ def validate_command(
     Exits 1 on any error or warning."""
     from appstack.checks.validate import validate_many  # cfn-lint is slow to import: only here
 
-    app = config.load(config_path)
-    if all_targets:
-        targets = buildable_targets(app)
-    elif env:
-        targets = [config.resolve(app, env, phase)]
-    else:
-        raise click.UsageError("name an environment, or pass --all")
+    targets = select_targets(env, phase, all_targets, config_path)
     reports = validate_many(targets, scan=not no_scan)
     rows = [
         (

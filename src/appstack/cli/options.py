@@ -25,6 +25,25 @@ phase_option = click.option(
 )
 
 
+all_option = click.option(
+    "--all",
+    "all_targets",
+    is_flag=True,
+    help="Every environment at every phase this version can build, in one run.",
+)
+
+
+def select_targets(
+    env: str | None, phase: int | None, all_targets: bool, config_path: Path | None
+) -> list[config.Target]:
+    """ENV at --phase, or with --all every buildable environment and phase."""
+    if all_targets:
+        return buildable_targets(config.load(config_path))
+    if env:
+        return [target(env, phase, config_path)]
+    raise click.UsageError("name an environment, or pass --all")
+
+
 def target(env: str, phase: int | None, config_path: Path | None) -> config.Target:
     """Load the config and pick one environment at one phase."""
     return config.resolve(config.load(config_path), env, phase)
