@@ -197,3 +197,9 @@ def test_switching_the_database_off_removes_it() -> None:
 def test_the_database_alone_on_phase_1_is_cfn_lint_clean() -> None:
     template = synth({"environments": {"prod": {"features": {"database": True}}}}, env="prod")
     assert run_cfn_lint(template, ["us-east-1"]) == []
+
+
+def test_the_database_starts_no_connections_of_its_own(dev2: Template) -> None:
+    [egress] = props(dev2, "DatabaseSecurityGroup")["SecurityGroupEgress"]
+    # Without an egress rule a security group allows all outbound traffic.
+    assert egress["CidrIp"] == "255.255.255.255/32"
