@@ -1,0 +1,247 @@
+"""Config: AWS Config records the environment's resources and checks them against managed rules.
+
+AWS allows one configuration recorder (and one delivery channel) per account and Region. The
+first environment in an account creates them; environments whose account already records
+(`config_recorder_exists: true`) add only their rules, which then must not depend on a
+recorder of this stack. The rules chosen are those this stack's capabilities should pass.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from awacs.aws import (
+    Action,
+    Allow,
+    Condition,
+    PolicyDocument,
+    Principal,
+    Statement,
+    StringEquals,
+)
+from troposphere import GetAtt, Ref, Sub
+from troposphere.config import (
+    ConfigRule,
+    ConfigSnapshotDeliveryProperties,
+    ConfigurationRecorder,
+    DeliveryChannel,
+    RecordingGroup,
+    RecordingStrategy,
+    Source,
+)
+from troposphere.iam import Policy, Role
+from troposphere.kms import Key
+from troposphere.s3 import (
+    Bucket,
+    BucketEncryption,
+    BucketPolicy,
+    OwnershipControls,
+    OwnershipControlsRule,
+    PublicAccessBlockConfiguration,
+    ServerSideEncryptionByDefault,
+    ServerSideEncryptionRule,
+    VersioningConfiguration,
+)
+
+from appstack.blueprint.loadbalancer import tls_only_statement
+from appstack.blueprint.stack import RETAIN, Stack
+
+#: The AWS managed policy for a Config role (`service-role/ConfigRole` was replaced by it).
+CONFIG_ROLE_POLICY = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWS_ConfigRole"
+CONFIG_PRINCIPAL = "config.amazonaws.com"
+#: Where Config writes in its bucket (Config developer guide, permissions for the S3 bucket).
+DELIVERY_PREFIX = "${ConfigBucket.Arn}/AWSLogs/${AWS::AccountId}/Config/*"
+
+
+@dataclass(frozen=True)
+class ManagedRule:
+    name: str
+    identifier: str
+    capability: str
+
+    @property
+    def logical_id(self) -> str:
+        return "ConfigRule" + "".join(part.capitalize() for part in self.name.split("-"))
+
+
+@cache
+def managed_rules() -> tuple[ManagedRule, ...]:
+    """Every AWS Config managed rule appstack knows, with the capability it checks."""
+    text = resources.files("appstack.data").joinpath("config_rules.json").read_text()
+    data: dict[str, Any] = json.loads(text)
+    return tuple(ManagedRule(**rule) for rule in data["rules"])
+
+
+def build(stack: Stack, key: Key) -> list[ConfigRule]:
+    depends_on: list[str] = []
+    if not stack.settings.config_recorder_exists:
+        recorder, channel = _recorder(stack, key)
+        # Rules evaluate only what a running recorder records.
+        depends_on = [recorder.title, channel.title]
+
+    rules = []
+    for rule in managed_rules():
+        if not stack.target.has(rule.capability):
+            continue
+        config_rule = ConfigRule(
+            rule.logical_id,
+            Description=f"AWS managed rule {rule.identifier}",
+            Source=Source(Owner="AWS", SourceIdentifier=rule.identifier),
+        )
+        if depends_on:
+            config_rule.DependsOn = depends_on
+        rules.append(stack.add(config_rule))
+    return rules
+
+
+def _recorder(stack: Stack, key: Key) -> tuple[ConfigurationRecorder, DeliveryChannel]:
+    # Configuration history is audit evidence: it outlives the stack.
+    bucket = stack.stateful(
+        Bucket(
+            "ConfigBucket",
+            BucketEncryption=BucketEncryption(
+                ServerSideEncryptionConfiguration=[
+                    ServerSideEncryptionRule(
+                        ServerSideEncryptionByDefault=ServerSideEncryptionByDefault(
+                            SSEAlgorithm="aws:kms", KMSMasterKeyID=GetAtt(key, "Arn")
+                        ),
+                        BucketKeyEnabled=True,
+                    )
+                ]
+            ),
+            PublicAccessBlockConfiguration=PublicAccessBlockConfiguration(
+                BlockPublicAcls=True,
+                BlockPublicPolicy=True,
+                IgnorePublicAcls=True,
+                RestrictPublicBuckets=True,
+            ),
+            OwnershipControls=OwnershipControls(
+                Rules=[OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
+            ),
+            VersioningConfiguration=VersioningConfiguration(Status="Enabled"),
+            Tags=stack.tags("config"),
+        ),
+        on_delete=RETAIN,
+        on_replace=RETAIN,
+    )
+    same_account = Condition(StringEquals("AWS:SourceAccount", Ref("AWS::AccountId")))
+    config_service = Principal("Service", CONFIG_PRINCIPAL)
+    bucket_policy = stack.add(
+        BucketPolicy(
+            "ConfigBucketPolicy",
+            Bucket=Ref(bucket),
+            PolicyDocument=PolicyDocument(
+                Version="2012-10-17",
+                Statement=[
+                    Statement(
+                        Sid="AWSConfigBucketPermissionsCheck",
+                        Effect=Allow,
+                        Principal=config_service,
+                        Action=[Action("s3", "GetBucketAcl")],
+                        Resource=[GetAtt(bucket, "Arn")],
+                        Condition=same_account,
+                    ),
+                    Statement(
+                        Sid="AWSConfigBucketExistenceCheck",
+                        Effect=Allow,
+                        Principal=config_service,
+                        Action=[Action("s3", "ListBucket")],
+                        Resource=[GetAtt(bucket, "Arn")],
+                        Condition=same_account,
+                    ),
+                    Statement(
+                        Sid="AWSConfigBucketDelivery",
+                        Effect=Allow,
+                        Principal=config_service,
+                        Action=[Action("s3", "PutObject")],
+                        Resource=[Sub(DELIVERY_PREFIX)],
+                        Condition=Condition(
+                            StringEquals(
+                                {
+                                    "s3:x-amz-acl": "bucket-owner-full-control",
+                                    "AWS:SourceAccount": Ref("AWS::AccountId"),
+                                }
+                            )
+                        ),
+                    ),
+                    tls_only_statement("ConfigBucket"),
+                ],
+            ),
+        )
+    )
+
+    # Config assumes this role to read resource configurations and to deliver to the bucket.
+    role = stack.add(
+        Role(
+            "ConfigRole",
+            AssumeRolePolicyDocument=PolicyDocument(
+                Version="2012-10-17",
+                Statement=[
+                    Statement(
+                        Effect=Allow,
+                        Principal=config_service,
+                        Action=[Action("sts", "AssumeRole")],
+                        Condition=same_account,
+                    )
+                ],
+            ),
+            ManagedPolicyArns=[Sub(CONFIG_ROLE_POLICY)],
+            Policies=[
+                Policy(
+                    PolicyName="deliver-to-config-bucket",
+                    PolicyDocument=PolicyDocument(
+                        Version="2012-10-17",
+                        Statement=[
+                            Statement(
+                                Effect=Allow,
+                                Action=[Action("s3", "PutObject")],
+                                Resource=[Sub(DELIVERY_PREFIX)],
+                                Condition=Condition(
+                                    StringEquals("s3:x-amz-acl", "bucket-owner-full-control")
+                                ),
+                            ),
+                            Statement(
+                                Effect=Allow,
+                                Action=[Action("s3", "GetBucketAcl")],
+                                Resource=[GetAtt(bucket, "Arn")],
+                            ),
+                            Statement(
+                                Effect=Allow,
+                                Action=[Action("kms", "Decrypt"), Action("kms", "GenerateDataKey")],
+                                Resource=[GetAtt(key, "Arn")],
+                            ),
+                        ],
+                    ),
+                )
+            ],
+            Tags=stack.tags("config"),
+        )
+    )
+    recorder = stack.add(
+        ConfigurationRecorder(
+            "ConfigRecorder",
+            RoleARN=GetAtt(role, "Arn"),
+            RecordingGroup=RecordingGroup(
+                AllSupported=True,
+                IncludeGlobalResourceTypes=True,
+                RecordingStrategy=RecordingStrategy(UseOnly="ALL_SUPPORTED_RESOURCE_TYPES"),
+            ),
+        )
+    )
+    channel = stack.add(
+        DeliveryChannel(
+            "ConfigDeliveryChannel",
+            S3BucketName=Ref(bucket),
+            S3KmsKeyArn=GetAtt(key, "Arn"),
+            ConfigSnapshotDeliveryProperties=ConfigSnapshotDeliveryProperties(
+                DeliveryFrequency="TwentyFour_Hours"
+            ),
+            # A delivery channel needs a recorder, and the bucket must accept Config first.
+            DependsOn=[recorder.title, bucket_policy.title],
+        )
+    )
+    return recorder, channel

@@ -1,0 +1,205 @@
+"""Database: Aurora PostgreSQL Serverless v2, private, encrypted, credentials in Secrets Manager,
+and never lost: removing or replacing it leaves a snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from appstack.blueprint import database
+from appstack.checks.lint import run_cfn_lint
+from conftest import Template, of_type, props, refs, synth
+
+Build = Callable[..., Template]
+
+
+@pytest.fixture(scope="module")
+def dev2(build_template: Build) -> Template:
+    return build_template("dev", 2)
+
+
+@pytest.fixture(scope="module")
+def prod2(build_template: Build) -> Template:
+    return build_template("prod", 2)
+
+
+def container(template: Template) -> dict[str, Any]:
+    definition: dict[str, Any] = props(template, "TaskDefinition")["ContainerDefinitions"][0]
+    return definition
+
+
+def test_the_database_is_serverless_v2_not_v1(dev2: Template) -> None:
+    cluster = props(dev2, "DatabaseCluster")
+    assert cluster["Engine"] == "aurora-postgresql"
+    # EngineMode serverless is Aurora Serverless v1; v2 is the (default) provisioned mode.
+    assert cluster.get("EngineMode", "provisioned") == "provisioned"
+    assert "ScalingConfiguration" not in cluster
+    assert int(cluster["EngineVersion"].split(".")[0]) >= 16
+    for instance in of_type(dev2, "AWS::RDS::DBInstance").values():
+        assert instance["Properties"]["DBInstanceClass"] == "db.serverless"
+        assert instance["Properties"]["Engine"] == "aurora-postgresql"
+
+
+def test_capacity_comes_from_the_environment(dev2: Template, prod2: Template) -> None:
+    scaling = props(dev2, "DatabaseCluster")["ServerlessV2ScalingConfiguration"]
+    assert (scaling["MinCapacity"], scaling["MaxCapacity"]) == (0.5, 2)
+    scaling = props(prod2, "DatabaseCluster")["ServerlessV2ScalingConfiguration"]
+    assert (scaling["MinCapacity"], scaling["MaxCapacity"]) == (0.5, 8)
+
+
+def test_prod_has_a_writer_and_one_reader_and_dev_only_a_writer(
+    dev2: Template, prod2: Template
+) -> None:
+    assert set(of_type(dev2, "AWS::RDS::DBInstance")) == {"DatabaseWriterInstance"}
+    instances = of_type(prod2, "AWS::RDS::DBInstance")
+    assert set(instances) == {"DatabaseWriterInstance", "DatabaseReaderInstance1"}
+    for instance in instances.values():
+        assert instance["Properties"]["DBClusterIdentifier"] == {"Ref": "DatabaseCluster"}
+        assert instance["Properties"]["PubliclyAccessible"] is False
+
+
+def test_the_database_keeps_a_snapshot_when_removed_or_replaced(dev2: Template) -> None:
+    cluster = dev2["Resources"]["DatabaseCluster"]
+    assert cluster["DeletionPolicy"] == "Snapshot"
+    assert cluster["UpdateReplacePolicy"] == "Snapshot"
+
+
+def test_instances_of_the_cluster_do_not_claim_snapshots(prod2: Template) -> None:
+    # The cluster volume holds the data; a Snapshot policy on a cluster member is not valid.
+    for instance in of_type(prod2, "AWS::RDS::DBInstance").values():
+        assert instance.get("DeletionPolicy", "Delete") != "Snapshot"
+        assert instance.get("UpdateReplacePolicy", "Delete") != "Snapshot"
+
+
+def test_the_secret_outlives_the_database_so_a_snapshot_stays_usable(dev2: Template) -> None:
+    secret = dev2["Resources"]["DatabaseSecret"]
+    assert secret["DeletionPolicy"] == "Retain" and secret["UpdateReplacePolicy"] == "Retain"
+
+
+def test_the_database_is_encrypted_with_the_environments_key(dev2: Template) -> None:
+    cluster = props(dev2, "DatabaseCluster")
+    assert cluster["StorageEncrypted"] is True
+    assert refs(cluster["KmsKeyId"]) == {"EncryptionKey"}
+    assert refs(props(dev2, "DatabaseSecret")["KmsKeyId"]) == {"EncryptionKey"}
+
+
+def test_backups_logs_and_deletion_protection(dev2: Template, prod2: Template) -> None:
+    cluster = props(dev2, "DatabaseCluster")
+    assert cluster["BackupRetentionPeriod"] == 14
+    assert cluster["EnableCloudwatchLogsExports"] == ["postgresql"]
+    assert cluster["DeletionProtection"] is False
+    assert props(prod2, "DatabaseCluster")["DeletionProtection"] is True
+
+
+def test_credentials_are_generated_never_parameters(dev2: Template) -> None:
+    assert not any("Password" in p or "Database" in p for p in dev2["Parameters"])
+    generated = props(dev2, "DatabaseSecret")["GenerateSecretString"]
+    assert generated["GenerateStringKey"] == "password"
+    for forbidden in '/@" ':
+        assert forbidden in generated["ExcludeCharacters"]
+    cluster = props(dev2, "DatabaseCluster")
+    assert "{{resolve:secretsmanager:${DatabaseSecret}" in cluster["MasterUserPassword"]["Fn::Sub"]
+    attachment = props(dev2, "DatabaseSecretAttachment")
+    assert attachment["SecretId"] == {"Ref": "DatabaseSecret"}
+    assert attachment["TargetId"] == {"Ref": "DatabaseCluster"}
+    assert attachment["TargetType"] == "AWS::RDS::DBCluster"
+
+
+def test_the_master_user_name_is_not_reserved_by_rds_or_postgresql() -> None:
+    assert database.username_problem(database.MASTER_USERNAME) is None
+    for reserved in ("admin", "rdsadmin", "pg_owner", "Admin"):
+        assert database.username_problem(reserved) is not None
+
+
+def test_the_database_lives_in_the_private_subnets(dev2: Template) -> None:
+    subnets = props(dev2, "DatabaseSubnetGroup")["SubnetIds"]
+    assert refs(subnets) == {"PrivateSubnet1", "PrivateSubnet2"}
+    assert props(dev2, "DatabaseCluster")["DBSubnetGroupName"] == {"Ref": "DatabaseSubnetGroup"}
+
+
+def test_only_the_tasks_reach_the_database_on_5432(dev2: Template) -> None:
+    group = props(dev2, "DatabaseSecurityGroup")
+    [rule] = group["SecurityGroupIngress"]
+    assert (rule["FromPort"], rule["ToPort"]) == (5432, 5432)
+    assert rule["SourceSecurityGroupId"] == {"Ref": "TaskSecurityGroup"}
+    assert "CidrIp" not in rule
+    assert props(dev2, "DatabaseCluster")["VpcSecurityGroupIds"] == [
+        {"Ref": "DatabaseSecurityGroup"}
+    ]
+    egress = [
+        e["Properties"]
+        for e in of_type(dev2, "AWS::EC2::SecurityGroupEgress").values()
+        if e["Properties"]["GroupId"] == {"Ref": "TaskSecurityGroup"}
+    ]
+    assert any(
+        e["DestinationSecurityGroupId"] == {"Ref": "DatabaseSecurityGroup"}
+        and e["FromPort"] == 5432
+        for e in egress
+    )
+
+
+def test_the_task_gets_the_endpoint_as_environment_and_credentials_as_secrets(
+    dev2: Template,
+) -> None:
+    environment = {e["Name"]: e["Value"] for e in container(dev2)["Environment"]}
+    assert environment["DATABASE_HOST"] == {"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Address"]}
+    assert environment["DATABASE_PORT"] == "5432"
+    assert environment["DATABASE_NAME"] == "app"
+    secrets = {s["Name"]: s["ValueFrom"] for s in container(dev2)["Secrets"]}
+    assert secrets["DATABASE_PASSWORD"] == {"Fn::Sub": "${DatabaseSecret}:password::"}
+    assert secrets["DATABASE_USERNAME"] == {"Fn::Sub": "${DatabaseSecret}:username::"}
+    assert not any("password" in str(v).lower() for v in environment.values())
+
+
+def test_the_execution_role_may_read_and_decrypt_the_secret(dev2: Template) -> None:
+    [policy] = props(dev2, "TaskExecutionRole")["Policies"]
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    read = statements["ReadTheDatabaseSecret"]
+    assert read["Action"] == ["secretsmanager:GetSecretValue"]
+    assert refs(read["Resource"]) == {"DatabaseSecret"}
+    decrypt = statements["DecryptTheDatabaseSecret"]
+    assert decrypt["Action"] == ["kms:Decrypt"]
+    assert refs(decrypt["Resource"]) == {"EncryptionKey"}
+
+
+def test_the_service_does_not_wait_for_the_database_instances(prod2: Template) -> None:
+    service = prod2["Resources"]["Service"]
+    assert service["DependsOn"] == ["HttpListener"]
+    slow = set(of_type(prod2, "AWS::RDS::DBInstance"))
+    assert not refs(props(prod2, "TaskDefinition")) & slow
+    assert not refs(service) & slow
+
+
+def test_outputs_name_the_endpoint_and_the_secret(dev2: Template) -> None:
+    outputs = dev2["Outputs"]
+    assert refs(outputs["DatabaseEndpoint"]["Value"]) == {"DatabaseCluster"}
+    assert outputs["DatabaseSecretArn"]["Value"] == {"Ref": "DatabaseSecret"}
+
+
+def test_adding_the_database_leaves_phase_1_logical_ids_alone(
+    dev: Template, dev2: Template
+) -> None:
+    phase1 = dev["Resources"]
+    phase2 = dev2["Resources"]
+    assert set(phase1) <= set(phase2)
+    for logical_id, resource in phase1.items():
+        assert phase2[logical_id]["Type"] == resource["Type"], logical_id
+
+
+def test_switching_the_database_off_removes_it() -> None:
+    template = synth({"environments": {"dev": {"features": {"database": False}}}}, phase=2)
+    assert not of_type(template, "AWS::RDS::DBCluster")
+    assert "Secrets" not in container(template)
+
+
+def test_the_database_alone_on_phase_1_is_cfn_lint_clean() -> None:
+    template = synth({"environments": {"prod": {"features": {"database": True}}}}, env="prod")
+    assert run_cfn_lint(template, ["us-east-1"]) == []
+
+
+def test_the_database_starts_no_connections_of_its_own(dev2: Template) -> None:
+    [egress] = props(dev2, "DatabaseSecurityGroup")["SecurityGroupEgress"]
+    # Without an egress rule a security group allows all outbound traffic.
+    assert egress["CidrIp"] == "255.255.255.255/32"
