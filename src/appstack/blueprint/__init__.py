@@ -60,7 +60,7 @@ def build(target: Target) -> Template:
     if target.has("config"):
         compliance.build(stack, key)
     if target.has("firewall"):
-        firewall.build(stack, door.load_balancer)
+        firewall.build(stack, door.load_balancer, key)
 
     return stack.template
 

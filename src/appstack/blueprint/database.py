@@ -14,12 +14,18 @@ from dataclasses import dataclass
 from awacs.aws import Action, Allow, Statement
 from troposphere import GetAtt, Ref, Sub
 from troposphere.ec2 import SecurityGroup, SecurityGroupRule
+from troposphere.iam import Role
 from troposphere.kms import Key
 from troposphere.rds import DBCluster, DBInstance, DBSubnetGroup, ServerlessV2ScalingConfiguration
 from troposphere.secretsmanager import GenerateSecretString, Secret, SecretTargetAttachment
 
 from appstack.blueprint.network import Network
-from appstack.blueprint.stack import RETAIN, SNAPSHOT, Stack
+from appstack.blueprint.stack import RETAIN, SNAPSHOT, Stack, service_role_trust
+
+MONITORING_SECONDS = 60
+MONITORING_POLICY = (
+    "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+)
 
 ENGINE = "aurora-postgresql"
 #: A current Aurora PostgreSQL release (17.4 and later support Serverless v2; cfn-lint W3690
@@ -139,11 +145,22 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
             BackupRetentionPeriod=BACKUP_RETENTION_DAYS,
             CopyTagsToSnapshot=True,
             EnableCloudwatchLogsExports=["postgresql"],
+            # Tasks may sign in with short-lived IAM tokens instead of the stored password.
+            EnableIAMDatabaseAuthentication=True,
             DeletionProtection=stack.settings.deletion_protection,
             Tags=stack.tags("database"),
         ),
         on_delete=SNAPSHOT,
         on_replace=SNAPSHOT,
+    )
+    # Enhanced monitoring: OS-level metrics every minute (RDS's own role writes them to logs).
+    monitoring_role = stack.add(
+        Role(
+            "DatabaseMonitoringRole",
+            AssumeRolePolicyDocument=service_role_trust("monitoring.rds.amazonaws.com"),
+            ManagedPolicyArns=[Sub(MONITORING_POLICY)],
+            Tags=stack.tags("database-monitoring"),
+        )
     )
     # Instances of a cluster hold no data of their own (the cluster volume does): no snapshot.
     for logical_id, tier in (
@@ -158,6 +175,8 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
                 DBInstanceClass=SERVERLESS_INSTANCE_CLASS,
                 PubliclyAccessible=False,
                 PromotionTier=tier,
+                MonitoringInterval=MONITORING_SECONDS,
+                MonitoringRoleArn=GetAtt(monitoring_role, "Arn"),
                 Tags=stack.tags("database"),
             )
         )

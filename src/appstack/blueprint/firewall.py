@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from troposphere import GetAtt, Ref, Sub
 from troposphere.elasticloadbalancingv2 import LoadBalancer
+from troposphere.kms import Key
 from troposphere.logs import LogGroup
 from troposphere.wafv2 import (
     AllowAction,
@@ -43,7 +44,7 @@ MANAGED_RULE_GROUPS = (
 )
 
 
-def build(stack: Stack, load_balancer: LoadBalancer) -> WebACL:
+def build(stack: Stack, load_balancer: LoadBalancer, key: Key) -> WebACL:
     limit = stack.settings.firewall.rate_limit
     if not RATE_LIMIT_MIN <= limit <= RATE_LIMIT_MAX:
         raise ValueError(f"WAF rate limit {limit} is outside {RATE_LIMIT_MIN}..{RATE_LIMIT_MAX}")
@@ -103,6 +104,7 @@ def build(stack: Stack, load_balancer: LoadBalancer) -> WebACL:
             "WebAclLogGroup",
             LogGroupName=Sub(f"{LOG_GROUP_PREFIX}${{ApplicationName}}-${{EnvironmentSuffix}}"),
             RetentionInDays=stack.settings.log_retention_days,
+            KmsKeyId=GetAtt(key, "Arn"),
             Tags=stack.tags("waf-logs"),
         )
     )

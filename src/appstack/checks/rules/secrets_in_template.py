@@ -37,6 +37,9 @@ def _literal_secrets(value: Any, path: str) -> list[str]:
     if isinstance(value, dict):
         for key, inner in value.items():
             where = f"{path}.{key}" if path else key
+            if key == "GenerateSecretString":
+                continue  # instructions to generate a secret, not a secret
+
             if (
                 _SECRET_NAME.search(key)
                 and isinstance(inner, str)
