@@ -468,3 +468,33 @@ def test_european_prices_give_a_different_total() -> None:
     (us,) = cost.phase_costs(app, "dev", [1], "us-east-1")
     (eu,) = cost.phase_costs(app, "dev", [1], "eu-west-1")
     assert us.estimate and eu.estimate and eu.estimate.total > us.estimate.total
+
+
+# ---------------------------------------------------------------- usage settings
+
+
+def test_usage_has_documented_defaults_and_prod_assumes_more_traffic() -> None:
+    app = config.parse({})
+    dev, prod = app.environments["dev"].usage, app.environments["prod"].usage
+    assert (dev.nat_gb, dev.alb_lcu, dev.log_gb) == (10, 0.2, 5)
+    assert (prod.nat_gb, prod.alb_lcu, prod.table_writes_million) == (100, 2, 50)
+    for name, field in config.UsageSettings.model_fields.items():
+        assert field.description, name
+
+
+def test_one_usage_value_can_be_overridden_alone() -> None:
+    app = config.parse({"environments": {"prod": {"usage": {"nat_gb": 500}}}})
+    assert app.environments["prod"].usage.nat_gb == 500
+    assert app.environments["prod"].usage.alb_lcu == 2  # the prod default stays
+
+
+def test_an_unknown_usage_key_names_the_allowed_ones() -> None:
+    with pytest.raises(config.ConfigError) as caught:
+        config.parse({"environments": {"dev": {"usage": {"nat_gigabytes": 5}}}})
+    (path, message) = caught.value.problems[0]
+    assert path == "environments.dev.usage.nat_gigabytes" and "nat_gb" in message
+
+
+def test_negative_usage_is_refused() -> None:
+    with pytest.raises(config.ConfigError, match=r"usage\.log_gb"):
+        config.parse({"environments": {"dev": {"usage": {"log_gb": -1}}}})
