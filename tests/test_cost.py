@@ -498,3 +498,51 @@ def test_an_unknown_usage_key_names_the_allowed_ones() -> None:
 def test_negative_usage_is_refused() -> None:
     with pytest.raises(config.ConfigError, match=r"usage\.log_gb"):
         config.parse({"environments": {"dev": {"usage": {"log_gb": -1}}}})
+
+
+def test_each_phase_shows_its_change_from_the_phase_below() -> None:
+    small = estimate({"Vpn": {"Type": "AWS::EC2::VPNConnection"}})
+    large = estimate(
+        {"Vpn": {"Type": "AWS::EC2::VPNConnection"}, "Acl": {"Type": "AWS::WAFv2::WebACL"}}
+    )
+    phases = cost.with_deltas(
+        [
+            cost.PhaseCost(1, small),
+            cost.PhaseCost(2, large),
+            cost.PhaseCost(3, None, "not yet"),
+            cost.PhaseCost(4, large),
+        ]
+    )
+    assert [p.delta for p in phases] == [None, pytest.approx(5 + 10 * 0.60), None, None]
+
+
+def test_a_later_phase_priced_from_a_hand_written_template_sums_every_capability() -> None:
+    resources: dict[str, Any] = {
+        **AURORA,
+        "Cache": {
+            "Type": "AWS::ElastiCache::ReplicationGroup",
+            "Properties": {"CacheNodeType": "cache.t4g.micro", "NumCacheClusters": 1},
+        },
+        "Acl": {"Type": "AWS::WAFv2::WebACL", "Properties": {"Rules": [{"Name": "r"}]}},
+        "Vpn": {"Type": "AWS::EC2::VPNConnection"},
+        "Recorder": {"Type": "AWS::Config::ConfigurationRecorder"},
+        "Trail": {"Type": "AWS::CloudTrail::Trail"},
+        "Secret": {"Type": "AWS::SecretsManager::Secret"},
+        "Sampling": {"Type": "AWS::XRay::SamplingRule"},
+        "Insights": {"Type": "AWS::ApplicationInsights::Application"},
+        "Plan": {"Type": "AWS::Backup::BackupPlan"},
+    }
+    result = estimate(resources)
+    assert set(result.by_capability()) == {
+        "database",
+        "cache",
+        "firewall",
+        "vpn",
+        "config",
+        "audit",
+        "secrets",
+        "tracing",
+        "insights",
+        "backup",
+    }
+    assert result.total == pytest.approx(sum(result.by_capability().values()))

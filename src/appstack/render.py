@@ -126,20 +126,13 @@ def cost_report(env: str, region: str, phases: Sequence[PhaseCost]) -> None:
     summary = Table(title=f"{env}: total per phase", title_justify="left")
     for column in ("phase", "per month", "change from the phase below"):
         summary.add_column(column, justify="right")
-    previous: float | None = None
     for phase_cost in phases:
         if phase_cost.estimate is None:
             summary.add_row(str(phase_cost.phase), "not yet buildable", "")
-            previous = None
             continue
-        total = phase_cost.estimate.total
-        delta = (
-            ""
-            if previous is None
-            else f"{'+' if total >= previous else '-'}{_usd(abs(total - previous))}"
-        )
-        summary.add_row(str(phase_cost.phase), _usd(total), delta)
-        previous = total
+        delta = phase_cost.delta
+        change = "" if delta is None else f"{'+' if delta >= 0 else '-'}{_usd(abs(delta))}"
+        summary.add_row(str(phase_cost.phase), _usd(phase_cost.estimate.total), change)
     out.print(summary)
     for phase_cost in phases:
         if phase_cost.estimate is None:

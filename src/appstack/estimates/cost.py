@@ -793,6 +793,8 @@ class PhaseCost:
     phase: int
     estimate: CostEstimate | None
     problem: str = ""
+    #: Change from the phase below (None for the first phase or next to one not built).
+    delta: float | None = None
 
 
 def phase_costs(
@@ -811,4 +813,17 @@ def phase_costs(
             results.append(PhaseCost(phase, None, str(exc)))
             continue
         results.append(PhaseCost(phase, estimate(template, target.env, prices)))
-    return results
+    return with_deltas(results)
+
+
+def with_deltas(results: Iterable[PhaseCost]) -> list[PhaseCost]:
+    """The phases with each one's change from the phase listed before it, when both are built."""
+    out: list[PhaseCost] = []
+    previous: PhaseCost | None = None
+    for result in results:
+        delta = None
+        if result.estimate is not None and previous is not None and previous.estimate is not None:
+            delta = result.estimate.total - previous.estimate.total
+        out.append(PhaseCost(result.phase, result.estimate, result.problem, delta))
+        previous = result
+    return out
