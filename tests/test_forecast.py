@@ -149,9 +149,14 @@ def test_a_cycle_is_reported_with_the_resources_in_it() -> None:
     assert "dependency cycle" in str(caught.value) and "D" not in caught.value.cycle
 
 
-def test_a_resource_that_depends_on_itself_through_depends_on_is_a_cycle() -> None:
-    with pytest.raises(DependencyCycle):
-        run({"A": res("Fast", depends_on="A")})
+@pytest.mark.parametrize(
+    "resource",
+    [res("Fast", depends_on="A"), res("Fast", {"Name": {"Fn::Sub": "${A.Arn}"}})],
+)
+def test_a_resource_that_names_itself_is_a_cycle(resource: dict[str, Any]) -> None:
+    with pytest.raises(DependencyCycle) as caught:
+        run({"A": resource})
+    assert caught.value.cycle == ["A"]
 
 
 def test_the_floor_ignores_depends_on_and_a_needless_wait_is_flagged() -> None:

@@ -114,7 +114,7 @@ def dependencies(template: Template) -> dict[str, dict[str, Kind]]:
                 deps[dep] = "order"
         for key in ("Properties", "Metadata", "Condition", "UpdatePolicy", "CreationPolicy"):
             for dep in references(resource.get(key)):
-                if dep in names and dep != logical_id:
+                if dep in names:  # a resource naming itself is a cycle too
                     deps[dep] = "data"
         graph[logical_id] = deps
     return graph
