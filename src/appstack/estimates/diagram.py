@@ -310,6 +310,20 @@ def _write_image(diagram: Diagram, path: Path, title: str) -> None:  # pragma: n
         raise DiagramToolMissing(problem)
     lib: Any = importlib.import_module("diagrams")
     drawn: dict[str, Any] = {}
+
+    def draw(zone: str) -> None:
+        for n in diagram.nodes:
+            if n.zone == zone:
+                label = n.label.replace("<br/>", "\n")
+                if n.capability in diagram.new_capabilities:
+                    label += "\n(new in this phase)"
+                drawn[n.id] = _icon(n.icon)(label)
+
+    def cluster(zone: str) -> None:
+        if any(n.zone == zone for n in diagram.nodes):
+            with lib.Cluster(ZONES[zone]):
+                draw(zone)
+
     with lib.Diagram(
         title,
         filename=str(path.with_suffix("")),
@@ -317,17 +331,15 @@ def _write_image(diagram: Diagram, path: Path, title: str) -> None:  # pragma: n
         show=False,
         direction="LR",
     ):
-        for zone, label in [("outside", ""), *ZONES.items()]:
-            members = [n for n in diagram.nodes if n.zone == zone]
-            if not members:
-                continue
-            if zone == "outside":
-                for n in members:
-                    drawn[n.id] = _icon(n.icon)(n.label)
-                continue
-            with lib.Cluster(label):
-                for n in members:
-                    drawn[n.id] = _icon(n.icon)(n.label.replace("<br/>", "\n"))
+        draw("outside")
+        cluster("edge")
+        with lib.Cluster("VPC"):
+            draw("vpc")
+            cluster("public")
+            with lib.Cluster("Private subnets"):
+                cluster("app")
+                cluster("data")
+        cluster("region")
         for e in diagram.edges:
             drawn[e.source] >> lib.Edge(label=e.label) >> drawn[e.target]
 
