@@ -142,10 +142,12 @@ def cost_report(env: str, region: str, phases: Sequence[PhaseCost]) -> None:
 def forecast_report(env: str, phase: int, from_phase: int | None, result: Forecast) -> None:
     """Expected wall time, the critical path resource by resource, the floor, needless waits."""
     what = f"update from phase {from_phase}" if from_phase is not None else "create"
-    out.print(
-        f"[bold]{env}, phase {phase} ({what}):[/] about {_duration(result.total)} "
-        f"({result.counted} of {result.resources} resources change)"
+    scope = (
+        f"{result.resources} resources"
+        if from_phase is None
+        else f"{result.counted} of {result.resources} resources added or changed"
     )
+    out.print(f"[bold]{env}, phase {phase} ({what}):[/] about {_duration(result.total)} ({scope})")
     grid = Table(title="critical path", title_justify="left")
     for column, justify in (
         ("starts", "right"),
