@@ -262,4 +262,4 @@ def test_an_unchanged_template_updates_in_no_time(
 ) -> None:
     template = build_template("dev")
     result = forecast.forecast(template, json.loads(json.dumps(template)))
-    assert result.total == 0 and result.counted == 0
+    assert result.total == 0 and result.counted == 0 and result.critical_path == ()

@@ -222,7 +222,7 @@ def _path(
     weight: Mapping[str, float],
     types: Mapping[str, str],
 ) -> tuple[float, tuple[Step, ...]]:
-    if not finish:
+    if not finish or max(finish.values()) == 0:
         return 0.0, ()
     end = max(sorted(finish), key=lambda n: finish[n])
     steps: list[Step] = []
@@ -232,7 +232,7 @@ def _path(
         steps.append(Step(node, types[node], seconds, finish[node] - seconds, finish[node]))
         node = before[node]
     steps.reverse()
-    return finish[end], tuple(s for s in steps if s.seconds > 0 or s is steps[-1])
+    return finish[end], tuple(s for s in steps if s.seconds > 0)
 
 
 # ---------------------------------------------------------------- forecast
