@@ -103,6 +103,10 @@ def test_cost_as_json_carries_every_line_item(capsys: pytest.CaptureFixture[str]
     assert code == 0 and data["region"] == "eu-west-1"
     (phase,) = data["phases"]
     assert phase["estimate"]["items"][0]["price_key"] == "nat_gateway_hour"
+    assert phase["estimate"]["total"] == pytest.approx(
+        sum(i["monthly"] for i in phase["estimate"]["items"])
+    )
+    assert phase["estimate"]["by_capability"]["network"] > 0
 
 
 def test_cost_of_a_phase_not_yet_buildable_is_a_clear_error(

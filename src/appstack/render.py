@@ -62,7 +62,12 @@ def json_document(data: object) -> None:
 
 def _plain(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+        plain = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name in ("total", "by_capability"):  # derived figures a reader of JSON needs too
+            derived = getattr(value, name, None)
+            if derived is not None and not isinstance(plain.get(name), float | int):
+                plain[name] = _plain(derived() if callable(derived) else derived)
+        return plain
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
