@@ -127,3 +127,60 @@ def test_synth_without_an_environment_or_all_is_a_usage_error(
 ) -> None:
     code, _, err = run(["synth"], capsys)
     assert code == 2 and "--all" in err
+
+
+def test_cost_prints_line_items_totals_and_hints(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["cost", "dev"], capsys)
+    assert code == 0
+    assert "NAT gateway hours" in out and "total" in out and "Cheaper choices" in out
+
+
+def test_cost_as_json_carries_every_line_item(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["cost", "prod", "--output", "json", "--region", "eu-west-1"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["region"] == "eu-west-1"
+    (phase,) = data["phases"]
+    assert phase["estimate"]["items"][0]["price_key"] == "nat_gateway_hour"
+    assert phase["estimate"]["total"] == pytest.approx(
+        sum(i["monthly"] for i in phase["estimate"]["items"])
+    )
+    assert phase["estimate"]["by_capability"]["network"] > 0
+
+
+def test_cost_of_a_phase_not_yet_buildable_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(["cost", "dev", "--phase", "3"], capsys)
+    assert code == 2 and "phase 3" in err and "Traceback" not in err
+
+
+def test_cost_of_all_phases_shows_which_are_not_buildable_yet(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(["cost", "dev", "--all-phases"], capsys)
+    assert code == 0 and "not yet buildable" in out and "phase 3:" in err
+
+
+def test_cost_in_a_region_without_prices_names_the_known_regions(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(["cost", "dev", "--region", "sa-east-1"], capsys)
+    assert code == 2 and "us-east-1" in err
+
+
+def test_forecast_prints_the_critical_path(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["forecast", "prod"], capsys)
+    assert code == 0 and "critical path" in out and "LoadBalancer" in out and "floor" in out
+
+
+def test_forecast_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["forecast", "dev", "--from-phase", "1", "--output", "json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["forecast"]["total"] == 0 and data["from_phase"] == 1
+
+
+def test_diagram_writes_mermaid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "dev.mmd"
+    code, out, _ = run(["diagram", "dev", "-o", str(target)], capsys)
+    assert code == 0 and out.strip() == str(target)
+    assert "subgraph VPC" in target.read_text()

@@ -96,6 +96,30 @@ class VpnSettings(_Strict):
     static_routes: bool = False
 
 
+class UsageSettings(_Strict):
+    """Monthly usage the cost estimate assumes (prices come from data/prices/<region>.json)."""
+
+    nat_gb: float = Field(10, ge=0, description="GB through the NAT gateways")
+    alb_lcu: float = Field(0.2, ge=0, description="average ALB capacity units")
+    requests_million: float = Field(10, ge=0, description="HTTP requests (WAF inspects each)")
+    table_writes_million: float = Field(1, ge=0, description="DynamoDB write request units")
+    table_reads_million: float = Field(5, ge=0, description="DynamoDB read request units")
+    table_gb: float = Field(1, ge=0, description="DynamoDB table size")
+    database_acu: float | None = Field(
+        None, ge=0, le=256, description="average ACU per instance; None = database.min_capacity"
+    )
+    database_gb: float = Field(10, ge=0, description="Aurora storage")
+    database_io_million: float = Field(10, ge=0, description="Aurora I/O requests")
+    log_gb: float = Field(5, ge=0, description="CloudWatch Logs ingested")
+    config_items: int = Field(5000, ge=0, description="AWS Config configuration items recorded")
+    config_evaluations_per_rule: int = Field(2000, ge=0, description="evaluations per rule")
+    trail_gb: float = Field(1, ge=0, description="CloudTrail log files kept in S3")
+    trail_data_events_million: float = Field(0, ge=0, description="CloudTrail data events")
+    secret_api_calls: int = Field(10000, ge=0, description="Secrets Manager API calls")
+    traces_million: float = Field(1, ge=0, description="X-Ray traces recorded")
+    backup_gb: float = Field(50, ge=0, description="AWS Backup storage")
+
+
 class EnvironmentSettings(_Strict):
     """One environment's settings: network, sizes, high availability, phase."""
 
@@ -119,6 +143,7 @@ class EnvironmentSettings(_Strict):
     cache: CacheSettings = CacheSettings()
     vpn: VpnSettings = VpnSettings()
     config_recorder_exists: bool = False
+    usage: UsageSettings = UsageSettings()
 
     @field_validator("vpc_cidr", mode="before")
     @classmethod
@@ -266,6 +291,14 @@ DEFAULT_ENVIRONMENTS: dict[str, dict[str, Any]] = {
         "deletion_protection": True,
         "database": {"min_capacity": 0.5, "max_capacity": 8, "readers": 1},
         "cache": {"node_type": "cache.t4g.small", "nodes": 2},
+        "usage": {
+            "nat_gb": 100,
+            "alb_lcu": 2,
+            "table_writes_million": 50,
+            "table_reads_million": 200,
+            "table_gb": 20,
+            "log_gb": 20,
+        },
     },
 }
 

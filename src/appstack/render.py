@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from appstack.estimates.cost import PhaseCost
+    from appstack.estimates.forecast import Forecast
+
+# Piped output (CI logs, files) gets wide tables instead of rich's 80-column default.
+_WIDTH = None if sys.stdout.isatty() else 160
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 
 
 def error(message: str) -> None:
     lines = message.splitlines() or [""]
-    err.print(f"[bold red]error:[/] {lines[0]}", markup=True)
+    err.print(f"[bold red]error:[/] {escape(lines[0])}", markup=True)
     for line in lines[1:]:
         err.print(f"  {line}", markup=False)
 
@@ -42,3 +52,143 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[obj
 
 def is_interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+# ---------------------------------------------------------------- estimates
+
+
+def json_document(data: object) -> None:
+    """Print `data` as JSON (dataclasses become objects)."""
+    out.print_json(json.dumps(_plain(data)), highlight=False)
+
+
+def _plain(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        plain = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name in ("total", "by_capability"):  # derived figures a reader of JSON needs too
+            derived = getattr(value, name, None)
+            if derived is not None and not isinstance(plain.get(name), float | int):
+                plain[name] = _plain(derived() if callable(derived) else derived)
+        return plain
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _usd(amount: float) -> str:
+    return f"${amount:,.2f}"
+
+
+def cost_report(env: str, region: str, phases: Sequence[PhaseCost]) -> None:
+    """Line items per capability for each phase, then totals, deltas and cheaper choices."""
+    built = [p for p in phases if p.estimate is not None]
+    for phase_cost in built:
+        estimate = phase_cost.estimate
+        assert estimate is not None
+        grid = Table(
+            title=f"{env}, phase {phase_cost.phase}: monthly cost in {region} (730 hours, USD)",
+            title_justify="left",
+        )
+        for column, justify in (
+            ("capability", "left"),
+            ("line item", "left"),
+            ("quantity", "right"),
+            ("unit price", "right"),
+            ("per month", "right"),
+        ):
+            grid.add_column(column, justify=justify)  # type: ignore[arg-type]
+        for capability, subtotal in estimate.by_capability().items():
+            lines = [i for i in estimate.items if i.capability == capability]
+            for i in lines:
+                flag = (
+                    " *"
+                    if i.status not in ("confirmed", "third-party-agree", "confirmed-cap")
+                    else ""
+                )
+                grid.add_row(
+                    capability,
+                    i.item,
+                    f"{i.quantity:,.2f} {i.unit}",
+                    f"${i.unit_price:g}{flag}",
+                    _usd(i.monthly),
+                )
+                capability = ""
+            grid.add_row("", "[bold]subtotal[/]", "", "", f"[bold]{_usd(subtotal)}[/]")
+        grid.add_row("", "[bold]total[/]", "", "", f"[bold]{_usd(estimate.total)}[/]")
+        out.print(grid)
+        if estimate.hints:
+            out.print("[bold]Cheaper choices[/]")
+            for hint in estimate.hints:
+                saving = (
+                    f"saves about {_usd(hint.saving)}/month" if hint.saving else "saves on traffic"
+                )
+                out.print(f"  - {hint.message}: {saving}", markup=False)
+        if estimate.unconfirmed:
+            out.print(
+                "  * price not confirmed from an AWS source: " + ", ".join(estimate.unconfirmed),
+                markup=False,
+            )
+    summary = Table(title=f"{env}: total per phase", title_justify="left")
+    for column in ("phase", "per month", "change from the phase below"):
+        summary.add_column(column, justify="right")
+    for phase_cost in phases:
+        if phase_cost.estimate is None:
+            summary.add_row(str(phase_cost.phase), "not yet buildable", "")
+            continue
+        delta = phase_cost.delta
+        change = "" if delta is None else f"{'+' if delta >= 0 else '-'}{_usd(abs(delta))}"
+        summary.add_row(str(phase_cost.phase), _usd(phase_cost.estimate.total), change)
+    out.print(summary)
+    for phase_cost in phases:
+        if phase_cost.estimate is None:
+            note(f"phase {phase_cost.phase}: {phase_cost.problem}")
+
+
+def forecast_report(env: str, phase: int, from_phase: int | None, result: Forecast) -> None:
+    """Expected wall time, the critical path resource by resource, the floor, needless waits."""
+    what = f"update from phase {from_phase}" if from_phase is not None else "create"
+    scope = (
+        f"{result.resources} resources"
+        if from_phase is None
+        else f"{result.counted} of {result.resources} resources added or changed"
+    )
+    out.print(f"[bold]{env}, phase {phase} ({what}):[/] about {_duration(result.total)} ({scope})")
+    grid = Table(title="critical path", title_justify="left")
+    for column, justify in (
+        ("starts", "right"),
+        ("resource", "left"),
+        ("type", "left"),
+        ("takes", "right"),
+    ):
+        grid.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for step in result.critical_path:
+        grid.add_row(
+            _duration(step.start), step.logical_id, step.resource_type, _duration(step.seconds)
+        )
+    out.print(grid)
+    if result.cleanup:
+        out.print(f"then deleting removed resources: about {_duration(result.cleanup)}")
+    out.print(
+        f"floor (the slowest chain of Ref/GetAtt/Sub dependencies, which no DependsOn change can "
+        f"shorten): {_duration(result.floor)} through "
+        + " -> ".join(s.logical_id for s in result.floor_path),
+        markup=False,
+    )
+    for wait in result.needless_waits:
+        out.print(
+            f"[yellow]needless wait:[/] {wait.waiter} waits {_duration(wait.delay)} on "
+            f"{wait.waits_on} ({wait.waits_on_type}) through DependsOn without using it"
+        )
+    if result.unknown_types:
+        note(
+            "no typical duration for "
+            + ", ".join(result.unknown_types)
+            + " (counted as a few seconds)"
+        )
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"

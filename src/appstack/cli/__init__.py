@@ -11,7 +11,7 @@ import sys
 import click
 
 from appstack import __version__, render
-from appstack.cli import build_commands, check_commands
+from appstack.cli import build_commands, check_commands, estimate_commands
 from appstack.errors import AppstackError
 
 
@@ -22,7 +22,7 @@ def cli() -> None:
     deployed phase by phase."""
 
 
-for _module in (build_commands, check_commands):
+for _module in (build_commands, check_commands, estimate_commands):
     _module.register(cli)
 
 

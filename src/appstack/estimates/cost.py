@@ -1,0 +1,829 @@
+"""Monthly cost of an environment, read from its template and a price table. Never calls AWS.
+
+Resources are counted in the synthesized template (NAT gateways, alarms, secrets, keys, database
+instances...), so the estimate follows whatever the blueprint builds. Usage that a template cannot
+show (GB through NAT, requests, log volume) comes from the environment's `usage:` settings. Prices
+come from `data/prices/<region>.json`, each with its source and date; none is written in code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from appstack.config import AppConfig, EnvironmentSettings, UsageSettings, resolve
+from appstack.errors import UsageError
+
+Template = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Price:
+    key: str
+    usd: float
+    unit: str
+    status: str
+    source: str
+    date: str
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status in ("confirmed", "third-party-agree", "confirmed-cap")
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    region: str
+    currency: str
+    hours_per_month: float
+    prices: Mapping[str, Price]
+
+    def get(self, key: str) -> Price | None:
+        return self.prices.get(key)
+
+    def usd(self, key: str) -> float:
+        price = self.prices.get(key)
+        if price is None:
+            raise KeyError(f"no price {key!r} in data/prices/{self.region}.json")
+        return price.usd
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """One priced quantity: `quantity` units at `unit_price` = `monthly` USD."""
+
+    capability: str
+    item: str
+    quantity: float
+    unit: str
+    unit_price: float
+    monthly: float
+    price_key: str
+    status: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A cheaper choice and what it would save per month (0 when it depends on traffic)."""
+
+    message: str
+    saving: float
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    region: str
+    items: tuple[LineItem, ...]
+    hints: tuple[Hint, ...] = ()
+    unconfirmed: tuple[str, ...] = field(default=())
+
+    @property
+    def total(self) -> float:
+        return sum(i.monthly for i in self.items)
+
+    def by_capability(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for i in self.items:
+            totals[i.capability] = totals.get(i.capability, 0.0) + i.monthly
+        return totals
+
+
+# ---------------------------------------------------------------- price tables
+
+
+def available_regions() -> list[str]:
+    folder = resources.files("appstack.data").joinpath("prices")
+    return sorted(
+        p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json")
+    )
+
+
+@cache
+def load_prices(region: str) -> PriceTable:
+    """The price table of `region`; UsageError naming the known regions when there is none."""
+    if region not in available_regions():
+        raise UsageError(
+            f"no price table for region {region!r}; appstack has prices for "
+            f"{', '.join(available_regions())} (use --region, or add "
+            f"src/appstack/data/prices/{region}.json with a source per price)"
+        )
+    text = resources.files("appstack.data").joinpath("prices", f"{region}.json").read_text()
+    data = json.loads(text)
+    prices = {
+        key: Price(key, float(p["usd"]), p["unit"], p["status"], p["source"], p.get("date", ""))
+        for key, p in data["prices"].items()
+    }
+    return PriceTable(data["region"], data["currency"], float(data["hours_per_month"]), prices)
+
+
+# ---------------------------------------------------------------- template helpers
+
+
+def resources_of(template: Template, *types: str) -> dict[str, Mapping[str, Any]]:
+    """The resources of the given types, by logical ID."""
+    found: dict[str, Mapping[str, Any]] = {}
+    for logical_id, resource in template.get("Resources", {}).items():
+        if resource.get("Type") in types:
+            found[logical_id] = resource
+    return found
+
+
+def _props(resource: Mapping[str, Any]) -> Mapping[str, Any]:
+    properties: Mapping[str, Any] = resource.get("Properties", {}) or {}
+    return properties
+
+
+def _number(value: Any, default: float) -> float:
+    """A literal number (or numeric string) from a template; `default` for an intrinsic."""
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return default
+    return default
+
+
+def _ref(value: Any) -> str | None:
+    if isinstance(value, Mapping) and isinstance(value.get("Ref"), str):
+        return str(value["Ref"])
+    return None
+
+
+# ---------------------------------------------------------------- line items
+
+
+class _Pricer:
+    """Builds line items: quantity x the table's price for a key."""
+
+    def __init__(self, prices: PriceTable) -> None:
+        self.prices = prices
+        self.hours = prices.hours_per_month
+
+    def item(
+        self, capability: str, item: str, quantity: float, unit: str, key: str, note: str = ""
+    ) -> LineItem:
+        price = self.prices.get(key)
+        if price is None:
+            return LineItem(
+                capability,
+                item,
+                quantity,
+                unit,
+                0.0,
+                0.0,
+                key,
+                "missing",
+                f"no price {key!r} for {self.prices.region}; add it to data/prices",
+            )
+        return LineItem(
+            capability,
+            item,
+            quantity,
+            unit,
+            price.usd,
+            quantity * price.usd,
+            key,
+            price.status,
+            note,
+        )
+
+
+LineItems = Callable[[Template, EnvironmentSettings, _Pricer], list[LineItem]]
+
+
+def network_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    items: list[LineItem] = []
+    nats = len(resources_of(t, "AWS::EC2::NatGateway"))
+    if nats:
+        items.append(
+            p.item("network", "NAT gateway hours", nats * p.hours, "NAT-hours", "nat_gateway_hour")
+        )
+        items.append(
+            p.item(
+                "network",
+                "NAT gateway data processed",
+                env.usage.nat_gb,
+                "GB",
+                "nat_gateway_gb",
+                "usage.nat_gb",
+            )
+        )
+    eips = len(resources_of(t, "AWS::EC2::EIP"))
+    if eips:
+        items.append(
+            p.item(
+                "network",
+                f"public IPv4: {eips} Elastic IP(s)",
+                eips * p.hours,
+                "IP-hours",
+                "public_ipv4_hour",
+            )
+        )
+    return items
+
+
+def load_balancer_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    items: list[LineItem] = []
+    for lb in resources_of(t, "AWS::ElasticLoadBalancingV2::LoadBalancer").values():
+        props = _props(lb)
+        if props.get("Type", "application") != "application":
+            continue
+        items.append(p.item("service", "load balancer hours", p.hours, "ALB-hours", "alb_hour"))
+        items.append(
+            p.item(
+                "service",
+                "load balancer capacity units",
+                env.usage.alb_lcu * p.hours,
+                "LCU-hours",
+                "alb_lcu_hour",
+                "usage.alb_lcu",
+            )
+        )
+        if props.get("Scheme", "internet-facing") == "internet-facing":
+            zones = len(props.get("Subnets") or props.get("SubnetMappings") or []) or 2
+            items.append(
+                p.item(
+                    "service",
+                    f"public IPv4: load balancer, one per AZ ({zones})",
+                    zones * p.hours,
+                    "IP-hours",
+                    "public_ipv4_hour",
+                )
+            )
+    return items
+
+
+def fargate_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    items: list[LineItem] = []
+    task_defs = resources_of(t, "AWS::ECS::TaskDefinition")
+    for service in resources_of(t, "AWS::ECS::Service").values():
+        props = _props(service)
+        task_def = task_defs.get(_ref(props.get("TaskDefinition")) or "")
+        if task_def is None:
+            continue
+        tprops = _props(task_def)
+        tasks = _number(props.get("DesiredCount"), env.desired_count)
+        vcpu = _number(tprops.get("Cpu"), env.cpu) / 1024
+        memory_gb = _number(tprops.get("Memory"), env.memory) / 1024
+        platform = tprops.get("RuntimePlatform") or {}
+        arch = "arm" if platform.get("CpuArchitecture") == "ARM64" else "x86"
+        label = f"{tasks:g} task(s) x {vcpu:g} vCPU / {memory_gb:g} GB, {arch}"
+        items.append(
+            p.item(
+                "service",
+                f"Fargate vCPU ({label})",
+                tasks * vcpu * p.hours,
+                "vCPU-hours",
+                f"fargate_{arch}_vcpu_hour",
+            )
+        )
+        items.append(
+            p.item(
+                "service",
+                f"Fargate memory ({label})",
+                tasks * memory_gb * p.hours,
+                "GB-hours",
+                f"fargate_{arch}_gb_hour",
+            )
+        )
+    return items
+
+
+def table_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    tables = [
+        _props(r)
+        for r in resources_of(t, "AWS::DynamoDB::Table").values()
+        if _props(r).get("BillingMode") == "PAY_PER_REQUEST"
+    ]
+    if not tables:
+        return []
+    share = 1 / len(tables)  # the usage settings describe the application, split over its tables
+    u = env.usage
+    items = [
+        p.item(
+            "table",
+            "DynamoDB writes (on demand)",
+            u.table_writes_million,
+            "million WRU",
+            "dynamodb_wru_million",
+            "usage.table_writes_million",
+        ),
+        p.item(
+            "table",
+            "DynamoDB reads (on demand)",
+            u.table_reads_million,
+            "million RRU",
+            "dynamodb_rru_million",
+            "usage.table_reads_million",
+        ),
+        p.item(
+            "table",
+            "DynamoDB storage",
+            u.table_gb,
+            "GB-months",
+            "dynamodb_storage_gb_month",
+            "usage.table_gb; the first 25 GB per Region are free",
+        ),
+    ]
+    pitr = sum(
+        share
+        for props in tables
+        if (props.get("PointInTimeRecoverySpecification") or {}).get("PointInTimeRecoveryEnabled")
+        is True
+    )
+    if pitr:
+        items.append(
+            p.item(
+                "table",
+                "DynamoDB point-in-time recovery",
+                u.table_gb * pitr,
+                "GB-months",
+                "dynamodb_pitr_gb_month",
+            )
+        )
+    return items
+
+
+def database_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    items: list[LineItem] = []
+    instances = resources_of(t, "AWS::RDS::DBInstance").values()
+    for cluster_id, cluster in resources_of(t, "AWS::RDS::DBCluster").items():
+        props = _props(cluster)
+        scaling = props.get("ServerlessV2ScalingConfiguration")
+        if not scaling:
+            continue
+        members = [
+            i
+            for i in instances
+            if _ref(_props(i).get("DBClusterIdentifier")) == cluster_id
+            and _props(i).get("DBInstanceClass") == "db.serverless"
+        ]
+        acu = env.usage.database_acu
+        if acu is None:
+            acu = _number(scaling.get("MinCapacity"), env.database.min_capacity)
+        io_optimized = props.get("StorageType") == "aurora-iopt1"
+        suffix = "_io_optimized" if io_optimized else ""
+        items.append(
+            p.item(
+                "database",
+                f"Aurora Serverless v2: {len(members)} instance(s) x {acu:g} ACU",
+                len(members) * acu * p.hours,
+                "ACU-hours",
+                f"aurora_sv2_acu_hour{suffix}",
+                "usage.database_acu (default: the minimum capacity)",
+            )
+        )
+        items.append(
+            p.item(
+                "database",
+                "Aurora storage",
+                env.usage.database_gb,
+                "GB-months",
+                f"aurora_storage_gb_month{suffix}",
+                "usage.database_gb",
+            )
+        )
+        if not io_optimized:
+            items.append(
+                p.item(
+                    "database",
+                    "Aurora I/O requests",
+                    env.usage.database_io_million,
+                    "million I/O",
+                    "aurora_io_million",
+                    "usage.database_io_million",
+                )
+            )
+    return items
+
+
+def cache_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    items: list[LineItem] = []
+    groups = [
+        (_props(r), None) for r in resources_of(t, "AWS::ElastiCache::ReplicationGroup").values()
+    ] + [
+        (_props(r), _number(_props(r).get("NumCacheNodes"), 1))
+        for r in resources_of(t, "AWS::ElastiCache::CacheCluster").values()
+    ]
+    for props, fixed_nodes in groups:
+        if fixed_nodes is not None:
+            nodes = fixed_nodes
+        elif "NumCacheClusters" in props:
+            nodes = _number(props["NumCacheClusters"], env.cache.nodes)
+        elif "NumNodeGroups" in props or "ReplicasPerNodeGroup" in props:
+            shards = _number(props.get("NumNodeGroups"), 1)
+            nodes = shards * (_number(props.get("ReplicasPerNodeGroup"), 0) + 1)
+        else:
+            nodes = env.cache.nodes
+        node_type = props.get("CacheNodeType", env.cache.node_type)
+        engine = str(props.get("Engine", env.cache.engine)).lower()
+        line = p.item(
+            "cache",
+            f"ElastiCache {engine}: {nodes:g} x {node_type}",
+            nodes * p.hours,
+            "node-hours",
+            f"elasticache_node_hour:{node_type}",
+        )
+        if engine == "valkey" and line.status != "missing":
+            factor = p.prices.get("elasticache_valkey_node_factor")
+            if factor is not None:
+                line = LineItem(
+                    line.capability,
+                    line.item,
+                    line.quantity,
+                    line.unit,
+                    line.unit_price * factor.usd,
+                    line.monthly * factor.usd,
+                    line.price_key,
+                    factor.status if factor.status == "unconfirmed" else line.status,
+                    f"Valkey = Redis OSS price x {factor.usd:g}",
+                )
+        items.append(line)
+    return items
+
+
+def firewall_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    items: list[LineItem] = []
+    for acl in resources_of(t, "AWS::WAFv2::WebACL").values():
+        rules = len(_props(acl).get("Rules") or [])
+        items.append(p.item("firewall", "WAF web ACL", 1, "ACL-months", "waf_web_acl_month"))
+        if rules:
+            items.append(
+                p.item(
+                    "firewall",
+                    f"WAF rules ({rules}; a rule group counts as one)",
+                    rules,
+                    "rule-months",
+                    "waf_rule_month",
+                )
+            )
+        items.append(
+            p.item(
+                "firewall",
+                "WAF requests inspected",
+                env.usage.requests_million,
+                "million requests",
+                "waf_requests_million",
+                "usage.requests_million",
+            )
+        )
+    return items
+
+
+def vpn_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    connections = len(resources_of(t, "AWS::EC2::VPNConnection"))
+    if not connections:
+        return []
+    return [
+        p.item(
+            "vpn",
+            f"site-to-site VPN connection(s) ({connections})",
+            connections * p.hours,
+            "connection-hours",
+            "vpn_connection_hour",
+            "virtual private gateway and customer gateway are free",
+        )
+    ]
+
+
+def config_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    items: list[LineItem] = []
+    if resources_of(t, "AWS::Config::ConfigurationRecorder"):
+        items.append(
+            p.item(
+                "config",
+                "AWS Config items recorded",
+                env.usage.config_items,
+                "configuration items",
+                "config_ci",
+                "usage.config_items",
+            )
+        )
+    rules = len(resources_of(t, "AWS::Config::ConfigRule"))
+    if rules:
+        items.append(
+            p.item(
+                "config",
+                f"AWS Config rule evaluations ({rules} rules)",
+                rules * env.usage.config_evaluations_per_rule,
+                "evaluations",
+                "config_rule_eval",
+                "usage.config_evaluations_per_rule",
+            )
+        )
+    return items
+
+
+def audit_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    trails = resources_of(t, "AWS::CloudTrail::Trail")
+    if not trails:
+        return []
+    items = [
+        p.item(
+            "audit",
+            "CloudTrail management events (first copy per Region)",
+            len(trails),
+            "trails",
+            "cloudtrail_mgmt_first_copy",
+            "free only if no other trail in the account already records them",
+        ),
+        p.item(
+            "audit",
+            "CloudTrail log files in S3",
+            env.usage.trail_gb,
+            "GB-months",
+            "s3_standard_gb_month",
+            "usage.trail_gb",
+        ),
+    ]
+    has_data_events = any(
+        sel.get("DataResources")
+        for trail in trails.values()
+        for sel in _props(trail).get("EventSelectors") or []
+        if isinstance(sel, Mapping)
+    ) or any(_props(trail).get("AdvancedEventSelectors") for trail in trails.values())
+    if has_data_events:
+        items.append(
+            p.item(
+                "audit",
+                "CloudTrail data events",
+                env.usage.trail_data_events_million * 10,
+                "100,000 events",
+                "cloudtrail_data_events_100k",
+                "usage.trail_data_events_million",
+            )
+        )
+    return items
+
+
+def secrets_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    secrets = len(resources_of(t, "AWS::SecretsManager::Secret"))
+    if not secrets:
+        return []
+    rotations = len(resources_of(t, "AWS::SecretsManager::RotationSchedule"))
+    return [
+        p.item(
+            "secrets",
+            f"Secrets Manager secrets ({secrets}, {rotations} rotated)",
+            secrets,
+            "secret-months",
+            "secrets_secret_month",
+        ),
+        p.item(
+            "secrets",
+            "Secrets Manager API calls",
+            env.usage.secret_api_calls / 10_000,
+            "10,000 calls",
+            "secrets_api_10k",
+            "usage.secret_api_calls",
+        ),
+    ]
+
+
+def tracing_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    if not resources_of(t, "AWS::XRay::SamplingRule", "AWS::XRay::Group"):
+        return []
+    free = p.prices.get("xray_free_traces_million")
+    billable = max(0.0, env.usage.traces_million - (free.usd if free else 0.0))
+    return [
+        p.item(
+            "tracing",
+            "X-Ray traces recorded (beyond the free 100,000)",
+            billable,
+            "million traces",
+            "xray_recorded_million",
+            "usage.traces_million",
+        )
+    ]
+
+
+def insights_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    if not resources_of(t, "AWS::ApplicationInsights::Application"):
+        return []
+    return [
+        LineItem(
+            "insights",
+            "Application Insights (no fee of its own)",
+            1,
+            "applications",
+            0.0,
+            0.0,
+            "",
+            "confirmed",
+            "the alarms and logs it sets up bill at CloudWatch rates",
+        )
+    ]
+
+
+def backup_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    if not resources_of(t, "AWS::Backup::BackupPlan"):
+        return []
+    return [
+        p.item(
+            "backup",
+            "AWS Backup storage (warm)",
+            env.usage.backup_gb,
+            "GB-months",
+            "backup_dynamodb_warm_gb_month",
+            "usage.backup_gb, at the DynamoDB backup rate",
+        )
+    ]
+
+
+def monitoring_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
+    items: list[LineItem] = []
+    groups = resources_of(t, "AWS::Logs::LogGroup")
+    if groups:
+        u: UsageSettings = env.usage
+        items.append(
+            p.item(
+                "logs",
+                f"CloudWatch Logs ingested ({len(groups)} log groups)",
+                u.log_gb,
+                "GB",
+                "cw_logs_ingest_gb",
+                "usage.log_gb",
+            )
+        )
+        stored = u.log_gb * env.log_retention_days / 30
+        items.append(
+            p.item(
+                "logs",
+                f"CloudWatch Logs stored ({env.log_retention_days} days kept)",
+                stored,
+                "GB-months",
+                "cw_logs_storage_gb_month",
+                "steady state: monthly volume x retention",
+            )
+        )
+    alarms = len(resources_of(t, "AWS::CloudWatch::Alarm"))
+    if alarms:
+        items.append(
+            p.item("alarms", f"CloudWatch alarms ({alarms})", alarms, "alarms", "cw_alarm_month")
+        )
+    keys = len(resources_of(t, "AWS::KMS::Key"))
+    if keys:
+        items.append(
+            p.item("encryption", f"KMS keys ({keys})", keys, "key-months", "kms_key_month")
+        )
+    return items
+
+
+#: Every line-item builder, in the order a bill reads.
+LINE_ITEMS: tuple[LineItems, ...] = (
+    network_items,
+    load_balancer_items,
+    fargate_items,
+    table_items,
+    database_items,
+    cache_items,
+    firewall_items,
+    vpn_items,
+    config_items,
+    audit_items,
+    secrets_items,
+    tracing_items,
+    insights_items,
+    backup_items,
+    monitoring_items,
+)
+
+
+# ---------------------------------------------------------------- hints
+
+
+def hints(
+    t: Template, env: EnvironmentSettings, items: Iterable[LineItem], p: PriceTable
+) -> list[Hint]:
+    """Cheaper choices for this template, with their monthly saving."""
+    found: list[Hint] = []
+    items = list(items)
+    production = env.deletion_protection
+    hours = p.hours_per_month
+    nats = len(resources_of(t, "AWS::EC2::NatGateway"))
+    if nats > 1 and not production:
+        saving = (nats - 1) * hours * (p.usd("nat_gateway_hour") + p.usd("public_ipv4_hour"))
+        found.append(
+            Hint(f"one NAT gateway instead of {nats} (`nat_gateways: 1`; no AZ redundancy)", saving)
+        )
+    if nats and not _has_gateway_endpoints(t):
+        found.append(
+            Hint(
+                "gateway endpoints for S3 and DynamoDB are free and keep their traffic off "
+                "the NAT data charge",
+                0.0,
+            )
+        )
+    x86 = [i for i in items if i.price_key.startswith("fargate_x86_")]
+    if x86:
+        arm = sum(i.quantity * p.usd(i.price_key.replace("_x86_", "_arm_")) for i in x86)
+        found.append(
+            Hint(
+                "ARM64 (Graviton) tasks: `architecture: ARM64` (needs an arm64 image)",
+                sum(i.monthly for i in x86) - arm,
+            )
+        )
+    fargate = sum(i.monthly for i in items if i.price_key.startswith("fargate_"))
+    if fargate and not production:
+        found.append(
+            Hint(
+                "Fargate Spot for this non-production environment (up to 70% off; tasks can "
+                "be stopped with 2 minutes' notice)",
+                fargate * p.usd("fargate_spot_discount"),
+            )
+        )
+    database = [i for i in items if i.price_key.startswith("aurora_sv2_acu_hour")]
+    if database and not production and any(i.monthly for i in database):
+        found.append(
+            Hint(
+                "let the dev database pause: `database: {min_capacity: 0}` (resumes in seconds)",
+                sum(i.monthly for i in database),
+            )
+        )
+    redis = [i for i in items if i.capability == "cache" and "redis" in i.item and i.monthly]
+    factor = p.get("elasticache_valkey_node_factor")
+    if redis and factor is not None:
+        found.append(
+            Hint(
+                "Valkey instead of Redis OSS: `cache: {engine: valkey}`",
+                sum(i.monthly for i in redis) * (1 - factor.usd),
+            )
+        )
+    return found
+
+
+def _has_gateway_endpoints(t: Template) -> bool:
+    names = " ".join(
+        json.dumps(_props(r).get("ServiceName", ""))
+        for r in resources_of(t, "AWS::EC2::VPCEndpoint").values()
+        if _props(r).get("VpcEndpointType", "Gateway") == "Gateway"
+    )
+    return ".s3" in names and ".dynamodb" in names
+
+
+# ---------------------------------------------------------------- estimate
+
+
+def estimate(template: Template, env: EnvironmentSettings, prices: PriceTable) -> CostEstimate:
+    """The monthly cost of `template` for an environment's settings, at `prices`."""
+    pricer = _Pricer(prices)
+    items = [line for builder in LINE_ITEMS for line in builder(template, env, pricer)]
+    unconfirmed = sorted({i.price_key for i in items if i.price_key and i.status not in _CONFIRMED})
+    return CostEstimate(
+        prices.region, tuple(items), tuple(hints(template, env, items, prices)), tuple(unconfirmed)
+    )
+
+
+_CONFIRMED = frozenset({"confirmed", "third-party-agree", "confirmed-cap"})
+
+
+@dataclass(frozen=True)
+class PhaseCost:
+    """The estimate of one phase, or why that phase cannot be built yet."""
+
+    phase: int
+    estimate: CostEstimate | None
+    problem: str = ""
+    #: Change from the phase below (None for the first phase or next to one not built).
+    delta: float | None = None
+
+
+def phase_costs(
+    app: AppConfig, env_name: str, phases: Iterable[int], region: str | None = None
+) -> list[PhaseCost]:
+    """Estimates of `env_name` at each of `phases` (a phase that cannot be built names why)."""
+    from appstack import blueprint  # the template is built here; the estimate only reads it
+
+    prices = load_prices(region or app.region)
+    results: list[PhaseCost] = []
+    for phase in phases:
+        try:
+            target = resolve(app, env_name, phase)
+            template = blueprint.to_dict(blueprint.build(target))
+        except UsageError as exc:
+            results.append(PhaseCost(phase, None, str(exc)))
+            continue
+        results.append(PhaseCost(phase, estimate(template, target.env, prices)))
+    return with_deltas(results)
+
+
+def with_deltas(results: Iterable[PhaseCost]) -> list[PhaseCost]:
+    """The phases with each one's change from the phase listed before it, when both are built."""
+    out: list[PhaseCost] = []
+    previous: PhaseCost | None = None
+    for result in results:
+        delta = None
+        if result.estimate is not None and previous is not None and previous.estimate is not None:
+            delta = result.estimate.total - previous.estimate.total
+        out.append(PhaseCost(result.phase, result.estimate, result.problem, delta))
+        previous = result
+    return out

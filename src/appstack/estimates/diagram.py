@@ -1,0 +1,352 @@
+"""A picture of the environment, drawn from its template: Mermaid always, PNG/SVG with Graphviz.
+
+Resources become nodes placed in zones (public subnets, the application and data tiers of the
+private subnets, the rest of the VPC, regional services, the edge); kinds that come in numbers
+(alarms, log groups, secrets) collapse into one node. Edges say how traffic and data flow. The
+capabilities a phase adds are highlighted with the class `new`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from appstack.errors import UsageError
+
+Template = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    zone: str
+    capability: str
+    grouped: bool = False
+    icon: str = "diagrams.generic.blank.Blank"
+
+
+#: What each drawn resource type looks like and where it sits.
+KINDS: dict[str, Kind] = {
+    "AWS::WAFv2::WebACL": Kind("WAF web ACL", "edge", "firewall", icon="diagrams.aws.security.WAF"),
+    "AWS::EC2::InternetGateway": Kind(
+        "Internet gateway", "vpc", "network", icon="diagrams.aws.network.InternetGateway"
+    ),
+    "AWS::EC2::VPNGateway": Kind(
+        "VPN gateway", "vpc", "vpn", icon="diagrams.aws.network.VpnGateway"
+    ),
+    "AWS::EC2::VPNConnection": Kind(
+        "Site-to-site VPN", "vpc", "vpn", icon="diagrams.aws.network.VpnConnection"
+    ),
+    "AWS::EC2::VPCEndpoint": Kind(
+        "Gateway endpoint", "vpc", "network", icon="diagrams.aws.network.Endpoint"
+    ),
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": Kind(
+        "Application Load Balancer", "public", "service", icon="diagrams.aws.network.ELB"
+    ),
+    "AWS::EC2::NatGateway": Kind(
+        "NAT gateway", "public", "network", icon="diagrams.aws.network.NATGateway"
+    ),
+    "AWS::ECS::Service": Kind(
+        "ECS service on Fargate", "app", "service", icon="diagrams.aws.compute.Fargate"
+    ),
+    "AWS::RDS::DBCluster": Kind(
+        "Aurora Serverless v2", "data", "database", icon="diagrams.aws.database.Aurora"
+    ),
+    "AWS::ElastiCache::ReplicationGroup": Kind(
+        "ElastiCache", "data", "cache", icon="diagrams.aws.database.Elasticache"
+    ),
+    "AWS::ElastiCache::CacheCluster": Kind(
+        "ElastiCache", "data", "cache", icon="diagrams.aws.database.Elasticache"
+    ),
+    "AWS::DynamoDB::Table": Kind(
+        "DynamoDB table", "region", "table", icon="diagrams.aws.database.Dynamodb"
+    ),
+    "AWS::S3::Bucket": Kind("S3 bucket", "region", "service", icon="diagrams.aws.storage.S3"),
+    "AWS::KMS::Key": Kind("KMS key", "region", "encryption", icon="diagrams.aws.security.KMS"),
+    "AWS::Logs::LogGroup": Kind(
+        "CloudWatch Logs", "region", "service", True, "diagrams.aws.management.CloudwatchLogs"
+    ),
+    "AWS::CloudWatch::Alarm": Kind(
+        "CloudWatch alarms", "region", "alarms", True, "diagrams.aws.management.CloudwatchAlarm"
+    ),
+    "AWS::SNS::Topic": Kind(
+        "Alarm topic (SNS)", "region", "alarms", icon="diagrams.aws.integration.SNS"
+    ),
+    "AWS::SecretsManager::Secret": Kind(
+        "Secrets Manager", "region", "secrets", True, "diagrams.aws.security.SecretsManager"
+    ),
+    "AWS::Config::ConfigurationRecorder": Kind(
+        "AWS Config", "region", "config", icon="diagrams.aws.management.Config"
+    ),
+    "AWS::Config::ConfigRule": Kind(
+        "Config rules", "region", "config", True, "diagrams.aws.management.Config"
+    ),
+    "AWS::CloudTrail::Trail": Kind(
+        "CloudTrail", "region", "audit", icon="diagrams.aws.management.Cloudtrail"
+    ),
+    "AWS::XRay::SamplingRule": Kind(
+        "X-Ray", "region", "tracing", True, "diagrams.aws.devtools.XRay"
+    ),
+    "AWS::ApplicationInsights::Application": Kind(
+        "Application Insights", "region", "insights", icon="diagrams.aws.management.Cloudwatch"
+    ),
+    "AWS::Backup::BackupPlan": Kind(
+        "AWS Backup", "region", "backup", icon="diagrams.aws.storage.Backup"
+    ),
+}
+
+#: How traffic and data flow between kinds: (from type, to type, label).
+FLOWS: tuple[tuple[str, str, str], ...] = (
+    ("Internet", "AWS::WAFv2::WebACL", "HTTPS"),
+    ("AWS::WAFv2::WebACL", "AWS::ElasticLoadBalancingV2::LoadBalancer", "allowed requests"),
+    ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ECS::Service", "HTTP to tasks"),
+    ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::S3::Bucket", "access logs"),
+    ("AWS::ECS::Service", "AWS::DynamoDB::Table", "items"),
+    ("AWS::ECS::Service", "AWS::RDS::DBCluster", "SQL"),
+    ("AWS::ECS::Service", "AWS::ElastiCache::ReplicationGroup", "cache"),
+    ("AWS::ECS::Service", "AWS::ElastiCache::CacheCluster", "cache"),
+    ("AWS::ECS::Service", "AWS::SecretsManager::Secret", "secrets"),
+    ("AWS::ECS::Service", "AWS::XRay::SamplingRule", "traces"),
+    ("AWS::ECS::Service", "AWS::Logs::LogGroup", "logs"),
+    ("AWS::ECS::Service", "AWS::EC2::NatGateway", "egress"),
+    ("AWS::EC2::NatGateway", "AWS::EC2::InternetGateway", "egress"),
+    ("AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "notify"),
+    ("AWS::Backup::BackupPlan", "AWS::DynamoDB::Table", "backs up"),
+    ("AWS::Backup::BackupPlan", "AWS::RDS::DBCluster", "backs up"),
+    ("AWS::EC2::VPNConnection", "OnPremise", "IPsec tunnels"),
+)
+
+ZONES: dict[str, str] = {
+    "public": "Public subnets",
+    "app": "Application tier",
+    "data": "Data tier",
+    "vpc": "VPC",
+    "region": "Regional services",
+    "edge": "Edge",
+}
+
+_OUTSIDE = {
+    "Internet": Kind("Users (internet)", "outside", ""),
+    "OnPremise": Kind("On-premise network", "outside", "vpn"),
+}
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+    zone: str
+    capability: str
+    resource_type: str
+    icon: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Diagram:
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    new_capabilities: frozenset[str]
+
+    def node(self, node_id: str) -> Node:
+        return next(n for n in self.nodes if n.id == node_id)
+
+
+def build(template: Template, new_capabilities: Iterable[str] = ()) -> Diagram:
+    """The diagram of a template; `new_capabilities` are highlighted."""
+    by_type: dict[str, list[Node]] = {}
+    nodes: list[Node] = []
+    for logical_id, resource in template.get("Resources", {}).items():
+        kind = KINDS.get(resource.get("Type", ""))
+        if kind is None:
+            continue
+        rtype = resource["Type"]
+        if kind.grouped:
+            if rtype in by_type:
+                continue
+            count = sum(1 for r in template["Resources"].values() if r.get("Type") == rtype)
+            node = Node(
+                rtype.split("::")[-1] + "s",
+                f"{kind.label} ({count})",
+                kind.zone,
+                kind.capability,
+                rtype,
+                kind.icon,
+            )
+        else:
+            node = Node(
+                logical_id,
+                f"{kind.label}<br/>{logical_id}",
+                kind.zone,
+                kind.capability,
+                rtype,
+                kind.icon,
+            )
+        nodes.append(node)
+        by_type.setdefault(rtype, []).append(node)
+    if "AWS::ElasticLoadBalancingV2::LoadBalancer" in by_type:
+        by_type["Internet"] = [_outside("Internet")]
+    if "AWS::EC2::VPNConnection" in by_type:
+        by_type["OnPremise"] = [_outside("OnPremise")]
+    nodes.extend(n for key in ("Internet", "OnPremise") for n in by_type.get(key, []))
+    edges: list[Edge] = []
+    waf = "AWS::WAFv2::WebACL" in by_type
+    for source, target, label in FLOWS:
+        targets = by_type.get(target, [])
+        if source == "Internet" and not waf:
+            targets = by_type.get("AWS::ElasticLoadBalancingV2::LoadBalancer", [])
+        for s in by_type.get(source, []):
+            edges.extend(Edge(s.id, t.id, label) for t in targets)
+    return Diagram(tuple(nodes), tuple(edges), frozenset(new_capabilities))
+
+
+def _outside(key: str) -> Node:
+    kind = _OUTSIDE[key]
+    return Node(key, kind.label, kind.zone, kind.capability, key, "diagrams.onprem.client.Users")
+
+
+# ---------------------------------------------------------------- Mermaid
+
+
+def to_mermaid(diagram: Diagram) -> str:
+    """Mermaid flowchart text: VPC > public / private (application, data tiers), then the region."""
+    lines = ["flowchart LR"]
+    in_zone = {zone: [n for n in diagram.nodes if n.zone == zone] for zone in [*ZONES, "outside"]}
+
+    def emit(nodes: list[Node], indent: str) -> None:
+        for n in nodes:
+            shape = ('(["', '"])') if n.zone == "outside" else ('["', '"]')
+            lines.append(f"{indent}{n.id}{shape[0]}{_escape(n.label)}{shape[1]}")
+
+    emit(in_zone["outside"], "  ")
+    if in_zone["edge"]:
+        lines.append('  subgraph Edge["Edge"]')
+        emit(in_zone["edge"], "    ")
+        lines.append("  end")
+    lines.append('  subgraph VPC["VPC"]')
+    emit(in_zone["vpc"], "    ")
+    lines.append('    subgraph Public["Public subnets (one per AZ)"]')
+    emit(in_zone["public"], "      ")
+    lines.append("    end")
+    lines.append('    subgraph Private["Private subnets (one per AZ)"]')
+    lines.append('      subgraph AppTier["Application tier"]')
+    emit(in_zone["app"], "        ")
+    lines.append("      end")
+    if in_zone["data"]:
+        lines.append('      subgraph DataTier["Data tier"]')
+        emit(in_zone["data"], "        ")
+        lines.append("      end")
+    lines.append("    end")
+    lines.append("  end")
+    if in_zone["region"]:
+        lines.append('  subgraph Regional["Regional services (outside the VPC)"]')
+        emit(in_zone["region"], "    ")
+        lines.append("  end")
+    for e in diagram.edges:
+        lines.append(f"  {e.source} -->|{_escape(e.label)}| {e.target}")
+    new = [n.id for n in diagram.nodes if n.capability in diagram.new_capabilities]
+    lines.append("  classDef new fill:#d8f5d0,stroke:#2f8f2f,stroke-width:2px")
+    if new:
+        lines.append(f"  class {','.join(new)} new")
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace('"', "#quot;").replace("|", "#124;")
+
+
+# ---------------------------------------------------------------- images
+
+
+class DiagramToolMissing(UsageError):
+    """PNG/SVG output needs Graphviz and the `diagrams` package."""
+
+
+def write(diagram: Diagram, path: Path, title: str) -> Path:
+    """Write `.mmd` (Mermaid) or `.png`/`.svg` (through `diagrams` and Graphviz)."""
+    suffix = path.suffix.lower()
+    if suffix == ".mmd":
+        path.write_text(to_mermaid(diagram), encoding="utf-8")
+        return path
+    if suffix not in (".png", ".svg"):
+        raise UsageError(f"{path}: write .mmd (Mermaid), .png or .svg")
+    _write_image(diagram, path, title)
+    return path
+
+
+def image_tools_problem() -> str | None:
+    """Why a PNG/SVG cannot be drawn here, with how to fix it; None when it can."""
+    missing = []
+    if shutil.which("dot") is None:
+        missing.append("Graphviz (`apt-get install graphviz`, or `brew install graphviz`)")
+    try:
+        importlib.import_module("diagrams")
+    except ImportError:
+        missing.append(
+            "the diagrams package (`pip install 'appstack[diagram]'` or `pip install diagrams`)"
+        )
+    if not missing:
+        return None
+    return (
+        "a .png or .svg diagram needs "
+        + " and ".join(missing)
+        + "; or write Mermaid with `-o FILE.mmd`, which needs nothing"
+    )
+
+
+def _write_image(diagram: Diagram, path: Path, title: str) -> None:  # pragma: no cover - Graphviz
+    problem = image_tools_problem()
+    if problem:
+        raise DiagramToolMissing(problem)
+    lib: Any = importlib.import_module("diagrams")
+    drawn: dict[str, Any] = {}
+
+    def draw(zone: str) -> None:
+        for n in diagram.nodes:
+            if n.zone == zone:
+                label = n.label.replace("<br/>", "\n")
+                if n.capability in diagram.new_capabilities:
+                    label += "\n(new in this phase)"
+                drawn[n.id] = _icon(n.icon)(label)
+
+    def cluster(zone: str) -> None:
+        if any(n.zone == zone for n in diagram.nodes):
+            with lib.Cluster(ZONES[zone]):
+                draw(zone)
+
+    with lib.Diagram(
+        title,
+        filename=str(path.with_suffix("")),
+        outformat=path.suffix[1:],
+        show=False,
+        direction="LR",
+    ):
+        draw("outside")
+        cluster("edge")
+        with lib.Cluster("VPC"):
+            draw("vpc")
+            cluster("public")
+            with lib.Cluster("Private subnets"):
+                cluster("app")
+                cluster("data")
+        cluster("region")
+        for e in diagram.edges:
+            drawn[e.source] >> lib.Edge(label=e.label) >> drawn[e.target]
+
+
+def _icon(dotted: str) -> Any:  # pragma: no cover - Graphviz
+    module, _, name = dotted.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return importlib.import_module("diagrams.generic.blank").Blank

@@ -1,0 +1,549 @@
+"""Cost: prices from the data files, line items counted in the template, totals, deltas, hints."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from appstack import config
+from appstack.errors import UsageError
+from appstack.estimates import cost
+from conftest import Template
+
+US = cost.load_prices("us-east-1")
+HOURS = 730
+
+
+def settings(env: str = "dev", **overrides: Any) -> config.EnvironmentSettings:
+    app = config.parse({"environments": {env: overrides}} if overrides else {})
+    return app.environments[env]
+
+
+def estimate(resources: dict[str, Any], env: str = "dev", **overrides: Any) -> cost.CostEstimate:
+    return cost.estimate({"Resources": resources}, settings(env, **overrides), US)
+
+
+def line(result: cost.CostEstimate, key: str) -> cost.LineItem:
+    (found,) = [i for i in result.items if i.price_key == key]
+    return found
+
+
+# ---------------------------------------------------------------- price tables
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1"])
+def test_every_price_names_its_source_date_and_status(region: str) -> None:
+    table = cost.load_prices(region)
+    assert table.hours_per_month == HOURS
+    for price in table.prices.values():
+        assert price.source and price.date and price.unit, price.key
+        assert price.status in {
+            "confirmed",
+            "confirmed-cap",
+            "third-party-agree",
+            "third-party-weak",
+            "unconfirmed",
+        }
+
+
+def test_both_regions_price_the_same_things() -> None:
+    assert set(cost.load_prices("eu-west-1").prices) == set(US.prices)
+
+
+@pytest.mark.parametrize(
+    ("key", "usd"),
+    [
+        ("nat_gateway_hour", 0.045),
+        ("nat_gateway_gb", 0.045),
+        ("public_ipv4_hour", 0.005),
+        ("alb_hour", 0.0225),
+        ("alb_lcu_hour", 0.008),
+        ("fargate_x86_vcpu_hour", 0.04048),
+        ("fargate_x86_gb_hour", 0.004445),
+        ("fargate_arm_vcpu_hour", 0.03238),
+        ("fargate_arm_gb_hour", 0.00356),
+        ("dynamodb_wru_million", 0.625),
+        ("dynamodb_rru_million", 0.125),
+        ("dynamodb_storage_gb_month", 0.25),
+        ("aurora_sv2_acu_hour", 0.12),
+        ("aurora_storage_gb_month", 0.10),
+        ("aurora_io_million", 0.20),
+        ("elasticache_node_hour:cache.t4g.micro", 0.016),
+        ("waf_web_acl_month", 5.0),
+        ("waf_rule_month", 1.0),
+        ("waf_requests_million", 0.60),
+        ("vpn_connection_hour", 0.05),
+        ("config_ci", 0.003),
+        ("config_rule_eval", 0.001),
+        ("cloudtrail_mgmt_first_copy", 0.0),
+        ("secrets_secret_month", 0.40),
+        ("secrets_api_10k", 0.05),
+        ("xray_recorded_million", 5.0),
+        ("cw_logs_ingest_gb", 0.50),
+        ("cw_logs_storage_gb_month", 0.03),
+        ("cw_alarm_month", 0.10),
+        ("backup_dynamodb_warm_gb_month", 0.10),
+        ("kms_key_month", 1.0),
+    ],
+)
+def test_us_east_1_prices_match_the_sourced_list_prices(key: str, usd: float) -> None:
+    assert US.usd(key) == usd
+
+
+def test_european_prices_that_could_not_be_confirmed_say_so() -> None:
+    eu = cost.load_prices("eu-west-1")
+    assert eu.prices["dynamodb_wru_million"].status == "unconfirmed"
+    assert eu.prices["waf_web_acl_month"].status == "confirmed"  # one price in every Region
+
+
+def test_a_region_without_prices_is_a_usage_error_naming_the_known_ones() -> None:
+    with pytest.raises(UsageError, match=r"eu-west-1, us-east-1"):
+        cost.load_prices("ap-south-9")
+
+
+def test_no_price_is_written_in_the_estimate_code() -> None:
+    text = Path(cost.__file__ or "").read_text(encoding="utf-8")
+    for key, price in US.prices.items():
+        if price.usd not in (0.0, 1.0, 0.1):
+            assert repr(price.usd) not in text, key
+
+
+# ---------------------------------------------------------------- line items
+
+
+def test_nat_gateways_are_priced_per_hour_and_per_gb_with_their_public_ips() -> None:
+    result = estimate(
+        {
+            "Nat1": {"Type": "AWS::EC2::NatGateway"},
+            "Nat2": {"Type": "AWS::EC2::NatGateway"},
+            "Eip1": {"Type": "AWS::EC2::EIP"},
+            "Eip2": {"Type": "AWS::EC2::EIP"},
+        },
+        usage={"nat_gb": 100},
+    )
+    assert line(result, "nat_gateway_hour").monthly == pytest.approx(2 * HOURS * 0.045)
+    assert line(result, "nat_gateway_gb").monthly == pytest.approx(100 * 0.045)
+    assert line(result, "public_ipv4_hour").monthly == pytest.approx(2 * HOURS * 0.005)
+
+
+def test_an_internet_facing_load_balancer_pays_hours_capacity_and_one_ip_per_zone() -> None:
+    result = estimate(
+        {
+            "Lb": {
+                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "Properties": {"Scheme": "internet-facing", "Subnets": ["a", "b", "c"]},
+            }
+        },
+        usage={"alb_lcu": 2},
+    )
+    assert line(result, "alb_hour").monthly == pytest.approx(HOURS * 0.0225)
+    assert line(result, "alb_lcu_hour").monthly == pytest.approx(2 * HOURS * 0.008)
+    assert line(result, "public_ipv4_hour").quantity == 3 * HOURS
+
+
+def test_an_internal_load_balancer_has_no_public_ips() -> None:
+    result = estimate(
+        {
+            "Lb": {
+                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "Properties": {"Scheme": "internal", "Subnets": ["a", "b"]},
+            }
+        }
+    )
+    assert not [i for i in result.items if i.price_key == "public_ipv4_hour"]
+
+
+def _service(arch: str, count: int = 2) -> dict[str, Any]:
+    return {
+        "Task": {
+            "Type": "AWS::ECS::TaskDefinition",
+            "Properties": {
+                "Cpu": "512",
+                "Memory": "1024",
+                "RuntimePlatform": {"CpuArchitecture": arch, "OperatingSystemFamily": "LINUX"},
+            },
+        },
+        "Svc": {
+            "Type": "AWS::ECS::Service",
+            "Properties": {"TaskDefinition": {"Ref": "Task"}, "DesiredCount": count},
+        },
+    }
+
+
+def test_fargate_is_priced_per_vcpu_and_gb_hour_of_the_running_tasks() -> None:
+    result = estimate(_service("X86_64"))
+    assert line(result, "fargate_x86_vcpu_hour").monthly == pytest.approx(2 * 0.5 * HOURS * 0.04048)
+    assert line(result, "fargate_x86_gb_hour").monthly == pytest.approx(2 * 1 * HOURS * 0.004445)
+
+
+def test_arm_tasks_use_the_graviton_prices() -> None:
+    result = estimate(_service("ARM64"))
+    assert line(result, "fargate_arm_vcpu_hour").monthly == pytest.approx(2 * 0.5 * HOURS * 0.03238)
+    assert not [h for h in result.hints if "ARM64" in h.message]
+
+
+def test_on_demand_table_pays_requests_storage_and_point_in_time_recovery() -> None:
+    result = estimate(
+        {
+            "T": {
+                "Type": "AWS::DynamoDB::Table",
+                "Properties": {
+                    "BillingMode": "PAY_PER_REQUEST",
+                    "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+                },
+            }
+        },
+        usage={"table_writes_million": 50, "table_reads_million": 200, "table_gb": 20},
+    )
+    assert line(result, "dynamodb_wru_million").monthly == pytest.approx(31.25)
+    assert line(result, "dynamodb_rru_million").monthly == pytest.approx(25.0)
+    assert line(result, "dynamodb_storage_gb_month").monthly == pytest.approx(5.0)
+    assert line(result, "dynamodb_pitr_gb_month").monthly == pytest.approx(4.0)
+
+
+AURORA: dict[str, Any] = {
+    "Db": {
+        "Type": "AWS::RDS::DBCluster",
+        "Properties": {
+            "Engine": "aurora-postgresql",
+            "ServerlessV2ScalingConfiguration": {"MinCapacity": 0.5, "MaxCapacity": 8},
+        },
+    },
+    "Writer": {
+        "Type": "AWS::RDS::DBInstance",
+        "Properties": {"DBClusterIdentifier": {"Ref": "Db"}, "DBInstanceClass": "db.serverless"},
+    },
+    "Reader": {
+        "Type": "AWS::RDS::DBInstance",
+        "Properties": {"DBClusterIdentifier": {"Ref": "Db"}, "DBInstanceClass": "db.serverless"},
+    },
+}
+
+
+def test_aurora_serverless_pays_acu_hours_per_instance_at_the_minimum_by_default() -> None:
+    result = estimate(AURORA)
+    acu = line(result, "aurora_sv2_acu_hour")
+    assert acu.quantity == 2 * 0.5 * HOURS  # writer + reader
+    assert acu.monthly == pytest.approx(87.60)
+    assert line(result, "aurora_storage_gb_month").monthly == pytest.approx(10 * 0.10)
+    assert line(result, "aurora_io_million").monthly == pytest.approx(10 * 0.20)
+
+
+def test_aurora_average_capacity_comes_from_usage_when_set() -> None:
+    result = estimate(AURORA, usage={"database_acu": 2})
+    assert line(result, "aurora_sv2_acu_hour").monthly == pytest.approx(2 * 2 * HOURS * 0.12)
+
+
+def test_io_optimized_aurora_has_no_io_charge_and_its_own_rates() -> None:
+    resources = json.loads(json.dumps(AURORA))
+    resources["Db"]["Properties"]["StorageType"] = "aurora-iopt1"
+    result = estimate(resources)
+    assert line(result, "aurora_sv2_acu_hour_io_optimized").unit_price == 0.156
+    assert not [i for i in result.items if i.price_key == "aurora_io_million"]
+
+
+def test_cache_nodes_are_counted_from_the_replication_group() -> None:
+    result = estimate(
+        {
+            "Cache": {
+                "Type": "AWS::ElastiCache::ReplicationGroup",
+                "Properties": {
+                    "CacheNodeType": "cache.t4g.small",
+                    "NumCacheClusters": 2,
+                    "Engine": "redis",
+                },
+            }
+        }
+    )
+    node = line(result, "elasticache_node_hour:cache.t4g.small")
+    assert node.quantity == 2 * HOURS and node.monthly == pytest.approx(46.72)
+    assert any("Valkey" in h.message for h in result.hints)
+
+
+def test_valkey_nodes_cost_the_valkey_share_of_redis() -> None:
+    result = estimate(
+        {
+            "Cache": {
+                "Type": "AWS::ElastiCache::ReplicationGroup",
+                "Properties": {
+                    "CacheNodeType": "cache.t4g.small",
+                    "NumCacheClusters": 2,
+                    "Engine": "valkey",
+                },
+            }
+        }
+    )
+    assert line(result, "elasticache_node_hour:cache.t4g.small").monthly == pytest.approx(
+        46.72 * 0.8
+    )
+
+
+def test_a_node_type_without_a_price_is_shown_as_missing_not_as_free_silently() -> None:
+    result = estimate(
+        {
+            "Cache": {
+                "Type": "AWS::ElastiCache::ReplicationGroup",
+                "Properties": {"CacheNodeType": "cache.m7g.xlarge", "NumCacheClusters": 1},
+            }
+        }
+    )
+    missing = line(result, "elasticache_node_hour:cache.m7g.xlarge")
+    assert missing.status == "missing" and "add it" in missing.note
+
+
+def test_waf_pays_the_acl_each_rule_and_the_requests() -> None:
+    result = estimate(
+        {
+            "Acl": {
+                "Type": "AWS::WAFv2::WebACL",
+                "Properties": {"Rules": [{"Name": "rate"}, {"Name": "common"}]},
+            }
+        },
+        usage={"requests_million": 10},
+    )
+    firewall = result.by_capability()["firewall"]
+    assert firewall == pytest.approx(5 + 2 * 1 + 10 * 0.60)
+
+
+def test_a_vpn_connection_is_priced_per_hour() -> None:
+    result = estimate({"Vpn": {"Type": "AWS::EC2::VPNConnection"}})
+    assert line(result, "vpn_connection_hour").monthly == pytest.approx(36.50)
+
+
+def test_config_pays_items_when_it_records_and_evaluations_per_rule() -> None:
+    result = estimate(
+        {
+            "Recorder": {"Type": "AWS::Config::ConfigurationRecorder"},
+            "R1": {"Type": "AWS::Config::ConfigRule"},
+            "R2": {"Type": "AWS::Config::ConfigRule"},
+        }
+    )
+    assert line(result, "config_ci").monthly == pytest.approx(5000 * 0.003)
+    assert line(result, "config_rule_eval").monthly == pytest.approx(2 * 2000 * 0.001)
+
+
+def test_config_rules_without_a_recorder_of_ours_pay_only_evaluations() -> None:
+    result = estimate({"R1": {"Type": "AWS::Config::ConfigRule"}})
+    assert not [i for i in result.items if i.price_key == "config_ci"]
+
+
+def test_the_first_trail_records_management_events_free_and_pays_for_s3() -> None:
+    result = estimate({"Trail": {"Type": "AWS::CloudTrail::Trail"}})
+    assert line(result, "cloudtrail_mgmt_first_copy").monthly == 0
+    assert line(result, "s3_standard_gb_month").monthly == pytest.approx(0.023)
+    assert not [i for i in result.items if i.price_key == "cloudtrail_data_events_100k"]
+
+
+def test_trail_data_events_are_priced_per_100k() -> None:
+    result = estimate(
+        {
+            "Trail": {
+                "Type": "AWS::CloudTrail::Trail",
+                "Properties": {
+                    "EventSelectors": [{"DataResources": [{"Type": "AWS::S3::Object"}]}]
+                },
+            }
+        },
+        usage={"trail_data_events_million": 2},
+    )
+    assert line(result, "cloudtrail_data_events_100k").monthly == pytest.approx(20 * 0.10)
+
+
+def test_secrets_pay_per_secret_and_per_10k_calls() -> None:
+    result = estimate(
+        {
+            "S1": {"Type": "AWS::SecretsManager::Secret"},
+            "S2": {"Type": "AWS::SecretsManager::Secret"},
+            "Rotation": {"Type": "AWS::SecretsManager::RotationSchedule"},
+        }
+    )
+    assert line(result, "secrets_secret_month").monthly == pytest.approx(0.80)
+    assert line(result, "secrets_api_10k").monthly == pytest.approx(0.05)
+    assert "1 rotated" in line(result, "secrets_secret_month").item
+
+
+def test_xray_counts_only_traces_beyond_the_free_100k() -> None:
+    result = estimate({"Rule": {"Type": "AWS::XRay::SamplingRule"}})
+    assert line(result, "xray_recorded_million").monthly == pytest.approx(0.9 * 5.0)
+
+
+def test_application_insights_has_no_fee_of_its_own() -> None:
+    result = estimate({"App": {"Type": "AWS::ApplicationInsights::Application"}})
+    assert result.by_capability() == {"insights": 0.0}
+
+
+def test_backup_storage_is_priced_per_gb_month() -> None:
+    result = estimate({"Plan": {"Type": "AWS::Backup::BackupPlan"}})
+    assert line(result, "backup_dynamodb_warm_gb_month").monthly == pytest.approx(50 * 0.10)
+
+
+def test_logs_alarms_and_keys_are_counted_from_the_template() -> None:
+    result = estimate(
+        {
+            "L1": {"Type": "AWS::Logs::LogGroup"},
+            "A1": {"Type": "AWS::CloudWatch::Alarm"},
+            "A2": {"Type": "AWS::CloudWatch::Alarm"},
+            "A3": {"Type": "AWS::CloudWatch::Alarm"},
+            "K1": {"Type": "AWS::KMS::Key"},
+            "K2": {"Type": "AWS::KMS::Key"},
+        }
+    )
+    assert line(result, "cw_logs_ingest_gb").monthly == pytest.approx(5 * 0.50)
+    assert line(result, "cw_logs_storage_gb_month").quantity == pytest.approx(5 * 14 / 30)
+    assert line(result, "cw_alarm_month").monthly == pytest.approx(0.30)
+    assert line(result, "kms_key_month").monthly == pytest.approx(2.0)
+
+
+# ---------------------------------------------------------------- whole environments
+
+
+def test_dev_phase_1_costs_what_its_line_items_add_up_to(dev: Template) -> None:
+    result = cost.estimate(dev, settings("dev"), US)
+    assert result.total == pytest.approx(sum(i.monthly for i in result.items))
+    assert result.total == pytest.approx(76.72, abs=0.01)
+    assert set(result.by_capability()) == {
+        "network",
+        "service",
+        "table",
+        "logs",
+        "alarms",
+        "encryption",
+    }
+
+
+def test_prod_phase_1_costs_far_more_than_the_92_dollars_of_the_design_notes(
+    prod: Template,
+) -> None:
+    result = cost.estimate(prod, settings("prod"), US)
+    assert result.total == pytest.approx(263.64, abs=0.01)
+    assert line(result, "nat_gateway_hour").quantity == 2 * HOURS
+
+
+def test_the_estimate_follows_the_template_not_the_settings(
+    build_template: Callable[..., Template],
+) -> None:
+    one = cost.estimate(build_template("dev"), settings("dev"), US)
+    two_nats = build_template("dev", data={"environments": {"dev": {"nat_gateways": 2}}})
+    two = cost.estimate(two_nats, settings("dev"), US)
+    assert line(two, "nat_gateway_hour").quantity == 2 * line(one, "nat_gateway_hour").quantity
+
+
+def test_dev_hints_at_one_nat_arm_and_spot(build_template: Callable[..., Template]) -> None:
+    template = build_template("dev", data={"environments": {"dev": {"nat_gateways": 2}}})
+    result = cost.estimate(template, settings("dev", nat_gateways=2), US)
+    messages = " ".join(h.message for h in result.hints)
+    assert "one NAT gateway" in messages and "ARM64" in messages and "Spot" in messages
+    nat = next(h for h in result.hints if "one NAT" in h.message)
+    assert nat.saving == pytest.approx(HOURS * (0.045 + 0.005))
+
+
+def test_prod_is_not_told_to_use_spot_or_a_single_nat(prod: Template) -> None:
+    result = cost.estimate(prod, settings("prod"), US)
+    messages = " ".join(h.message for h in result.hints)
+    assert "Spot" not in messages and "one NAT" not in messages
+
+
+def test_without_gateway_endpoints_the_hint_points_at_them() -> None:
+    result = estimate({"Nat": {"Type": "AWS::EC2::NatGateway"}})
+    assert any("gateway endpoints" in h.message for h in result.hints)
+
+
+def test_the_phase_1_template_has_its_gateway_endpoints(dev: Template) -> None:
+    result = cost.estimate(dev, settings("dev"), US)
+    assert not any("gateway endpoints" in h.message for h in result.hints)
+
+
+def test_phase_costs_give_each_phase_or_the_reason_it_cannot_be_built() -> None:
+    results = cost.phase_costs(config.parse({}), "dev", [1, 3])
+    assert results[0].estimate is not None and results[0].estimate.total > 0
+    # phase 3's VPN needs the on-premise device's address, which the defaults do not have
+    assert results[1].estimate is None and "phase 3" in results[1].problem
+
+
+def test_european_prices_give_a_different_total() -> None:
+    app = config.parse({})
+    (us,) = cost.phase_costs(app, "dev", [1], "us-east-1")
+    (eu,) = cost.phase_costs(app, "dev", [1], "eu-west-1")
+    assert us.estimate and eu.estimate and eu.estimate.total > us.estimate.total
+
+
+# ---------------------------------------------------------------- usage settings
+
+
+def test_usage_has_documented_defaults_and_prod_assumes_more_traffic() -> None:
+    app = config.parse({})
+    dev, prod = app.environments["dev"].usage, app.environments["prod"].usage
+    assert (dev.nat_gb, dev.alb_lcu, dev.log_gb) == (10, 0.2, 5)
+    assert (prod.nat_gb, prod.alb_lcu, prod.table_writes_million) == (100, 2, 50)
+    for name, field in config.UsageSettings.model_fields.items():
+        assert field.description, name
+
+
+def test_one_usage_value_can_be_overridden_alone() -> None:
+    app = config.parse({"environments": {"prod": {"usage": {"nat_gb": 500}}}})
+    assert app.environments["prod"].usage.nat_gb == 500
+    assert app.environments["prod"].usage.alb_lcu == 2  # the prod default stays
+
+
+def test_an_unknown_usage_key_names_the_allowed_ones() -> None:
+    with pytest.raises(config.ConfigError) as caught:
+        config.parse({"environments": {"dev": {"usage": {"nat_gigabytes": 5}}}})
+    (path, message) = caught.value.problems[0]
+    assert path == "environments.dev.usage.nat_gigabytes" and "nat_gb" in message
+
+
+def test_negative_usage_is_refused() -> None:
+    with pytest.raises(config.ConfigError, match=r"usage\.log_gb"):
+        config.parse({"environments": {"dev": {"usage": {"log_gb": -1}}}})
+
+
+def test_each_phase_shows_its_change_from_the_phase_below() -> None:
+    small = estimate({"Vpn": {"Type": "AWS::EC2::VPNConnection"}})
+    large = estimate(
+        {"Vpn": {"Type": "AWS::EC2::VPNConnection"}, "Acl": {"Type": "AWS::WAFv2::WebACL"}}
+    )
+    phases = cost.with_deltas(
+        [
+            cost.PhaseCost(1, small),
+            cost.PhaseCost(2, large),
+            cost.PhaseCost(3, None, "not yet"),
+            cost.PhaseCost(4, large),
+        ]
+    )
+    assert [p.delta for p in phases] == [None, pytest.approx(5 + 10 * 0.60), None, None]
+
+
+def test_a_later_phase_priced_from_a_hand_written_template_sums_every_capability() -> None:
+    resources: dict[str, Any] = {
+        **AURORA,
+        "Cache": {
+            "Type": "AWS::ElastiCache::ReplicationGroup",
+            "Properties": {"CacheNodeType": "cache.t4g.micro", "NumCacheClusters": 1},
+        },
+        "Acl": {"Type": "AWS::WAFv2::WebACL", "Properties": {"Rules": [{"Name": "r"}]}},
+        "Vpn": {"Type": "AWS::EC2::VPNConnection"},
+        "Recorder": {"Type": "AWS::Config::ConfigurationRecorder"},
+        "Trail": {"Type": "AWS::CloudTrail::Trail"},
+        "Secret": {"Type": "AWS::SecretsManager::Secret"},
+        "Sampling": {"Type": "AWS::XRay::SamplingRule"},
+        "Insights": {"Type": "AWS::ApplicationInsights::Application"},
+        "Plan": {"Type": "AWS::Backup::BackupPlan"},
+    }
+    result = estimate(resources)
+    assert set(result.by_capability()) == {
+        "database",
+        "cache",
+        "firewall",
+        "vpn",
+        "config",
+        "audit",
+        "secrets",
+        "tracing",
+        "insights",
+        "backup",
+    }
+    assert result.total == pytest.approx(sum(result.by_capability().values()))
