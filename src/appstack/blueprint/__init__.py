@@ -13,14 +13,24 @@ from typing import Any
 from troposphere import Template
 
 from appstack import __version__
-from appstack.blueprint import alarms, encryption, loadbalancer, network, service, table
+from appstack.blueprint import (
+    alarms,
+    cache,
+    encryption,
+    loadbalancer,
+    network,
+    service,
+    table,
+    tracing,
+    vpn,
+)
 from appstack.blueprint.stack import Stack
 from appstack.config import Target
 from appstack.errors import UsageError
 from appstack.phases import phase_of
 
 #: Capabilities this version can build.
-AVAILABLE = frozenset({"network", "service", "table", "alarms"})
+AVAILABLE = frozenset({"network", "service", "table", "alarms", "vpn", "cache", "tracing"})
 
 
 def build(target: Target) -> Template:
@@ -38,6 +48,10 @@ def build(target: Target) -> Template:
     app_table = table.build(stack, key)
 
     # Data stores and task add-ons: they fill stack.needs before the service is built.
+    if target.has("cache"):
+        cache.build(stack, net, task_sg, key)
+    if target.has("tracing"):
+        tracing.build(stack)
 
     alarm_topic = alarms.topic(stack, key)
     door = loadbalancer.build(stack, net, alb_sg, task_sg)
@@ -45,6 +59,8 @@ def build(target: Target) -> Template:
     alarms.build(stack, alarm_topic, door, app, app_table)
 
     # Capabilities around the running service.
+    if target.has("vpn"):
+        vpn.build(stack, net, task_sg)
 
     return stack.template
 
