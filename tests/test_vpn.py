@@ -48,6 +48,26 @@ def test_every_environment_with_all_phase_3_capabilities_is_cfn_lint_clean(env: 
     assert run_cfn_lint(synth(data, env=env), ["us-east-1", "eu-west-1"]) == []
 
 
+def test_every_phase_3_resource_is_tagged_with_application_and_environment() -> None:
+    data = with_vpn(static_routes=True, on_premise_cidrs=["192.168.0.0/20"])
+    data["environments"]["dev"]["features"] = ALL_PHASE_3
+    untaggable = {
+        "AWS::EC2::VPCGatewayAttachment",
+        "AWS::EC2::VPNConnectionRoute",
+        "AWS::EC2::VPNGatewayRoutePropagation",
+        "AWS::EC2::SecurityGroupIngress",
+        "AWS::EC2::SecurityGroupEgress",
+    }
+    phase_1 = set(synth()["Resources"])
+    added = {k: v for k, v in synth(data)["Resources"].items() if k not in phase_1}
+    assert len(added) >= 10
+    for logical_id, resource in added.items():
+        if resource["Type"] in untaggable:
+            continue
+        tags = {t["Key"] for t in resource["Properties"].get("Tags", [])}
+        assert {"Application", "Environment", "Name"} <= tags, logical_id
+
+
 def test_the_virtual_private_gateway_is_attached_to_the_vpc(dynamic: Template) -> None:
     assert props(dynamic, "VpnGateway")["Type"] == "ipsec.1"
     attachment = props(dynamic, "VpnGatewayAttachment")

@@ -4,6 +4,9 @@ The application's X-Ray SDK sends segments over UDP to the daemon at 127.0.0.1:2
 daemon batches them to the X-Ray API with the task role. A sampling rule for this service
 decides how many requests are traced.
 
+AWS ends support for the X-Ray SDKs and daemon on 2027-02-25 (X-Ray developer guide,
+"Running the X-Ray daemon on Amazon ECS") and recommends OpenTelemetry instead.
+
 No security group rule for UDP 2000: in awsvpc mode the containers of a task share one
 network namespace, so the application reaches the sidecar on localhost, never through the
 VPC.
