@@ -92,8 +92,21 @@ class VpnSettings(_Strict):
 
     customer_gateway_ip: ipaddress.IPv4Address | None = None
     bgp_asn: int = Field(65000, ge=1, le=4_294_967_294)
+    #: ASN of the AWS side (virtual private gateway); None keeps AWS's default (64512).
+    amazon_side_asn: int | None = None
     on_premise_cidrs: tuple[ipaddress.IPv4Network, ...] = ()
     static_routes: bool = False
+
+    @field_validator("amazon_side_asn")
+    @classmethod
+    def _amazon_side_asn(cls, value: int | None) -> int | None:
+        ranges = vpn_facts()["amazon_side_asn"]["ranges"]
+        if value is not None and not any(lo <= value <= hi for lo, hi in ranges):
+            raise ValueError(
+                f"{value} is not a private ASN AWS accepts for a virtual private gateway; "
+                "use 64512 to 65534 or 4200000000 to 4294967294"
+            )
+        return value
 
 
 class UsageSettings(_Strict):
@@ -398,18 +411,77 @@ def resolve(config: AppConfig, env_name: str, phase: int | None = None) -> Targe
             f"--phase {phase} does not exist; phases are {', '.join(map(str, PHASES))}"
         )
     target = Target(config, env_name, env, phase)
-    if target.has("vpn") and env.vpn.customer_gateway_ip is None:
-        raise ConfigError(
-            DEFAULT_FILE,
-            [
-                (
-                    f"environments.{env_name}.vpn.customer_gateway_ip",
-                    "the VPN (phase 3) needs the public IPv4 address of the on-premise VPN device; "
-                    "set it, or switch the VPN off with `features: {vpn: false}`",
-                )
-            ],
-        )
+    if target.has("vpn"):
+        problems = vpn_problems(env.vpn, env.vpc_cidr, config.region)
+        if problems:
+            where = f"environments.{env_name}.vpn"
+            raise ConfigError(DEFAULT_FILE, [(f"{where}.{f}", m) for f, m in problems])
     return target
+
+
+@cache
+def vpn_facts() -> dict[str, Any]:
+    """ASN ranges and reservations of Site-to-Site VPN (data/vpn.json)."""
+    facts: dict[str, Any] = json.loads(
+        resources.files("appstack.data").joinpath("vpn.json").read_text()
+    )
+    return facts
+
+
+def vpn_problems(
+    vpn: VpnSettings, vpc_cidr: ipaddress.IPv4Network, region: str
+) -> list[tuple[str, str]]:
+    """Why the VPN settings cannot be deployed in `region` (field, message), or []."""
+    facts = vpn_facts()
+    ip = vpn.customer_gateway_ip
+    if ip is None:
+        return [
+            (
+                "customer_gateway_ip",
+                "the VPN (phase 3) needs the public IPv4 address of the on-premise VPN device; "
+                "set it, or switch the VPN off with `features: {vpn: false}`",
+            )
+        ]
+    problems: list[tuple[str, str]] = []
+    if any(ip in r for r in _PRIVATE_RANGES):
+        problems.append(
+            (
+                "customer_gateway_ip",
+                f"{ip} is a private address; the VPN device needs a static public IPv4 "
+                "address the internet can reach",
+            )
+        )
+    if vpn.bgp_asn in facts["reserved_customer_asn_by_region"].get(region, []):
+        problems.append(
+            ("bgp_asn", f"ASN {vpn.bgp_asn} is reserved by AWS in {region}; use another ASN")
+        )
+    amazon_asn = vpn.amazon_side_asn or facts["amazon_side_asn"]["default"]
+    if not vpn.static_routes and vpn.bgp_asn == amazon_asn:
+        problems.append(
+            (
+                "bgp_asn",
+                f"ASN {vpn.bgp_asn} is the AWS side's own ASN; BGP needs two different ASNs "
+                "(use another bgp_asn or set amazon_side_asn)",
+            )
+        )
+    if vpn.static_routes and not vpn.on_premise_cidrs:
+        problems.append(
+            (
+                "on_premise_cidrs",
+                "static routing needs the on-premise ranges to route; list them, or set "
+                "`static_routes: false` to learn them over BGP",
+            )
+        )
+    for cidr in vpn.on_premise_cidrs:
+        if cidr.overlaps(vpc_cidr):
+            problems.append(
+                (
+                    "on_premise_cidrs",
+                    f"{cidr} overlaps the VPC range {vpc_cidr}; traffic to it could not be "
+                    "routed to the VPN",
+                )
+            )
+    return problems
 
 
 def _merge_environments(raw: Any, source: str) -> Any:

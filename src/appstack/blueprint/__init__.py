@@ -15,6 +15,7 @@ from troposphere import Template
 from appstack import __version__
 from appstack.blueprint import (
     alarms,
+    cache,
     compliance,
     database,
     encryption,
@@ -23,6 +24,8 @@ from appstack.blueprint import (
     network,
     service,
     table,
+    tracing,
+    vpn,
 )
 from appstack.blueprint.stack import Stack
 from appstack.config import Target
@@ -30,7 +33,20 @@ from appstack.errors import UsageError
 from appstack.phases import phase_of
 
 #: Capabilities this version can build.
-AVAILABLE = frozenset({"network", "service", "table", "alarms", "database", "config", "firewall"})
+AVAILABLE = frozenset(
+    {
+        "network",
+        "service",
+        "table",
+        "alarms",
+        "database",
+        "config",
+        "firewall",
+        "vpn",
+        "cache",
+        "tracing",
+    }
+)
 
 
 def build(target: Target) -> Template:
@@ -50,6 +66,10 @@ def build(target: Target) -> Template:
     # Data stores and task add-ons: they fill stack.needs before the service is built.
     if target.has("database"):
         database.build(stack, net, task_sg, key)
+    if target.has("cache"):
+        cache.build(stack, net, task_sg, key)
+    if target.has("tracing"):
+        tracing.build(stack)
 
     alarm_topic = alarms.topic(stack, key)
     door = loadbalancer.build(stack, net, alb_sg, task_sg)
@@ -61,6 +81,8 @@ def build(target: Target) -> Template:
         compliance.build(stack, key)
     if target.has("firewall"):
         firewall.build(stack, door.load_balancer, key)
+    if target.has("vpn"):
+        vpn.build(stack, net, task_sg)
 
     return stack.template
 

@@ -109,15 +109,12 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
         Essential=True,
         PortMappings=[PortMapping(ContainerPort=app.port, Protocol="tcp")],
         Environment=[Environment(Name=k, Value=v) for k, v in sorted(app_env.items())],
-        LogConfiguration=LogConfiguration(
-            LogDriver="awslogs",
-            Options={
-                "awslogs-group": Ref(log_group),
-                "awslogs-region": Ref("AWS::Region"),
-                "awslogs-stream-prefix": CONTAINER_NAME,
-            },
-        ),
+        LogConfiguration=_awslogs(log_group, CONTAINER_NAME),
     )
+    # Sidecars log to the application's log group, under their own stream prefix.
+    for sidecar in needs.sidecars:
+        if "LogConfiguration" not in sidecar.properties:
+            sidecar.LogConfiguration = _awslogs(log_group, sidecar.Name)
     if needs.secrets:
         container.Secrets = [Secret(Name=k, ValueFrom=v) for k, v in sorted(needs.secrets.items())]
     task_definition = stack.add(
@@ -215,6 +212,17 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
     stack.output("ClusterName", Ref(cluster), "ECS cluster")
     stack.output("ServiceName", GetAtt(service, "Name"), "ECS service")
     return AppService(cluster, service, task_definition, log_group, task_role)
+
+
+def _awslogs(log_group: LogGroup, stream_prefix: str) -> LogConfiguration:
+    return LogConfiguration(
+        LogDriver="awslogs",
+        Options={
+            "awslogs-group": Ref(log_group),
+            "awslogs-region": Ref("AWS::Region"),
+            "awslogs-stream-prefix": stream_prefix,
+        },
+    )
 
 
 def _inline(name: str, statements: list[Statement]) -> list[Policy]:

@@ -1,0 +1,156 @@
+"""Cache: an ElastiCache (Redis OSS or Valkey) replication group in the private subnets.
+
+Encrypted at rest with the environment's key and in transit (TLS), protected by an AUTH
+token that Secrets Manager generates and hands to the task as an ECS secret. Only the
+tasks' security group reaches it. Its data is snapshotted when it is deleted or replaced.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache as memoize
+from importlib import resources
+from typing import Any
+
+from awacs.aws import Action, Allow, Statement
+from troposphere import GetAtt, Ref, Sub
+from troposphere.ec2 import SecurityGroup, SecurityGroupRule
+from troposphere.elasticache import ReplicationGroup, SubnetGroup
+from troposphere.kms import Key
+from troposphere.secretsmanager import GenerateSecretString, Secret
+
+from appstack.blueprint.network import Network
+from appstack.blueprint.stack import RETAIN, SNAPSHOT, Stack
+
+PORT = 6379
+#: AUTH token length; ElastiCache accepts 16 to 128 printable characters (data/cache.json).
+TOKEN_LENGTH = 64
+SNAPSHOT_DAYS_PROD = 7
+SNAPSHOT_DAYS = 1
+
+
+@memoize
+def cache_facts() -> dict[str, Any]:
+    """Engine versions and AUTH token rules of ElastiCache (data/cache.json)."""
+    facts: dict[str, Any] = json.loads(
+        resources.files("appstack.data").joinpath("cache.json").read_text()
+    )
+    return facts
+
+
+def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> ReplicationGroup:
+    settings = stack.settings.cache
+    facts = cache_facts()
+    security_group = stack.add(
+        SecurityGroup(
+            "CacheSecurityGroup",
+            GroupDescription="Cache: Redis protocol from the application tasks only",
+            VpcId=Ref(network.vpc),
+            SecurityGroupIngress=[
+                SecurityGroupRule(
+                    IpProtocol="tcp",
+                    FromPort=PORT,
+                    ToPort=PORT,
+                    SourceSecurityGroupId=Ref(task_sg),
+                    Description="Redis protocol (TLS) from the application tasks",
+                )
+            ],
+            # The cache opens no connections: this rule matches nothing (it replaces the
+            # default allow-all egress rule).
+            SecurityGroupEgress=[
+                SecurityGroupRule(
+                    IpProtocol="icmp",
+                    FromPort=252,
+                    ToPort=86,
+                    CidrIp="255.255.255.255/32",
+                    Description="No outbound traffic",
+                )
+            ],
+            Tags=stack.tags("cache"),
+        )
+    )
+    subnet_group = stack.add(
+        SubnetGroup(
+            "CacheSubnetGroup",
+            Description="Private subnets of the cache",
+            SubnetIds=[Ref(s) for s in network.private_subnets],
+            Tags=stack.tags("cache"),
+        )
+    )
+    # ElastiCache allows only letters, digits and !&#$^<>- in an AUTH token: letters and
+    # digits alone are always valid (and need no escaping anywhere).
+    secret = stack.stateful(
+        Secret(
+            "CacheAuthSecret",
+            Description="AUTH token of the application's cache",
+            KmsKeyId=GetAtt(key, "Arn"),
+            GenerateSecretString=GenerateSecretString(
+                PasswordLength=TOKEN_LENGTH,
+                ExcludePunctuation=True,
+            ),
+            Tags=stack.tags("cache-auth"),
+        ),
+        # Kept: a cache restored from a retained snapshot is reached with the same token.
+        on_delete=RETAIN,
+        on_replace=RETAIN,
+    )
+
+    multi_az = settings.nodes >= 2
+    # No ReplicationGroupId: a generated name lets CloudFormation replace the group without
+    # a clash; the final snapshot on delete and on replace keeps the data.
+    group = stack.stateful(
+        ReplicationGroup(
+            "Cache",
+            ReplicationGroupDescription="Cache of the application",
+            Engine=settings.engine,
+            EngineVersion=facts["engine_version"][settings.engine],
+            CacheNodeType=settings.node_type,
+            NumCacheClusters=settings.nodes,
+            # A replica in the other AZ takes over when the primary fails (2+ nodes).
+            AutomaticFailoverEnabled=multi_az,
+            MultiAZEnabled=multi_az,
+            CacheSubnetGroupName=Ref(subnet_group),
+            SecurityGroupIds=[Ref(security_group)],
+            Port=PORT,
+            AtRestEncryptionEnabled=True,
+            KmsKeyId=GetAtt(key, "Arn"),
+            TransitEncryptionEnabled=True,
+            AuthToken=Sub("{{resolve:secretsmanager:${CacheAuthSecret}:SecretString}}"),
+            SnapshotRetentionLimit=(
+                SNAPSHOT_DAYS_PROD if stack.target.is_production else SNAPSHOT_DAYS
+            ),
+            AutoMinorVersionUpgrade=True,
+            Tags=stack.tags("cache"),
+        ),
+        on_delete=SNAPSHOT,
+        on_replace=SNAPSHOT,
+    )
+
+    needs = stack.needs
+    # The task definition waits for the cache: the tasks need its address.
+    needs.environment["CACHE_HOST"] = GetAtt(group, "PrimaryEndPoint.Address")
+    needs.environment["CACHE_PORT"] = GetAtt(group, "PrimaryEndPoint.Port")
+    needs.environment["CACHE_TLS"] = "true"
+    needs.secrets["CACHE_AUTH_TOKEN"] = Ref(secret)
+    needs.execution_statements.append(
+        Statement(
+            Sid="ReadTheCacheAuthToken",
+            Effect=Allow,
+            Action=[Action("secretsmanager", "GetSecretValue")],
+            Resource=[Ref(secret)],
+        )
+    )
+    needs.execution_statements.append(
+        Statement(
+            Sid="DecryptTheCacheAuthToken",
+            Effect=Allow,
+            Action=[Action("kms", "Decrypt")],
+            Resource=[GetAtt(key, "Arn")],
+        )
+    )
+    needs.egress.append(("Redis protocol (TLS) to the cache", PORT, Ref(security_group)))
+
+    stack.output(
+        "CacheEndpoint", GetAtt(group, "PrimaryEndPoint.Address"), "Primary endpoint of the cache"
+    )
+    return group

@@ -1,0 +1,103 @@
+"""VPN: a site-to-site IPsec connection from the VPC to the on-premise network.
+
+A virtual private gateway attached to the VPC meets the on-premise device (the customer
+gateway) over two IPsec tunnels. On-premise routes reach the private subnets by route
+propagation (learned over BGP, or the static routes listed), and the tasks accept the
+application port from the on-premise ranges listed.
+"""
+
+from __future__ import annotations
+
+from troposphere import Ref
+from troposphere.ec2 import (
+    CustomerGateway,
+    SecurityGroup,
+    SecurityGroupIngress,
+    VPCGatewayAttachment,
+    VPNConnection,
+    VPNConnectionRoute,
+    VPNGateway,
+    VPNGatewayRoutePropagation,
+)
+
+from appstack.blueprint.network import Network
+from appstack.blueprint.stack import Stack
+from appstack.config import vpn_facts
+
+#: The only VPN type AWS offers (AWS::EC2::VPNGateway, CustomerGateway, VPNConnection Type).
+VPN_TYPE = "ipsec.1"
+
+
+def build(stack: Stack, network: Network, task_sg: SecurityGroup) -> VPNConnection:
+    vpn = stack.settings.vpn
+    gateway = VPNGateway("VpnGateway", Type=VPN_TYPE, Tags=stack.tags("vpn"))
+    if vpn.amazon_side_asn is not None:
+        gateway.AmazonSideAsn = vpn.amazon_side_asn
+    stack.add(gateway)
+    attachment = stack.add(
+        VPCGatewayAttachment(
+            "VpnGatewayAttachment", VpcId=Ref(network.vpc), VpnGatewayId=Ref(gateway)
+        )
+    )
+
+    customer = CustomerGateway(
+        "CustomerGateway",
+        Type=VPN_TYPE,
+        IpAddress=str(vpn.customer_gateway_ip),
+        Tags=stack.tags("on-premise"),
+    )
+    # BgpAsn takes 1 to 2,147,483,647; larger 4-byte ASNs go in BgpAsnExtended.
+    if vpn.bgp_asn < vpn_facts()["customer_bgp_asn"]["extended_from"]:
+        customer.BgpAsn = vpn.bgp_asn
+    else:
+        customer.BgpAsnExtended = vpn.bgp_asn
+    stack.add(customer)
+
+    connection = stack.add(
+        VPNConnection(
+            "VpnConnection",
+            Type=VPN_TYPE,
+            CustomerGatewayId=Ref(customer),
+            VpnGatewayId=Ref(gateway),
+            StaticRoutesOnly=vpn.static_routes,
+            Tags=stack.tags("vpn"),
+        )
+    )
+    if vpn.static_routes:
+        for i, cidr in enumerate(vpn.on_premise_cidrs, start=1):
+            stack.add(
+                VPNConnectionRoute(
+                    f"VpnRoute{i}",
+                    VpnConnectionId=Ref(connection),
+                    DestinationCidrBlock=str(cidr),
+                )
+            )
+
+    # Propagation needs the gateway attached to the VPC of the route tables; nothing else
+    # tells CloudFormation so.
+    stack.add(
+        VPNGatewayRoutePropagation(
+            "VpnRoutePropagation",
+            VpnGatewayId=Ref(gateway),
+            RouteTableIds=[Ref(rt) for rt in network.private_route_tables],
+            DependsOn=[attachment.title],
+        )
+    )
+
+    port = stack.target.app.port
+    for i, cidr in enumerate(vpn.on_premise_cidrs, start=1):
+        stack.add(
+            SecurityGroupIngress(
+                f"TaskIngressFromOnPremise{i}",
+                GroupId=Ref(task_sg),
+                IpProtocol="tcp",
+                FromPort=port,
+                ToPort=port,
+                CidrIp=str(cidr),
+                Description=f"Application port from on-premise {cidr} over the VPN",
+            )
+        )
+
+    stack.output("VpnConnectionId", Ref(connection), "Site-to-site VPN connection")
+    stack.output("VpnGatewayId", Ref(gateway), "Virtual private gateway of the VPC")
+    return connection
