@@ -135,7 +135,7 @@ def cost_report(env: str, region: str, phases: Sequence[PhaseCost]) -> None:
         summary.add_column(column, justify="right")
     for phase_cost in phases:
         if phase_cost.estimate is None:
-            summary.add_row(str(phase_cost.phase), "not yet buildable", "")
+            summary.add_row(str(phase_cost.phase), "cannot be built (see below)", "")
             continue
         delta = phase_cost.delta
         change = "" if delta is None else f"{'+' if delta >= 0 else '-'}{_usd(abs(delta))}"
