@@ -14,12 +14,13 @@ from typing import Any
 
 from awacs.aws import Action, Allow, Statement
 from troposphere import GetAtt, Ref, Sub
-from troposphere.ec2 import SecurityGroup, SecurityGroupRule
+from troposphere.ec2 import SecurityGroup
 from troposphere.elasticache import ReplicationGroup, SubnetGroup
 from troposphere.kms import Key
 from troposphere.secretsmanager import GenerateSecretString, Secret
 
 from appstack.blueprint.network import Network
+from appstack.blueprint.security import data_store_group
 from appstack.blueprint.stack import RETAIN, SNAPSHOT, Stack
 
 PORT = 6379
@@ -41,33 +42,8 @@ def cache_facts() -> dict[str, Any]:
 def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> ReplicationGroup:
     settings = stack.settings.cache
     facts = cache_facts()
-    security_group = stack.add(
-        SecurityGroup(
-            "CacheSecurityGroup",
-            GroupDescription="Cache: Redis protocol from the application tasks only",
-            VpcId=Ref(network.vpc),
-            SecurityGroupIngress=[
-                SecurityGroupRule(
-                    IpProtocol="tcp",
-                    FromPort=PORT,
-                    ToPort=PORT,
-                    SourceSecurityGroupId=Ref(task_sg),
-                    Description="Redis protocol (TLS) from the application tasks",
-                )
-            ],
-            # The cache opens no connections: this rule matches nothing (it replaces the
-            # default allow-all egress rule).
-            SecurityGroupEgress=[
-                SecurityGroupRule(
-                    IpProtocol="icmp",
-                    FromPort=252,
-                    ToPort=86,
-                    CidrIp="255.255.255.255/32",
-                    Description="No outbound traffic",
-                )
-            ],
-            Tags=stack.tags("cache"),
-        )
+    security_group = data_store_group(
+        stack, "CacheSecurityGroup", "cache", "Redis protocol (TLS)", PORT, network, task_sg
     )
     subnet_group = stack.add(
         SubnetGroup(
@@ -148,7 +124,6 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> R
             Resource=[GetAtt(key, "Arn")],
         )
     )
-    needs.egress.append(("Redis protocol (TLS) to the cache", PORT, Ref(security_group)))
 
     stack.output(
         "CacheEndpoint", GetAtt(group, "PrimaryEndPoint.Address"), "Primary endpoint of the cache"

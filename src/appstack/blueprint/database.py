@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from awacs.aws import Action, Allow, Statement
 from troposphere import GetAtt, Ref, Sub
-from troposphere.ec2 import SecurityGroup, SecurityGroupRule
+from troposphere.ec2 import SecurityGroup
 from troposphere.iam import Role
 from troposphere.kms import Key
 from troposphere.rds import DBCluster, DBInstance, DBSubnetGroup, ServerlessV2ScalingConfiguration
 from troposphere.secretsmanager import GenerateSecretString, Secret, SecretTargetAttachment
 
 from appstack.blueprint.network import Network
+from appstack.blueprint.security import data_store_group
 from appstack.blueprint.stack import RETAIN, SNAPSHOT, Stack, service_role_trust
 
 MONITORING_SECONDS = 60
@@ -66,32 +67,8 @@ def username_problem(name: str) -> str | None:
 
 def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> Database:
     settings = stack.settings.database
-    security_group = stack.add(
-        SecurityGroup(
-            "DatabaseSecurityGroup",
-            GroupDescription="Database: PostgreSQL from the application tasks only",
-            VpcId=Ref(network.vpc),
-            SecurityGroupIngress=[
-                SecurityGroupRule(
-                    IpProtocol="tcp",
-                    FromPort=PORT,
-                    ToPort=PORT,
-                    SourceSecurityGroupId=Ref(task_sg),
-                    Description="PostgreSQL from the application tasks",
-                )
-            ],
-            # The database starts no connections: deny all egress (a rule to nowhere).
-            SecurityGroupEgress=[
-                SecurityGroupRule(
-                    IpProtocol="icmp",
-                    FromPort=252,
-                    ToPort=86,
-                    CidrIp="255.255.255.255/32",
-                    Description="No outbound traffic",
-                )
-            ],
-            Tags=stack.tags("database"),
-        )
+    security_group = data_store_group(
+        stack, "DatabaseSecurityGroup", "database", "PostgreSQL", PORT, network, task_sg
     )
     subnet_group = stack.add(
         DBSubnetGroup(
@@ -215,7 +192,6 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
             Resource=[GetAtt(key, "Arn")],
         )
     )
-    needs.egress.append(("PostgreSQL to the database", PORT, Ref(security_group)))
 
     stack.output(
         "DatabaseEndpoint", GetAtt(cluster, "Endpoint.Address"), "Writer endpoint of the database"
