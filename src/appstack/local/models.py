@@ -1,0 +1,258 @@
+"""CloudFormation models moto lacks, registered in moto's CloudFormation parser.
+
+moto reads `CloudFormationModel.__subclasses__()` once, when it parses the first stack:
+this module must be imported before that (the launcher in `server.py` does it).
+Types with a moto service backend create the resource there, so the deployed stack can
+be inspected through the normal AWS APIs; the others are recorded as placeholders with
+a physical ID and listed by `appstack local status`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from moto.cloudwatch.models import cloudwatch_backends
+from moto.core.common_models import BaseModel, CloudFormationModel
+
+#: Types recorded without a backend: they get a physical ID and nothing else.
+PLACEHOLDER_TYPES: tuple[str, ...] = (
+    "AWS::S3::BucketPolicy",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::ApplicationAutoScaling::ScalableTarget",
+    "AWS::ApplicationAutoScaling::ScalingPolicy",
+    "AWS::RDS::DBCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::ElastiCache::SubnetGroup",
+    "AWS::WAFv2::WebACL",
+    "AWS::WAFv2::WebACLAssociation",
+    "AWS::WAFv2::LoggingConfiguration",
+    "AWS::Config::ConfigurationRecorder",
+    "AWS::Config::DeliveryChannel",
+    "AWS::Config::ConfigRule",
+    "AWS::CloudTrail::Trail",
+    "AWS::SecretsManager::Secret",
+    "AWS::SecretsManager::SecretTargetAttachment",
+    "AWS::SecretsManager::RotationSchedule",
+    "AWS::Backup::BackupVault",
+    "AWS::Backup::BackupPlan",
+    "AWS::Backup::BackupSelection",
+    "AWS::EC2::CustomerGateway",
+    "AWS::EC2::VPNConnection",
+    "AWS::EC2::VPNConnectionRoute",
+    "AWS::XRay::SamplingRule",
+    "AWS::ApplicationInsights::Application",
+    "AWS::ResourceGroups::Group",
+)
+
+#: Every placeholder created, as (type, logical id, physical id): what the emulator skipped.
+RECORDED: list[tuple[str, str, str]] = []
+
+
+class _Placeholder:
+    """Behaviour of a placeholder; each type is a direct subclass of CloudFormationModel,
+    because moto only looks at its direct subclasses."""
+
+    type_name = ""
+
+    def __init__(self, logical_id: str, region: str) -> None:
+        self.logical_id = logical_id
+        short = self.type_name.split("::")[-1].lower()
+        self.physical_resource_id = f"{short}-{uuid.uuid4().hex[:12]}"
+        self.arn = f"arn:aws:placeholder:{region}:123456789012:{short}/{self.physical_resource_id}"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return True
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.arn if attribute_name.endswith("Arn") else self.physical_resource_id
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> _Placeholder:
+        model = cls(resource_name, region_name)
+        RECORDED.append((cls.type_name, resource_name, model.physical_resource_id))
+        return model
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        return None
+
+    def is_created(self) -> bool:
+        return True
+
+
+def _placeholder(type_name: str) -> type[_Placeholder]:
+    name = "Placeholder" + type_name.replace("AWS::", "").replace("::", "")
+    return type(
+        name,
+        (_Placeholder, CloudFormationModel, BaseModel),
+        {"type_name": type_name, "cloudformation_type": staticmethod(lambda: type_name)},
+    )
+
+
+PLACEHOLDERS: dict[str, type[_Placeholder]] = {t: _placeholder(t) for t in PLACEHOLDER_TYPES}
+
+
+class MetricAlarm(CloudFormationModel, BaseModel):
+    """AWS::CloudWatch::Alarm in moto's CloudWatch backend (DescribeAlarms sees it)."""
+
+    def __init__(self, name: str, arn: str) -> None:
+        self.name = name
+        self.arn = arn
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "AlarmName"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CloudWatch::Alarm"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.arn
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> MetricAlarm:
+        p = cloudformation_json.get("Properties", {})
+        name = p.get("AlarmName") or resource_name
+        alarm = cloudwatch_backends[account_id][region_name].put_metric_alarm(
+            name=name,
+            namespace=p.get("Namespace"),
+            metric_name=p.get("MetricName"),
+            comparison_operator=p["ComparisonOperator"],
+            evaluation_periods=int(p["EvaluationPeriods"]),
+            period=int(p.get("Period", 60)),
+            threshold=float(p.get("Threshold", 0)),
+            statistic=p.get("Statistic"),
+            description=p.get("AlarmDescription", ""),
+            dimensions=[{"Name": d["Name"], "Value": d["Value"]} for d in p.get("Dimensions", [])],
+            alarm_actions=list(p.get("AlarmActions", [])),
+            ok_actions=list(p.get("OKActions", [])),
+            datapoints_to_alarm=p.get("DatapointsToAlarm"),
+            treat_missing_data=p.get("TreatMissingData"),
+        )
+        return cls(name, alarm.alarm_arn)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        return cls.create_from_cloudformation_json(
+            original_resource.name, cloudformation_json, account_id, region_name
+        )
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
+
+    def is_created(self) -> bool:
+        return True
+
+
+def _kms_tags_as_kms_api() -> None:
+    """moto's AWS::KMS::Key passes CloudFormation tags (Key/Value) to a tagger that expects
+    the KMS API's TagKey/TagValue, and fails with a 500; translate them first."""
+    from moto.kms.models import Key
+
+    original = Key.__dict__["create_from_cloudformation_json"].__func__
+
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, *a: Any, **kw: Any) -> Any:
+        properties = cloudformation_json.get("Properties", {})
+        properties["Tags"] = [
+            {"TagKey": t["Key"], "TagValue": t["Value"]} if "Key" in t else t
+            for t in properties.get("Tags", [])
+        ]
+        return original(cls, resource_name, cloudformation_json, *a, **kw)
+
+    setattr(Key, "create_from_cloudformation_json", classmethod(create))  # noqa: B010
+
+
+_kms_tags_as_kms_api()
+
+
+def _target_group_attributes() -> None:
+    """moto's target group answers no Fn::GetAtt and its load balancer not LoadBalancerFullName;
+    the alarms' dimensions need both."""
+    from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup
+
+    def get_cfn_attribute(self: Any, attribute_name: str) -> Any:
+        if attribute_name == "TargetGroupFullName":
+            return "targetgroup/" + self.arn.split(":targetgroup/")[-1]
+        if attribute_name == "TargetGroupName":
+            return self.name
+        if attribute_name == "TargetGroupArn":
+            return self.arn
+        if attribute_name == "LoadBalancerArns":
+            return list(self.load_balancer_arns)
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+        raise UnformattedGetAttTemplateException()
+
+    setattr(FakeTargetGroup, "get_cfn_attribute", get_cfn_attribute)  # noqa: B010
+
+    original = FakeLoadBalancer.get_cfn_attribute
+
+    def load_balancer_attribute(self: Any, attribute_name: str) -> Any:
+        if attribute_name == "LoadBalancerFullName":
+            return "app/" + self.arn.split(":loadbalancer/app/")[-1]
+        return original(self, attribute_name)
+
+    setattr(FakeLoadBalancer, "get_cfn_attribute", load_balancer_attribute)  # noqa: B010
+
+
+_target_group_attributes()
