@@ -256,3 +256,37 @@ def _target_group_attributes() -> None:
 
 
 _target_group_attributes()
+
+
+def _change_sets_finish_like_cloudformation() -> None:
+    """moto's ExecuteChangeSet neither computes the stack's outputs nor survives a failing
+    resource (a 500 that leaves the stack *_IN_PROGRESS). Compute the outputs, and turn a
+    failure into a FAILED event and a rolled-back status, as CloudFormation reports them."""
+    from moto.cloudformation.models import CloudFormationBackend
+
+    original = CloudFormationBackend.execute_change_set
+
+    def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
+        change_set = self.change_sets.get(change_set_name) or next(
+            (c for c in self.change_sets.values() if c.change_set_name == change_set_name), None
+        )
+        if change_set is None:
+            original(self, change_set_name, stack_name)
+            return
+        stack = self.stacks[change_set.stack_id]
+        kind = change_set.change_set_type
+        try:
+            original(self, change_set_name, stack_name)
+        except Exception as exc:
+            stack._add_stack_event(f"{kind}_FAILED", resource_status_reason=str(exc))
+            stack.status = "ROLLBACK_COMPLETE" if kind == "CREATE" else "UPDATE_ROLLBACK_COMPLETE"
+            stack._add_stack_event(stack.status)
+            change_set.execution_status = "EXECUTE_FAILED"
+            return
+        stack._parse_template()
+        stack.output_map = stack._create_output_map()
+
+    setattr(CloudFormationBackend, "execute_change_set", execute_change_set)  # noqa: B010
+
+
+_change_sets_finish_like_cloudformation()
