@@ -13,7 +13,7 @@ from appstack import blueprint, config, render
 from appstack.cli.options import config_option, phase_option, target
 from appstack.deploy import events, stacks
 from appstack.deploy.session import Connection
-from appstack.local import emulator
+from appstack.local import emulator, transforms
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +34,15 @@ def connect(conn_args: tuple[bool, str | None, str | None], default_region: str)
     local, profile, region = conn_args
     endpoint = emulator.start().endpoint if local else None
     return Connection(region or default_region, profile, endpoint)
+
+
+def _template(tgt: config.Target, conn: Connection) -> dict[str, Any]:
+    template = blueprint.to_dict(blueprint.build(tgt))
+    if conn.endpoint:
+        template, notes = transforms.for_emulator(template)
+        for note in notes:
+            render.note(note)
+    return template
 
 
 def _follow(conn: Connection, stack_name: str, total: int, action: Callable[..., Any]) -> Any:
@@ -58,7 +67,7 @@ def _deploy(
 ) -> None:
     tgt = target(env, phase, config_path)
     conn = connect(conn_args, tgt.app.region)
-    template = blueprint.to_dict(blueprint.build(tgt))
+    template = _template(tgt, conn)
     change_set, risks = stacks.plan(conn, tgt.stack_name, template, allow_data_loss)
     if change_set.empty:
         render.success(f"{tgt.stack_name}: no changes")
@@ -125,7 +134,7 @@ def plan(env: str, phase: int | None, conn_args: Any, config_path: Path | None) 
     """Preview the changes of a deploy (the change set is deleted afterwards)."""
     tgt = target(env, phase, config_path)
     conn = connect(conn_args, tgt.app.region)
-    template = blueprint.to_dict(blueprint.build(tgt))
+    template = _template(tgt, conn)
     change_set, risks = stacks.plan(conn, tgt.stack_name, template)
     stacks.discard(conn, change_set)
     if change_set.empty:

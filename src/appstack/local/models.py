@@ -40,6 +40,7 @@ PLACEHOLDER_TYPES: tuple[str, ...] = (
     "AWS::EC2::CustomerGateway",
     "AWS::EC2::VPNConnection",
     "AWS::EC2::VPNConnectionRoute",
+    "AWS::EC2::VPNGatewayRoutePropagation",
     "AWS::XRay::SamplingRule",
     "AWS::ApplicationInsights::Application",
     "AWS::ResourceGroups::Group",
