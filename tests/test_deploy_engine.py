@@ -109,6 +109,21 @@ def test_removing_an_unretained_table_is_refused_unless_data_loss_is_allowed(
     assert deploy(conn, "unretained", without, allow_data_loss=True).ok
 
 
+def test_a_removed_retained_resource_is_reported_as_kept(conn: Connection) -> None:
+    template = synth()
+    deploy(conn, "kept", template)
+    smaller = copy.deepcopy(template)
+    del smaller["Resources"]["AlarmTopic"]
+    smaller["Resources"] = {
+        k: v for k, v in smaller["Resources"].items() if "Alarm" not in k and k != "Table"
+    }
+    smaller["Outputs"] = {}
+    change_set, risks = stacks.plan(conn, "kept", smaller)
+    stacks.discard(conn, change_set)
+    assert "Table (AWS::DynamoDB::Table)" in change_set.kept
+    assert risks == []
+
+
 def test_a_failed_deploy_names_its_root_cause(conn: Connection) -> None:
     broken = {
         "Resources": {

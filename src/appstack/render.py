@@ -62,6 +62,8 @@ def change_summary(change_set: ChangeSet) -> None:
     out.print(grid)
     counts = ", ".join(f"{change_set.count(k)} {k}" for k in colours)
     out.print(counts, markup=False)
+    for kept in change_set.kept:
+        out.print(f"kept in the account (DeletionPolicy): {kept}", markup=False)
 
 
 def refusal(risks: Sequence[str]) -> None:

@@ -40,6 +40,8 @@ class ChangeSet:
     name: str
     creating: bool
     changes: list[Change] = field(default_factory=list)
+    #: Removed resources whose DeletionPolicy keeps them (and their data) in the account.
+    kept: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:

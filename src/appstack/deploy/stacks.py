@@ -166,6 +166,13 @@ def plan(
         raise DeployError(f"CloudFormation refused the change: {exc}") from exc
     old = {} if creating else template_of(cfn, stack_name)
     risks = protection.risks(change_set.changes, old, template)
+    old_resources = old.get("Resources", {})
+    change_set.kept = [
+        f"{c.logical_id} ({c.resource_type})"
+        for c in change_set.changes
+        if c.action == "Remove"
+        and old_resources.get(c.logical_id, {}).get("DeletionPolicy") in protection.KEEPS_DATA
+    ]
     return change_set, [] if allow_data_loss else risks
 
 
