@@ -174,3 +174,15 @@ def test_a_second_deploy_is_refused_while_one_runs(status: str) -> None:
 def test_a_stuck_stack_gets_the_way_forward(status: str, advice: str) -> None:
     with pytest.raises(stacks.DeployError, match=advice):
         stacks.check_deployable({"StackName": "s", "StackStatus": status})
+
+
+def test_a_template_over_51200_bytes_goes_through_an_encrypted_bucket(conn: Connection) -> None:
+    template = {
+        "Metadata": {"Padding": "x" * 52_000},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    assert deploy(conn, "large", template).ok
+    buckets = [b["Name"] for b in conn.client("s3").list_buckets()["Buckets"]]
+    bucket = next(b for b in buckets if b.startswith("appstack-templates-"))
+    encryption = conn.client("s3").get_bucket_encryption(Bucket=bucket)
+    assert encryption["ServerSideEncryptionConfiguration"]["Rules"]

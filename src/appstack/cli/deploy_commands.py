@@ -45,7 +45,7 @@ def _template(tgt: config.Target, conn: Connection) -> dict[str, Any]:
     return template
 
 
-def _follow(conn: Connection, stack_name: str, total: int, action: Callable[..., Any]) -> Any:
+def _follow(stack_name: str, total: int, action: Callable[..., Any]) -> Any:
     try:
         with render.Progress(total, stack_name) as progress:
             return action(on_event=progress.event)
@@ -88,7 +88,6 @@ def _deploy(
             stacks.discard(conn, change_set)
             raise click.exceptions.Abort()
     result = _follow(
-        conn,
         tgt.stack_name,
         len(change_set.changes),
         functools.partial(stacks.apply, conn, change_set, template, tgt.env.deletion_protection),
@@ -199,7 +198,7 @@ def destroy(env: str, yes: bool, conn_args: Any, config_path: Path | None) -> No
         if not render.is_interactive():
             raise stacks.DeployError("no terminal to confirm on: pass --yes to destroy")
         click.confirm(f"Delete stack {name}?", abort=True)
-    result = _follow(conn, name, 1, functools.partial(stacks.destroy, conn, name))
+    result = _follow(name, 1, functools.partial(stacks.destroy, conn, name))
     render.outcome(result)
 
 
@@ -211,7 +210,7 @@ def watch(env: str, conn_args: Any, config_path: Path | None) -> None:
     """Re-attach to the stack's running operation."""
     name, region = _stack_name(env, config_path)
     cfn = connect(conn_args, region).client("cloudformation")
-    final, _ = _follow(Connection(region), name, 1, functools.partial(stacks.follow, cfn, name))
+    final, _ = _follow(name, 1, functools.partial(stacks.follow, cfn, name))
     render.info(f"{name}: {final['StackStatus']}")
 
 

@@ -141,10 +141,8 @@ def upload_template(conn: Connection, stack_name: str, template: dict[str, Any])
         )
     key = f"{stack_name}/{int(time.time())}.template.json"
     s3.put_object(Bucket=bucket, Key=key, Body=changesets.compact(template).encode())
-    url: str = s3.generate_presigned_url(
-        "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=3600
-    )
-    return url
+    # CloudFormation reads the object with the caller's credentials: a plain S3 URL serves.
+    return f"https://{bucket}.s3.{conn.region}.amazonaws.com/{key}"
 
 
 def plan(
@@ -155,7 +153,7 @@ def plan(
     stack = describe(cfn, stack_name)
     check_deployable(stack)
     url = None
-    if len(changesets.compact(template)) > changesets.MAX_TEMPLATE_BODY:
+    if len(changesets.compact(template).encode()) > changesets.MAX_TEMPLATE_BODY:
         url = upload_template(conn, stack_name, template)
     try:
         creating = stack is None or stack["StackStatus"] == "REVIEW_IN_PROGRESS"
