@@ -186,3 +186,24 @@ def test_a_template_over_51200_bytes_goes_through_an_encrypted_bucket(conn: Conn
     bucket = next(b for b in buckets if b.startswith("appstack-templates-"))
     encryption = conn.client("s3").get_bucket_encryption(Bucket=bucket)
     assert encryption["ServerSideEncryptionConfiguration"]["Rules"]
+
+
+def test_a_production_deploy_succeeds_where_termination_protection_cannot_be_set(
+    conn: Connection,
+) -> None:
+    template = {"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
+    change_set, _ = stacks.plan(conn, "prod-like", template)
+    outcome = stacks.apply(conn, change_set, template, production=True)
+    assert outcome.ok
+    assert all("termination protection" in w for w in outcome.warnings)
+
+
+def test_the_stack_policy_denies_replace_and_delete_of_the_table() -> None:
+    import json
+
+    from appstack.deploy.protection import stack_policy
+
+    statements = json.loads(stack_policy(synth()))["Statement"]
+    deny = next(s for s in statements if s["Effect"] == "Deny")
+    assert set(deny["Action"]) == {"Update:Replace", "Update:Delete"}
+    assert "LogicalResourceId/Table" in deny["Resource"]

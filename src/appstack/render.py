@@ -118,6 +118,8 @@ def outcome(result: Outcome) -> None:
         success(f"{result.stack_name}: {result.status}")
     else:
         error(f"{result.stack_name}: {result.status}")
+    for warning in result.warnings:
+        err.print(f"[yellow]! {warning}[/]", markup=True)
     if result.outputs:
         table("Outputs", ["name", "value"], sorted(result.outputs.items()))
     if result.retained:

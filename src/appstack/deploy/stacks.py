@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from appstack.deploy import changesets, events, protection
 from appstack.deploy.session import Connection
@@ -30,6 +31,7 @@ class Outcome:
     outputs: dict[str, str] = field(default_factory=dict)
     failure: events.Event | None = None
     retained: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -203,7 +205,10 @@ def apply(
     if outcome.ok:
         cfn.set_stack_policy(StackName=name, StackPolicyBody=protection.stack_policy(template))
         if production:
-            cfn.update_termination_protection(StackName=name, EnableTerminationProtection=True)
+            try:
+                cfn.update_termination_protection(StackName=name, EnableTerminationProtection=True)
+            except (ClientError, BotoCoreError, ResponseParserError) as exc:
+                outcome.warnings.append(f"termination protection not set: {exc}")
     return outcome
 
 
