@@ -72,3 +72,37 @@ def dev(build_template: Callable[..., Template]) -> Template:
 @pytest.fixture(scope="session")
 def prod(build_template: Callable[..., Template]) -> Template:
     return build_template("prod")
+
+
+@pytest.fixture(scope="session")
+def emulator_endpoint() -> Any:
+    """A moto server with appstack's models on a free local port; fake credentials only."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+    )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "appstack.local.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(5)

@@ -32,6 +32,7 @@ def session(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
         ("AWS_DEFAULT_REGION", REGION),
     ):
         monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)  # in-process emulator, not a server
     with mock_aws():
         yield boto3.Session(region_name=REGION)
 

@@ -1,4 +1,5 @@
-"""`make demo`: synthesize every environment's template and check it with cfn-lint."""
+"""`make demo`: deploy dev on the local emulator, phase 1 up to the highest phase appstack
+can build, back to phase 1, with an item in the table that survives every step."""
 
 from __future__ import annotations
 
@@ -6,37 +7,82 @@ import sys
 import time
 from pathlib import Path
 
-from appstack import blueprint, config, render, synth
-from appstack.checks.lint import run_cfn_lint
+from appstack import blueprint, config, phases, render
+from appstack.deploy import stacks
+from appstack.deploy.session import Connection
+from appstack.errors import AppstackError
+from appstack.local import emulator, transforms
 
-OUT = Path("build")
+CONFIG = Path("demo/appstack.yaml")
+ENV = "dev"
+
+
+def buildable_phases(env: config.EnvironmentSettings) -> list[int]:
+    """The phases whose capabilities all exist in this version of appstack."""
+    return [
+        p
+        for p in phases.PHASES
+        if all(c in blueprint.AVAILABLE for c in phases.capabilities(p, env.features))
+    ]
+
+
+def deploy(conn: Connection, target: config.Target) -> stacks.Outcome:
+    template, notes = transforms.for_emulator(blueprint.to_dict(blueprint.build(target)))
+    for note in notes:
+        render.note(note)
+    change_set, risks = stacks.plan(conn, target.stack_name, template)
+    if risks:
+        stacks.discard(conn, change_set)
+        render.refusal(risks)
+        raise stacks.DeployError("the demo refuses to lose data")
+    if change_set.empty:
+        return stacks.Outcome(target.stack_name, "NO_CHANGES", change_set)
+    with render.Progress(len(change_set.changes), f"phase {target.phase}") as progress:
+        return stacks.apply(conn, change_set, template, False, progress.event)
+
+
+def run(conn: Connection, app: config.AppConfig) -> stacks.Outcome:
+    steps = buildable_phases(app.environments[ENV])
+    steps += [1] if steps[-1] != 1 else []
+    render.info(f"phases: {' -> '.join(map(str, steps))}")
+    dynamodb, table, outcome = conn.client("dynamodb"), "", None
+    for phase in steps:
+        started = time.perf_counter()
+        outcome = deploy(conn, config.resolve(app, ENV, phase))
+        if not outcome.ok:
+            render.outcome(outcome)
+            raise stacks.DeployError(f"phase {phase} failed")
+        if not table:
+            table = outcome.outputs["TableName"]
+            dynamodb.put_item(TableName=table, Item={"pk": {"S": "demo"}, "sk": {"S": "1"}})
+        items = dynamodb.scan(TableName=table)["Count"]
+        render.success(
+            f"phase {phase}: {outcome.status} in {time.perf_counter() - started:.2f}s, "
+            f"{items} item(s) in {table}"
+        )
+    assert outcome is not None
+    return outcome
 
 
 def main() -> int:
-    app = config.load(None)
-    rows, failed = [], False
-    for env in app.environments:
-        target = config.resolve(app, env, 1)
-        started = time.perf_counter()
-        path = synth.write(target, OUT)
-        findings = run_cfn_lint(blueprint.to_dict(blueprint.build(target)), [app.region])
-        failed |= bool(findings)
-        rows.append(
-            (
-                str(path),
-                target.phase,
-                len(blueprint.build(target).resources),
-                f"{path.stat().st_size:,}",
-                len(findings),
-                f"{time.perf_counter() - started:.2f}s",
-            )
+    app = config.load(CONFIG if CONFIG.exists() else None)
+    was_running = emulator.status().running
+    try:
+        local = emulator.start()
+        render.info(f"emulator at {local.endpoint}")
+        outcome = run(Connection(app.region, endpoint=local.endpoint), app)
+        final = stacks.describe(
+            Connection(app.region, endpoint=local.endpoint).client("cloudformation"),
+            outcome.stack_name,
         )
-    render.table(
-        "Templates written (cfn-lint: errors + warnings)",
-        ["template", "phase", "resources", "bytes", "cfn-lint", "time"],
-        rows,
-    )
-    return 1 if failed else 0
+        render.table("Outputs", ["name", "value"], sorted(stacks.outputs(final).items()))
+    except AppstackError as exc:
+        render.error(str(exc))
+        return exc.exit_code
+    finally:
+        if not was_running:
+            emulator.stop()
+    return 0
 
 
 if __name__ == "__main__":

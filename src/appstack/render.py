@@ -13,6 +13,9 @@ from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from appstack.deploy.changesets import ChangeSet
+    from appstack.deploy.events import Event
+    from appstack.deploy.stacks import Outcome
     from appstack.estimates.cost import PhaseCost
     from appstack.estimates.forecast import Forecast
 
@@ -192,3 +195,85 @@ def forecast_report(env: str, phase: int, from_phase: int | None, result: Foreca
 def _duration(seconds: float) -> str:
     minutes, rest = divmod(round(seconds), 60)
     return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+def change_summary(change_set: ChangeSet) -> None:
+    """The adds, modifies, replaces and removes of a change set."""
+    colours = {"add": "green", "modify": "yellow", "replace": "magenta", "remove": "red"}
+    grid = Table(title=f"Changes to {change_set.stack_name}", title_justify="left")
+    for column in ("action", "logical id", "type"):
+        grid.add_column(column)
+    for change in change_set.changes:
+        colour = colours[change.kind]
+        grid.add_row(f"[{colour}]{change.kind}[/]", change.logical_id, change.resource_type)
+    out.print(grid)
+    counts = ", ".join(f"{change_set.count(k)} {k}" for k in colours)
+    out.print(counts, markup=False)
+    for kept in change_set.kept:
+        out.print(f"kept in the account (DeletionPolicy): {kept}", markup=False)
+
+
+def refusal(risks: Sequence[str]) -> None:
+    for risk in risks:
+        err.print(f"[red]✘ {risk}[/]", markup=True)
+
+
+class Progress:
+    """Live progress of a stack operation: resources done / total, elapsed time, failures."""
+
+    def __init__(self, total: int, title: str) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
+
+        self._bar = RichProgress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=False,
+        )
+        self._task = self._bar.add_task(title, total=max(total, 1))
+        self._done: set[str] = set()
+
+    def __enter__(self) -> Progress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.update(self._task, completed=self._bar.tasks[0].total)
+        self._bar.stop()
+
+    def event(self, event: Event) -> None:
+        if event.failed:
+            self._bar.console.print(
+                f"[red]✘ {event.logical_id} {event.status}: {event.reason}[/]", markup=True
+            )
+        elif event.status.endswith("_COMPLETE") and event.logical_id not in self._done:
+            self._done.add(event.logical_id)
+            self._bar.advance(self._task)
+
+
+def outcome(result: Outcome) -> None:
+    if result.failure is not None:
+        error(
+            f"{result.stack_name}: {result.status}\n"
+            f"root cause: {result.failure.logical_id} ({result.failure.resource_type}): "
+            f"{result.failure.reason}"
+        )
+    elif result.ok:
+        success(f"{result.stack_name}: {result.status}")
+    else:
+        error(f"{result.stack_name}: {result.status}")
+    for warning in result.warnings:
+        err.print(f"[yellow]! {warning}[/]", markup=True)
+    if result.outputs:
+        table("Outputs", ["name", "value"], sorted(result.outputs.items()))
+    if result.retained:
+        table("Retained (kept in your account)", ["resource"], [[r] for r in result.retained])
+
+
+def as_json(data: object) -> None:
+    import json
+
+    out.print_json(json.dumps(data, default=str))

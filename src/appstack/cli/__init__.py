@@ -9,9 +9,17 @@ from __future__ import annotations
 import sys
 
 import click
+from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from appstack import __version__, render
-from appstack.cli import build_commands, check_commands, estimate_commands
+from appstack.cli import (
+    build_commands,
+    check_commands,
+    deploy_commands,
+    estimate_commands,
+    local_commands,
+)
 from appstack.errors import AppstackError
 
 
@@ -22,7 +30,13 @@ def cli() -> None:
     deployed phase by phase."""
 
 
-for _module in (build_commands, check_commands, estimate_commands):
+for _module in (
+    build_commands,
+    check_commands,
+    estimate_commands,
+    deploy_commands,
+    local_commands,
+):
     _module.register(cli)
 
 
@@ -38,6 +52,9 @@ def main(argv: list[str] | None = None) -> None:
     except AppstackError as exc:
         render.error(str(exc))
         sys.exit(exc.exit_code)
+    except (BotoCoreError, ClientError, ResponseParserError) as exc:
+        render.error(f"AWS answered: {exc}")
+        sys.exit(1)
     except KeyboardInterrupt:
         render.error("interrupted")
         sys.exit(130)

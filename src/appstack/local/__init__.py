@@ -1,0 +1,1 @@
+"""The local AWS emulator: a moto server with appstack's CloudFormation models."""

@@ -1,0 +1,17 @@
+"""Launcher of the emulator: import appstack's models, then run moto's server."""
+
+from __future__ import annotations
+
+import sys
+
+from moto.server import main as moto_main
+
+from appstack.local import models  # noqa: F401  (registers the models before any stack)
+
+
+def main(argv: list[str] | None = None) -> None:
+    moto_main(argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()

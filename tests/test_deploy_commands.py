@@ -1,0 +1,58 @@
+"""`appstack deploy|plan|status|outputs|events` on the emulator (via AWS_ENDPOINT_URL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from appstack.cli import main
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, emulator_endpoint: str) -> str:
+    path = tmp_path / "appstack.yaml"
+    path.write_text(f"application_name: cli{tmp_path.name[-6:].replace('_', '')}\n")
+    return str(path)
+
+
+def test_deploy_without_a_terminal_needs_yes(
+    config_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["deploy", "dev", "-c", config_file], capsys)
+    assert code == 1 and "pass --yes" in err
+
+
+def test_deploy_then_redeploy_reports_no_changes_and_the_outputs(
+    config_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["deploy", "dev", "--yes", "-c", config_file], capsys)
+    assert code == 0, err
+    assert "CREATE_COMPLETE" in out and "TableName" in out and "51 add" in out
+    code, out, _ = run(["deploy", "dev", "--yes", "-c", config_file], capsys)
+    assert code == 0 and "no changes" in out
+    code, out, _ = run(["status", "dev", "-c", config_file], capsys)
+    assert "CREATE_COMPLETE" in out
+    code, out, _ = run(["outputs", "dev", "-c", config_file], capsys)
+    assert "ServiceUrl" in out
+    code, out, _ = run(["events", "dev", "-c", config_file], capsys)
+    assert code == 0 and "CREATE_COMPLETE" in out
+
+
+def test_plan_previews_and_leaves_nothing_behind(
+    config_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["plan", "dev", "-c", config_file], capsys)
+    assert code == 0 and "51 add" in out
+    code, out, _ = run(["status", "dev", "-c", config_file], capsys)
+    assert "not deployed" in out

@@ -1,0 +1,210 @@
+"""Deploying on the emulator: create, no-op, update, phases, protection, failures, destroy."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from appstack import blueprint, phases
+from appstack.deploy import stacks
+from appstack.deploy.session import Connection
+from conftest import synth
+
+
+@pytest.fixture
+def conn(emulator_endpoint: str) -> Connection:
+    return Connection("us-east-1", endpoint=emulator_endpoint)
+
+
+def deploy(conn: Connection, name: str, template: dict[str, Any], **kw: Any) -> stacks.Outcome:
+    change_set, risks = stacks.plan(conn, name, template, **kw)
+    if risks:
+        stacks.discard(conn, change_set)
+        raise stacks.DeployError("; ".join(risks))
+    if change_set.empty:
+        return stacks.Outcome(name, "NO_CHANGES", change_set)
+    return stacks.apply(conn, change_set, template, production=False)
+
+
+def put_item(conn: Connection, table: str, key: str) -> None:
+    conn.client("dynamodb").put_item(TableName=table, Item={"pk": {"S": key}, "sk": {"S": "x"}})
+
+
+def item_count(conn: Connection, table: str) -> int:
+    return int(conn.client("dynamodb").scan(TableName=table)["Count"])
+
+
+def buildable_phases() -> list[int]:
+    return [
+        p for p in phases.PHASES if all(c in blueprint.AVAILABLE for c in phases.capabilities(p))
+    ]
+
+
+def test_phase_1_is_created_then_a_second_deploy_changes_nothing(conn: Connection) -> None:
+    template = synth()
+    created = deploy(conn, "create-noop", template)
+    assert created.ok and created.status == "CREATE_COMPLETE"
+    assert created.outputs["TableName"]
+    assert deploy(conn, "create-noop", template).status == "NO_CHANGES"
+
+
+def test_alarms_exist_in_cloudwatch_after_a_deploy(conn: Connection) -> None:
+    deploy(conn, "alarms", synth())
+    names = [a["AlarmName"] for a in conn.client("cloudwatch").describe_alarms()["MetricAlarms"]]
+    assert any("Throttle" in n or "alarms" in n for n in names)
+    assert len(names) >= 6
+
+
+def test_update_adds_a_resource_and_keeps_the_items(conn: Connection) -> None:
+    template = synth()
+    table = deploy(conn, "update", template).outputs["TableName"]
+    put_item(conn, table, "before")
+    updated = copy.deepcopy(template)
+    updated["Resources"]["ExtraTopic"] = {"Type": "AWS::SNS::Topic"}
+    outcome = deploy(conn, "update", updated)
+    assert outcome.ok, outcome
+    assert [c.kind for c in outcome.change_set.changes if c.logical_id == "ExtraTopic"] == ["add"]
+    assert item_count(conn, table) == 1
+
+
+def test_every_buildable_phase_up_and_back_to_phase_1_keeps_the_items(conn: Connection) -> None:
+    vpn = {"environments": {"dev": {"vpn": {"customer_gateway_ip": "203.0.113.10"}}}}
+    table = deploy(conn, "phases", synth(vpn, phase=1)).outputs["TableName"]
+    put_item(conn, table, "phase1")
+    for phase in [*buildable_phases()[1:], 1]:
+        outcome = deploy(conn, "phases", synth(vpn, phase=phase))
+        assert outcome.ok or outcome.status == "NO_CHANGES", (phase, outcome)
+        assert item_count(conn, table) == 1
+
+
+def test_removing_the_table_retain_is_refused(conn: Connection) -> None:
+    template = synth()
+    deploy(conn, "refused", template)
+    risky = copy.deepcopy(template)
+    risky["Resources"]["Table"]["DeletionPolicy"] = "Delete"
+    risky["Resources"]["Table"]["UpdateReplacePolicy"] = "Delete"
+    with pytest.raises(stacks.DeployError, match=r"Table .* would lose its DeletionPolicy Retain"):
+        deploy(conn, "refused", risky)
+    assert stacks.describe(conn.client("cloudformation"), "refused")["StackStatus"] == (
+        "CREATE_COMPLETE"
+    )
+
+
+def test_removing_an_unretained_table_is_refused_unless_data_loss_is_allowed(
+    conn: Connection,
+) -> None:
+    table = {
+        "Type": "AWS::DynamoDB::Table",
+        "Properties": {
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+        },
+    }
+    deploy(conn, "unretained", {"Resources": {"Data": table, "T": {"Type": "AWS::SNS::Topic"}}})
+    without = {"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
+    with pytest.raises(stacks.DeployError, match=r"Data .* would be deleted"):
+        deploy(conn, "unretained", without)
+    assert deploy(conn, "unretained", without, allow_data_loss=True).ok
+
+
+def test_a_removed_retained_resource_is_reported_as_kept(conn: Connection) -> None:
+    template = synth()
+    deploy(conn, "kept", template)
+    smaller = copy.deepcopy(template)
+    del smaller["Resources"]["AlarmTopic"]
+    smaller["Resources"] = {
+        k: v for k, v in smaller["Resources"].items() if "Alarm" not in k and k != "Table"
+    }
+    smaller["Outputs"] = {}
+    change_set, risks = stacks.plan(conn, "kept", smaller)
+    stacks.discard(conn, change_set)
+    assert "Table (AWS::DynamoDB::Table)" in change_set.kept
+    assert risks == []
+
+
+def test_a_failed_deploy_names_its_root_cause(conn: Connection) -> None:
+    broken = {
+        "Resources": {
+            "Topic": {"Type": "AWS::SNS::Topic"},
+            "Broken": {
+                "Type": "AWS::SNS::Topic",
+                "Properties": {"DisplayName": {"Fn::GetAtt": ["Topic", "NoSuchAttribute"]}},
+            },
+        }
+    }
+    outcome = deploy(conn, "broken", broken)
+    assert not outcome.ok
+    assert outcome.failure is not None and outcome.failure.reason
+
+
+def test_destroy_lists_the_retained_resources(conn: Connection) -> None:
+    template = {
+        "Resources": {
+            "Data": {
+                "Type": "AWS::DynamoDB::Table",
+                "DeletionPolicy": "Retain",
+                "UpdateReplacePolicy": "Retain",
+                "Properties": {
+                    "BillingMode": "PAY_PER_REQUEST",
+                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                },
+            },
+            "T": {"Type": "AWS::SNS::Topic"},
+        }
+    }
+    deploy(conn, "destroyed", template)
+    outcome = stacks.destroy(conn, "destroyed")
+    assert outcome.status == "DELETE_COMPLETE"
+    assert outcome.retained == ["Data (AWS::DynamoDB::Table)"]
+
+
+@pytest.mark.parametrize("status", ["UPDATE_IN_PROGRESS", "CREATE_IN_PROGRESS"])
+def test_a_second_deploy_is_refused_while_one_runs(status: str) -> None:
+    with pytest.raises(stacks.DeployError, match="another deploy is running"):
+        stacks.check_deployable({"StackName": "s", "StackStatus": status})
+
+
+@pytest.mark.parametrize(
+    ("status", "advice"),
+    [("ROLLBACK_COMPLETE", "appstack destroy"), ("UPDATE_ROLLBACK_FAILED", "continue-update")],
+)
+def test_a_stuck_stack_gets_the_way_forward(status: str, advice: str) -> None:
+    with pytest.raises(stacks.DeployError, match=advice):
+        stacks.check_deployable({"StackName": "s", "StackStatus": status})
+
+
+def test_a_template_over_51200_bytes_goes_through_an_encrypted_bucket(conn: Connection) -> None:
+    template = {
+        "Metadata": {"Padding": "x" * 52_000},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    assert deploy(conn, "large", template).ok
+    buckets = [b["Name"] for b in conn.client("s3").list_buckets()["Buckets"]]
+    bucket = next(b for b in buckets if b.startswith("appstack-templates-"))
+    encryption = conn.client("s3").get_bucket_encryption(Bucket=bucket)
+    assert encryption["ServerSideEncryptionConfiguration"]["Rules"]
+
+
+def test_a_production_deploy_succeeds_where_termination_protection_cannot_be_set(
+    conn: Connection,
+) -> None:
+    template = {"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
+    change_set, _ = stacks.plan(conn, "prod-like", template)
+    outcome = stacks.apply(conn, change_set, template, production=True)
+    assert outcome.ok
+    assert all("termination protection" in w for w in outcome.warnings)
+
+
+def test_the_stack_policy_denies_replace_and_delete_of_the_table() -> None:
+    import json
+
+    from appstack.deploy.protection import stack_policy
+
+    statements = json.loads(stack_policy(synth()))["Statement"]
+    deny = next(s for s in statements if s["Effect"] == "Deny")
+    assert set(deny["Action"]) == {"Update:Replace", "Update:Delete"}
+    assert "LogicalResourceId/Table" in deny["Resource"]

@@ -1,0 +1,91 @@
+"""The emulator knows every resource type appstack emits (through moto or our models)."""
+
+from __future__ import annotations
+
+import pytest
+
+from appstack import blueprint, config, phases
+from appstack.local import models
+from appstack.local.models import PLACEHOLDER_TYPES
+from conftest import synth
+
+#: Types phases 2-4 emit; each must deploy on the emulator once its capability exists.
+LATER_PHASE_TYPES = (
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBSubnetGroup",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::ElastiCache::SubnetGroup",
+    "AWS::WAFv2::WebACL",
+    "AWS::WAFv2::WebACLAssociation",
+    "AWS::WAFv2::LoggingConfiguration",
+    "AWS::Config::ConfigurationRecorder",
+    "AWS::Config::DeliveryChannel",
+    "AWS::Config::ConfigRule",
+    "AWS::CloudTrail::Trail",
+    "AWS::SecretsManager::Secret",
+    "AWS::SecretsManager::SecretTargetAttachment",
+    "AWS::SecretsManager::RotationSchedule",
+    "AWS::Backup::BackupVault",
+    "AWS::Backup::BackupPlan",
+    "AWS::Backup::BackupSelection",
+    "AWS::EC2::VPNGateway",
+    "AWS::EC2::CustomerGateway",
+    "AWS::EC2::VPNConnection",
+    "AWS::EC2::VPNConnectionRoute",
+    "AWS::EC2::VPNGatewayRoutePropagation",
+    "AWS::XRay::SamplingRule",
+    "AWS::ApplicationInsights::Application",
+    "AWS::ResourceGroups::Group",
+)
+
+
+def known_types() -> set[str]:
+    from moto.cloudformation.parsing import get_model_map
+
+    assert models.PLACEHOLDERS  # our models are imported before the map is read
+    return set(get_model_map())
+
+
+def buildable() -> list[tuple[str, int]]:
+    app = config.load(None)
+    return [
+        (env, phase)
+        for env in app.environments
+        for phase in phases.PHASES
+        if all(
+            c in blueprint.AVAILABLE
+            for c in phases.capabilities(phase, app.environments[env].features)
+        )
+    ]
+
+
+@pytest.mark.parametrize(("env", "phase"), buildable())
+def test_every_type_of_a_buildable_template_has_an_emulator_model(env: str, phase: int) -> None:
+    vpn = {"environments": {env: {"vpn": {"customer_gateway_ip": "203.0.113.10"}}}}
+    types = {r["Type"] for r in synth(vpn, env=env, phase=phase)["Resources"].values()}
+    assert types - known_types() == set()
+
+
+@pytest.mark.parametrize("type_name", LATER_PHASE_TYPES)
+def test_every_later_phase_type_has_an_emulator_model(type_name: str) -> None:
+    assert type_name in known_types()
+
+
+def test_placeholders_are_only_types_moto_does_not_model_itself() -> None:
+    from moto.core.common_models import CloudFormationModel
+
+    ours = set(models.PLACEHOLDERS.values())
+    moto_types = {
+        m.cloudformation_type() for m in CloudFormationModel.__subclasses__() if m not in ours
+    }
+    assert moto_types & set(PLACEHOLDER_TYPES) == set()
+
+
+def test_the_rotation_transform_is_dropped_on_the_emulator_with_a_note() -> None:
+    from appstack.local.transforms import for_emulator
+
+    template = {"Transform": "AWS::SecretsManager-2020-07-23", "Resources": {}}
+    result, notes = for_emulator(template)
+    assert "Transform" not in result and "Transform" in template
+    assert notes and "AWS::SecretsManager-2020-07-23" in notes[0]
