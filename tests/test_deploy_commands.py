@@ -20,6 +20,12 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 @pytest.fixture
+def stack(tmp_path: Path) -> str:
+    """A stack name of this test's own."""
+    return f"cli{tmp_path.name[-6:].replace('_', '')}-dev"
+
+
+@pytest.fixture
 def config_file(tmp_path: Path, emulator_endpoint: str) -> str:
     path = tmp_path / "appstack.yaml"
     path.write_text(f"application_name: cli{tmp_path.name[-6:].replace('_', '')}\n")
@@ -27,32 +33,54 @@ def config_file(tmp_path: Path, emulator_endpoint: str) -> str:
 
 
 def test_deploy_without_a_terminal_needs_yes(
-    config_file: str, capsys: pytest.CaptureFixture[str]
+    stack: str, config_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(["deploy", "dev", "-c", config_file], capsys)
+    code, _, err = run(["deploy", stack, "dev", "-c", config_file], capsys)
     assert code == 1 and "pass --yes" in err
 
 
 def test_deploy_then_redeploy_reports_no_changes_and_the_outputs(
-    config_file: str, capsys: pytest.CaptureFixture[str]
+    stack: str, config_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(["deploy", "dev", "--yes", "-c", config_file], capsys)
+    code, out, err = run(["deploy", stack, "dev", "--yes", "-c", config_file], capsys)
     assert code == 0, err
     assert "CREATE_COMPLETE" in out and "TableName" in out and "51 add" in out
-    code, out, _ = run(["deploy", "dev", "--yes", "-c", config_file], capsys)
+    code, out, _ = run(["deploy", stack, "dev", "--yes", "-c", config_file], capsys)
     assert code == 0 and "no changes" in out
-    code, out, _ = run(["status", "dev", "-c", config_file], capsys)
+    code, out, _ = run(["status", stack, "-c", config_file], capsys)
     assert "CREATE_COMPLETE" in out
-    code, out, _ = run(["outputs", "dev", "-c", config_file], capsys)
+    code, out, _ = run(["outputs", stack, "-c", config_file], capsys)
     assert "ServiceUrl" in out
-    code, out, _ = run(["events", "dev", "-c", config_file], capsys)
+    code, out, _ = run(["events", stack, "-c", config_file], capsys)
     assert code == 0 and "CREATE_COMPLETE" in out
 
 
 def test_plan_previews_and_leaves_nothing_behind(
-    config_file: str, capsys: pytest.CaptureFixture[str]
+    stack: str, config_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(["plan", "dev", "-c", config_file], capsys)
+    code, out, _ = run(["plan", stack, "dev", "-c", config_file], capsys)
     assert code == 0 and "51 add" in out
-    code, out, _ = run(["status", "dev", "-c", config_file], capsys)
+    code, out, _ = run(["status", stack, "-c", config_file], capsys)
     assert "not deployed" in out
+
+
+def test_deploy_stops_before_changing_anything_when_a_check_fails(
+    stack: str, config_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["deploy", stack, "dev", "--yes", "-c", config_file], capsys)
+    assert code == 0, err
+    other = tmp_path / "other.yaml"
+    other.write_text("application_name: billing\n")
+    code, out, err = run(["deploy", stack, "dev", "--yes", "-c", str(other)], capsys)
+    assert code == 1
+    assert "PF002" in out and "nothing was changed" in err
+
+
+def test_skipping_validation_says_so_loudly(
+    stack: str, config_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["plan", stack, "dev", "-c", config_file], capsys)
+    code, _, err = run(
+        ["deploy", stack, "dev", "--yes", "--skip-validate", "-c", config_file], capsys
+    )
+    assert code == 0 and "NOT checked" in err

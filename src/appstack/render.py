@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from appstack.checks.findings import Finding
     from appstack.deploy.changesets import ChangeSet
     from appstack.deploy.events import Event
     from appstack.deploy.stacks import Outcome
@@ -277,3 +278,17 @@ def as_json(data: object) -> None:
     import json
 
     out.print_json(json.dumps(data, default=str))
+
+
+def warning(message: str) -> None:
+    err.print(f"[bold yellow]warning:[/] {escape(message)}")
+
+
+def findings(found: Sequence[Finding]) -> None:
+    """Findings of checks as a table (id, severity, resource, message, fix)."""
+    if found:
+        table(
+            "Checks",
+            ["id", "severity", "resource", "message", "fix"],
+            [(f.rule, f.severity, f.resource or "-", f.message, f.fix) for f in found],
+        )

@@ -34,11 +34,11 @@ BLOCKING_STATES = {
 class Context:
     target: Target
     stack_name: str
-    session: Any  # boto3.Session
+    session: Any  # anything with .client(service): a boto3 Session, a deploy Connection
     stack: dict[str, Any] | None = None
 
     def client(self, service: str) -> Any:
-        return self.session.client(service, region_name=self.target.app.region)
+        return self.session.client(service)
 
 
 def preflight(target: Target, stack_name: str, session: Any) -> list[Finding]:
@@ -62,7 +62,7 @@ def preflight(target: Target, stack_name: str, session: Any) -> list[Finding]:
 
 
 def _describe_stack(session: Any, target: Target, name: str) -> dict[str, Any] | None:
-    client = session.client("cloudformation", region_name=target.app.region)
+    client = session.client("cloudformation")
     try:
         stacks = client.describe_stacks(StackName=name)["Stacks"]
     except ClientError as exc:

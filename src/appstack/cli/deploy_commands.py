@@ -56,21 +56,42 @@ def _follow(stack_name: str, total: int, action: Callable[..., Any]) -> Any:
         raise
 
 
+def _checks(tgt: config.Target, stack: str, conn: Connection, skip_validate: bool) -> None:
+    """validate (cfn-lint, own rules, checkov) and preflight; stop on any error."""
+    from appstack.checks.preflight import preflight
+    from appstack.checks.validate import validate  # cfn-lint is slow to import: only here
+
+    findings = preflight(tgt, stack, conn)
+    if skip_validate:
+        render.warning("--skip-validate: the template was NOT checked (cfn-lint, rules, checkov)")
+    else:
+        findings += validate(tgt).findings
+    render.findings(findings)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise stacks.DeployError(
+            f"{len(errors)} check(s) failed before deploying {stack}; nothing was changed"
+        )
+
+
 def _deploy(
+    stack: str,
     env: str,
     phase: int | None,
     yes: bool,
     allow_data_loss: bool,
     output: str,
+    skip_validate: bool,
     conn_args: tuple[bool, str | None, str | None],
     config_path: Path | None,
 ) -> None:
     tgt = target(env, phase, config_path)
     conn = connect(conn_args, tgt.app.region)
+    _checks(tgt, stack, conn, skip_validate)
     template = _template(tgt, conn)
-    change_set, risks = stacks.plan(conn, tgt.stack_name, template, allow_data_loss)
+    change_set, risks = stacks.plan(conn, stack, template, allow_data_loss)
     if change_set.empty:
-        render.success(f"{tgt.stack_name}: no changes")
+        render.success(f"{stack}: no changes")
         return
     render.change_summary(change_set)
     if risks:
@@ -84,11 +105,11 @@ def _deploy(
         if not render.is_interactive():
             stacks.discard(conn, change_set)
             raise stacks.DeployError("no terminal to confirm on: pass --yes to deploy")
-        if not click.confirm(f"Deploy these changes to {tgt.stack_name}?"):
+        if not click.confirm(f"Deploy these changes to {stack}?"):
             stacks.discard(conn, change_set)
             raise click.exceptions.Abort()
     result = _follow(
-        tgt.stack_name,
+        stack,
         len(change_set.changes),
         functools.partial(stacks.apply, conn, change_set, template, tgt.env.deletion_protection),
     )
@@ -97,86 +118,98 @@ def _deploy(
     else:
         render.outcome(result)
     if not result.ok:
-        raise stacks.DeployError(f"deploy of {tgt.stack_name} failed and was rolled back")
+        raise stacks.DeployError(f"deploy of {stack} failed and was rolled back")
+
+
+_SKIP_VALIDATE = click.option(
+    "--skip-validate", is_flag=True, help="Deploy without cfn-lint, rules and checkov (loudly)."
+)
 
 
 @click.command()
+@click.argument("stack")
 @click.argument("env")
 @phase_option
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
 @click.option("--allow-data-loss", is_flag=True, help="Allow deleting or replacing stored data.")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text")
+@_SKIP_VALIDATE
 @connection_options
 @config_option
-def deploy(env: str, **kw: Any) -> None:
-    """Deploy ENV (at --phase) through a change set."""
-    _deploy(env, **kw)
+def deploy(stack: str, env: str, **kw: Any) -> None:
+    """Deploy ENV (at --phase) as STACK through a change set."""
+    _deploy(stack, env, **kw)
 
 
 @click.command()
+@click.argument("stack")
 @click.argument("env")
 @click.option("--to-phase", type=int, required=True, help="The phase to go back to.")
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
+@_SKIP_VALIDATE
 @connection_options
 @config_option
-def rollback(env: str, to_phase: int, yes: bool, **kw: Any) -> None:
-    """Go back to an earlier phase; stateful resources of later phases are kept."""
-    _deploy(env, to_phase, yes, False, "text", **kw)
+def rollback(
+    stack: str, env: str, to_phase: int, yes: bool, skip_validate: bool, **kw: Any
+) -> None:
+    """Take STACK back to an earlier phase; stateful resources of later phases are kept."""
+    _deploy(stack, env, to_phase, yes, False, "text", skip_validate, **kw)
 
 
 @click.command()
+@click.argument("stack")
 @click.argument("env")
 @phase_option
 @connection_options
 @config_option
-def plan(env: str, phase: int | None, conn_args: Any, config_path: Path | None) -> None:
-    """Preview the changes of a deploy (the change set is deleted afterwards)."""
+def plan(stack: str, env: str, phase: int | None, conn_args: Any, config_path: Path | None) -> None:
+    """Preview the changes of deploying ENV as STACK (the change set is deleted afterwards)."""
     tgt = target(env, phase, config_path)
     conn = connect(conn_args, tgt.app.region)
     template = _template(tgt, conn)
-    change_set, risks = stacks.plan(conn, tgt.stack_name, template)
+    change_set, risks = stacks.plan(conn, stack, template)
     stacks.discard(conn, change_set)
     if change_set.empty:
-        render.success(f"{tgt.stack_name}: no changes")
+        render.success(f"{stack}: no changes")
         return
     render.change_summary(change_set)
     render.refusal(risks)
 
 
-def _stack_name(env: str, config_path: Path | None) -> tuple[str, str]:
-    app = config.load(config_path)
-    return app.stack_name(env), app.region
+def _stack_name(stack: str, config_path: Path | None) -> tuple[str, str]:
+    """The stack, and the Region to find it in (the config's, unless --region says)."""
+    return stack, config.load(config_path).region
 
 
 @click.command()
-@click.argument("env")
+@click.argument("stack")
 @connection_options
 @config_option
-def status(env: str, conn_args: Any, config_path: Path | None) -> None:
+def status(stack: str, conn_args: Any, config_path: Path | None) -> None:
     """The stack's status."""
-    name, region = _stack_name(env, config_path)
-    stack = stacks.describe(connect(conn_args, region).client("cloudformation"), name)
-    render.info(f"{name}: {stack['StackStatus'] if stack else 'not deployed'}")
+    name, region = _stack_name(stack, config_path)
+    found = stacks.describe(connect(conn_args, region).client("cloudformation"), name)
+    render.info(f"{name}: {found['StackStatus'] if found else 'not deployed'}")
 
 
 @click.command()
-@click.argument("env")
+@click.argument("stack")
 @connection_options
 @config_option
-def outputs(env: str, conn_args: Any, config_path: Path | None) -> None:
+def outputs(stack: str, conn_args: Any, config_path: Path | None) -> None:
     """The stack's outputs."""
-    name, region = _stack_name(env, config_path)
-    stack = stacks.describe(connect(conn_args, region).client("cloudformation"), name)
-    render.table("Outputs", ["name", "value"], sorted(stacks.outputs(stack).items()))
+    name, region = _stack_name(stack, config_path)
+    found = stacks.describe(connect(conn_args, region).client("cloudformation"), name)
+    render.table("Outputs", ["name", "value"], sorted(stacks.outputs(found).items()))
 
 
 @click.command(name="events")
-@click.argument("env")
+@click.argument("stack")
 @connection_options
 @config_option
-def events_command(env: str, conn_args: Any, config_path: Path | None) -> None:
+def events_command(stack: str, conn_args: Any, config_path: Path | None) -> None:
     """The stack's events, oldest first."""
-    name, region = _stack_name(env, config_path)
+    name, region = _stack_name(stack, config_path)
     found = events.since(connect(conn_args, region).client("cloudformation"), name, set())
     render.table(
         f"Events of {name}",
@@ -186,13 +219,13 @@ def events_command(env: str, conn_args: Any, config_path: Path | None) -> None:
 
 
 @click.command()
-@click.argument("env")
+@click.argument("stack")
 @click.option("--yes", "-y", is_flag=True, help="Destroy without asking.")
 @connection_options
 @config_option
-def destroy(env: str, yes: bool, conn_args: Any, config_path: Path | None) -> None:
+def destroy(stack: str, yes: bool, conn_args: Any, config_path: Path | None) -> None:
     """Delete the stack; resources with DeletionPolicy Retain are kept and listed."""
-    name, region = _stack_name(env, config_path)
+    name, region = _stack_name(stack, config_path)
     conn = connect(conn_args, region)
     if not yes:
         if not render.is_interactive():
@@ -203,12 +236,12 @@ def destroy(env: str, yes: bool, conn_args: Any, config_path: Path | None) -> No
 
 
 @click.command()
-@click.argument("env")
+@click.argument("stack")
 @connection_options
 @config_option
-def watch(env: str, conn_args: Any, config_path: Path | None) -> None:
+def watch(stack: str, conn_args: Any, config_path: Path | None) -> None:
     """Re-attach to the stack's running operation."""
-    name, region = _stack_name(env, config_path)
+    name, region = _stack_name(stack, config_path)
     cfn = connect(conn_args, region).client("cloudformation")
     final, _ = _follow(name, 1, functools.partial(stacks.follow, cfn, name))
     render.info(f"{name}: {final['StackStatus']}")
