@@ -184,3 +184,25 @@ def test_diagram_writes_mermaid(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, out, _ = run(["diagram", "dev", "-o", str(target)], capsys)
     assert code == 0 and out.strip() == str(target)
     assert "subgraph VPC" in target.read_text()
+
+
+def test_every_command_is_found_in_the_module_that_defines_it() -> None:
+    from appstack.cli import COMMAND_MODULES, commands_of
+
+    defined = {
+        name: module for module in set(COMMAND_MODULES.values()) for name in commands_of(module)
+    }
+    assert defined == COMMAND_MODULES
+
+
+def test_synth_loads_neither_boto3_nor_moto_nor_cfn_lint(tmp_path: Path) -> None:
+    code = (
+        "import sys; from appstack.cli import main\n"
+        "try: main(['synth', 'dev', '--out', sys.argv[1]])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('boto3', 'moto', 'cfnlint') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"

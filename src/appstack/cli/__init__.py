@@ -6,38 +6,56 @@ Each group of commands lives in its own module and registers itself on `cli` thr
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
-from botocore.exceptions import BotoCoreError, ClientError
-from botocore.parsers import ResponseParserError
 
 from appstack import __version__, render
-from appstack.cli import (
-    build_commands,
-    check_commands,
-    deploy_commands,
-    estimate_commands,
-    local_commands,
-)
 from appstack.errors import AppstackError
 
+#: Which module defines each command. Modules load only when their command runs, so
+#: `appstack synth` never pays for boto3, moto or cfn-lint.
+COMMAND_MODULES: dict[str, str] = {
+    "init": "build_commands",
+    "synth": "build_commands",
+    "validate": "check_commands",
+    "cost": "estimate_commands",
+    "forecast": "estimate_commands",
+    "diagram": "estimate_commands",
+    "deploy": "deploy_commands",
+    "plan": "deploy_commands",
+    "rollback": "deploy_commands",
+    "status": "deploy_commands",
+    "outputs": "deploy_commands",
+    "events": "deploy_commands",
+    "destroy": "deploy_commands",
+    "watch": "deploy_commands",
+    "local": "local_commands",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+def commands_of(module_name: str) -> dict[str, click.Command]:
+    """The commands a module registers."""
+    group = click.Group()
+    importlib.import_module(f"appstack.cli.{module_name}").register(group)
+    return dict(group.commands)
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMAND_MODULES.get(cmd_name)
+        return commands_of(module_name).get(cmd_name) if module_name else None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="appstack")
 def cli() -> None:
     """appstack: a production-grade AWS environment for one containerized web application,
     deployed phase by phase."""
-
-
-for _module in (
-    build_commands,
-    check_commands,
-    estimate_commands,
-    deploy_commands,
-    local_commands,
-):
-    _module.register(cli)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -52,9 +70,13 @@ def main(argv: list[str] | None = None) -> None:
     except AppstackError as exc:
         render.error(str(exc))
         sys.exit(exc.exit_code)
-    except (BotoCoreError, ClientError, ResponseParserError) as exc:
-        render.error(f"AWS answered: {exc}")
-        sys.exit(1)
     except KeyboardInterrupt:
         render.error("interrupted")
         sys.exit(130)
+    except Exception as exc:
+        # botocore's errors (ClientError, BotoCoreError, ResponseParserError), matched by
+        # module so that commands which never talk to AWS need not import botocore.
+        if not type(exc).__module__.startswith("botocore"):
+            raise
+        render.error(f"AWS answered: {exc}")
+        sys.exit(1)

@@ -6,7 +6,6 @@ import click
 
 from appstack import render
 from appstack.local import emulator
-from appstack.local.models import PLACEHOLDER_TYPES
 
 port_option = click.option(
     "--port", type=int, default=None, help="Port (default: APPSTACK_LOCAL_PORT or 4599)."
@@ -42,9 +41,15 @@ def status_command(port: int | None) -> None:
     render.table(
         "Recorded only (no emulated service): a physical ID, nothing behind it",
         ["resource type"],
-        [[t] for t in PLACEHOLDER_TYPES],
+        [[t] for t in _placeholder_types()],
     )
 
 
 def register(group: click.Group) -> None:
     group.add_command(local)
+
+
+def _placeholder_types() -> tuple[str, ...]:
+    from appstack.local.models import PLACEHOLDER_TYPES  # imports moto: only when asked
+
+    return PLACEHOLDER_TYPES
