@@ -60,6 +60,7 @@ def test_plan_previews_and_leaves_nothing_behind(
 ) -> None:
     code, out, _ = run(["plan", stack, "dev", "-c", config_file], capsys)
     assert code == 0 and "51 add" in out
+    assert "/month (+$" in out and "expected duration: 4 min" in out
     code, out, _ = run(["status", stack, "-c", config_file], capsys)
     assert "not deployed" in out
 
@@ -84,3 +85,11 @@ def test_skipping_validation_says_so_loudly(
         ["deploy", stack, "dev", "--yes", "--skip-validate", "-c", config_file], capsys
     )
     assert code == 0 and "NOT checked" in err
+
+
+def test_preflight_on_a_fresh_stack_name_finds_nothing_in_the_way(
+    stack: str, config_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["preflight", stack, "dev", "-c", config_file], capsys)
+    assert code == 0, err
+    assert "nothing in the account stands in the way" in out

@@ -292,3 +292,12 @@ def findings(found: Sequence[Finding]) -> None:
             ["id", "severity", "resource", "message", "fix"],
             [(f.rule, f.severity, f.resource or "-", f.message, f.fix) for f in found],
         )
+
+
+def plan_estimates(monthly: float, delta: float, seconds: float, resources: int) -> None:
+    """The cost and the expected duration of a change set."""
+    sign = "+" if delta >= 0 else "-"
+    out.print(
+        f"cost: ${monthly:,.2f}/month ({sign}${abs(delta):,.2f} from now); "
+        f"expected duration: {_duration(seconds)} ({resources} resources to change)"
+    )

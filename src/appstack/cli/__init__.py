@@ -25,6 +25,7 @@ COMMAND_MODULES: dict[str, str] = {
     "diagram": "estimate_commands",
     "deploy": "deploy_commands",
     "plan": "deploy_commands",
+    "preflight": "deploy_commands",
     "rollback": "deploy_commands",
     "status": "deploy_commands",
     "outputs": "deploy_commands",

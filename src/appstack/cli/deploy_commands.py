@@ -167,13 +167,49 @@ def plan(stack: str, env: str, phase: int | None, conn_args: Any, config_path: P
     tgt = target(env, phase, config_path)
     conn = connect(conn_args, tgt.app.region)
     template = _template(tgt, conn)
+    previous = (
+        stacks.template_of(conn.client("cloudformation"), stack)
+        if stacks.describe(conn.client("cloudformation"), stack)
+        else None
+    )
     change_set, risks = stacks.plan(conn, stack, template)
     stacks.discard(conn, change_set)
     if change_set.empty:
         render.success(f"{stack}: no changes")
         return
+    _estimates(tgt, template, previous)
     render.change_summary(change_set)
     render.refusal(risks)
+
+
+def _estimates(
+    tgt: config.Target, template: dict[str, Any], previous: dict[str, Any] | None
+) -> None:
+    """What the change set costs per month and how long it takes (both from templates)."""
+    from appstack.estimates import cost, forecast
+
+    prices = cost.load_prices(tgt.app.region)
+    after = cost.estimate(template, tgt.env, prices).total
+    before = cost.estimate(previous, tgt.env, prices).total if previous else 0.0
+    timing = forecast.forecast(template, previous)
+    render.plan_estimates(after, after - before, timing.total, timing.counted)
+
+
+@click.command()
+@click.argument("stack")
+@click.argument("env")
+@connection_options
+@config_option
+def preflight(stack: str, env: str, conn_args: Any, config_path: Path | None) -> None:
+    """Ask the account, read-only, what would make deploying ENV as STACK fail."""
+    from appstack.checks.preflight import preflight as run_preflight
+
+    tgt = target(env, None, config_path)
+    found = run_preflight(tgt, stack, connect(conn_args, tgt.app.region))
+    render.findings(found)
+    if any(f.severity == "error" for f in found):
+        raise stacks.DeployError(f"{stack}: the deploy would fail; see the fixes above")
+    render.success(f"{stack}: nothing in the account stands in the way")
 
 
 def _stack_name(stack: str, config_path: Path | None) -> tuple[str, str]:
@@ -248,5 +284,15 @@ def watch(stack: str, conn_args: Any, config_path: Path | None) -> None:
 
 
 def register(group: click.Group) -> None:
-    for command in (deploy, plan, rollback, status, outputs, events_command, destroy, watch):
+    for command in (
+        deploy,
+        plan,
+        rollback,
+        preflight,
+        status,
+        outputs,
+        events_command,
+        destroy,
+        watch,
+    ):
         group.add_command(command)
