@@ -12,7 +12,6 @@ from functools import cache as memoize
 from importlib import resources
 from typing import Any
 
-from awacs.aws import Action, Allow, Statement
 from troposphere import GetAtt, Ref, Sub
 from troposphere.ec2 import SecurityGroup
 from troposphere.elasticache import ReplicationGroup, SubnetGroup
@@ -107,23 +106,7 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> R
     needs.environment["CACHE_HOST"] = GetAtt(group, "PrimaryEndPoint.Address")
     needs.environment["CACHE_PORT"] = GetAtt(group, "PrimaryEndPoint.Port")
     needs.environment["CACHE_TLS"] = "true"
-    needs.secrets["CACHE_AUTH_TOKEN"] = Ref(secret)
-    needs.execution_statements.append(
-        Statement(
-            Sid="ReadTheCacheAuthToken",
-            Effect=Allow,
-            Action=[Action("secretsmanager", "GetSecretValue")],
-            Resource=[Ref(secret)],
-        )
-    )
-    needs.execution_statements.append(
-        Statement(
-            Sid="DecryptTheCacheAuthToken",
-            Effect=Allow,
-            Action=[Action("kms", "Decrypt")],
-            Resource=[GetAtt(key, "Arn")],
-        )
-    )
+    needs.read_secret("TheCacheAuthToken", secret, key, {"CACHE_AUTH_TOKEN": Ref(secret)})
 
     stack.output(
         "CacheEndpoint", GetAtt(group, "PrimaryEndPoint.Address"), "Primary endpoint of the cache"

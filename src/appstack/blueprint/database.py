@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from awacs.aws import Action, Allow, Statement
 from troposphere import GetAtt, Ref, Sub
 from troposphere.ec2 import SecurityGroup
 from troposphere.iam import Role
@@ -174,23 +173,14 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
         needs.environment["DATABASE_READER_HOST"] = GetAtt(cluster, "ReadEndpoint.Address")
     # The task definition refers to the secret, so CloudFormation creates it first; the service
     # needs no extra DependsOn (and must not wait for the slow instances).
-    needs.secrets["DATABASE_USERNAME"] = Sub("${DatabaseSecret}:username::")
-    needs.secrets["DATABASE_PASSWORD"] = Sub("${DatabaseSecret}:password::")
-    needs.execution_statements.append(
-        Statement(
-            Sid="ReadTheDatabaseSecret",
-            Effect=Allow,
-            Action=[Action("secretsmanager", "GetSecretValue")],
-            Resource=[Ref(secret)],
-        )
-    )
-    needs.execution_statements.append(
-        Statement(
-            Sid="DecryptTheDatabaseSecret",
-            Effect=Allow,
-            Action=[Action("kms", "Decrypt")],
-            Resource=[GetAtt(key, "Arn")],
-        )
+    needs.read_secret(
+        "TheDatabaseSecret",
+        secret,
+        key,
+        {
+            "DATABASE_USERNAME": Sub("${DatabaseSecret}:username::"),
+            "DATABASE_PASSWORD": Sub("${DatabaseSecret}:password::"),
+        },
     )
 
     stack.output(

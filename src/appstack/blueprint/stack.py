@@ -16,6 +16,7 @@ from troposphere import (
     AWSObject,
     Export,
     FindInMap,
+    GetAtt,
     Output,
     Parameter,
     Ref,
@@ -48,6 +49,27 @@ class TaskNeeds:
     egress: list[tuple[str, int, Any]] = field(default_factory=list)
     #: logical IDs the service waits for (its secrets must exist before tasks start)
     depends_on: list[str] = field(default_factory=list)
+
+    def read_secret(self, purpose: str, secret: Any, key: Any, variables: dict[str, Any]) -> None:
+        """Hand a Secrets Manager secret to the task as `variables` (name -> valueFrom).
+
+        Only the execution role may read it (ECS injects it at start), and decrypt it with
+        the environment's `key`; the application's own role gets nothing."""
+        self.secrets.update(variables)
+        self.execution_statements += [
+            Statement(
+                Sid=f"Read{purpose}",
+                Effect=Allow,
+                Action=[Action("secretsmanager", "GetSecretValue")],
+                Resource=[Ref(secret)],
+            ),
+            Statement(
+                Sid=f"Decrypt{purpose}",
+                Effect=Allow,
+                Action=[Action("kms", "Decrypt")],
+                Resource=[GetAtt(key, "Arn")],
+            ),
+        ]
 
 
 def service_role_trust(service: str, same_account: bool = False) -> PolicyDocument:

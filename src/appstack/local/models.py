@@ -51,7 +51,36 @@ PLACEHOLDER_TYPES: tuple[str, ...] = (
 RECORDED: list[tuple[str, str, str]] = []
 
 
-class _Placeholder:
+class _KeptAsCreated:
+    """Updates keep the resource as it is and deletes leave the backend untouched: what
+    appstack needs of a model on the emulator (data is what tests look at, not drift)."""
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        return None
+
+    def is_created(self) -> bool:
+        return True
+
+
+class _Placeholder(_KeptAsCreated):
     """Behaviour of a placeholder; each type is a direct subclass of CloudFormationModel,
     because moto only looks at its direct subclasses."""
 
@@ -86,30 +115,6 @@ class _Placeholder:
         model = cls(resource_name, region_name)
         RECORDED.append((cls.type_name, resource_name, model.physical_resource_id))
         return model
-
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> Any:
-        return original_resource
-
-    @classmethod
-    def delete_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> None:
-        return None
-
-    def is_created(self) -> bool:
-        return True
 
 
 def _placeholder(type_name: str) -> type[_Placeholder]:
@@ -294,7 +299,7 @@ def _change_sets_finish_like_cloudformation() -> None:
 _change_sets_finish_like_cloudformation()
 
 
-class AuroraCluster(CloudFormationModel, BaseModel):
+class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
     """AWS::RDS::DBCluster in moto's RDS backend (DescribeDBClusters sees it, and moto's own
     AWS::RDS::DBInstance model joins its instances to it)."""
 
@@ -367,30 +372,6 @@ class AuroraCluster(CloudFormationModel, BaseModel):
             }
         )
         return cls(identifier, cluster)
-
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> Any:
-        return original_resource
-
-    @classmethod
-    def delete_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> None:
-        return None
-
-    def is_created(self) -> bool:
-        return True
 
 
 class AuroraInstance(CloudFormationModel, BaseModel):
