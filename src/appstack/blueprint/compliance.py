@@ -39,14 +39,11 @@ from troposphere.s3 import (
     Bucket,
     BucketEncryption,
     BucketPolicy,
-    OwnershipControls,
-    OwnershipControlsRule,
-    PublicAccessBlockConfiguration,
     ServerSideEncryptionByDefault,
     ServerSideEncryptionRule,
-    VersioningConfiguration,
 )
 
+from appstack.blueprint.buckets import private_bucket
 from appstack.blueprint.loadbalancer import tls_only_statement
 from appstack.blueprint.stack import RETAIN, Stack
 
@@ -113,16 +110,7 @@ def _recorder(stack: Stack, key: Key) -> tuple[ConfigurationRecorder, DeliveryCh
                     )
                 ]
             ),
-            PublicAccessBlockConfiguration=PublicAccessBlockConfiguration(
-                BlockPublicAcls=True,
-                BlockPublicPolicy=True,
-                IgnorePublicAcls=True,
-                RestrictPublicBuckets=True,
-            ),
-            OwnershipControls=OwnershipControls(
-                Rules=[OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-            ),
-            VersioningConfiguration=VersioningConfiguration(Status="Enabled"),
+            **private_bucket(),
             Tags=stack.tags("config"),
         ),
         on_delete=RETAIN,

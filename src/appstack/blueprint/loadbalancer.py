@@ -49,14 +49,11 @@ from troposphere.s3 import (
     LifecycleConfiguration,
     LifecycleRule,
     NoncurrentVersionExpiration,
-    OwnershipControls,
-    OwnershipControlsRule,
-    PublicAccessBlockConfiguration,
     ServerSideEncryptionByDefault,
     ServerSideEncryptionRule,
-    VersioningConfiguration,
 )
 
+from appstack.blueprint.buckets import private_bucket
 from appstack.blueprint.network import Network
 from appstack.blueprint.stack import RETAIN, Stack
 
@@ -260,16 +257,7 @@ def _access_log_bucket(stack: Stack) -> BucketPolicy:
                     )
                 ]
             ),
-            PublicAccessBlockConfiguration=PublicAccessBlockConfiguration(
-                BlockPublicAcls=True,
-                BlockPublicPolicy=True,
-                IgnorePublicAcls=True,
-                RestrictPublicBuckets=True,
-            ),
-            OwnershipControls=OwnershipControls(
-                Rules=[OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-            ),
-            VersioningConfiguration=VersioningConfiguration(Status="Enabled"),
+            **private_bucket(),
             LifecycleConfiguration=LifecycleConfiguration(
                 Rules=[
                     LifecycleRule(
