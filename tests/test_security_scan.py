@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from appstack import config
+from appstack.blueprint import AVAILABLE
 from appstack.checks.scan import checkov_executable, run_checkov, run_checkov_many
 from appstack.cli.options import buildable_targets
+from appstack.phases import PHASE_ADDS
 from conftest import synth
 
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/abc-123"
@@ -42,7 +44,16 @@ def every_template() -> dict[str, dict[str, Any]]:
     targets = buildable_targets(app)
     with_cert = config.parse({"environments": {"prod": {**VPN, "certificate_arn": CERT}}})
     targets += [t for t in buildable_targets(with_cert) if t.env_name == "prod"]
-    return {
+    # Phase-4 capabilities that exist already, switched on beside phase 3.
+    single = {
+        f"{env}/3/http+{capability}": synth(
+            {"environments": {env: {**VPN, "features": {capability: True}}}}, env=env, phase=3
+        )
+        for env in ("dev", "prod")
+        for capability in PHASE_ADDS[4]
+        if capability in AVAILABLE
+    }
+    return single | {
         f"{t.env_name}/{t.phase}/{'https' if t.env.certificate_arn else 'http'}": synth(
             {
                 "environments": {

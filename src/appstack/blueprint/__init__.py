@@ -15,6 +15,7 @@ from troposphere import Template
 from appstack import __version__
 from appstack.blueprint import (
     alarms,
+    backup,
     cache,
     compliance,
     database,
@@ -45,6 +46,7 @@ AVAILABLE = frozenset(
         "vpn",
         "cache",
         "tracing",
+        "backup",
     }
 )
 
@@ -64,8 +66,7 @@ def build(target: Target) -> Template:
     app_table = table.build(stack, key)
 
     # Data stores and task add-ons: they fill stack.needs before the service is built.
-    if target.has("database"):
-        database.build(stack, net, task_sg, key)
+    db = database.build(stack, net, task_sg, key) if target.has("database") else None
     if target.has("cache"):
         cache.build(stack, net, task_sg, key)
     if target.has("tracing"):
@@ -83,6 +84,8 @@ def build(target: Target) -> Template:
         firewall.build(stack, door.load_balancer, key)
     if target.has("vpn"):
         vpn.build(stack, net, task_sg)
+    if target.has("backup"):
+        backup.build(stack, key, app_table, db.cluster if db else None)
 
     return stack.template
 
