@@ -13,14 +13,27 @@ from typing import Any
 from troposphere import Template
 
 from appstack import __version__
-from appstack.blueprint import alarms, encryption, loadbalancer, network, service, table
+from appstack.blueprint import (
+    alarms,
+    audit,
+    backup,
+    encryption,
+    insights,
+    loadbalancer,
+    network,
+    secrets,
+    service,
+    table,
+)
 from appstack.blueprint.stack import Stack
 from appstack.config import Target
 from appstack.errors import UsageError
 from appstack.phases import phase_of
 
 #: Capabilities this version can build.
-AVAILABLE = frozenset({"network", "service", "table", "alarms"})
+AVAILABLE = frozenset(
+    {"network", "service", "table", "alarms", "secrets", "audit", "insights", "backup"}
+)
 
 
 def build(target: Target) -> Template:
@@ -38,6 +51,9 @@ def build(target: Target) -> Template:
     app_table = table.build(stack, key)
 
     # Data stores and task add-ons: they fill stack.needs before the service is built.
+    database = None  # the database capability's `Database`, once it is built here
+    if target.has("secrets"):
+        secrets.build(stack, net, key, database)
 
     alarm_topic = alarms.topic(stack, key)
     door = loadbalancer.build(stack, net, alb_sg, task_sg)
@@ -45,6 +61,12 @@ def build(target: Target) -> Template:
     alarms.build(stack, alarm_topic, door, app, app_table)
 
     # Capabilities around the running service.
+    if target.has("audit"):
+        audit.build(stack, key)
+    if target.has("backup"):
+        backup.build(stack, key, app_table, database)
+    if target.has("insights"):
+        insights.build(stack)
 
     return stack.template
 
