@@ -1,80 +1,117 @@
-"""Backup: an encrypted vault, a daily plan AWS Backup accepts, covering table and database."""
+"""Backup: a daily plan into an encrypted, kept vault, over the table and the database."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
 
 import pytest
 
-from appstack.checks.lint import run_cfn_lint
-from conftest import props, refs, synth
-
-VPN = {"customer_gateway_ip": "203.0.113.10"}
-
-
-def with_backup(env: str = "dev", phase: int = 1) -> dict[str, Any]:
-    return synth(
-        {"environments": {env: {"vpn": VPN, "features": {"backup": True}}}}, env=env, phase=phase
-    )
+from appstack.blueprint import backup
+from conftest import Template, of_type, props, refs, synth
+from database_standin import features, with_database
 
 
-def rules(template: dict[str, Any]) -> list[dict[str, Any]]:
-    rules_: list[dict[str, Any]] = props(template, "BackupPlan")["BackupPlan"]["BackupPlanRule"]
-    return rules_
+@pytest.fixture(scope="module")
+def table_only() -> Template:
+    return synth(features(backup=True))
 
 
-def test_the_vault_is_encrypted_with_the_environments_key_and_kept() -> None:
-    template = with_backup()
-    vault = template["Resources"]["BackupVault"]
+@pytest.fixture(scope="module")
+def with_db() -> Template:
+    return with_database()
+
+
+def _rule(template: Template) -> dict[str, object]:
+    [rule] = props(template, "BackupPlan")["BackupPlan"]["BackupPlanRule"]
+    return rule
+
+
+def test_the_vault_is_encrypted_with_the_environments_key_and_kept(table_only: Template) -> None:
+    vault = table_only["Resources"]["BackupVault"]
+    assert vault["DeletionPolicy"] == "Retain"
+    assert vault["UpdateReplacePolicy"] == "Retain"
     assert refs(vault["Properties"]["EncryptionKeyArn"]) == {"EncryptionKey"}
-    assert vault["DeletionPolicy"] == "Retain" and vault["UpdateReplacePolicy"] == "Retain"
 
 
-def test_the_plan_backs_up_daily_into_the_vault() -> None:
-    [rule] = rules(with_backup())
-    assert rule["ScheduleExpression"].startswith("cron(") and rule["TargetBackupVault"] == {
-        "Ref": "BackupVault"
-    }
+def test_the_vault_name_fits_at_the_longest_names(table_only: Template) -> None:
+    # Vault names: 2 to 50 of [a-zA-Z0-9_-]; application names take 24, suffixes 20.
+    name = props(table_only, "BackupVault")["BackupVaultName"]["Fn::Sub"]
+    longest = name.replace("${ApplicationName}", "a" * 24).replace("${EnvironmentSuffix}", "b" * 20)
+    assert re.fullmatch(r"[a-zA-Z0-9_-]{2,50}", longest)
 
 
-@pytest.mark.parametrize(("env", "days"), [("dev", 14), ("prod", 35)])
-def test_recovery_points_are_kept_longer_in_prod(env: str, days: int) -> None:
-    [rule] = rules(with_backup(env))
-    assert rule["Lifecycle"]["DeleteAfterDays"] == days
+def test_backups_run_daily_into_the_vault(table_only: Template) -> None:
+    rule = _rule(table_only)
+    assert rule["ScheduleExpression"] == "cron(0 3 * * ? *)"
+    # TargetBackupVault (the vault's name) is the property; TargetBackupVaultName is not.
+    assert refs(rule["TargetBackupVault"]) == {"BackupVault"}
+    assert "TargetBackupVaultName" not in rule
 
 
-def test_the_lifecycle_is_one_aws_backup_accepts() -> None:
-    # A recovery point must stay 90 days in cold storage (the design notes' 14 -> 30 fails),
-    # and Aurora cannot go to cold storage at all: the plan covers Aurora, so no cold storage.
-    for rule in rules(with_backup("prod", 3)):
-        lifecycle = rule["Lifecycle"]
-        cold = lifecycle.get("MoveToColdStorageAfterDays")
-        assert cold is None, "the plan covers Aurora, which has no cold storage"
-        assert lifecycle["DeleteAfterDays"] >= 1
+def test_the_start_window_is_at_least_an_hour(table_only: Template) -> None:
+    rule = _rule(table_only)
+    assert rule["StartWindowMinutes"] >= 60  # type: ignore[operator]
+    assert rule["CompletionWindowMinutes"] > rule["StartWindowMinutes"]  # type: ignore[operator]
 
 
-def test_the_selection_covers_the_table_and_the_database() -> None:
-    selection = props(with_backup("prod", 3), "BackupSelection")["BackupSelection"]
-    assert refs(selection["Resources"]) == {"Table", "DatabaseCluster"}
-    assert selection["Resources"][1] == {"Fn::GetAtt": ["DatabaseCluster", "DBClusterArn"]}
+def test_backups_stay_warm_and_expire(table_only: Template) -> None:
+    lifecycle = _rule(table_only)["Lifecycle"]
+    assert lifecycle == {"DeleteAfterDays": backup.RETENTION_DAYS}
 
 
-def test_without_a_database_the_selection_covers_the_table() -> None:
-    selection = props(with_backup("dev", 1), "BackupSelection")["BackupSelection"]
-    assert refs(selection["Resources"]) == {"Table"}
+def test_the_design_notes_lifecycle_is_rejected() -> None:
+    # Cold after 14 days, deleted after 30: cold storage holds a backup at least 90 days.
+    problems = backup.lifecycle_problems(backup.Retention(30, 14), [])
+    assert problems and "at least 104" in problems[0]
+    assert backup.lifecycle_problems(backup.Retention(104, 14), []) == []
 
 
-def test_aws_backup_may_back_up_and_restore_through_its_role() -> None:
-    role = props(with_backup(), "BackupRole")
+def test_aurora_backups_cannot_go_to_cold_storage() -> None:
+    problems = backup.lifecycle_problems(backup.Retention(200, 14), ["AWS::RDS::DBCluster"])
+    assert problems == ["AWS::RDS::DBCluster backups cannot move to cold storage"]
+
+
+def test_dynamodb_backups_go_cold_only_with_advanced_backup() -> None:
+    [problem] = backup.lifecycle_problems(backup.Retention(200, 14), ["AWS::DynamoDB::Table"])
+    assert "advanced DynamoDB backup" in problem
+
+
+def test_the_plan_in_use_passes_every_lifecycle_check() -> None:
+    types = ["AWS::DynamoDB::Table", "AWS::RDS::DBCluster"]
+    assert backup.lifecycle_problems(backup.DAILY, types) == []
+
+
+def test_the_role_has_the_managed_backup_and_restore_policies(table_only: Template) -> None:
+    role = props(table_only, "BackupRole")
     [trust] = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "backup.amazonaws.com"}
-    policies = {p["Fn::Sub"].rsplit("/", 1)[1] for p in role["ManagedPolicyArns"]}
-    assert policies == {
-        "AWSBackupServiceRolePolicyForBackup",
-        "AWSBackupServiceRolePolicyForRestores",
-    }
+    assert role["ManagedPolicyArns"] == [
+        {
+            "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/"
+            "AWSBackupServiceRolePolicyForBackup"
+        },
+        {
+            "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/"
+            "AWSBackupServiceRolePolicyForRestores"
+        },
+    ]
 
 
-@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
-def test_backup_on_every_environment_is_cfn_lint_clean(env: str) -> None:
-    assert run_cfn_lint(with_backup(env, 3), ["us-east-1", "eu-west-1"]) == []
+def test_without_a_database_the_selection_covers_the_table(table_only: Template) -> None:
+    selection = props(table_only, "BackupSelection")
+    assert refs(selection["BackupPlanId"]) == {"BackupPlan"}
+    inner = selection["BackupSelection"]
+    assert refs(inner["IamRoleArn"]) == {"BackupRole"}
+    assert inner["Resources"] == [{"Fn::GetAtt": ["Table", "Arn"]}]
+
+
+def test_with_a_database_the_selection_covers_the_cluster_too(with_db: Template) -> None:
+    resources = props(with_db, "BackupSelection")["BackupSelection"]["Resources"]
+    assert resources == [
+        {"Fn::GetAtt": ["Table", "Arn"]},
+        {"Fn::GetAtt": ["DatabaseCluster", "DBClusterArn"]},
+    ]
+
+
+def test_backup_stays_off_in_phase_1() -> None:
+    assert of_type(synth(), "AWS::Backup::BackupPlan") == {}

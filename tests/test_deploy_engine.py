@@ -10,6 +10,7 @@ import pytest
 from appstack import blueprint, phases
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
+from appstack.local import transforms
 from conftest import synth
 
 
@@ -19,6 +20,7 @@ def conn(emulator_endpoint: str) -> Connection:
 
 
 def deploy(conn: Connection, name: str, template: dict[str, Any], **kw: Any) -> stacks.Outcome:
+    template, _ = transforms.for_emulator(template)
     change_set, risks = stacks.plan(conn, name, template, **kw)
     if risks:
         stacks.discard(conn, change_set)

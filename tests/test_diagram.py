@@ -100,3 +100,21 @@ def test_an_image_without_graphviz_says_how_to_install_it(
 def test_an_unknown_extension_is_a_usage_error(dev: Template, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"\.mmd"):
         diagram.write(diagram.build(dev), tmp_path / "env.pdf", "myapp-dev")
+
+
+def test_the_readme_shows_the_diagram_of_every_phase_as_drawn_today(tmp_path: Path) -> None:
+    from appstack.cli import main
+    from appstack.phases import PHASES
+
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text()
+    for phase in PHASES:
+        out = tmp_path / f"phase{phase}.mmd"
+        args = ["diagram", "dev", "--phase", str(phase), "-o", str(out)]
+        try:
+            main([*args, "-c", str(root / "demo" / "appstack.yaml")])
+        except SystemExit as exc:
+            assert exc.code in (0, None)
+        drawn = out.read_text()
+        assert (root / "docs" / f"phase{phase}.mmd").read_text() == drawn, phase
+        assert drawn.strip() in readme, phase

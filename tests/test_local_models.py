@@ -82,10 +82,62 @@ def test_placeholders_are_only_types_moto_does_not_model_itself() -> None:
     assert moto_types & set(PLACEHOLDER_TYPES) == set()
 
 
-def test_the_rotation_transform_is_dropped_on_the_emulator_with_a_note() -> None:
+@pytest.mark.parametrize(
+    "transform", ["AWS::SecretsManager-2024-09-16", "AWS::SecretsManager-2020-07-23"]
+)
+def test_the_rotation_transform_is_dropped_on_the_emulator_with_a_note(transform: str) -> None:
     from appstack.local.transforms import for_emulator
 
-    template = {"Transform": "AWS::SecretsManager-2020-07-23", "Resources": {}}
+    template = {"Transform": transform, "Resources": {}}
     result, notes = for_emulator(template)
     assert "Transform" not in result and "Transform" in template
-    assert notes and "AWS::SecretsManager-2020-07-23" in notes[0]
+    assert notes and transform in notes[0]
+
+
+def test_the_transform_blueprint_emits_is_one_the_emulator_drops() -> None:
+    from appstack.blueprint.secrets import ROTATION_TRANSFORM
+    from appstack.local.transforms import DROPPED_ON_EMULATOR
+
+    assert ROTATION_TRANSFORM in DROPPED_ON_EMULATOR
+
+
+def test_a_changed_key_policy_keeps_the_key_for_what_reads_its_arn(emulator_endpoint: str) -> None:
+    """moto has no update for AWS::KMS::Key; without appstack's fix the key became None and
+    every Fn::GetAtt on it failed ("references undefined resource")."""
+    import json
+
+    import boto3
+
+    def template(sid: str) -> str:
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": sid,
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "*"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            ],
+        }
+        return json.dumps(
+            {
+                "Resources": {
+                    "Key": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": policy}},
+                    "Logs": {
+                        "Type": "AWS::Logs::LogGroup",
+                        "Properties": {
+                            "KmsKeyId": {"Fn::GetAtt": ["Key", "Arn"]},
+                            "RetentionInDays": 7 if sid == "first" else 14,
+                        },
+                    },
+                }
+            }
+        )
+
+    cfn = boto3.client("cloudformation", region_name="us-east-1", endpoint_url=emulator_endpoint)
+    cfn.create_stack(StackName="key-update", TemplateBody=template("first"))
+    cfn.update_stack(StackName="key-update", TemplateBody=template("second"))
+    stack = cfn.describe_stacks(StackName="key-update")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"

@@ -159,7 +159,7 @@ def test_the_access_log_bucket_is_private_encrypted_versioned_and_kept(dev: Temp
 
 def test_the_access_log_bucket_admits_the_regions_elb_account_and_tls_only(dev: Template) -> None:
     statements = props(dev, "AccessLogBucketPolicy")["PolicyDocument"]["Statement"]
-    allow, deny = statements
+    allow, _server_access_logs, deny = statements
     assert allow["Principal"] == {"AWS": "arn:aws:iam::127311923021:root"}
     assert allow["Action"] == ["s3:PutObject"]
     assert deny["Effect"] == "Deny"

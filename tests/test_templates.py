@@ -89,11 +89,39 @@ def test_every_resource_is_tagged_with_application_and_environment(dev: Template
         assert {"Application", "Environment", "Name"} <= tags, logical_id
 
 
-def test_later_phases_are_refused_until_their_capabilities_exist() -> None:
-    from appstack.errors import UsageError
+def test_every_capability_of_every_phase_can_be_built() -> None:
+    from appstack.phases import ALL_CAPABILITIES
 
-    missing = [p for p in PHASES if p not in BUILDABLE]
-    if not missing:
-        pytest.skip("every phase can be built")
-    with pytest.raises(UsageError, match="cannot be built"):
-        synth(CONFIG, phase=missing[0])
+    assert set(ALL_CAPABILITIES) == AVAILABLE
+    assert list(PHASES) == BUILDABLE
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_bucket_but_the_access_log_bucket_logs_its_access_there(env: str) -> None:
+    template = synth(CONFIG, env=env, phase=max(BUILDABLE))
+    buckets = {
+        k: v.get("Properties", {})
+        for k, v in template["Resources"].items()
+        if v["Type"] == "AWS::S3::Bucket"
+    }
+    assert {"AccessLogBucket", "ConfigBucket", "AuditLogBucket"} <= set(buckets)
+    policy = template["Resources"]["AccessLogBucketPolicy"]["Properties"]["PolicyDocument"]
+    granted = [
+        s
+        for s in policy["Statement"]
+        if s.get("Principal") == {"Service": "logging.s3.amazonaws.com"}
+    ]
+    assert len(granted) == 1 and granted[0]["Effect"] == "Allow"
+    assert granted[0]["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    }
+    allowed_prefix = granted[0]["Resource"][0]["Fn::Sub"].removeprefix("${AccessLogBucket.Arn}/")
+    for name, props in buckets.items():
+        if name == "AccessLogBucket":
+            assert "LoggingConfiguration" not in props  # it would log its own log writes
+            continue
+        logging = props["LoggingConfiguration"]
+        assert logging["DestinationBucketName"] == {"Ref": "AccessLogBucket"}, name
+        assert (logging["LogFilePrefix"] + "x").startswith(allowed_prefix.rstrip("*")), name
+        # S3 may only write once the policy exists.
+        assert "AccessLogBucketPolicy" in template["Resources"][name]["DependsOn"], name

@@ -15,14 +15,17 @@ from troposphere import Template
 from appstack import __version__
 from appstack.blueprint import (
     alarms,
+    audit,
     backup,
     cache,
     compliance,
     database,
     encryption,
     firewall,
+    insights,
     loadbalancer,
     network,
+    secrets,
     service,
     table,
     tracing,
@@ -46,6 +49,9 @@ AVAILABLE = frozenset(
         "vpn",
         "cache",
         "tracing",
+        "secrets",
+        "audit",
+        "insights",
         "backup",
     }
 )
@@ -71,6 +77,9 @@ def build(target: Target) -> Template:
         cache.build(stack, net, task_sg, key)
     if target.has("tracing"):
         tracing.build(stack)
+    # After the database: rotation waits for the secret's target attachment.
+    if target.has("secrets"):
+        secrets.build(stack, net, key, db)
 
     alarm_topic = alarms.topic(stack, key)
     door = loadbalancer.build(stack, net, alb_sg, task_sg)
@@ -84,8 +93,12 @@ def build(target: Target) -> Template:
         firewall.build(stack, door.load_balancer, key)
     if target.has("vpn"):
         vpn.build(stack, net, task_sg)
+    if target.has("audit"):
+        audit.build(stack, key)
     if target.has("backup"):
-        backup.build(stack, key, app_table, db.cluster if db else None)
+        backup.build(stack, key, app_table, db)
+    if target.has("insights"):
+        insights.build(stack)
 
     return stack.template
 

@@ -1,15 +1,20 @@
-"""Backup: an encrypted AWS Backup vault and a daily plan that covers the table and the
-database.
+"""Backup: daily AWS Backup copies of the table and the database in an encrypted vault.
 
-No cold storage: Aurora backups cannot move to cold storage at all, DynamoDB's only with
-AWS Backup's advanced DynamoDB features, and a move to cold storage needs DeleteAfterDays at
-least 90 days after it (the design notes' 14/30 split is rejected by AWS Backup).
+The vault is encrypted with the environment's key and kept when the stack goes (its recovery
+points are the data). The plan keeps each daily backup for `RETENTION_DAYS` in warm storage:
+cold storage would hold every backup at least 90 days and is not open to Aurora at all, nor
+to DynamoDB without the account's advanced DynamoDB backup (see `lifecycle_problems`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Protocol
 
+from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
 from troposphere import GetAtt, Ref, Sub
 from troposphere.backup import (
     BackupPlan,
@@ -23,75 +28,149 @@ from troposphere.backup import (
 from troposphere.dynamodb import Table
 from troposphere.iam import Role
 from troposphere.kms import Key
+from troposphere.rds import DBCluster
 
-from appstack.blueprint.stack import RETAIN, Stack, service_role_trust
+from appstack.blueprint.stack import RETAIN, Stack
 
-#: Days a recovery point is kept: prod (deletion_protection) and the others.
-RETENTION_DAYS = {True: 35, False: 14}
-#: 05:00 UTC every day, inside a one-hour start window, done within three hours.
-SCHEDULE = "cron(0 5 * * ? *)"
-POLICIES = (
+#: The AWS managed policies of the AWS Backup service role: one to back up, one to restore
+#: (DynamoDB backups with AWS Backup's advanced features need both). Source: AWS managed
+#: policy reference.
+BACKUP_POLICIES = (
     "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
     "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
 )
+#: Every day at 03:00 UTC.
+SCHEDULE = "cron(0 3 * * ? *)"
+#: A start window below 60 minutes causes errors (AWS Backup API, BackupRuleInput).
+START_WINDOW_MINUTES = 60
+COMPLETION_WINDOW_MINUTES = 180
+#: Five weeks of daily backups.
+RETENTION_DAYS = 35
 
 
-def build(stack: Stack, key: Key, table: Table, database_cluster: Any | None) -> BackupPlan:
-    # Kept on delete and replace: recovery points live in the vault.
+@dataclass(frozen=True)
+class Retention:
+    """How long a backup stays warm, and (optionally) when it moves to cold storage."""
+
+    delete_after_days: int
+    move_to_cold_storage_after_days: int | None = None
+
+
+DAILY = Retention(delete_after_days=RETENTION_DAYS)
+
+
+class BackedUpDatabase(Protocol):
+    """What backup needs of the database capability (see blueprint.database.Database)."""
+
+    @property
+    def cluster(self) -> DBCluster: ...
+
+
+@cache
+def _lifecycle_facts() -> dict[str, Any]:
+    text = resources.files("appstack.data").joinpath("backup_lifecycle.json").read_text()
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def lifecycle_problems(retention: Retention, resource_types: list[str]) -> list[str]:
+    """Why AWS Backup would reject `retention`, or not apply it, for these resource types."""
+    cold_after = retention.move_to_cold_storage_after_days
+    if cold_after is None:
+        return []
+    facts = _lifecycle_facts()
+    problems = []
+    minimum = facts["min_days_in_cold_storage"]
+    if retention.delete_after_days < cold_after + minimum:
+        problems.append(
+            f"backups stay in cold storage at least {minimum} days: DeleteAfterDays "
+            f"{retention.delete_after_days} must be at least {cold_after + minimum}"
+        )
+    for resource_type in resource_types:
+        support = facts["cold_storage"].get(resource_type)
+        if support is None:
+            problems.append(f"{resource_type} backups cannot move to cold storage")
+        else:
+            problems.append(f"{resource_type} backups move to cold storage {support}")
+    return problems
+
+
+def build(stack: Stack, key: Key, table: Table, database: BackedUpDatabase | None) -> BackupPlan:
+    protected: list[tuple[str, Any]] = [("AWS::DynamoDB::Table", GetAtt(table, "Arn"))]
+    if database is not None:
+        protected.append(("AWS::RDS::DBCluster", GetAtt(database.cluster, "DBClusterArn")))
+    problems = lifecycle_problems(DAILY, [t for t, _ in protected])
+    if problems:  # a bug in this module, not a user error
+        raise ValueError("; ".join(problems))
+
+    # Retained: the recovery points in it are the environment's backups. A named vault
+    # (the name is required) means a new stack after deletion needs another suffix, or the
+    # old vault emptied and deleted.
     vault = stack.stateful(
         BackupVault(
             "BackupVault",
-            BackupVaultName=Sub("${ApplicationName}-${EnvironmentSuffix}-vault"),
+            BackupVaultName=Sub("${ApplicationName}-${EnvironmentSuffix}-bkp"),
             EncryptionKeyArn=GetAtt(key, "Arn"),
-            BackupVaultTags={
-                "Application": Ref(stack.app_name),
-                "Environment": Ref(stack.env_name),
-            },
+            BackupVaultTags=_tags(stack, "backup"),
         ),
         on_delete=RETAIN,
         on_replace=RETAIN,
     )
+    lifecycle = LifecycleResourceType(DeleteAfterDays=DAILY.delete_after_days)
+    if DAILY.move_to_cold_storage_after_days is not None:
+        lifecycle.MoveToColdStorageAfterDays = DAILY.move_to_cold_storage_after_days
     plan = stack.add(
         BackupPlan(
             "BackupPlan",
             BackupPlan=BackupPlanResourceType(
-                BackupPlanName=stack.name("daily"),
+                BackupPlanName=stack.name("backup"),
                 BackupPlanRule=[
                     BackupRuleResourceType(
                         RuleName="daily",
+                        # Ref of a vault is its name, what TargetBackupVault takes.
                         TargetBackupVault=Ref(vault),
                         ScheduleExpression=SCHEDULE,
-                        StartWindowMinutes=60,
-                        CompletionWindowMinutes=180,
-                        Lifecycle=LifecycleResourceType(
-                            DeleteAfterDays=RETENTION_DAYS[stack.settings.deletion_protection]
-                        ),
+                        StartWindowMinutes=START_WINDOW_MINUTES,
+                        CompletionWindowMinutes=COMPLETION_WINDOW_MINUTES,
+                        Lifecycle=lifecycle,
                     )
                 ],
             ),
+            BackupPlanTags=_tags(stack, "backup"),
         )
     )
     role = stack.add(
         Role(
             "BackupRole",
-            AssumeRolePolicyDocument=service_role_trust("backup.amazonaws.com"),
-            ManagedPolicyArns=[Sub(p) for p in POLICIES],
+            AssumeRolePolicyDocument=PolicyDocument(
+                Version="2012-10-17",
+                Statement=[
+                    Statement(
+                        Effect=Allow,
+                        Principal=Principal("Service", "backup.amazonaws.com"),
+                        Action=[Action("sts", "AssumeRole")],
+                    )
+                ],
+            ),
+            ManagedPolicyArns=[Sub(arn) for arn in BACKUP_POLICIES],
             Tags=stack.tags("backup"),
         )
     )
-    covered = [GetAtt(table, "Arn")]
-    if database_cluster is not None:
-        covered.append(GetAtt(database_cluster, "DBClusterArn"))
     stack.add(
         BackupSelection(
             "BackupSelection",
             BackupPlanId=Ref(plan),
             BackupSelection=BackupSelectionResourceType(
-                SelectionName="table-and-database",
+                SelectionName="application-data",
                 IamRoleArn=GetAtt(role, "Arn"),
-                Resources=covered,
+                # By ARN: exactly this stack's data stores, whatever their tags say.
+                Resources=[arn for _, arn in protected],
             ),
         )
     )
-    stack.output("BackupVaultName", Ref(vault), "AWS Backup vault of the environment")
     return plan
+
+
+def _tags(stack: Stack, purpose: str) -> dict[str, Any]:
+    """The stack's tags as the key-value map AWS Backup resources take."""
+    return {tag["Key"]: tag["Value"] for tag in stack.tags(purpose).to_dict()}

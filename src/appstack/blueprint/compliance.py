@@ -43,7 +43,11 @@ from troposphere.s3 import (
     ServerSideEncryptionRule,
 )
 
-from appstack.blueprint.buckets import private_bucket
+from appstack.blueprint.buckets import (
+    ACCESS_LOG_POLICY,
+    private_bucket,
+    server_access_logging,
+)
 from appstack.blueprint.loadbalancer import tls_only_statement
 from appstack.blueprint.stack import RETAIN, Stack
 
@@ -111,16 +115,12 @@ def _recorder(stack: Stack, key: Key) -> tuple[ConfigurationRecorder, DeliveryCh
                 ]
             ),
             **private_bucket(),
+            LoggingConfiguration=server_access_logging("config"),
             Tags=stack.tags("config"),
+            DependsOn=[ACCESS_LOG_POLICY],
         ),
         on_delete=RETAIN,
         on_replace=RETAIN,
-    )
-    stack.skip_check(
-        bucket,
-        "CKV_AWS_18",
-        "this bucket only receives AWS Config's delivery; logging its access would need "
-        "another log bucket, and every write to it is already recorded as a Config delivery",
     )
     same_account = Condition(StringEquals("AWS:SourceAccount", Ref("AWS::AccountId")))
     config_service = Principal("Service", CONFIG_PRINCIPAL)

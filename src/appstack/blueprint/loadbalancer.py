@@ -53,7 +53,7 @@ from troposphere.s3 import (
     ServerSideEncryptionRule,
 )
 
-from appstack.blueprint.buckets import private_bucket
+from appstack.blueprint.buckets import private_bucket, server_access_log_statement
 from appstack.blueprint.network import Network
 from appstack.blueprint.stack import RETAIN, Stack
 
@@ -293,6 +293,7 @@ def _access_log_bucket(stack: Stack) -> BucketPolicy:
                         Action=[Action("s3", "PutObject")],
                         Resource=[Sub("${AccessLogBucket.Arn}/AWSLogs/${AWS::AccountId}/*")],
                     ),
+                    server_access_log_statement(),
                     tls_only_statement("AccessLogBucket"),
                 ],
             ),

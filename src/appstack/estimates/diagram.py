@@ -99,12 +99,18 @@ KINDS: dict[str, Kind] = {
     ),
 }
 
-#: How traffic and data flow between kinds: (from type, to type, label).
+#: Resources of a shared type that belong to another capability, by logical ID.
+BY_LOGICAL_ID: dict[str, str] = {"ConfigBucket": "config", "AuditLogBucket": "audit"}
+
+#: How traffic and data flow between kinds: (from, to, label), each end a resource type or,
+#: where one type serves several purposes (buckets), a logical ID.
 FLOWS: tuple[tuple[str, str, str], ...] = (
     ("Internet", "AWS::WAFv2::WebACL", "HTTPS"),
     ("AWS::WAFv2::WebACL", "AWS::ElasticLoadBalancingV2::LoadBalancer", "allowed requests"),
     ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ECS::Service", "HTTP to tasks"),
-    ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::S3::Bucket", "access logs"),
+    ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AccessLogBucket", "access logs"),
+    ("AWS::Config::ConfigurationRecorder", "ConfigBucket", "configuration history"),
+    ("AWS::CloudTrail::Trail", "AuditLogBucket", "API activity"),
     ("AWS::ECS::Service", "AWS::DynamoDB::Table", "items"),
     ("AWS::ECS::Service", "AWS::RDS::DBCluster", "SQL"),
     ("AWS::ECS::Service", "AWS::ElastiCache::ReplicationGroup", "cache"),
@@ -188,10 +194,11 @@ def build(template: Template, new_capabilities: Iterable[str] = ()) -> Diagram:
                 logical_id,
                 f"{kind.label}<br/>{logical_id}",
                 kind.zone,
-                kind.capability,
+                BY_LOGICAL_ID.get(logical_id, kind.capability),
                 rtype,
                 kind.icon,
             )
+            by_type[logical_id] = [node]
         nodes.append(node)
         by_type.setdefault(rtype, []).append(node)
     if "AWS::ElasticLoadBalancingV2::LoadBalancer" in by_type:

@@ -265,6 +265,28 @@ def _target_group_attributes() -> None:
 _target_group_attributes()
 
 
+def _updates_keep_resources_without_an_update() -> None:
+    """moto's update of a type whose model has no update (AWS::KMS::Key, for one) replaces
+    the resource with None, and every later Fn::GetAtt on it fails with "references undefined
+    resource". Keep the resource as it was instead: its properties are not changed."""
+    from moto.cloudformation import parsing
+
+    original = parsing.parse_and_update_resource
+
+    def parse_and_update_resource(
+        logical_id: str, resource_json: Any, resources_map: Any, *a: Any, **kw: Any
+    ) -> Any:
+        updated = original(logical_id, resource_json, resources_map, *a, **kw)
+        if updated is None:
+            return resources_map._parsed_resources.get(logical_id)
+        return updated
+
+    setattr(parsing, "parse_and_update_resource", parse_and_update_resource)  # noqa: B010
+
+
+_updates_keep_resources_without_an_update()
+
+
 def _change_sets_finish_like_cloudformation() -> None:
     """moto's ExecuteChangeSet neither computes the stack's outputs nor survives a failing
     resource (a 500 that leaves the stack *_IN_PROGRESS). Compute the outputs, and turn a

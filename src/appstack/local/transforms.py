@@ -1,8 +1,8 @@
 """Template transforms the emulator cannot run.
 
-moto 5.2.5 ignores a template's `Transform` (no macro runs). The secrets rotation transform
-`AWS::SecretsManager-2020-07-23` only adds the rotation Lambda function; the emulator records
-`AWS::SecretsManager::RotationSchedule` as a placeholder, so the transform is dropped there.
+moto 5.2.5 runs no macro. The secrets rotation transforms (`AWS::SecretsManager-2024-09-16`
+and the older `-2020-07-23`) only add the hosted rotation function; the emulator records
+`AWS::SecretsManager::RotationSchedule` on its own, so these transforms are dropped there.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-DROPPED_ON_EMULATOR = frozenset({"AWS::SecretsManager-2020-07-23"})
+DROPPED_ON_EMULATOR = frozenset(
+    {"AWS::SecretsManager-2024-09-16", "AWS::SecretsManager-2020-07-23"}
+)
 
 
 def for_emulator(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

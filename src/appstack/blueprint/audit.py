@@ -1,0 +1,240 @@
+"""Audit: a CloudTrail trail over every Region, its files signed, encrypted and kept.
+
+The trail writes to a private, versioned bucket that only TLS requests reach, encrypted with
+the environment's key (whose policy lets CloudTrail encrypt for this trail only), and to a
+CloudWatch Logs group for searching and alarms. The bucket policy and the key policy name
+the trail by its ARN (`aws:SourceArn`, AWS's guard against a confused deputy), which is
+known before the trail exists because the trail's name is fixed.
+"""
+
+from __future__ import annotations
+
+from awacs.aws import (
+    Action,
+    Allow,
+    Condition,
+    PolicyDocument,
+    Principal,
+    Statement,
+    StringEquals,
+    StringLike,
+)
+from troposphere import GetAtt, Ref, Sub
+from troposphere.cloudtrail import Trail
+from troposphere.iam import Policy, Role
+from troposphere.kms import Key
+from troposphere.logs import LogGroup
+from troposphere.s3 import (
+    Bucket,
+    BucketEncryption,
+    BucketPolicy,
+    LifecycleConfiguration,
+    LifecycleRule,
+    NoncurrentVersionExpiration,
+    ServerSideEncryptionByDefault,
+    ServerSideEncryptionRule,
+)
+
+from appstack.blueprint.buckets import (
+    ACCESS_LOG_POLICY,
+    private_bucket,
+    server_access_logging,
+)
+from appstack.blueprint.loadbalancer import tls_only_statement
+from appstack.blueprint.stack import RETAIN, Stack
+
+CLOUDTRAIL = "cloudtrail.amazonaws.com"
+TRAIL_PURPOSE = "trail"
+#: How long the trail's files stay in the bucket: a year of history, the common audit baseline.
+AUDIT_LOG_DAYS = 365
+#: Superseded object versions (the bucket is versioned) go after this many days.
+NONCURRENT_DAYS = 30
+BUCKET = "AuditLogBucket"
+
+
+def trail_arn() -> Sub:
+    """The trail's ARN, built from its fixed name so policies can name it before it exists."""
+    return Sub(
+        "arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/"
+        f"${{ApplicationName}}-${{EnvironmentSuffix}}-{TRAIL_PURPOSE}"
+    )
+
+
+def build(stack: Stack, key: Key) -> Trail:
+    _let_cloudtrail_use_the_key(key)
+    policy = _bucket(stack, key)
+    group, role = _log_delivery(stack, key)
+    return stack.add(
+        Trail(
+            "AuditTrail",
+            TrailName=stack.name(TRAIL_PURPOSE),
+            IsLogging=True,
+            IsMultiRegionTrail=True,
+            IncludeGlobalServiceEvents=True,
+            EnableLogFileValidation=True,
+            S3BucketName=Ref(BUCKET),
+            KMSKeyId=GetAtt(key, "Arn"),
+            CloudWatchLogsLogGroupArn=GetAtt(group, "Arn"),
+            CloudWatchLogsRoleArn=GetAtt(role, "Arn"),
+            # CloudTrail checks that it may write to the bucket when the trail is created.
+            DependsOn=[policy.title],
+            Tags=stack.tags(TRAIL_PURPOSE),
+        )
+    )
+
+
+def _let_cloudtrail_use_the_key(key: Key) -> None:
+    """Append CloudTrail's statements to the environment key's policy (CloudTrail guide)."""
+    key.KeyPolicy.Statement.extend(
+        [
+            Statement(
+                Sid="CloudTrailEncryptsThisTrailsLogs",
+                Effect=Allow,
+                Principal=Principal("Service", CLOUDTRAIL),
+                Action=[Action("kms", "GenerateDataKey*")],
+                Resource=["*"],
+                Condition=Condition(
+                    [
+                        StringEquals("aws:SourceArn", trail_arn()),
+                        StringLike(
+                            "kms:EncryptionContext:aws:cloudtrail:arn",
+                            Sub("arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"),
+                        ),
+                    ]
+                ),
+            ),
+            Statement(
+                Sid="CloudTrailDescribesTheKey",
+                Effect=Allow,
+                Principal=Principal("Service", CLOUDTRAIL),
+                Action=[Action("kms", "DescribeKey")],
+                Resource=["*"],
+                Condition=Condition(StringEquals("aws:SourceArn", trail_arn())),
+            ),
+        ]
+    )
+    # Reading the logs needs kms:Decrypt, which this account's IAM policies grant (the key
+    # policy delegates to the account), not a statement for everyone.
+
+
+def _bucket(stack: Stack, key: Key) -> BucketPolicy:
+    # Retained: the audit history outlives the stack.
+    bucket = stack.stateful(
+        Bucket(
+            BUCKET,
+            BucketEncryption=BucketEncryption(
+                ServerSideEncryptionConfiguration=[
+                    ServerSideEncryptionRule(
+                        ServerSideEncryptionByDefault=ServerSideEncryptionByDefault(
+                            SSEAlgorithm="aws:kms", KMSMasterKeyID=GetAtt(key, "Arn")
+                        ),
+                        # One data key per bucket instead of a KMS call per object.
+                        BucketKeyEnabled=True,
+                    )
+                ]
+            ),
+            **private_bucket(),
+            # Who read or deleted the audit trail is itself audit evidence.
+            LoggingConfiguration=server_access_logging("audit"),
+            LifecycleConfiguration=LifecycleConfiguration(
+                Rules=[
+                    LifecycleRule(
+                        Id="expire-audit-logs",
+                        Status="Enabled",
+                        ExpirationInDays=AUDIT_LOG_DAYS,
+                        NoncurrentVersionExpiration=NoncurrentVersionExpiration(
+                            NoncurrentDays=NONCURRENT_DAYS
+                        ),
+                    )
+                ]
+            ),
+            Tags=stack.tags("audit-logs"),
+            DependsOn=[ACCESS_LOG_POLICY],
+        ),
+        on_delete=RETAIN,
+        on_replace=RETAIN,
+    )
+    from_this_trail = StringEquals("aws:SourceArn", trail_arn())
+    return stack.add(
+        BucketPolicy(
+            "AuditLogBucketPolicy",
+            Bucket=Ref(bucket),
+            PolicyDocument=PolicyDocument(
+                Version="2012-10-17",
+                Statement=[
+                    Statement(
+                        Sid="CloudTrailChecksTheBucketAcl",
+                        Effect=Allow,
+                        Principal=Principal("Service", CLOUDTRAIL),
+                        Action=[Action("s3", "GetBucketAcl")],
+                        Resource=[GetAtt(bucket, "Arn")],
+                        Condition=Condition(from_this_trail),
+                    ),
+                    Statement(
+                        Sid="CloudTrailWritesThisAccountsLogs",
+                        Effect=Allow,
+                        Principal=Principal("Service", CLOUDTRAIL),
+                        Action=[Action("s3", "PutObject")],
+                        Resource=[Sub(f"${{{BUCKET}.Arn}}/AWSLogs/${{AWS::AccountId}}/*")],
+                        # One StringEquals: a second one would replace the first.
+                        Condition=Condition(
+                            StringEquals(
+                                {
+                                    "aws:SourceArn": trail_arn(),
+                                    "s3:x-amz-acl": "bucket-owner-full-control",
+                                }
+                            )
+                        ),
+                    ),
+                    tls_only_statement(BUCKET),
+                ],
+            ),
+        )
+    )
+
+
+def _log_delivery(stack: Stack, key: Key) -> tuple[LogGroup, Role]:
+    group = stack.add(
+        LogGroup(
+            "AuditLogGroup",
+            RetentionInDays=stack.settings.log_retention_days,
+            KmsKeyId=GetAtt(key, "Arn"),
+            Tags=stack.tags("audit"),
+        )
+    )
+    role = stack.add(
+        Role(
+            "AuditLogDeliveryRole",
+            AssumeRolePolicyDocument=PolicyDocument(
+                Version="2012-10-17",
+                Statement=[
+                    Statement(
+                        Effect=Allow,
+                        Principal=Principal("Service", CLOUDTRAIL),
+                        Action=[Action("sts", "AssumeRole")],
+                    )
+                ],
+            ),
+            Policies=[
+                Policy(
+                    PolicyName="deliver-audit-events",
+                    PolicyDocument=PolicyDocument(
+                        Version="2012-10-17",
+                        Statement=[
+                            Statement(
+                                Effect=Allow,
+                                Action=[
+                                    Action("logs", "CreateLogStream"),
+                                    Action("logs", "PutLogEvents"),
+                                ],
+                                # The group's ARN ends in :* and so covers its streams.
+                                Resource=[GetAtt(group, "Arn")],
+                            )
+                        ],
+                    ),
+                )
+            ],
+            Tags=stack.tags("audit"),
+        )
+    )
+    return group, role

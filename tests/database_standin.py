@@ -1,0 +1,90 @@
+"""A stand-in for the database capability: the parts rotation and backup use of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from troposphere import GetAtt, Ref, Sub
+from troposphere.ec2 import SecurityGroup
+from troposphere.rds import DBCluster, ServerlessV2ScalingConfiguration
+from troposphere.secretsmanager import GenerateSecretString, Secret, SecretTargetAttachment
+
+from appstack import blueprint, config
+from appstack.blueprint import backup, encryption, loadbalancer, network, secrets, table
+from appstack.blueprint.stack import Stack
+
+PORT = 5432
+#: Every phase-4 capability on, over the phase-1 foundation.
+PHASE_4 = {"secrets": True, "audit": True, "insights": True, "backup": True}
+
+
+@dataclass(frozen=True)
+class StandInDatabase:
+    cluster: DBCluster
+    secret: Secret
+    security_group: SecurityGroup
+    port: int
+
+
+def features(**on: bool) -> dict[str, Any]:
+    """A config that switches capabilities on in every environment."""
+    return {"environments": {e: {"features": dict(on)} for e in ("dev", "staging", "prod")}}
+
+
+def stand_in(stack: Stack, net: network.Network, key: Any) -> StandInDatabase:
+    secret = stack.add(
+        Secret(
+            "DatabaseSecret",
+            KmsKeyId=GetAtt(key, "Arn"),
+            GenerateSecretString=GenerateSecretString(
+                SecretStringTemplate='{"username": "app"}',
+                GenerateStringKey="password",
+                ExcludeCharacters="/'\"@ ",
+            ),
+        )
+    )
+    group = stack.add(
+        SecurityGroup(
+            "DatabaseSecurityGroup",
+            GroupDescription="Database: the tasks on 5432",
+            VpcId=Ref(net.vpc),
+        )
+    )
+    cluster = stack.add(
+        DBCluster(
+            "DatabaseCluster",
+            Engine="aurora-postgresql",
+            MasterUsername=Sub("{{resolve:secretsmanager:${DatabaseSecret}::username}}"),
+            MasterUserPassword=Sub("{{resolve:secretsmanager:${DatabaseSecret}::password}}"),
+            StorageEncrypted=True,
+            KmsKeyId=GetAtt(key, "Arn"),
+            ServerlessV2ScalingConfiguration=ServerlessV2ScalingConfiguration(
+                MinCapacity=0.5, MaxCapacity=2
+            ),
+            VpcSecurityGroupIds=[Ref(group)],
+        )
+    )
+    stack.add(
+        SecretTargetAttachment(
+            "DatabaseSecretAttachment",
+            SecretId=Ref(secret),
+            TargetId=Ref(cluster),
+            TargetType="AWS::RDS::DBCluster",
+        )
+    )
+    return StandInDatabase(cluster, secret, group, PORT)
+
+
+def with_database(env: str = "dev", data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A template with the network, the table, a stand-in database, secrets and backup."""
+    target = config.resolve(config.parse(data or features(**PHASE_4)), env, 1)
+    stack = Stack(target)
+    key = encryption.build(stack)
+    net = network.build(stack, key)
+    loadbalancer.security_groups(stack, net)
+    app_table = table.build(stack, key)
+    database = stand_in(stack, net, key)
+    secrets.build(stack, net, key, database)
+    backup.build(stack, key, app_table, database)
+    return blueprint.to_dict(stack.template)
