@@ -210,3 +210,36 @@ def test_the_stack_policy_denies_replace_and_delete_of_the_table() -> None:
     deny = next(s for s in statements if s["Effect"] == "Deny")
     assert set(deny["Action"]) == {"Update:Replace", "Update:Delete"}
     assert "LogicalResourceId/Table" in deny["Resource"]
+
+
+def test_of_two_deploys_planned_together_the_second_is_refused_clearly(conn: Connection) -> None:
+    base = synth()
+    deploy(conn, "race", base)
+    first, second = copy.deepcopy(base), copy.deepcopy(base)
+    first["Resources"]["FirstTopic"] = {"Type": "AWS::SNS::Topic"}
+    second["Resources"]["SecondTopic"] = {"Type": "AWS::SNS::Topic"}
+    planned_first, _ = stacks.plan(conn, "race", first)
+    planned_second, _ = stacks.plan(conn, "race", second)
+    assert stacks.apply(conn, planned_first, first, production=False).ok
+    with pytest.raises(stacks.DeployError, match="another deploy changed stack race"):
+        stacks.apply(conn, planned_second, second, production=False)
+    resources = conn.client("cloudformation").describe_stack_resources(StackName="race")
+    names = {r["LogicalResourceId"] for r in resources["StackResources"]}
+    assert "FirstTopic" in names and "SecondTopic" not in names
+
+
+def test_a_deploy_that_finds_the_stack_busy_when_it_executes_leaves_it_alone() -> None:
+    class Busy:
+        def describe_stacks(self, StackName: str) -> dict[str, Any]:
+            return {"Stacks": [{"StackName": StackName, "StackStatus": "UPDATE_IN_PROGRESS"}]}
+
+        def __getattr__(self, name: str) -> Any:
+            raise AssertionError(f"{name} must not be called on a busy stack")
+
+    class BusyConnection:
+        def client(self, service: str) -> Busy:
+            return Busy()
+
+    change_set = stacks.changesets.ChangeSet("s", "cs", False)
+    with pytest.raises(stacks.DeployError, match="another deploy is running"):
+        stacks.apply(BusyConnection(), change_set, {}, production=False)  # type: ignore[arg-type]

@@ -38,6 +38,11 @@ class Outcome:
         return self.failure is None and not self.status.endswith(("FAILED", "ROLLBACK_COMPLETE"))
 
 
+#: Errors of ExecuteChangeSet when another operation came first: executing a change set
+#: deletes the stack's other change sets, and none runs while the stack is busy.
+OVERTAKEN = frozenset({"ChangeSetNotFoundException", "ChangeSetNotFound", "InvalidChangeSetStatus"})
+
+
 def describe(cfn: Any, stack_name: str) -> dict[str, Any] | None:
     try:
         stacks = cfn.describe_stacks(StackName=stack_name)["Stacks"]
@@ -197,6 +202,9 @@ def apply(
     name = change_set.stack_name
     policy = protection.stack_policy(template)
     existing = describe(cfn, name)
+    # Another deploy may have started while this one waited for confirmation: refuse before
+    # touching its stack policy.
+    check_deployable(existing)
     if existing is not None and existing["StackStatus"] != "REVIEW_IN_PROGRESS":
         # The new template's policy, before executing: resources this change removes (their
         # data is kept, or --allow-data-loss said so) are no longer protected from deletion,
@@ -204,7 +212,15 @@ def apply(
         cfn.set_stack_policy(StackName=name, StackPolicyBody=policy)
     try:
         changesets.execute(cfn, change_set)
-    except (ClientError, BotoCoreError) as exc:
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in OVERTAKEN:
+            raise DeployError(
+                f"another deploy changed stack {name} while this one waited, and CloudFormation "
+                f"dropped this change set (it was made for the stack as it was). See what "
+                f"runs: appstack status {name}; then deploy again"
+            ) from exc
+        raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
+    except BotoCoreError as exc:
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
     final, seen = follow(cfn, name, on_event)
     outcome = Outcome(name, final["StackStatus"], change_set, outputs(final))

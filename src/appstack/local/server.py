@@ -6,7 +6,10 @@ import sys
 
 from moto.server import main as moto_main
 
-from appstack.local import models  # noqa: F401  (registers the models before any stack)
+from appstack.local import (  # noqa: F401  (registered before any stack is parsed)
+    change_sets,
+    models,
+)
 
 
 def main(argv: list[str] | None = None) -> None:
