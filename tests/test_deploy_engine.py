@@ -243,3 +243,109 @@ def test_a_deploy_that_finds_the_stack_busy_when_it_executes_leaves_it_alone() -
     change_set = stacks.changesets.ChangeSet("s", "cs", False)
     with pytest.raises(stacks.DeployError, match="another deploy is running"):
         stacks.apply(BusyConnection(), change_set, {}, production=False)  # type: ignore[arg-type]
+
+
+def physical_ids(conn: Connection, stack: str, type_name: str) -> list[str]:
+    resources = conn.client("cloudformation").describe_stack_resources(StackName=stack)
+    return [
+        r["PhysicalResourceId"]
+        for r in resources["StackResources"]
+        if r["ResourceType"] == type_name
+    ]
+
+
+@pytest.fixture(scope="module")
+def destroyed_phase_4(emulator_endpoint: str) -> tuple[Connection, stacks.Outcome, Any]:
+    """Phase 4 of dev deployed, then destroyed, in a region of its own (one Config recorder
+    per region); with the physical IDs of what its DeletionPolicy keeps."""
+    conn = Connection("eu-west-2", endpoint=emulator_endpoint)
+    vpn = {"environments": {"dev": {"vpn": {"customer_gateway_ip": "203.0.113.10"}}}}
+    deploy(conn, "destroyed-4", synth(vpn, phase=4))
+    kept = {
+        kind: physical_ids(conn, "destroyed-4", f"AWS::{kind}")
+        for kind in (
+            "DynamoDB::Table",
+            "S3::Bucket",
+            "KMS::Key",
+            "Backup::BackupVault",
+            "SecretsManager::Secret",
+        )
+    }
+    return conn, stacks.destroy(conn, "destroyed-4"), kept
+
+
+def test_destroying_phase_4_ends_in_delete_complete(
+    destroyed_phase_4: tuple[Connection, stacks.Outcome, Any],
+) -> None:
+    """moto left route tables and gateways behind, so deleting the VPC failed with
+    DependencyViolation and the stack was lost."""
+    _, outcome, _ = destroyed_phase_4
+    assert outcome.status == "DELETE_COMPLETE", outcome.failure
+
+
+def test_destroying_phase_4_deletes_its_vpc(
+    destroyed_phase_4: tuple[Connection, stacks.Outcome, Any],
+) -> None:
+    conn, _, _ = destroyed_phase_4
+    vpcs = conn.client("ec2").describe_vpcs()["Vpcs"]
+    assert [v["VpcId"] for v in vpcs if not v["IsDefault"]] == []
+
+
+def test_destroying_phase_4_keeps_the_table(
+    destroyed_phase_4: tuple[Connection, stacks.Outcome, Any],
+) -> None:
+    conn, _, kept = destroyed_phase_4
+    assert conn.client("dynamodb").list_tables()["TableNames"] == kept["DynamoDB::Table"]
+
+
+def test_destroying_phase_4_keeps_the_buckets(
+    destroyed_phase_4: tuple[Connection, stacks.Outcome, Any],
+) -> None:
+    conn, _, kept = destroyed_phase_4
+    names = {b["Name"] for b in conn.client("s3").list_buckets()["Buckets"]}
+    assert len(kept["S3::Bucket"]) == 3 and set(kept["S3::Bucket"]) <= names
+
+
+def test_destroying_phase_4_keeps_the_key(
+    destroyed_phase_4: tuple[Connection, stacks.Outcome, Any],
+) -> None:
+    conn, _, kept = destroyed_phase_4
+    key = conn.client("kms").describe_key(KeyId=kept["KMS::Key"][0])["KeyMetadata"]
+    assert key["KeyState"] == "Enabled"
+
+
+def test_destroying_phase_4_keeps_the_backup_vault(
+    destroyed_phase_4: tuple[Connection, stacks.Outcome, Any],
+) -> None:
+    conn, _, kept = destroyed_phase_4
+    vaults = conn.client("backup").list_backup_vaults()["BackupVaultList"]
+    assert [v["BackupVaultName"] for v in vaults] == kept["Backup::BackupVault"]
+
+
+def test_destroying_phase_4_keeps_the_secrets_and_their_values(
+    destroyed_phase_4: tuple[Connection, stacks.Outcome, Any],
+) -> None:
+    conn, _, kept = destroyed_phase_4
+    client = conn.client("secretsmanager")
+    values = [
+        client.get_secret_value(SecretId=arn)["SecretString"]
+        for arn in kept["SecretsManager::Secret"]
+    ]
+    assert len(values) == 3 and all(values)
+
+
+def test_destroying_phase_4_lists_what_it_keeps(
+    destroyed_phase_4: tuple[Connection, stacks.Outcome, Any],
+) -> None:
+    _, outcome, _ = destroyed_phase_4
+    assert {
+        "Table (AWS::DynamoDB::Table)",
+        "EncryptionKey (AWS::KMS::Key)",
+        "BackupVault (AWS::Backup::BackupVault)",
+        "AppSecret (AWS::SecretsManager::Secret)",
+        "DatabaseSecret (AWS::SecretsManager::Secret)",
+        "CacheAuthSecret (AWS::SecretsManager::Secret)",
+        "AccessLogBucket (AWS::S3::Bucket)",
+        "AuditLogBucket (AWS::S3::Bucket)",
+        "ConfigBucket (AWS::S3::Bucket)",
+    } <= set(outcome.retained)

@@ -141,3 +141,64 @@ def test_a_changed_key_policy_keeps_the_key_for_what_reads_its_arn(emulator_endp
     cfn.update_stack(StackName="key-update", TemplateBody=template("second"))
     stack = cfn.describe_stacks(StackName="key-update")["Stacks"][0]
     assert stack["StackStatus"] == "UPDATE_COMPLETE"
+
+
+#: Types whose service moto 5.2.5 has: each must be created there, not only recorded.
+IN_MOTO_BACKENDS = (
+    "AWS::RDS::DBCluster",
+    "AWS::SecretsManager::Secret",
+    "AWS::SecretsManager::SecretTargetAttachment",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::ElastiCache::SubnetGroup",
+    "AWS::WAFv2::WebACL",
+    "AWS::WAFv2::WebACLAssociation",
+    "AWS::WAFv2::LoggingConfiguration",
+    "AWS::Config::ConfigurationRecorder",
+    "AWS::Config::DeliveryChannel",
+    "AWS::Config::ConfigRule",
+    "AWS::CloudTrail::Trail",
+    "AWS::Backup::BackupVault",
+    "AWS::Backup::BackupPlan",
+    "AWS::EC2::CustomerGateway",
+    "AWS::EC2::VPNConnection",
+    "AWS::CloudWatch::Alarm",
+    "AWS::ApplicationAutoScaling::ScalableTarget",
+    "AWS::ApplicationAutoScaling::ScalingPolicy",
+    "AWS::ResourceGroups::Group",
+)
+
+
+@pytest.mark.parametrize("type_name", IN_MOTO_BACKENDS)
+def test_a_type_with_a_moto_backend_is_created_there(type_name: str) -> None:
+    from moto.cloudformation.parsing import get_model_map
+
+    assert get_model_map()[type_name] not in set(models.PLACEHOLDERS.values())
+
+
+@pytest.mark.parametrize("type_name", IN_MOTO_BACKENDS)
+def test_a_type_with_a_moto_backend_is_not_listed_as_recorded(type_name: str) -> None:
+    assert type_name not in PLACEHOLDER_TYPES
+
+
+def test_an_update_that_removes_a_retained_secret_keeps_it(emulator_endpoint: str) -> None:
+    """moto deleted whatever an update removed, DeletionPolicy or not."""
+    import json
+
+    import boto3
+
+    secret = {
+        "Type": "AWS::SecretsManager::Secret",
+        "DeletionPolicy": "Retain",
+        "Properties": {"Name": "kept-on-update", "SecretString": "s3cret"},
+    }
+    topic = {"Type": "AWS::SNS::Topic"}
+    cfn = boto3.client("cloudformation", region_name="us-east-1", endpoint_url=emulator_endpoint)
+    body = {"Resources": {"Secret": secret, "Topic": topic}}
+    cfn.create_stack(StackName="retain-update", TemplateBody=json.dumps(body))
+    cfn.update_stack(
+        StackName="retain-update", TemplateBody=json.dumps({"Resources": {"Topic": topic}})
+    )
+    secrets = boto3.client(
+        "secretsmanager", region_name="us-east-1", endpoint_url=emulator_endpoint
+    )
+    assert secrets.get_secret_value(SecretId="kept-on-update")["SecretString"] == "s3cret"

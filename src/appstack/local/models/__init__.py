@@ -1,0 +1,83 @@
+"""CloudFormation models moto lacks, registered in moto's CloudFormation parser.
+
+moto reads `CloudFormationModel.__subclasses__()` once, when it parses the first stack:
+this package must be imported before that (the launcher in `server.py` does it).
+Types with a moto service backend create the resource there (one module per service), so
+the deployed stack can be inspected through the normal AWS APIs; the others are recorded
+as placeholders with a physical ID (`PLACEHOLDER_TYPES`) and listed by
+`appstack local status`. `fixes` closes gaps in moto's own models.
+"""
+
+from __future__ import annotations
+
+from appstack.local.models import fixes
+from appstack.local.models._base import PLACEHOLDER_TYPES, PLACEHOLDERS, RECORDED
+from appstack.local.models.autoscaling import ScalableTarget, ScalingPolicy
+from appstack.local.models.backup import BackupPlan, BackupVault
+from appstack.local.models.cloudtrail import Trail
+from appstack.local.models.cloudwatch import MetricAlarm
+from appstack.local.models.config import ConfigRule, ConfigurationRecorder, DeliveryChannel
+from appstack.local.models.elasticache import CacheReplicationGroup, CacheSubnetGroup
+from appstack.local.models.rds import AuroraCluster, AuroraInstance
+from appstack.local.models.resourcegroups import ResourceGroup
+from appstack.local.models.secretsmanager import Secret, SecretTargetAttachment
+from appstack.local.models.vpn import CustomerGateway, VPNConnection
+from appstack.local.models.wafv2 import WebACL, WebACLAssociation, WebACLLogging
+
+fixes.apply()
+
+#: Types the emulator creates in one of moto's service backends through appstack's models.
+MODELLED_TYPES: tuple[str, ...] = tuple(
+    model.cloudformation_type()
+    for model in (
+        AuroraCluster,
+        AuroraInstance,
+        MetricAlarm,
+        Secret,
+        SecretTargetAttachment,
+        CacheSubnetGroup,
+        CacheReplicationGroup,
+        WebACL,
+        WebACLAssociation,
+        WebACLLogging,
+        ConfigurationRecorder,
+        DeliveryChannel,
+        ConfigRule,
+        Trail,
+        BackupVault,
+        BackupPlan,
+        CustomerGateway,
+        VPNConnection,
+        ScalableTarget,
+        ScalingPolicy,
+        ResourceGroup,
+    )
+)
+
+__all__ = [
+    "MODELLED_TYPES",
+    "PLACEHOLDERS",
+    "PLACEHOLDER_TYPES",
+    "RECORDED",
+    "AuroraCluster",
+    "AuroraInstance",
+    "BackupPlan",
+    "BackupVault",
+    "CacheReplicationGroup",
+    "CacheSubnetGroup",
+    "ConfigRule",
+    "ConfigurationRecorder",
+    "CustomerGateway",
+    "DeliveryChannel",
+    "MetricAlarm",
+    "ResourceGroup",
+    "ScalableTarget",
+    "ScalingPolicy",
+    "Secret",
+    "SecretTargetAttachment",
+    "Trail",
+    "VPNConnection",
+    "WebACL",
+    "WebACLAssociation",
+    "WebACLLogging",
+]

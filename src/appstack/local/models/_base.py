@@ -1,0 +1,157 @@
+"""What every emulator model shares: keeping a resource on update, placeholders for types
+without a moto backend, and the small conversions CloudFormation properties need."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any, ClassVar
+
+from moto.core.common_models import BaseModel, CloudFormationModel
+
+#: Types recorded without a backend (moto 5.2.5 has no service behind them, or none for
+#: this part of the service): they get a physical ID and nothing else.
+PLACEHOLDER_TYPES: tuple[str, ...] = (
+    "AWS::S3::BucketPolicy",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::EC2::VPNConnectionRoute",
+    "AWS::EC2::VPNGatewayRoutePropagation",
+    "AWS::SecretsManager::RotationSchedule",
+    "AWS::Backup::BackupSelection",
+    "AWS::XRay::SamplingRule",
+    "AWS::ApplicationInsights::Application",
+)
+
+#: Every placeholder created, as (type, logical id, physical id): what the emulator skipped.
+RECORDED: list[tuple[str, str, str]] = []
+
+
+class _KeptAsCreated:
+    """Updates keep the resource as it is and deletes leave the backend untouched: what
+    appstack needs of a model on the emulator (data is what tests look at, not drift)."""
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        return None
+
+    def is_created(self) -> bool:
+        return True
+
+
+class BackendModel(_KeptAsCreated):
+    """A resource that lives in one of moto's service backends.
+
+    Updates keep it as created; `delete` (which moto's stack calls on the instance)
+    removes it from the backend. `attributes` maps each `Fn::GetAtt` name to the instance
+    attribute that answers it; `physical_id` is what `Ref` returns.
+    """
+
+    attributes: ClassVar[dict[str, str]] = {}
+    physical_id: str = ""
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.physical_id
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in cls.attributes
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        if attribute_name not in self.attributes:
+            from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+            raise UnformattedGetAttTemplateException()
+        return getattr(self, self.attributes[attribute_name])
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        """Remove the resource from its backend (moto calls this on stack delete)."""
+
+
+def properties(cloudformation_json: Any) -> dict[str, Any]:
+    found: dict[str, Any] = cloudformation_json.get("Properties") or {}
+    return found
+
+
+def tag_list(props: dict[str, Any], key: str = "Tags") -> list[dict[str, str]]:
+    """CloudFormation's [{Key, Value}] tags, values as strings."""
+    return [{"Key": t["Key"], "Value": str(t["Value"])} for t in props.get(key) or []]
+
+
+def tag_dict(props: dict[str, Any], key: str = "Tags") -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in tag_list(props, key)}
+
+
+def bounded_name(name: str, limit: int, pattern: str = r"[^a-zA-Z0-9-]") -> str:
+    """A generated physical name cut to a service's limit, with the characters it refuses
+    replaced by '-' (moto's generated names are `<stack>-<logical id>-<suffix>`)."""
+    cleaned = re.sub(pattern, "-", name)
+    if len(cleaned) <= limit:
+        return cleaned
+    return f"{cleaned[: limit - 9].rstrip('-')}-{uuid.uuid4().hex[:8]}"
+
+
+class _Placeholder(_KeptAsCreated):
+    """Behaviour of a placeholder; each type is a direct subclass of CloudFormationModel,
+    because moto only looks at its direct subclasses."""
+
+    type_name = ""
+
+    def __init__(self, logical_id: str, region: str) -> None:
+        self.logical_id = logical_id
+        short = self.type_name.split("::")[-1].lower()
+        self.physical_resource_id = f"{short}-{uuid.uuid4().hex[:12]}"
+        self.arn = f"arn:aws:placeholder:{region}:123456789012:{short}/{self.physical_resource_id}"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return True
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.arn if attribute_name.endswith("Arn") else self.physical_resource_id
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> _Placeholder:
+        model = cls(resource_name, region_name)
+        RECORDED.append((cls.type_name, resource_name, model.physical_resource_id))
+        return model
+
+
+def _placeholder(type_name: str) -> type[_Placeholder]:
+    name = "Placeholder" + type_name.replace("AWS::", "").replace("::", "")
+    return type(
+        name,
+        (_Placeholder, CloudFormationModel, BaseModel),
+        {"type_name": type_name, "cloudformation_type": staticmethod(lambda: type_name)},
+    )
+
+
+PLACEHOLDERS: dict[str, type[_Placeholder]] = {t: _placeholder(t) for t in PLACEHOLDER_TYPES}

@@ -1,0 +1,116 @@
+"""AWS Backup on moto's Backup backend: the vault and the plan. moto 5.2.5 has no backup
+selections, so AWS::Backup::BackupSelection stays a placeholder."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from moto.backup.models import backup_backends
+from moto.core.common_models import BaseModel, CloudFormationModel
+
+from appstack.local.models._base import BackendModel, bounded_name, properties
+
+
+def _backend(account_id: str, region_name: str) -> Any:
+    return backup_backends[account_id][region_name]
+
+
+def _tags(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (value or {}).items()}
+
+
+def _api_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A BackupPlanRule as the API writes it (TargetBackupVault is TargetBackupVaultName)."""
+    api = dict(rule)
+    api["TargetBackupVaultName"] = api.pop("TargetBackupVault", "")
+    return api
+
+
+class BackupVault(BackendModel, CloudFormationModel, BaseModel):
+    """AWS::Backup::BackupVault; Ref is its name."""
+
+    attributes: ClassVar[dict[str, str]] = {
+        "BackupVaultArn": "arn",
+        "BackupVaultName": "physical_id",
+    }
+
+    def __init__(self, name: str, arn: str) -> None:
+        self.physical_id = name
+        self.arn = arn
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "BackupVaultName"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Backup::BackupVault"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> BackupVault:
+        p = properties(cloudformation_json)
+        vault = _backend(account_id, region_name).create_backup_vault(
+            backup_vault_name=bounded_name(resource_name, 50, r"[^a-zA-Z0-9_-]"),
+            backup_vault_tags=_tags(p.get("BackupVaultTags")),
+            encryption_key_arn=p.get("EncryptionKeyArn"),
+            creator_request_id=None,
+        )
+        return cls(vault.backup_vault_name, vault.backup_vault_arn)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        _backend(account_id, region_name).delete_backup_vault(self.physical_id)
+
+
+class BackupPlan(BackendModel, CloudFormationModel, BaseModel):
+    """AWS::Backup::BackupPlan; Ref is its ID. CloudFormation's BackupPlanRule is the API's
+    Rules."""
+
+    attributes: ClassVar[dict[str, str]] = {
+        "BackupPlanArn": "arn",
+        "BackupPlanId": "physical_id",
+        "VersionId": "version_id",
+    }
+
+    def __init__(self, plan: Any) -> None:
+        self.physical_id = str(plan.backup_plan_id)
+        self.arn = str(plan.backup_plan_arn)
+        self.version_id = str(plan.version_id)
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Backup::BackupPlan"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> BackupPlan:
+        p = properties(cloudformation_json)
+        document = dict(p["BackupPlan"])
+        document["Rules"] = [_api_rule(rule) for rule in document.pop("BackupPlanRule", [])]
+        plan = _backend(account_id, region_name).create_backup_plan(
+            backup_plan=document,
+            backup_plan_tags=_tags(p.get("BackupPlanTags")),
+            creator_request_id=None,
+        )
+        return cls(plan)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = _backend(account_id, region_name)
+        if self.physical_id in backend.plans:
+            backend.delete_backup_plan(self.physical_id)

@@ -1,0 +1,149 @@
+"""AWS Config on moto's Config backend: the recorder, its delivery channel, and rules."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from moto.config.models import config_backends
+from moto.core.common_models import BaseModel, CloudFormationModel
+
+from appstack.local.models._base import BackendModel, bounded_name, properties, tag_list
+
+
+def _backend(account_id: str, region_name: str) -> Any:
+    return config_backends[account_id][region_name]
+
+
+def _camel(value: Any) -> Any:
+    """CloudFormation's PascalCase keys as the Config API's camelCase ones."""
+    if isinstance(value, dict):
+        return {k[:1].lower() + k[1:]: _camel(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_camel(v) for v in value]
+    return value
+
+
+class ConfigurationRecorder(BackendModel, CloudFormationModel, BaseModel):
+    """AWS::Config::ConfigurationRecorder; Ref is its name. It starts recording once a
+    delivery channel exists, as CloudFormation starts it."""
+
+    def __init__(self, name: str) -> None:
+        self.physical_id = name
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Config::ConfigurationRecorder"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> ConfigurationRecorder:
+        p = properties(cloudformation_json)
+        name = bounded_name(resource_name, 256)
+        recorder: dict[str, Any] = {"name": name, "roleARN": p.get("RoleARN")}
+        if p.get("RecordingGroup"):
+            recorder["recordingGroup"] = _camel(p["RecordingGroup"])
+        backend = _backend(account_id, region_name)
+        backend.put_configuration_recorder(recorder)
+        if backend.delivery_channels:
+            backend.start_configuration_recorder(name)
+        return cls(name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = _backend(account_id, region_name)
+        if self.physical_id in backend.recorders:
+            backend.stop_configuration_recorder(self.physical_id)
+            backend.delete_configuration_recorder(self.physical_id)
+
+
+class DeliveryChannel(BackendModel, CloudFormationModel, BaseModel):
+    """AWS::Config::DeliveryChannel; Ref is its name."""
+
+    def __init__(self, name: str) -> None:
+        self.physical_id = name
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Config::DeliveryChannel"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> DeliveryChannel:
+        p = properties(cloudformation_json)
+        name = bounded_name(resource_name, 256)
+        channel = {k: v for k, v in _camel(p).items() if k != "name"}
+        backend = _backend(account_id, region_name)
+        backend.put_delivery_channel({"name": name, **channel})
+        for recorder in list(backend.recorders):
+            backend.start_configuration_recorder(recorder)
+        return cls(name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = _backend(account_id, region_name)
+        if self.physical_id in backend.delivery_channels:
+            for recorder in list(backend.recorders):
+                backend.stop_configuration_recorder(recorder)
+            backend.delete_delivery_channel(self.physical_id)
+
+
+class ConfigRule(BackendModel, CloudFormationModel, BaseModel):
+    """AWS::Config::ConfigRule; Ref is its name."""
+
+    attributes: ClassVar[dict[str, str]] = {"Arn": "arn", "ConfigRuleId": "rule_id"}
+
+    def __init__(self, name: str, arn: str, rule_id: str) -> None:
+        self.physical_id = name
+        self.arn = arn
+        self.rule_id = rule_id
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "ConfigRuleName"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Config::ConfigRule"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> ConfigRule:
+        p = properties(cloudformation_json)
+        name = bounded_name(resource_name, 128)
+        rule = {k: v for k, v in p.items() if k not in ("ConfigRuleName", "Tags")}
+        if isinstance(rule.get("InputParameters"), dict):
+            rule["InputParameters"] = json.dumps(rule["InputParameters"])
+        backend = _backend(account_id, region_name)
+        backend.put_config_rule({"ConfigRuleName": name, **rule}, tag_list(p))
+        created = backend.config_rules[name]
+        return cls(name, created.config_rule_arn, created.config_rule_id)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = _backend(account_id, region_name)
+        if self.physical_id in backend.config_rules:
+            backend.delete_config_rule(self.physical_id)

@@ -1,0 +1,137 @@
+"""Aurora on moto's RDS backend: AWS::RDS::DBCluster, and DBInstance joined to a cluster."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from moto.core.common_models import BaseModel, CloudFormationModel
+from moto.rds.models import DBInstance as MotoDBInstance
+from moto.rds.models import rds_backends
+
+from appstack.local.models._base import _KeptAsCreated
+
+
+class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
+    """AWS::RDS::DBCluster in moto's RDS backend (DescribeDBClusters sees it, and moto's own
+    AWS::RDS::DBInstance model joins its instances to it). Its master password arrives
+    resolved from the secret (see `fixes.resolve_secret_references`)."""
+
+    def __init__(self, identifier: str, cluster: Any) -> None:
+        self.identifier = identifier
+        self.cluster = cluster
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.identifier
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "DBClusterIdentifier"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::RDS::DBCluster"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in (
+            "Endpoint.Address",
+            "Endpoint.Port",
+            "ReadEndpoint.Address",
+            "DBClusterArn",
+            "DBClusterResourceId",
+        )
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        return {
+            "Endpoint.Address": self.cluster.endpoint,
+            "Endpoint.Port": str(self.cluster.port),
+            "ReadEndpoint.Address": self.cluster.reader_endpoint,
+            "DBClusterArn": self.cluster.db_cluster_arn,
+            "DBClusterResourceId": self.cluster.resource_id,
+        }[attribute_name]
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> AuroraCluster:
+        p = cloudformation_json.get("Properties", {})
+        identifier = (
+            p.get("DBClusterIdentifier") or f"{resource_name}-{uuid.uuid4().hex[:8]}"
+        ).lower()
+        cluster = rds_backends[account_id][region_name].create_db_cluster(
+            {
+                "db_cluster_identifier": identifier,
+                "engine": p.get("Engine"),
+                "engine_version": p.get("EngineVersion"),
+                "master_username": p.get("MasterUsername"),
+                "master_user_password": p.get("MasterUserPassword"),
+                "database_name": p.get("DatabaseName"),
+                "port": int(p.get("Port", 5432)),
+                "storage_encrypted": bool(p.get("StorageEncrypted")),
+                "kms_key_id": p.get("KmsKeyId"),
+                "db_subnet_group_name": p.get("DBSubnetGroupName"),
+                "vpc_security_group_ids": p.get("VpcSecurityGroupIds", []),
+                "backup_retention_period": int(p.get("BackupRetentionPeriod", 1)),
+                "deletion_protection": bool(p.get("DeletionProtection")),
+                "enable_cloudwatch_logs_exports": p.get("EnableCloudwatchLogsExports", []),
+                "serverless_v2_scaling_configuration": p.get("ServerlessV2ScalingConfiguration"),
+                "tags": p.get("Tags", []),
+            }
+        )
+        return cls(identifier, cluster)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        """Remove the cluster once its instances are gone (moto retries it until then)."""
+        backend = rds_backends[account_id][region_name]
+        if self.identifier in backend.clusters:
+            backend.delete_db_cluster(self.identifier)
+
+
+class AuroraInstance(CloudFormationModel, BaseModel):
+    """AWS::RDS::DBInstance: instances of a cluster join it in moto's RDS backend (moto's own
+    model ignores DBClusterIdentifier); stand-alone instances go to moto's model.
+    Defined after moto's model, so moto's type map picks this one."""
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "DBInstanceIdentifier"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::RDS::DBInstance"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return bool(MotoDBInstance.has_cfn_attr(attr))
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        p = cloudformation_json.get("Properties", {})
+        if not p.get("DBClusterIdentifier"):
+            return MotoDBInstance.create_from_cloudformation_json(
+                resource_name, cloudformation_json, account_id, region_name, **kwargs
+            )
+        return rds_backends[account_id][region_name].create_db_instance(
+            {
+                "db_instance_identifier": f"{resource_name}-{uuid.uuid4().hex[:8]}".lower(),
+                "db_cluster_identifier": p["DBClusterIdentifier"],
+                "engine": p.get("Engine"),
+                "db_instance_class": p.get("DBInstanceClass"),
+                "publicly_accessible": p.get("PubliclyAccessible"),
+                "tags": p.get("Tags", []),
+            }
+        )

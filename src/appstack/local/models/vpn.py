@@ -1,0 +1,84 @@
+"""The site-to-site VPN on moto's EC2 backend: AWS::EC2::CustomerGateway and VPNConnection.
+moto 5.2.5 has neither VPN connection routes nor route propagation: those stay placeholders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.core.common_models import BaseModel, CloudFormationModel
+from moto.ec2.models import ec2_backends
+
+from appstack.local.models._base import BackendModel, properties, tag_dict
+
+
+class CustomerGateway(BackendModel, CloudFormationModel, BaseModel):
+    """AWS::EC2::CustomerGateway; Ref is its ID."""
+
+    def __init__(self, gateway_id: str) -> None:
+        self.physical_id = gateway_id
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::CustomerGateway"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> CustomerGateway:
+        p = properties(cloudformation_json)
+        gateway = ec2_backends[account_id][region_name].create_customer_gateway(
+            gateway_type=p.get("Type", "ipsec.1"),
+            ip_address=p["IpAddress"],
+            bgp_asn=str(p.get("BgpAsn", 65000)),
+            tags=tag_dict(p),
+        )
+        return cls(str(gateway.id))
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        ec2_backends[account_id][region_name].delete_customer_gateway(self.physical_id)
+
+
+class VPNConnection(BackendModel, CloudFormationModel, BaseModel):
+    """AWS::EC2::VPNConnection; Ref is its ID."""
+
+    def __init__(self, connection_id: str) -> None:
+        self.physical_id = connection_id
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::VPNConnection"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> VPNConnection:
+        p = properties(cloudformation_json)
+        connection = ec2_backends[account_id][region_name].create_vpn_connection(
+            vpn_conn_type=p.get("Type", "ipsec.1"),
+            customer_gateway_id=p["CustomerGatewayId"],
+            vpn_gateway_id=p.get("VpnGatewayId"),
+            transit_gateway_id=p.get("TransitGatewayId"),
+            tags=tag_dict(p),
+        )
+        return cls(str(connection.id))
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        ec2_backends[account_id][region_name].delete_vpn_connection(self.physical_id)

@@ -1,0 +1,155 @@
+"""The firewall on moto's WAFv2 backend: AWS::WAFv2::WebACL, its association with the load
+balancer (GetWebACLForResource answers) and its logging configuration."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from moto.core.common_models import BaseModel, CloudFormationModel
+from moto.wafv2.models import GLOBAL_REGION, wafv2_backends
+
+from appstack.local.models._base import BackendModel, properties, tag_list
+
+
+def _backend(account_id: str, region_name: str, scope: str = "REGIONAL") -> Any:
+    return wafv2_backends[account_id][GLOBAL_REGION if scope == "CLOUDFRONT" else region_name]
+
+
+def _backend_of(account_id: str, arn: str) -> Any:
+    """The backend that holds the web ACL named by `arn` (regional, or global for CloudFront)."""
+    return wafv2_backends[account_id][arn.split(":")[3] or GLOBAL_REGION]
+
+
+class WebACL(BackendModel, CloudFormationModel, BaseModel):
+    """AWS::WAFv2::WebACL; Ref is `name|id|scope`, as in CloudFormation."""
+
+    attributes: ClassVar[dict[str, str]] = {
+        "Arn": "arn",
+        "Id": "acl_id",
+        "LabelNamespace": "label_namespace",
+        "Capacity": "capacity",
+    }
+
+    def __init__(self, acl: Any, scope: str) -> None:
+        self.name = str(acl.name)
+        self.acl_id = str(acl.id)
+        self.arn = str(acl.arn)
+        self.scope = scope
+        self.label_namespace = str(acl.label_namespace)
+        self.capacity = int(acl.capacity)
+        self.physical_id = f"{self.name}|{self.acl_id}|{scope}"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::WAFv2::WebACL"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> WebACL:
+        p = properties(cloudformation_json)
+        scope = p.get("Scope", "REGIONAL")
+        acl = _backend(account_id, region_name, scope).create_web_acl(
+            name=resource_name,
+            visibility_config=p.get("VisibilityConfig", {}),
+            default_action=p.get("DefaultAction", {}),
+            scope=scope,
+            description=p.get("Description", ""),
+            tags=tag_list(p),
+            rules=list(p.get("Rules", [])),
+            association_config=p.get("AssociationConfig"),
+            captcha_config=p.get("CaptchaConfig"),
+            challenge_config=p.get("ChallengeConfig"),
+            custom_response_bodies=p.get("CustomResponseBodies"),
+            token_domains=p.get("TokenDomains"),
+        )
+        return cls(acl, scope)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = _backend(account_id, region_name, self.scope)
+        acl = backend.wacls.get(self.arn)
+        if acl is not None:
+            backend.delete_web_acl(self.name, self.scope, self.acl_id, acl.lock_token)
+
+
+class WebACLAssociation(BackendModel, CloudFormationModel, BaseModel):
+    """AWS::WAFv2::WebACLAssociation: the web ACL guards the resource (a load balancer)."""
+
+    def __init__(self, acl_arn: str, resource_arn: str) -> None:
+        self.acl_arn = acl_arn
+        self.resource_arn = resource_arn
+        self.physical_id = f"{resource_arn}|{acl_arn}"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::WAFv2::WebACLAssociation"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> WebACLAssociation:
+        p = properties(cloudformation_json)
+        acl_arn, resource_arn = p["WebACLArn"], p["ResourceArn"]
+        _backend_of(account_id, acl_arn).associate_web_acl(acl_arn, resource_arn)
+        return cls(acl_arn, resource_arn)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        _backend_of(account_id, self.acl_arn).disassociate_web_acl(self.resource_arn)
+
+
+class WebACLLogging(BackendModel, CloudFormationModel, BaseModel):
+    """AWS::WAFv2::LoggingConfiguration: where the web ACL's logs go."""
+
+    def __init__(self, acl_arn: str) -> None:
+        self.physical_id = acl_arn
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::WAFv2::LoggingConfiguration"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> WebACLLogging:
+        p = properties(cloudformation_json)
+        acl_arn = p["ResourceArn"]
+        _backend_of(account_id, acl_arn).put_logging_configuration(
+            arn=acl_arn,
+            log_destination_configs=list(p.get("LogDestinationConfigs", [])),
+            redacted_fields=p.get("RedactedFields"),
+            managed_gy_firewall_manager=False,
+            logging_filter=p.get("LoggingFilter"),
+        )
+        return cls(acl_arn)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = _backend_of(account_id, self.physical_id)
+        if self.physical_id in backend.logging_configurations:
+            backend.delete_logging_configuration(self.physical_id)
