@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 SCAN_STAMP := .venv-scan/.installed
-$(SCAN_STAMP): requirements-scan.txt
+# appstack with its `scan` extra (checkov), as a user installs it: its own virtualenv,
+# because checkov pins an older boto3 and packaging than the dev tools need.
+$(SCAN_STAMP): pyproject.toml
 	$(PYTHON) -m venv .venv-scan
-	.venv-scan/bin/pip install --quiet -r requirements-scan.txt
+	.venv-scan/bin/pip install --quiet --upgrade pip
+	.venv-scan/bin/pip install --quiet -e '.[scan]' 
 	touch $(SCAN_STAMP)
 
 scan-env: $(SCAN_STAMP)

@@ -349,3 +349,14 @@ def test_destroying_phase_4_lists_what_it_keeps(
         "AuditLogBucket (AWS::S3::Bucket)",
         "ConfigBucket (AWS::S3::Bucket)",
     } <= set(outcome.retained)
+
+
+def test_destroying_phase_4_says_the_database_and_cache_go_after_a_snapshot(
+    destroyed_phase_4: tuple[Connection, stacks.Outcome, Any],
+) -> None:
+    _, outcome, _ = destroyed_phase_4
+    snapshotted = {r for r in outcome.retained if r.endswith("deleted after a final snapshot")}
+    assert snapshotted == {
+        "DatabaseCluster (AWS::RDS::DBCluster): deleted after a final snapshot",
+        "Cache (AWS::ElastiCache::ReplicationGroup): deleted after a final snapshot",
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,36 @@ def test_the_readme_lists_every_skip(every_template: dict[str, dict[str, Any]]) 
     listed = set(re.findall(r"CKV2?_AWS_\d+", README.read_text()))
     used = {check for t in every_template.values() for check in skips(t)}
     assert used <= listed
+
+
+SCAN_ENV = Path(__file__).parent.parent / ".venv-scan" / "bin"
+
+
+@pytest.mark.skipif(not (SCAN_ENV / "appstack").exists(), reason="`make scan-env` builds it")
+def test_appstack_with_its_scan_extra_validates_phase_4_in_one_environment(
+    tmp_path: Path,
+) -> None:
+    """`pip install 'appstack[scan]'` gives one environment (checkov's older boto3) in which
+    validate finds checkov beside its own Python and passes, without PATH or settings."""
+    import subprocess
+
+    config = Path(__file__).parent.parent / "demo" / "appstack.yaml"
+    env = {k: v for k, v in os.environ.items() if k != "APPSTACK_CHECKOV"}
+    env["PATH"] = "/usr/bin:/bin"  # neither .venv-scan nor .venv on PATH
+    done = subprocess.run(
+        [str(SCAN_ENV / "appstack"), "validate", "dev", "--phase", "4", "-c", str(config)],
+        cwd=tmp_path,  # no .venv-scan below the working directory either
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    # Without checkov, validate warns that the scan did not run and exits 1.
+    assert done.returncode == 0, done.stdout + done.stderr
+    version = subprocess.run(
+        [str(SCAN_ENV / "python"), "-c", "import boto3; print(boto3.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert version.stdout.strip() == "1.35.49"  # checkov's pin, inside appstack's range

@@ -271,7 +271,11 @@ def outcome(result: Outcome) -> None:
     if result.outputs:
         table("Outputs", ["name", "value"], sorted(result.outputs.items()))
     if result.retained:
-        table("Retained (kept in your account)", ["resource"], [[r] for r in result.retained])
+        table(
+            "Kept in your account (the resource, or its final snapshot)",
+            ["resource"],
+            [[r] for r in result.retained],
+        )
 
 
 def as_json(data: object) -> None:

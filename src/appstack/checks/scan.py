@@ -1,7 +1,7 @@
 """checkov's CloudFormation checks, run as a separate program.
 
-checkov pins exact versions of boto3 and packaging that clash with appstack's own, so it
-lives in its own virtualenv (`make scan-env` builds `.venv-scan`) or anywhere on PATH
+checkov comes with appstack's `scan` extra (`pip install 'appstack[scan]'`, installed beside
+appstack's own Python), or from `.venv-scan` (`make scan-env`), or anywhere on PATH
 (`pipx install checkov`); `APPSTACK_CHECKOV` may point at the executable.
 """
 
@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +26,9 @@ def checkov_executable() -> str | None:
     configured = os.environ.get("APPSTACK_CHECKOV")
     if configured:
         return configured
+    beside = Path(sys.executable).parent / "checkov"  # the `scan` extra, venv not activated
+    if beside.exists():
+        return str(beside)
     if _LOCAL.exists():
         return str(_LOCAL)
     return shutil.which("checkov")
@@ -46,7 +50,7 @@ def run_checkov_many(
             "warning",
             "",
             "checkov is not installed, so its checks did not run",
-            "run `make scan-env`, or `pipx install checkov`",
+            "pip install 'appstack[scan]' (in its own virtualenv), or `pipx install checkov`",
         )
         return {name: [missing] for name in templates}
     found: dict[str, list[Finding]] = {name: [] for name in templates}

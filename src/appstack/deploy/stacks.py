@@ -256,8 +256,10 @@ def destroy(
 
 
 def retained_resources(template: dict[str, Any]) -> list[str]:
+    """What a deletion leaves behind: the resource itself, or its final snapshot."""
     return sorted(
         f"{name} ({resource.get('Type')})"
+        + (": deleted after a final snapshot" if resource["DeletionPolicy"] == "Snapshot" else "")
         for name, resource in template.get("Resources", {}).items()
         if resource.get("DeletionPolicy") in protection.KEEPS_DATA
     )
