@@ -19,17 +19,28 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return code, captured.out, captured.err
 
 
+CLI_REGION = "us-west-2"
+
+
 @pytest.fixture
 def stack(tmp_path: Path) -> str:
     """A stack name of this test's own."""
     return f"cli{tmp_path.name[-6:].replace('_', '')}-dev"
 
 
+def write_config(tmp_path: Path, region: str = CLI_REGION, name: str = "appstack.yaml") -> str:
+    # A Region of their own: preflight counts the VPCs of the Region against the quota of 5,
+    # and the engine's tests create theirs in us-east-1 on the same emulator.
+    path = tmp_path / name
+    path.write_text(
+        f"application_name: cli{tmp_path.name[-6:].replace('_', '')}\nregion: {region}\n"
+    )
+    return str(path)
+
+
 @pytest.fixture
 def config_file(tmp_path: Path, emulator_endpoint: str) -> str:
-    path = tmp_path / "appstack.yaml"
-    path.write_text(f"application_name: cli{tmp_path.name[-6:].replace('_', '')}\n")
-    return str(path)
+    return write_config(tmp_path)
 
 
 def test_deploy_without_a_terminal_needs_yes(
@@ -56,13 +67,22 @@ def test_deploy_then_redeploy_reports_no_changes_and_the_outputs(
 
 
 def test_plan_previews_and_leaves_nothing_behind(
-    stack: str, config_file: str, capsys: pytest.CaptureFixture[str]
+    stack: str, tmp_path: Path, emulator_endpoint: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(["plan", stack, "dev", "-c", config_file], capsys)
+    priced = write_config(tmp_path, region="eu-west-1")  # a plan creates no VPC
+    code, out, _ = run(["plan", stack, "dev", "-c", priced], capsys)
     assert code == 0 and "51 add" in out
     assert "/month (+$" in out and "expected duration: 4 min" in out
-    code, out, _ = run(["status", stack, "-c", config_file], capsys)
+    code, out, _ = run(["status", stack, "-c", priced], capsys)
     assert "not deployed" in out
+
+
+def test_plan_where_appstack_has_no_prices_still_previews(
+    stack: str, config_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["plan", stack, "dev", "-c", config_file], capsys)
+    assert code == 0, err
+    assert "51 add" in out and "cost: not estimated" in out and "expected duration" in out
 
 
 def test_deploy_stops_before_changing_anything_when_a_check_fails(
@@ -71,7 +91,7 @@ def test_deploy_stops_before_changing_anything_when_a_check_fails(
     code, _, err = run(["deploy", stack, "dev", "--yes", "-c", config_file], capsys)
     assert code == 0, err
     other = tmp_path / "other.yaml"
-    other.write_text("application_name: billing\n")
+    other.write_text(f"application_name: billing\nregion: {CLI_REGION}\n")
     code, out, err = run(["deploy", stack, "dev", "--yes", "-c", str(other)], capsys)
     assert code == 1
     assert "PF002" in out and "nothing was changed" in err

@@ -298,10 +298,13 @@ def findings(found: Sequence[Finding]) -> None:
         )
 
 
-def plan_estimates(monthly: float, delta: float, seconds: float, resources: int) -> None:
-    """The cost and the expected duration of a change set."""
-    sign = "+" if delta >= 0 else "-"
-    out.print(
-        f"cost: ${monthly:,.2f}/month ({sign}${abs(delta):,.2f} from now); "
-        f"expected duration: {_duration(seconds)} ({resources} resources to change)"
-    )
+def plan_estimates(
+    monthly: float | None, delta: float | None, seconds: float, resources: int
+) -> None:
+    """The cost (None: no price table for the Region) and expected duration of a change set."""
+    if monthly is None or delta is None:
+        money = "cost: not estimated (no price table for this Region)"
+    else:
+        sign = "+" if delta >= 0 else "-"
+        money = f"cost: ${monthly:,.2f}/month ({sign}${abs(delta):,.2f} from now)"
+    out.print(f"{money}; expected duration: {_duration(seconds)} ({resources} resources to change)")

@@ -188,10 +188,14 @@ def _estimates(
     """What the change set costs per month and how long it takes (both from templates)."""
     from appstack.estimates import cost, forecast
 
+    timing = forecast.forecast(template, previous)
+    if tgt.app.region not in cost.available_regions():
+        # A plan is still worth seeing where appstack has no prices.
+        render.plan_estimates(None, None, timing.total, timing.counted)
+        return
     prices = cost.load_prices(tgt.app.region)
     after = cost.estimate(template, tgt.env, prices).total
     before = cost.estimate(previous, tgt.env, prices).total if previous else 0.0
-    timing = forecast.forecast(template, previous)
     render.plan_estimates(after, after - before, timing.total, timing.counted)
 
 
