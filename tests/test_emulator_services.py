@@ -223,3 +223,48 @@ def test_the_insights_resource_group_selects_the_stack(conn: Connection) -> None
     assert names == ["insights-myapp-dev"]
     query = client.get_group_query(Group="insights-myapp-dev")["GroupQuery"]["ResourceQuery"]
     assert "services" in json.loads(query["Query"])["StackIdentifier"]
+
+
+CERTIFICATE = "arn:aws:acm:us-west-1:123456789012:certificate/abc"
+
+
+def every_type_appstack_emits() -> set[str]:
+    """Types of every env x phase, and of the variants that add types (HTTPS, static VPN)."""
+    every = {
+        "environments": {
+            e: {"vpn": {"customer_gateway_ip": "203.0.113.10"}} for e in ("dev", "staging", "prod")
+        }
+    }
+    found = {
+        r["Type"]
+        for e in ("dev", "staging", "prod")
+        for p in range(1, 5)
+        for r in synth(every, env=e, phase=p)["Resources"].values()
+    }
+    return found | {r["Type"] for r in variant()["Resources"].values()}
+
+
+def variant(certificate_arn: str = CERTIFICATE) -> dict[str, Any]:
+    settings = {
+        "certificate_arn": certificate_arn,
+        "vpn": {
+            "customer_gateway_ip": "203.0.113.10",
+            "static_routes": True,
+            "on_premise_cidrs": ["192.168.0.0/16"],
+        },
+    }
+    return synth({"region": "us-west-1", "environments": {"prod": settings}}, env="prod", phase=4)
+
+
+def test_every_type_appstack_can_emit_deploys_on_the_emulator(emulator_endpoint: str) -> None:
+    conn = Connection("us-west-1", endpoint=emulator_endpoint)
+    # The HTTPS listener needs a certificate that exists.
+    arn = conn.client("acm").request_certificate(DomainName="app.example.com")["CertificateArn"]
+    template, _ = transforms.for_emulator(variant(arn))
+    assert {r["Type"] for r in template["Resources"].values()} == every_type_appstack_emits()
+    change_set, _ = stacks.plan(conn, "every-type", template)
+    outcome = stacks.apply(conn, change_set, template, production=False)
+    assert outcome.ok, outcome.failure
+    resources = conn.client("cloudformation").describe_stack_resources(StackName="every-type")
+    deployed = {r["ResourceType"] for r in resources["StackResources"]}
+    assert deployed == every_type_appstack_emits()
