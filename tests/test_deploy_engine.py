@@ -263,3 +263,10 @@ def test_an_unchanged_stack_is_not_asked_for_its_template(
     calls.clear()
     assert deploy(conn, "unchanged", template).status == "NO_CHANGES"
     assert "GetTemplate" not in calls
+
+
+def test_a_connection_makes_one_client_per_service() -> None:
+    conn = Connection("us-east-1", endpoint="http://127.0.0.1:1")
+    assert conn.client("cloudformation") is conn.client("cloudformation")
+    assert conn.client("ec2") is not conn.client("cloudformation")
+    assert conn == Connection("us-east-1", endpoint="http://127.0.0.1:1")  # clients not compared
