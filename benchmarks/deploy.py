@@ -283,20 +283,24 @@ def overhead(work: Path, rounds: int, aws: str) -> str:
         for op in OPS
         for first in samples[(key, op)][:1]
     ]
-    return table(
-        f"Deploy on the emulator, phase-1 stack, median of {rounds} interleaved rounds "
-        "(whole processes)",
-        [
-            "tool",
-            "create s",
-            "no-op s",
-            "update s",
-            "CFN calls c/n/u",
-            "other calls c/n/u",
-            "create / CLI create",
-        ],
-        rows,
-    ) + table("API calls of the first round, by action", ["tool", "op", "calls"], breakdown)
+    return (
+        table(
+            f"Deploy on the emulator, phase-1 stack, median of {rounds} interleaved rounds "
+            "(whole processes)",
+            [
+                "tool",
+                "create s",
+                "no-op s",
+                "update s",
+                "CFN calls c/n/u",
+                "other calls c/n/u",
+                "create / CLI create",
+            ],
+            rows,
+        )
+        + "\n"
+        + table("API calls of the first round, by action", ["tool", "op", "calls"], breakdown)
+    )
 
 
 def latency(work: Path, rounds: int, slow_rounds: int, delay: float, aws: str) -> str:
