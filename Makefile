@@ -34,14 +34,19 @@ test: $(STAMP) $(SCAN_STAMP)
 	$(BIN)/pytest
 
 BENCH_STAMP := .venv-bench/.installed
-$(BENCH_STAMP): benchmarks/requirements-cdk.txt
+$(BENCH_STAMP): benchmarks/requirements-cdk.txt benchmarks/requirements-deploy.txt
 	$(PYTHON) -m venv .venv-bench
-	.venv-bench/bin/pip install --quiet -r benchmarks/requirements-cdk.txt
+	.venv-bench/bin/pip install --quiet -r benchmarks/requirements-cdk.txt \
+		-r benchmarks/requirements-deploy.txt
 	touch $(BENCH_STAMP)
 
-# Synth against the AWS CDK, and synth/validate at scale (prints tables).
-bench: $(STAMP) $(BENCH_STAMP)
+# Every benchmark, printing its tables (about 15 minutes; the AWS CLI waits 30 s a poll):
+# synth against the AWS CDK and synth/validate at scale; deploy overhead and notice latency
+# on the emulator against the AWS CLI and plain boto3; the forecast on large templates.
+bench: $(STAMP) $(BENCH_STAMP) $(SCAN_STAMP)
 	$(BIN)/python benchmarks/synth.py
+	$(BIN)/python benchmarks/deploy.py
+	$(BIN)/python benchmarks/forecast_scale.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

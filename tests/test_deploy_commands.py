@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,17 @@ def test_preflight_on_a_fresh_stack_name_finds_nothing_in_the_way(
     code, out, err = run(["preflight", stack, "dev", "-c", config_file], capsys)
     assert code == 0, err
     assert "nothing in the account stands in the way" in out
+
+
+def test_skipping_validation_does_not_load_cfn_lint(stack: str, config_file: str) -> None:
+    code = (
+        "import sys; from appstack.cli import main\n"
+        "try: main(['deploy', sys.argv[1], 'dev', '--yes', '--skip-validate', '-c', sys.argv[2]])\n"
+        "except SystemExit as exc: assert not exc.code, exc.code\n"
+        "print('cfnlint' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, stack, config_file], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"

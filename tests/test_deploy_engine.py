@@ -360,3 +360,63 @@ def test_destroying_phase_4_says_the_database_and_cache_go_after_a_snapshot(
         "DatabaseCluster (AWS::RDS::DBCluster): deleted after a final snapshot",
         "Cache (AWS::ElastiCache::ReplicationGroup): deleted after a final snapshot",
     }
+
+
+@pytest.fixture
+def calls(conn: Connection, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The CloudFormation operations the deploy engine calls, in order."""
+    made: list[str] = []
+    original = Connection.client
+
+    def client(self: Connection, service: str) -> Any:
+        made_client = original(self, service)
+        made_client.meta.events.register(
+            "before-call.cloudformation.*",
+            lambda model, **_: made.append(model.name),
+            unique_id="test-calls",
+        )
+        return made_client
+
+    monkeypatch.setattr(Connection, "client", client)
+    return made
+
+
+def test_a_new_stack_gets_its_policy_once_created_without_asking_its_state_again(
+    conn: Connection, calls: list[str]
+) -> None:
+    template = {"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
+    assert deploy(conn, "policy-new", template).ok
+    executed = calls.index("ExecuteChangeSet")
+    assert calls[: executed + 1].count("DescribeStacks") == 1  # plan's, not apply's again
+    assert calls.count("SetStackPolicy") == 1 and calls.index("SetStackPolicy") > executed
+    policy = conn.client("cloudformation").get_stack_policy(StackName="policy-new")
+    assert "StackPolicyBody" in policy
+
+
+def test_an_update_sets_the_stack_policy_once_before_executing(
+    conn: Connection, calls: list[str]
+) -> None:
+    template: dict[str, Any] = {"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
+    deploy(conn, "policy-update", template)
+    calls.clear()
+    template["Resources"]["U"] = {"Type": "AWS::SNS::Topic"}
+    assert deploy(conn, "policy-update", template).ok
+    assert calls.count("SetStackPolicy") == 1
+    assert calls.index("SetStackPolicy") < calls.index("ExecuteChangeSet")
+
+
+def test_an_unchanged_stack_is_not_asked_for_its_template(
+    conn: Connection, calls: list[str]
+) -> None:
+    template = {"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
+    deploy(conn, "unchanged", template)
+    calls.clear()
+    assert deploy(conn, "unchanged", template).status == "NO_CHANGES"
+    assert "GetTemplate" not in calls
+
+
+def test_a_connection_makes_one_client_per_service() -> None:
+    conn = Connection("us-east-1", endpoint="http://127.0.0.1:1")
+    assert conn.client("cloudformation") is conn.client("cloudformation")
+    assert conn.client("ec2") is not conn.client("cloudformation")
+    assert conn == Connection("us-east-1", endpoint="http://127.0.0.1:1")  # clients not compared

@@ -59,12 +59,13 @@ def _follow(stack_name: str, total: int, action: Callable[..., Any]) -> Any:
 def _checks(tgt: config.Target, stack: str, conn: Connection, skip_validate: bool) -> None:
     """validate (cfn-lint, own rules, checkov) and preflight; stop on any error."""
     from appstack.checks.preflight import preflight
-    from appstack.checks.validate import validate  # cfn-lint is slow to import: only here
 
     findings = preflight(tgt, stack, conn)
     if skip_validate:
         render.warning("--skip-validate: the template was NOT checked (cfn-lint, rules, checkov)")
     else:
+        from appstack.checks.validate import validate  # cfn-lint takes 0.4 s to import: only here
+
         findings += validate(tgt).findings
     render.findings(findings)
     errors = [f for f in findings if f.severity == "error"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import boto3
@@ -13,14 +14,21 @@ class Connection:
     region: str
     profile: str | None = None
     endpoint: str | None = None  # the emulator, or None for AWS (AWS_ENDPOINT_URL still applies)
+    #: One client per service: making one reads its model again (tens of ms each).
+    _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def client(self, service: str) -> Any:
+    @cached_property
+    def _session(self) -> boto3.session.Session:
         if self.endpoint:
-            session = boto3.session.Session(
+            return boto3.session.Session(
                 aws_access_key_id="testing",
                 aws_secret_access_key="testing",
                 region_name=self.region,
             )
-            return session.client(service, endpoint_url=self.endpoint)
-        session = boto3.session.Session(profile_name=self.profile, region_name=self.region)
-        return session.client(service)
+        return boto3.session.Session(profile_name=self.profile, region_name=self.region)
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            extra = {"endpoint_url": self.endpoint} if self.endpoint else {}
+            self._clients[service] = self._session.client(service, **extra)
+        return self._clients[service]

@@ -169,7 +169,8 @@ def plan(
         raise DeployError(f"CloudFormation refused the change set: {exc}") from exc
     except ClientError as exc:
         raise DeployError(f"CloudFormation refused the change: {exc}") from exc
-    old = {} if creating else template_of(cfn, stack_name)
+    # An empty change set risks nothing: the deployed template is only needed to judge changes.
+    old = {} if creating or change_set.empty else template_of(cfn, stack_name)
     risks = protection.risks(change_set.changes, old, template)
     old_resources = old.get("Resources", {})
     change_set.kept = [
@@ -201,11 +202,10 @@ def apply(
     cfn = conn.client("cloudformation")
     name = change_set.stack_name
     policy = protection.stack_policy(template)
-    existing = describe(cfn, name)
-    # Another deploy may have started while this one waited for confirmation: refuse before
-    # touching its stack policy.
-    check_deployable(existing)
-    if existing is not None and existing["StackStatus"] != "REVIEW_IN_PROGRESS":
+    if not change_set.creating:
+        # Another deploy may have started while this one waited for confirmation: refuse
+        # before touching its stack policy.
+        check_deployable(describe(cfn, name))
         # The new template's policy, before executing: resources this change removes (their
         # data is kept, or --allow-data-loss said so) are no longer protected from deletion,
         # while everything that stays remains protected from replacement and deletion.
@@ -226,7 +226,8 @@ def apply(
     outcome = Outcome(name, final["StackStatus"], change_set, outputs(final))
     outcome.failure = events.root_cause(seen)
     if outcome.ok:
-        cfn.set_stack_policy(StackName=name, StackPolicyBody=policy)
+        if change_set.creating:  # a stack under review takes no policy; an update has it already
+            cfn.set_stack_policy(StackName=name, StackPolicyBody=policy)
         if production:
             try:
                 cfn.update_termination_protection(StackName=name, EnableTerminationProtection=True)
