@@ -46,6 +46,7 @@ CONFIGS = {  # the change an update makes: one ECS service property
     "updated": {"environments": {"dev": {"desired_count": 2}}},
 }
 OPS = ("create", "noop", "update")
+_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -111,6 +112,16 @@ class Server:
 
     def completions(self) -> list[dict[str, Any]]:
         return list(self._ask("completions"))
+
+    def remove(self, stack: str) -> None:
+        """Delete a measured stack (not timed): appstack's preflight counts the Region's VPCs
+        against the default quota of 5, and every round would add one per tool."""
+        import boto3
+
+        cfn = boto3.client(
+            "cloudformation", endpoint_url=self.endpoint, region_name="us-east-1", **_KEYS
+        )
+        cfn.delete_stack(StackName=stack)
 
 
 @dataclass(frozen=True)
@@ -262,6 +273,7 @@ def overhead(work: Path, rounds: int, aws: str) -> str:
                 for op in OPS:
                     sample = run(contenders[key], f"o-{key}-{r}", op, server, work)
                     samples.setdefault((key, op), []).append(sample)
+                server.remove(f"o-{key}-{r}")
     cli_create = median([s.seconds for s in samples[("awscli", "create")]])
     rows = []
     for key, tool in contenders.items():
@@ -322,6 +334,7 @@ def latency(work: Path, rounds: int, slow_rounds: int, delay: float, aws: str) -
                             sample.cfn_calls,
                         )
                     )
+                server.remove(f"l-{key}-{r}")
     rows = []
     for key, tool in contenders.items():
         cells = []
