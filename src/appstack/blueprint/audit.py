@@ -194,14 +194,7 @@ def _bucket(stack: Stack, key: Key) -> BucketPolicy:
 
 
 def _log_delivery(stack: Stack, key: Key) -> tuple[LogGroup, Role]:
-    group = stack.add(
-        LogGroup(
-            "AuditLogGroup",
-            RetentionInDays=stack.settings.log_retention_days,
-            KmsKeyId=GetAtt(key, "Arn"),
-            Tags=stack.tags("audit"),
-        )
-    )
+    group = stack.log_group("AuditLogGroup", key, "audit")
     role = stack.add(
         Role(
             "AuditLogDeliveryRole",

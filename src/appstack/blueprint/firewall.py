@@ -9,7 +9,6 @@ from __future__ import annotations
 from troposphere import GetAtt, Ref, Sub
 from troposphere.elasticloadbalancingv2 import LoadBalancer
 from troposphere.kms import Key
-from troposphere.logs import LogGroup
 from troposphere.wafv2 import (
     AllowAction,
     BlockAction,
@@ -99,14 +98,11 @@ def build(stack: Stack, load_balancer: LoadBalancer, key: Key) -> WebACL:
         )
     )
 
-    stack.add(
-        LogGroup(
-            "WebAclLogGroup",
-            LogGroupName=Sub(f"{LOG_GROUP_PREFIX}${{ApplicationName}}-${{EnvironmentSuffix}}"),
-            RetentionInDays=stack.settings.log_retention_days,
-            KmsKeyId=GetAtt(key, "Arn"),
-            Tags=stack.tags("waf-logs"),
-        )
+    stack.log_group(
+        "WebAclLogGroup",
+        key,
+        "waf-logs",
+        name=Sub(f"{LOG_GROUP_PREFIX}${{ApplicationName}}-${{EnvironmentSuffix}}"),
     )
     stack.add(
         LoggingConfiguration(

@@ -29,7 +29,6 @@ from troposphere.ec2 import (
 )
 from troposphere.iam import Policy, Role
 from troposphere.kms import Key
-from troposphere.logs import LogGroup
 
 from appstack.blueprint.stack import Stack, service_role_trust
 from appstack.config import AppConfig
@@ -196,14 +195,7 @@ def build(stack: Stack, key: Key) -> Network:
 
 
 def _flow_logs(stack: Stack, vpc: VPC, key: Key) -> None:
-    group = stack.add(
-        LogGroup(
-            "FlowLogGroup",
-            RetentionInDays=stack.settings.log_retention_days,
-            KmsKeyId=GetAtt(key, "Arn"),
-            Tags=stack.tags("flow-logs"),
-        )
-    )
+    group = stack.log_group("FlowLogGroup", key, "flow-logs")
     role = stack.add(
         Role(
             "FlowLogRole",

@@ -25,7 +25,6 @@ from troposphere.ec2 import (
     SecurityGroupRule,
 )
 from troposphere.kms import Key
-from troposphere.logs import LogGroup
 from troposphere.secretsmanager import (
     GenerateSecretString,
     HostedRotationLambda,
@@ -175,16 +174,11 @@ def _rotate_database_credentials(
     )
     function_name = stack.name(ROTATION_PURPOSE)
     # Created first, so the function's logs are encrypted and expire (Lambda's own would not).
-    log_group = stack.add(
-        LogGroup(
-            "DatabaseRotationLogGroup",
-            LogGroupName=Sub(
-                f"/aws/lambda/${{ApplicationName}}-${{EnvironmentSuffix}}-{ROTATION_PURPOSE}"
-            ),
-            RetentionInDays=stack.settings.log_retention_days,
-            KmsKeyId=GetAtt(key, "Arn"),
-            Tags=stack.tags("db-rotation"),
-        )
+    log_group = stack.log_group(
+        "DatabaseRotationLogGroup",
+        key,
+        "db-rotation",
+        name=Sub(f"/aws/lambda/${{ApplicationName}}-${{EnvironmentSuffix}}-{ROTATION_PURPOSE}"),
     )
     hosted = HostedRotationLambda(
         RotationType=ROTATION_TYPE,

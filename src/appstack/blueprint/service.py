@@ -70,14 +70,7 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
             Tags=stack.tags("cluster"),
         )
     )
-    log_group = stack.add(
-        LogGroup(
-            "AppLogGroup",
-            RetentionInDays=settings.log_retention_days,
-            KmsKeyId=GetAtt(key, "Arn"),
-            Tags=stack.tags("app-logs"),
-        )
-    )
+    log_group = stack.log_group("AppLogGroup", key, "app-logs")
 
     execution_role = stack.add(
         Role(

@@ -25,6 +25,8 @@ from troposphere import (
     Template,
 )
 from troposphere.ecs import ContainerDefinition
+from troposphere.kms import Key
+from troposphere.logs import LogGroup
 
 from appstack import __version__
 from appstack.config import Target
@@ -148,6 +150,20 @@ class Stack:
         resource.DeletionPolicy = on_delete
         resource.UpdateReplacePolicy = on_replace
         return self.add(resource)
+
+    def log_group(self, title: str, key: Key, purpose: str, name: Any = None) -> LogGroup:
+        """A log group encrypted with the environment's key and kept for the environment's
+        retention (rule AS006 asks both); `name` only where a service needs a fixed one."""
+        named = {} if name is None else {"LogGroupName": name}
+        return self.add(
+            LogGroup(
+                title,
+                **named,
+                RetentionInDays=self.settings.log_retention_days,
+                KmsKeyId=GetAtt(key, "Arn"),
+                Tags=self.tags(purpose),
+            )
+        )
 
     def skip_check(self, resource: AWSObject, check_id: str, reason: str) -> None:
         """Record that a checkov check cannot apply to `resource`, and why (in its Metadata)."""
