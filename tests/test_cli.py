@@ -122,6 +122,22 @@ def test_synth_all_writes_every_buildable_template_in_one_run(
     assert "myapp-prod-phase1.template.json" in written
 
 
+def test_synth_all_says_which_phases_it_leaves_out_and_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_file = tmp_path / "appstack.yaml"
+    config_file.write_text(
+        "environments:\n  dev: {vpn: {customer_gateway_ip: 203.0.113.10}}\n"
+        "  staging: {features: {vpn: false}}\n"
+    )
+    out_dir = tmp_path / "out"
+    code, out, err = run(["synth", "--all", "-c", str(config_file), "--out", str(out_dir)], capsys)
+    assert code == 0
+    assert "phases 3-4 of prod left out" in err and "customer_gateway_ip" in err
+    assert "myapp-dev-phase4.template.json" in out and "myapp-staging-phase4" in out
+    assert "myapp-prod-phase3" not in out
+
+
 def test_synth_without_an_environment_or_all_is_a_usage_error(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

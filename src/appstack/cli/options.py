@@ -38,7 +38,20 @@ def select_targets(
 ) -> list[config.Target]:
     """ENV at --phase, or with --all every buildable environment and phase."""
     if all_targets:
-        return buildable_targets(config.load(config_path))
+        app = config.load(config_path)
+        without_vpn_address = [
+            name
+            for name, settings in app.environments.items()
+            if settings.features.get("vpn", True) and settings.vpn.customer_gateway_ip is None
+        ]
+        if without_vpn_address:
+            from appstack import render
+
+            render.note(
+                f"phases 3-4 of {', '.join(without_vpn_address)} left out: the VPN needs "
+                "`vpn.customer_gateway_ip` (or switch it off with `features: {vpn: false}`)"
+            )
+        return buildable_targets(app)
     if env:
         return [target(env, phase, config_path)]
     raise click.UsageError("name an environment, or pass --all")
