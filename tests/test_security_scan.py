@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from appstack import config
-from appstack.blueprint import AVAILABLE
 from appstack.checks.scan import checkov_executable, run_checkov, run_checkov_many
 from appstack.cli.options import buildable_targets
 from appstack.phases import PHASE_ADDS
@@ -52,7 +51,6 @@ def every_template() -> dict[str, dict[str, Any]]:
         )
         for env in ("dev", "prod")
         for capability in PHASE_ADDS[4]
-        if capability in AVAILABLE
     }
     return single | {
         f"{t.env_name}/{t.phase}/{'https' if t.env.certificate_arn else 'http'}": synth(

@@ -17,15 +17,6 @@ CONFIG = Path("demo/appstack.yaml")
 ENV = "dev"
 
 
-def buildable_phases(env: config.EnvironmentSettings) -> list[int]:
-    """The phases whose capabilities all exist in this version of appstack."""
-    return [
-        p
-        for p in phases.PHASES
-        if all(c in blueprint.AVAILABLE for c in phases.capabilities(p, env.features))
-    ]
-
-
 def deploy(conn: Connection, target: config.Target) -> stacks.Outcome:
     template, notes = transforms.for_emulator(blueprint.to_dict(blueprint.build(target)))
     for note in notes:
@@ -42,8 +33,7 @@ def deploy(conn: Connection, target: config.Target) -> stacks.Outcome:
 
 
 def run(conn: Connection, app: config.AppConfig) -> stacks.Outcome:
-    steps = buildable_phases(app.environments[ENV])
-    steps += [1] if steps[-1] != 1 else []
+    steps = [*phases.PHASES, 1]
     render.info(f"phases: {' -> '.join(map(str, steps))}")
     dynamodb, table, outcome = conn.client("dynamodb"), "", None
     for phase in steps:

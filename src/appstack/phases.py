@@ -21,14 +21,6 @@ FOUNDATION: frozenset[str] = frozenset(PHASE_ADDS[1])
 ALL_CAPABILITIES: tuple[str, ...] = tuple(c for p in PHASES for c in PHASE_ADDS[p])
 
 
-def phase_of(capability: str) -> int:
-    """The phase that first brings `capability`."""
-    for phase in PHASES:
-        if capability in PHASE_ADDS[phase]:
-            return phase
-    raise KeyError(capability)
-
-
 def capabilities(phase: int, features: Mapping[str, bool] | None = None) -> tuple[str, ...]:
     """The capabilities of `phase`, with per-environment `features` switched on or off.
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from troposphere import Template
 
-from appstack import __version__
 from appstack.blueprint import (
     alarms,
     audit,
@@ -33,38 +32,10 @@ from appstack.blueprint import (
 )
 from appstack.blueprint.stack import Stack
 from appstack.config import Target
-from appstack.errors import UsageError
-from appstack.phases import phase_of
-
-#: Capabilities this version can build.
-AVAILABLE = frozenset(
-    {
-        "network",
-        "service",
-        "table",
-        "alarms",
-        "database",
-        "config",
-        "firewall",
-        "vpn",
-        "cache",
-        "tracing",
-        "secrets",
-        "audit",
-        "insights",
-        "backup",
-    }
-)
 
 
 def build(target: Target) -> Template:
     """The CloudFormation template of `target` (one environment at one phase)."""
-    missing = [c for c in target.capabilities if c not in AVAILABLE]
-    if missing:
-        raise UsageError(
-            f"{', '.join(missing)} (phase {phase_of(missing[0])}) cannot be built by appstack "
-            f"{__version__} yet; use --phase 1 or switch it off under `features:`"
-        )
     stack = Stack(target)
     key = encryption.build(stack)
     net = network.build(stack, key)

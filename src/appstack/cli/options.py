@@ -64,15 +64,13 @@ def target(env: str, phase: int | None, config_path: Path | None) -> config.Targ
 
 def buildable_targets(app: config.AppConfig) -> list[config.Target]:
     """Every environment at every phase this version can build (the VPN needs its address)."""
-    from appstack.blueprint import AVAILABLE
     from appstack.phases import PHASES, capabilities
 
     return [
         config.resolve(app, env, phase)
         for env, settings in app.environments.items()
         for phase in PHASES
-        if set(capabilities(phase, settings.features)) <= AVAILABLE
-        and not (
+        if not (
             "vpn" in capabilities(phase, settings.features)
             and settings.vpn.customer_gateway_ip is None
         )
