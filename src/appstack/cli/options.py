@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from appstack import config
+from appstack.phases import PHASES
 
 config_option = click.option(
     "--config",
@@ -39,19 +40,19 @@ def select_targets(
     """ENV at --phase, or with --all every buildable environment and phase."""
     if all_targets:
         app = config.load(config_path)
-        without_vpn_address = [
-            name
-            for name, settings in app.environments.items()
-            if settings.features.get("vpn", True) and settings.vpn.customer_gateway_ip is None
-        ]
-        if without_vpn_address:
-            from appstack import render
+        targets = buildable_targets(app)
+        built = {(t.env_name, t.phase) for t in targets}
+        for name in app.environments:
+            left_out = [str(p) for p in PHASES if (name, p) not in built]
+            if left_out:
+                from appstack import render
 
-            render.note(
-                f"phases 3-4 of {', '.join(without_vpn_address)} left out: the VPN needs "
-                "`vpn.customer_gateway_ip` (or switch it off with `features: {vpn: false}`)"
-            )
-        return buildable_targets(app)
+                plural = "s" if len(left_out) > 1 else ""
+                render.note(
+                    f"{name}: phase{plural} {', '.join(left_out)} left out: the VPN needs "
+                    "`vpn.customer_gateway_ip` (or switch it off with `features: {vpn: false}`)"
+                )
+        return targets
     if env:
         return [target(env, phase, config_path)]
     raise click.UsageError("name an environment, or pass --all")
@@ -64,7 +65,7 @@ def target(env: str, phase: int | None, config_path: Path | None) -> config.Targ
 
 def buildable_targets(app: config.AppConfig) -> list[config.Target]:
     """Every environment at every phase this version can build (the VPN needs its address)."""
-    from appstack.phases import PHASES, capabilities
+    from appstack.phases import capabilities
 
     return [
         config.resolve(app, env, phase)
