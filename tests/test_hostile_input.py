@@ -127,3 +127,21 @@ def test_any_command_line_exits_cleanly(
         assert exc.code in (0, 1, 2), f"{argv} exited {exc.code}"
     err = capsys.readouterr().err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["init", "\x00"],
+        ["synth", "dev", "-c", "app\x00.yaml"],
+        ["diagram", "dev", "-o", "\x00.mmd"],
+        ["synth", "--all", "--out", "out\x00"],
+    ],
+)
+def test_a_path_with_a_nul_byte_is_a_usage_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    assert "NUL byte" in capsys.readouterr().err

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from appstack import config
 from appstack.phases import PHASES
 
+
+class FilePath(click.Path):
+    """A path argument that refuses a NUL byte, which no file name holds (click would pass
+    it to os.stat, which raises ValueError)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if "\x00" in str(value):
+            self.fail("a path cannot contain a NUL byte", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 config_option = click.option(
     "--config",
     "-c",
     "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     default=None,
     help="Config file (default: ./appstack.yaml, or built-in defaults).",
 )
