@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,3 +130,37 @@ def test_skipping_validation_does_not_load_cfn_lint(stack: str, config_file: str
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_preflight_asks_the_account_while_validate_works(
+    stack: str,
+    tmp_path: Path,
+    emulator_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Preflight waits (up to 10 s) for validate to start: run one after the other, the
+    deploy would stop on preflight's complaint."""
+    import threading
+
+    from appstack.checks import preflight, validate
+    from appstack.checks.findings import Finding
+
+    validating = threading.Event()
+    ask, check = preflight.ask, validate.validate
+
+    def patient_ask(*args: Any) -> tuple[list[Finding], dict[str, Any] | None]:
+        if not validating.wait(timeout=10):
+            return [Finding("PF999", "error", "", "preflight ran alone", "")], None
+        return ask(*args)
+
+    def signalling_validate(*args: Any) -> validate.Report:
+        validating.set()
+        return check(*args)
+
+    monkeypatch.setattr(preflight, "ask", patient_ask)
+    monkeypatch.setattr(validate, "validate", signalling_validate)
+    config_file = write_config(tmp_path, region="eu-central-1")  # a Region with VPCs to spare
+    code, out, err = run(["deploy", stack, "dev", "--yes", "-c", config_file], capsys)
+    assert code == 0, out + err
+    assert "PF999" not in out

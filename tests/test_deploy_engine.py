@@ -21,7 +21,7 @@ def conn(emulator_endpoint: str) -> Connection:
 
 def deploy(conn: Connection, name: str, template: dict[str, Any], **kw: Any) -> stacks.Outcome:
     template, _ = transforms.for_emulator(template)
-    change_set, risks = stacks.plan(conn, name, template, **kw)
+    change_set, risks = stacks.plan(conn, name, stacks.current(conn, name), template, **kw)
     if risks:
         stacks.discard(conn, change_set)
         raise stacks.DeployError("; ".join(risks))
@@ -119,7 +119,7 @@ def test_a_removed_retained_resource_is_reported_as_kept(conn: Connection) -> No
         k: v for k, v in smaller["Resources"].items() if "Alarm" not in k and k != "Table"
     }
     smaller["Outputs"] = {}
-    change_set, risks = stacks.plan(conn, "kept", smaller)
+    change_set, risks = stacks.plan(conn, "kept", stacks.current(conn, "kept"), smaller)
     stacks.discard(conn, change_set)
     assert "Table (AWS::DynamoDB::Table)" in change_set.kept
     assert risks == []
@@ -193,7 +193,7 @@ def test_a_production_deploy_succeeds_where_termination_protection_cannot_be_set
     conn: Connection,
 ) -> None:
     template = {"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
-    change_set, _ = stacks.plan(conn, "prod-like", template)
+    change_set, _ = stacks.plan(conn, "prod-like", None, template)
     outcome = stacks.apply(conn, change_set, template, production=True)
     assert outcome.ok
     assert all("termination protection" in w for w in outcome.warnings)
@@ -216,8 +216,8 @@ def test_of_two_deploys_planned_together_the_second_is_refused_clearly(conn: Con
     first, second = copy.deepcopy(base), copy.deepcopy(base)
     first["Resources"]["FirstTopic"] = {"Type": "AWS::SNS::Topic"}
     second["Resources"]["SecondTopic"] = {"Type": "AWS::SNS::Topic"}
-    planned_first, _ = stacks.plan(conn, "race", first)
-    planned_second, _ = stacks.plan(conn, "race", second)
+    planned_first, _ = stacks.plan(conn, "race", stacks.current(conn, "race"), first)
+    planned_second, _ = stacks.plan(conn, "race", stacks.current(conn, "race"), second)
     assert stacks.apply(conn, planned_first, first, production=False).ok
     with pytest.raises(stacks.DeployError, match="another deploy changed stack race"):
         stacks.apply(conn, planned_second, second, production=False)

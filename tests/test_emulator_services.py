@@ -23,7 +23,7 @@ VPN = {"environments": {"dev": {"vpn": {"customer_gateway_ip": "203.0.113.10"}}}
 
 def deploy_phase_4(conn: Connection, name: str) -> stacks.Outcome:
     template, _ = transforms.for_emulator(synth(VPN, env="dev", phase=4))
-    change_set, _ = stacks.plan(conn, name, template)
+    change_set, _ = stacks.plan(conn, name, stacks.current(conn, name), template)
     return stacks.apply(conn, change_set, template, production=False)
 
 
@@ -262,7 +262,7 @@ def test_every_type_appstack_can_emit_deploys_on_the_emulator(emulator_endpoint:
     arn = conn.client("acm").request_certificate(DomainName="app.example.com")["CertificateArn"]
     template, _ = transforms.for_emulator(variant(arn))
     assert {r["Type"] for r in template["Resources"].values()} == every_type_appstack_emits()
-    change_set, _ = stacks.plan(conn, "every-type", template)
+    change_set, _ = stacks.plan(conn, "every-type", None, template)
     outcome = stacks.apply(conn, change_set, template, production=False)
     assert outcome.ok, outcome.failure
     resources = conn.client("cloudformation").describe_stack_resources(StackName="every-type")

@@ -13,7 +13,7 @@ from moto.cloudformation.models import cloudformation_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from appstack import config
-from appstack.checks.preflight import preflight
+from appstack.checks.preflight import ask, preflight
 
 REGION = "us-east-1"
 TINY = json.dumps(
@@ -137,3 +137,12 @@ def test_prod_needs_an_elastic_ip_per_nat_gateway(session: boto3.Session) -> Non
         ec2.allocate_address(Domain="vpc")
     [finding] = preflight(target(name="prod"), "myapp-prod", session)
     assert finding.rule == "PF005" and "needs 2 more" in finding.message
+
+
+def test_preflight_hands_over_the_stack_it_found_so_deploy_need_not_ask_again(
+    session: boto3.Session,
+) -> None:
+    assert ask(target(), "myapp-dev", session) == ([], None)
+    create_stack(session, "myapp-dev", "myapp")
+    findings, stack = ask(target(), "myapp-dev", session)
+    assert findings == [] and stack is not None and stack["StackName"] == "myapp-dev"

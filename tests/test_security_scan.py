@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from appstack import config
-from appstack.checks.scan import checkov_executable, run_checkov, run_checkov_many
+from appstack.checks.scan import checkov_executable, run_checkov, run_checkov_many, start_checkov
 from appstack.cli.options import buildable_targets
 from appstack.phases import PHASE_ADDS
 from conftest import synth
@@ -140,3 +141,37 @@ def test_appstack_with_its_scan_extra_validates_phase_4_in_one_environment(
         check=True,
     )
     assert version.stdout.strip() == "1.35.49"  # checkov's pin, inside appstack's range
+
+
+def test_checkov_runs_beside_appstack_until_its_findings_are_asked_for(tmp_path: Path) -> None:
+    """A stand-in checkov that answers only once the caller has gone on (a `go` file):
+    were start_checkov to wait for checkov, it would wait for nothing and report a failure."""
+    go = tmp_path / "go"
+    fake = tmp_path / "checkov"
+    report = {
+        "results": {
+            "failed_checks": [
+                {
+                    "check_id": "CKV_AWS_1",
+                    "check_name": "a failed check",
+                    "resource": "AWS::SNS::Topic.Topic",
+                    "file_path": "/t0.template.json",
+                }
+            ]
+        }
+    }
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import json, pathlib, sys, time\n"
+        "for _ in range(100):\n"
+        f"    if pathlib.Path({str(go)!r}).exists():\n"
+        f"        print(json.dumps({report!r}))\n"
+        "        sys.exit(1)\n"
+        "    time.sleep(0.1)\n"
+        "sys.exit('nobody went on')\n"
+    )
+    fake.chmod(0o755)
+    started = start_checkov({"dev/1": {"Resources": {}}}, str(fake))
+    go.touch()
+    [finding] = started.findings()["dev/1"]
+    assert (finding.rule, finding.resource, finding.severity) == ("CKV_AWS_1", "Topic", "error")

@@ -21,7 +21,9 @@ def deploy(conn: Connection, target: config.Target) -> stacks.Outcome:
     template, notes = transforms.for_emulator(blueprint.to_dict(blueprint.build(target)))
     for note in notes:
         render.note(note)
-    change_set, risks = stacks.plan(conn, target.stack_name, template)
+    change_set, risks = stacks.plan(
+        conn, target.stack_name, stacks.current(conn, target.stack_name), template
+    )
     if risks:
         stacks.discard(conn, change_set)
         render.refusal(risks)

@@ -43,6 +43,13 @@ class Context:
 
 def preflight(target: Target, stack_name: str, session: Any) -> list[Finding]:
     """Every preflight finding for deploying `target` as `stack_name`."""
+    return ask(target, stack_name, session)[0]
+
+
+def ask(
+    target: Target, stack_name: str, session: Any
+) -> tuple[list[Finding], dict[str, Any] | None]:
+    """The preflight findings, and the stack as they found it (None: not deployed yet)."""
     context = Context(target, stack_name, session, _describe_stack(session, target, stack_name))
     findings: list[Finding] = []
     for check in CHECKS:
@@ -58,7 +65,7 @@ def preflight(target: Target, stack_name: str, session: Any) -> list[Finding]:
                     "check the credentials' read permissions",
                 )
             )
-    return findings
+    return findings, context.stack
 
 
 def _describe_stack(session: Any, target: Target, name: str) -> dict[str, Any] | None:

@@ -43,60 +43,81 @@ def run_checkov_many(
     templates: Mapping[str, dict[str, Any]], executable: str | None = None
 ) -> dict[str, list[Finding]]:
     """Failed checkov checks of several templates, by name, in one checkov run."""
-    executable = executable or checkov_executable()
-    if executable is None:
-        missing = Finding(
-            "CHECKOV",
-            "warning",
-            "",
-            "checkov is not installed, so its checks did not run",
-            "pip install 'appstack[scan]' (in its own virtualenv), or `pipx install checkov`",
-        )
-        return {name: [missing] for name in templates}
-    found: dict[str, list[Finding]] = {name: [] for name in templates}
-    with tempfile.TemporaryDirectory() as work:
-        files = {}
+    return start_checkov(templates, executable).findings()
+
+
+def start_checkov(templates: Mapping[str, dict[str, Any]], executable: str | None = None) -> Scan:
+    """Start checkov on `templates` in the background; `findings()` waits for its verdict.
+
+    checkov is a separate program, so it runs on another core while appstack lints."""
+    return Scan(dict(templates), executable or checkov_executable())
+
+
+class Scan:
+    """One checkov run over several templates, started at once."""
+
+    def __init__(self, templates: dict[str, dict[str, Any]], executable: str | None) -> None:
+        self.names = list(templates)
+        self.process: subprocess.Popen[str] | None = None
+        self._work = tempfile.TemporaryDirectory()
+        self.files: dict[str, str] = {}
+        if executable is None:
+            return
         for i, (name, template) in enumerate(templates.items()):
-            path = Path(work) / f"t{i}.template.json"
+            path = Path(self._work.name) / f"t{i}.template.json"
             path.write_text(json.dumps(template))
-            files[path.name] = name
-        result = subprocess.run(
+            self.files[path.name] = name
+        self.process = subprocess.Popen(
             [
                 executable,
-                "-d",
-                work,
-                "--framework",
-                "cloudformation",
-                "-o",
-                "json",
+                *("-d", self._work.name),
+                *("--framework", "cloudformation"),
+                *("-o", "json"),
                 "--quiet",
                 "--skip-download",
             ],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=False,
         )
-    try:
-        report = json.loads(result.stdout or "{}")
-    except json.JSONDecodeError:
-        failure = Finding(
-            "CHECKOV",
-            "error",
-            "",
-            f"checkov failed: {result.stderr[-500:]}",
-            "run checkov by hand on the synthesized template",
-        )
-        return {name: [failure] for name in templates}
-    for one in report if isinstance(report, list) else [report]:
-        for check in one.get("results", {}).get("failed_checks", []):
-            name = files[Path(check["file_path"]).name]
-            found[name].append(
-                Finding(
-                    check["check_id"],
-                    "error",
-                    check["resource"].split(".", 1)[-1],
-                    check["check_name"],
-                    check.get("guideline") or "",
-                )
+
+    def findings(self) -> dict[str, list[Finding]]:
+        """Wait for checkov; its failed checks by template name."""
+        if self.process is None:
+            missing = Finding(
+                "CHECKOV",
+                "warning",
+                "",
+                "checkov is not installed, so its checks did not run",
+                "pip install 'appstack[scan]' (in its own virtualenv), or `pipx install checkov`",
             )
-    return found
+            return {name: [missing] for name in self.names}
+        try:
+            stdout, stderr = self.process.communicate()
+        finally:
+            self._work.cleanup()
+        try:
+            report = json.loads(stdout or "{}")
+        except json.JSONDecodeError:
+            failure = Finding(
+                "CHECKOV",
+                "error",
+                "",
+                f"checkov failed: {stderr[-500:]}",
+                "run checkov by hand on the synthesized template",
+            )
+            return {name: [failure] for name in self.names}
+        found: dict[str, list[Finding]] = {name: [] for name in self.names}
+        for one in report if isinstance(report, list) else [report]:
+            for check in one.get("results", {}).get("failed_checks", []):
+                name = self.files[Path(check["file_path"]).name]
+                found[name].append(
+                    Finding(
+                        check["check_id"],
+                        "error",
+                        check["resource"].split(".", 1)[-1],
+                        check["check_name"],
+                        check.get("guideline") or "",
+                    )
+                )
+        return found

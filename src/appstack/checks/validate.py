@@ -8,7 +8,7 @@ from appstack import blueprint
 from appstack.checks.findings import Finding
 from appstack.checks.lint import run_cfn_lint
 from appstack.checks.rules import run_rules
-from appstack.checks.scan import run_checkov_many
+from appstack.checks.scan import start_checkov
 from appstack.config import Target
 
 
@@ -34,10 +34,14 @@ def validate(target: Target, scan: bool = True) -> Report:
 
 def validate_many(targets: list[Target], scan: bool = True) -> list[Report]:
     templates = {f"{t.env_name}/{t.phase}": blueprint.to_dict(blueprint.build(t)) for t in targets}
-    scanned = run_checkov_many(templates) if scan else {}
-    return [
-        Report(
-            t, run_cfn_lint(template, [t.app.region]) + run_rules(template) + scanned.get(name, [])
-        )
+    # checkov is a separate program: it scans on another core while cfn-lint and the rules run.
+    scan_run = start_checkov(templates) if scan else None
+    linted = {
+        name: run_cfn_lint(template, [t.app.region]) + run_rules(template)
         for t, (name, template) in zip(targets, templates.items(), strict=True)
+    }
+    scanned = scan_run.findings() if scan_run else {}
+    return [
+        Report(t, linted[name] + scanned.get(name, []))
+        for t, name in zip(targets, templates, strict=True)
     ]

@@ -56,23 +56,38 @@ def _follow(stack_name: str, total: int, action: Callable[..., Any]) -> Any:
         raise
 
 
-def _checks(tgt: config.Target, stack: str, conn: Connection, skip_validate: bool) -> None:
-    """validate (cfn-lint, own rules, checkov) and preflight; stop on any error."""
-    from appstack.checks.preflight import preflight
+def _checks(
+    tgt: config.Target, stack: str, conn: Connection, skip_validate: bool
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Synthesize, validate (cfn-lint, own rules, checkov) and preflight; stop on any error.
 
-    findings = preflight(tgt, stack, conn)
-    if skip_validate:
-        render.warning("--skip-validate: the template was NOT checked (cfn-lint, rules, checkov)")
-    else:
-        from appstack.checks.validate import validate  # cfn-lint takes 0.4 s to import: only here
+    Preflight only reads the account, so it asks AWS while validate works on the template.
+    Returns the template and the stack as preflight found it (None: not deployed yet)."""
+    from concurrent.futures import ThreadPoolExecutor
 
-        findings += validate(tgt).findings
+    from appstack.checks import preflight
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="preflight") as pool:
+        asked = pool.submit(preflight.ask, tgt, stack, conn)
+        findings = []
+        if skip_validate:
+            render.warning(
+                "--skip-validate: the template was NOT checked (cfn-lint, rules, checkov)"
+            )
+        else:
+            from appstack.checks.validate import validate  # cfn-lint takes 0.4 s to import
+
+            findings = validate(tgt).findings
+        template = _template(tgt, conn)
+        found, current = asked.result()
+    findings = found + findings
     render.findings(findings)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise stacks.DeployError(
             f"{len(errors)} check(s) failed before deploying {stack}; nothing was changed"
         )
+    return template, current
 
 
 def _deploy(
@@ -88,9 +103,8 @@ def _deploy(
 ) -> None:
     tgt = target(env, phase, config_path)
     conn = connect(conn_args, tgt.app.region)
-    _checks(tgt, stack, conn, skip_validate)
-    template = _template(tgt, conn)
-    change_set, risks = stacks.plan(conn, stack, template, allow_data_loss)
+    template, current = _checks(tgt, stack, conn, skip_validate)
+    change_set, risks = stacks.plan(conn, stack, current, template, allow_data_loss)
     if change_set.empty:
         render.success(f"{stack}: no changes")
         return
@@ -168,12 +182,9 @@ def plan(stack: str, env: str, phase: int | None, conn_args: Any, config_path: P
     tgt = target(env, phase, config_path)
     conn = connect(conn_args, tgt.app.region)
     template = _template(tgt, conn)
-    previous = (
-        stacks.template_of(conn.client("cloudformation"), stack)
-        if stacks.describe(conn.client("cloudformation"), stack)
-        else None
-    )
-    change_set, risks = stacks.plan(conn, stack, template)
+    current = stacks.current(conn, stack)
+    previous = stacks.template_of(conn.client("cloudformation"), stack) if current else None
+    change_set, risks = stacks.plan(conn, stack, current, template)
     stacks.discard(conn, change_set)
     if change_set.empty:
         render.success(f"{stack}: no changes")

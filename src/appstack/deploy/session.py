@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -16,6 +17,10 @@ class Connection:
     endpoint: str | None = None  # the emulator, or None for AWS (AWS_ENDPOINT_URL still applies)
     #: One client per service: making one reads its model again (tens of ms each).
     _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: Clients are thread-safe, making them is not: preflight asks AWS beside validate.
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
 
     @cached_property
     def _session(self) -> boto3.session.Session:
@@ -28,7 +33,8 @@ class Connection:
         return boto3.session.Session(profile_name=self.profile, region_name=self.region)
 
     def client(self, service: str) -> Any:
-        if service not in self._clients:
-            extra = {"endpoint_url": self.endpoint} if self.endpoint else {}
-            self._clients[service] = self._session.client(service, **extra)
-        return self._clients[service]
+        with self._lock:
+            if service not in self._clients:
+                extra = {"endpoint_url": self.endpoint} if self.endpoint else {}
+                self._clients[service] = self._session.client(service, **extra)
+            return self._clients[service]

@@ -53,6 +53,11 @@ def describe(cfn: Any, stack_name: str) -> dict[str, Any] | None:
     return stacks[0] if stacks else None
 
 
+def current(conn: Connection, stack_name: str) -> dict[str, Any] | None:
+    """The stack as it is now; None if it is not deployed."""
+    return describe(conn.client("cloudformation"), stack_name)
+
+
 def check_deployable(stack: dict[str, Any] | None) -> None:
     """Refuse stacks that cannot take a change now, saying what to do instead."""
     if stack is None:
@@ -153,11 +158,16 @@ def upload_template(conn: Connection, stack_name: str, template: dict[str, Any])
 
 
 def plan(
-    conn: Connection, stack_name: str, template: dict[str, Any], allow_data_loss: bool = False
+    conn: Connection,
+    stack_name: str,
+    stack: dict[str, Any] | None,
+    template: dict[str, Any],
+    allow_data_loss: bool = False,
 ) -> tuple[changesets.ChangeSet, list[str]]:
-    """Create the change set and the data-loss risks it carries (the change set is kept)."""
+    """Create the change set and the data-loss risks it carries (the change set is kept).
+
+    `stack` is the stack as described just before (`describe`), None if not deployed."""
     cfn = conn.client("cloudformation")
-    stack = describe(cfn, stack_name)
     check_deployable(stack)
     url = None
     if len(changesets.compact(template).encode()) > changesets.MAX_TEMPLATE_BODY:
