@@ -68,6 +68,9 @@ def test_the_bucket_is_private_versioned_kms_encrypted_and_kept(audited: Templat
     default = rule["ServerSideEncryptionByDefault"]
     assert default["SSEAlgorithm"] == "aws:kms"
     assert refs(default["KMSMasterKeyID"]) == {"EncryptionKey"}
+    # With an S3 Bucket Key, creating an SSE-KMS trail also needs kms:Decrypt (CloudTrail
+    # guide), which the key policy does not give CloudTrail.
+    assert rule["BucketKeyEnabled"] is False
 
 
 def test_only_tls_requests_reach_the_bucket(audited: Template) -> None:

@@ -33,6 +33,12 @@ def test_the_vault_is_encrypted_with_the_environments_key_and_kept(table_only: T
     assert refs(vault["Properties"]["EncryptionKeyArn"]) == {"EncryptionKey"}
 
 
+def test_the_vault_name_is_an_output(table_only: Template) -> None:
+    output = table_only["Outputs"]["BackupVaultName"]
+    assert output["Value"] == {"Ref": "BackupVault"}
+    assert output["Export"]["Name"] == {"Fn::Sub": "${AWS::StackName}-BackupVaultName"}
+
+
 def test_the_vault_name_fits_at_the_longest_names(table_only: Template) -> None:
     # Vault names: 2 to 50 of [a-zA-Z0-9_-]; application names take 24, suffixes 20.
     name = props(table_only, "BackupVault")["BackupVaultName"]["Fn::Sub"]

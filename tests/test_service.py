@@ -143,7 +143,13 @@ def test_the_load_balancer_is_public_drops_invalid_headers_and_logs_access(dev: 
     assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
     assert attributes["access_logs.s3.enabled"] == "true"
     assert attributes["access_logs.s3.bucket"] == {"Ref": "AccessLogBucket"}
-    assert dev["Resources"]["LoadBalancer"]["DependsOn"] == ["AccessLogBucketPolicy"]
+    assert dev["Resources"]["LoadBalancer"]["DependsOn"][0] == "AccessLogBucketPolicy"
+
+
+def test_the_load_balancer_waits_for_the_internet_gateway_to_be_attached(dev: Template) -> None:
+    """Nothing it references leads to the attachment, so only DependsOn orders them; without
+    it, AWS may refuse the load balancer: "VPC ... has no internet gateway"."""
+    assert "VPCGatewayAttachment" in dev["Resources"]["LoadBalancer"]["DependsOn"]
 
 
 def test_the_access_log_bucket_is_private_encrypted_versioned_and_kept(dev: Template) -> None:

@@ -128,8 +128,11 @@ def _bucket(stack: Stack, key: Key) -> BucketPolicy:
                         ServerSideEncryptionByDefault=ServerSideEncryptionByDefault(
                             SSEAlgorithm="aws:kms", KMSMasterKeyID=GetAtt(key, "Arn")
                         ),
-                        # One data key per bucket instead of a KMS call per object.
-                        BucketKeyEnabled=True,
+                        # No S3 Bucket Key: with one, creating a trail that encrypts with
+                        # SSE-KMS needs kms:Decrypt as well (CloudTrail guide, "Required KMS
+                        # key policy elements for trails"). A trail writes a few objects an
+                        # hour, so the KMS calls a Bucket Key would save cost cents a month.
+                        BucketKeyEnabled=False,
                     )
                 ]
             ),

@@ -104,8 +104,8 @@ def build(stack: Stack, key: Key, table: Table, database: BackedUpDatabase | Non
         raise ValueError("; ".join(problems))
 
     # Retained: the recovery points in it are the environment's backups. A named vault
-    # (the name is required) means a new stack after deletion needs another suffix, or the
-    # old vault emptied and deleted.
+    # (the name is required) means a new stack after deletion needs the old vault emptied
+    # and deleted first.
     vault = stack.stateful(
         BackupVault(
             "BackupVault",
@@ -116,6 +116,7 @@ def build(stack: Stack, key: Key, table: Table, database: BackedUpDatabase | Non
         on_delete=RETAIN,
         on_replace=RETAIN,
     )
+    stack.output("BackupVaultName", Ref(vault), "AWS Backup vault of the environment's backups")
     lifecycle = LifecycleResourceType(DeleteAfterDays=DAILY.delete_after_days)
     if DAILY.move_to_cold_storage_after_days is not None:
         lifecycle.MoveToColdStorageAfterDays = DAILY.move_to_cold_storage_after_days

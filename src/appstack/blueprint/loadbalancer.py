@@ -165,7 +165,9 @@ def build(
                 )
             ],
             # ELB checks it can write its logs when the attribute is set: the policy comes first.
-            DependsOn=[logs_policy.title],
+            # An internet-facing load balancer needs the internet gateway attached first, and
+            # on delete must go before the gateway is detached.
+            DependsOn=[logs_policy.title, network.internet_attachment.title],
             Tags=stack.tags("alb"),
         )
     )

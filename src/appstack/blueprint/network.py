@@ -43,6 +43,10 @@ class Network:
     private_subnets: list[Subnet]
     private_route_tables: list[RouteTable]
     vpc_cidr: Any
+    #: What anything with a public address (NAT, load balancer) must wait for: without the
+    #: gateway attached, AWS refuses it ("VPC has no internet gateway"); CloudFormation
+    #: cannot see that dependency (DependsOn guide: "When a DependsOn attribute is required").
+    internet_attachment: VPCGatewayAttachment
 
 
 def subnet_cidrs(vpc_cidr: ipaddress.IPv4Network) -> dict[str, str]:
@@ -191,7 +195,7 @@ def build(stack: Stack, key: Key) -> Network:
         Join(",", [Ref(s) for s in private]),
         "Private subnets (tasks, data stores), comma-separated",
     )
-    return Network(vpc, public, private, private_rts, stack.env_config("VpcCidr"))
+    return Network(vpc, public, private, private_rts, stack.env_config("VpcCidr"), attachment)
 
 
 def _flow_logs(stack: Stack, vpc: VPC, key: Key) -> None:
