@@ -223,3 +223,13 @@ def test_synth_loads_neither_boto3_nor_moto_nor_cfn_lint(tmp_path: Path) -> None
         [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_table_cells_are_printed_as_text_not_as_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    from appstack import render
+    from appstack.checks.findings import Finding
+
+    fix = "pip install 'appstack[scan]'"
+    render.findings([Finding("CHECKOV", "warning", "[Bucket]", "scan skipped", fix)])
+    out = capsys.readouterr().out
+    assert "appstack[scan]" in out and "[Bucket]" in out

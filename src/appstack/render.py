@@ -38,11 +38,11 @@ def info(message: str) -> None:
 
 
 def note(message: str) -> None:
-    err.print(f"[dim]{message}[/]")
+    err.print(f"[dim]{escape(message)}[/]")
 
 
 def success(message: str) -> None:
-    out.print(f"[green]✔[/] {message}")
+    out.print(f"[green]✔[/] {escape(message)}")
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
@@ -50,7 +50,7 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[obj
     for column in columns:
         grid.add_column(column)
     for row in rows:
-        grid.add_row(*(str(cell) for cell in row))
+        grid.add_row(*(escape(str(cell)) for cell in row))  # text, not markup
     out.print(grid)
 
 
@@ -216,7 +216,7 @@ def change_summary(change_set: ChangeSet) -> None:
 
 def refusal(risks: Sequence[str]) -> None:
     for risk in risks:
-        err.print(f"[red]✘ {risk}[/]", markup=True)
+        err.print(f"[red]✘ {escape(risk)}[/]", markup=True)
 
 
 class Progress:
@@ -248,7 +248,8 @@ class Progress:
     def event(self, event: Event) -> None:
         if event.failed:
             self._bar.console.print(
-                f"[red]✘ {event.logical_id} {event.status}: {event.reason}[/]", markup=True
+                f"[red]✘ {escape(f'{event.logical_id} {event.status}: {event.reason}')}[/]",
+                markup=True,
             )
         elif event.status.endswith("_COMPLETE") and event.logical_id not in self._done:
             self._done.add(event.logical_id)
@@ -267,7 +268,7 @@ def outcome(result: Outcome) -> None:
     else:
         error(f"{result.stack_name}: {result.status}")
     for warning in result.warnings:
-        err.print(f"[yellow]! {warning}[/]", markup=True)
+        err.print(f"[yellow]! {escape(warning)}[/]", markup=True)
     if result.outputs:
         table("Outputs", ["name", "value"], sorted(result.outputs.items()))
     if result.retained:
