@@ -38,6 +38,7 @@ def run(conn: Connection, app: config.AppConfig) -> stacks.Outcome:
     steps = [*phases.PHASES, 1]
     render.info(f"phases: {' -> '.join(map(str, steps))}")
     dynamodb, table, outcome = conn.client("dynamodb"), "", None
+    item = {"pk": {"S": "demo"}, "sk": {"S": "1"}}
     for phase in steps:
         started = time.perf_counter()
         outcome = deploy(conn, config.resolve(app, ENV, phase))
@@ -46,7 +47,9 @@ def run(conn: Connection, app: config.AppConfig) -> stacks.Outcome:
             raise stacks.DeployError(f"phase {phase} failed")
         if not table:
             table = outcome.outputs["TableName"]
-            dynamodb.put_item(TableName=table, Item={"pk": {"S": "demo"}, "sk": {"S": "1"}})
+            dynamodb.put_item(TableName=table, Item=item)
+        if "Item" not in dynamodb.get_item(TableName=table, Key=item):
+            raise stacks.DeployError(f"phase {phase} lost the item written at phase 1")
         items = dynamodb.scan(TableName=table)["Count"]
         render.success(
             f"phase {phase}: {outcome.status} in {time.perf_counter() - started:.2f}s, "
