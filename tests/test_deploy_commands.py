@@ -164,3 +164,77 @@ def test_preflight_asks_the_account_while_validate_works(
     code, out, err = run(["deploy", stack, "dev", "--yes", "-c", config_file], capsys)
     assert code == 0, out + err
     assert "PF999" not in out
+
+
+def test_a_no_change_deploy_answers_in_json_when_asked(
+    stack: str, tmp_path: Path, emulator_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    config_file = write_config(tmp_path, region="eu-west-3")  # VPCs to spare
+    argv = ["deploy", stack, "dev", "--yes", "--skip-validate", "-c", config_file]
+    code, _, err = run(argv, capsys)
+    assert code == 0, err
+    code, out, err = run([*argv, "--output", "json"], capsys)
+    assert code == 0, err
+    answer = json.loads(out)
+    assert answer["stack"] == stack and answer["status"] == "CREATE_COMPLETE"
+    assert "TableName" in answer and "ServiceUrl" in answer
+
+
+def test_region_moves_the_template_and_the_checks_with_the_stack(
+    stack: str, tmp_path: Path, emulator_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The config says us-east-1, --region eu-west-1: the certificate of the config's Region
+    no longer fits, and the load balancer's log bucket trusts eu-west-1's ELB account."""
+    from appstack import blueprint
+    from appstack.blueprint.loadbalancer import elb_log_principal
+    from appstack.cli.options import target
+
+    path = tmp_path / "appstack.yaml"
+    cert = "arn:aws:acm:us-east-1:123456789012:certificate/abc-123"
+    path.write_text(f"region: us-east-1\nenvironments:\n  dev:\n    certificate_arn: {cert}\n")
+    code, out, _ = run(
+        ["preflight", stack, "dev", "--region", "eu-west-1", "-c", str(path)], capsys
+    )
+    assert code == 1
+    assert "PF004" in out and "the stack in eu-west-1" in out.replace("\n", " ")
+    moved = target("dev", 1, path, region="eu-west-1")
+    policy = blueprint.to_dict(blueprint.build(moved))["Resources"]["AccessLogBucketPolicy"]
+    principals = [s["Principal"] for s in policy["Properties"]["PolicyDocument"]["Statement"]]
+    assert elb_log_principal("eu-west-1").JSONrepr() in principals
+    assert elb_log_principal("us-east-1").JSONrepr() not in principals
+
+
+def test_a_region_that_is_no_region_code_is_a_usage_error(
+    stack: str, config_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["plan", stack, "dev", "--region", "Frankfurt", "-c", config_file], capsys)
+    assert code == 2 and "not an AWS Region code" in err
+
+
+def test_preflight_at_a_phase_asks_what_that_phase_needs(
+    stack: str, tmp_path: Path, emulator_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An AWS Config recorder in the Region stands in the way of phase 2, not of phase 1."""
+    import boto3
+
+    region = "ap-southeast-2"  # a Region of its own: a recorder counts for the whole Region
+    boto3.client(
+        "config",
+        region_name=region,
+        endpoint_url=emulator_endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ).put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "default",
+            "roleARN": "arn:aws:iam::123456789012:role/config",
+            "recordingGroup": {"allSupported": True},
+        }
+    )
+    config_file = write_config(tmp_path, region=region)
+    code, out, err = run(["preflight", stack, "dev", "-c", config_file], capsys)
+    assert code == 0, out + err
+    code, out, _ = run(["preflight", stack, "dev", "--phase", "2", "-c", config_file], capsys)
+    assert code == 1 and "PF003" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -192,3 +193,11 @@ def _on_premise_ingress(template: Template) -> list[dict[str, Any]]:
         for r in of_type(template, "AWS::EC2::SecurityGroupIngress").values()
         if "CidrIp" in r["Properties"]
     ]
+
+
+def test_a_missing_device_address_names_the_file_it_is_missing_from(tmp_path: Path) -> None:
+    path = tmp_path / "other.yaml"
+    path.write_text("environments:\n  dev: {}\n")
+    with pytest.raises(ConfigError) as raised:
+        config.resolve(config.load(path), "dev", 3)
+    assert str(raised.value).startswith(f"{path}: environments.dev.vpn.customer_gateway_ip")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from appstack.errors import ConfigError, UsageError
 from appstack.phases import ALL_CAPABILITIES, FOUNDATION, PHASES, capabilities
@@ -233,6 +233,12 @@ class AppConfig(_Strict):
     partition_key: str = Field("pk", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
     sort_key: str | None = Field("sk", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
     environments: dict[str, EnvironmentSettings]
+    _source: str = PrivateAttr(default=DEFAULT_FILE)
+
+    @property
+    def source(self) -> str:
+        """Where the settings came from (a file, or the built-in defaults), for errors."""
+        return self._source
 
     @field_validator("application_name")
     @classmethod
@@ -391,6 +397,7 @@ def parse(data: dict[str, Any], source: str = DEFAULT_FILE) -> AppConfig:
     problems = _cross_checks(config)
     if problems:
         raise ConfigError(source, problems)
+    config._source = source
     return config
 
 
@@ -407,16 +414,24 @@ def resolve(config: AppConfig, env_name: str, phase: int | None = None) -> Targe
     if phase is None:
         phase = env.phase
     if phase not in PHASES:
-        raise UsageError(
-            f"--phase {phase} does not exist; phases are {', '.join(map(str, PHASES))}"
-        )
+        raise UsageError(f"phase {phase} does not exist; phases are {', '.join(map(str, PHASES))}")
     target = Target(config, env_name, env, phase)
     if target.has("vpn"):
         problems = vpn_problems(env.vpn, env.vpc_cidr, config.region)
         if problems:
             where = f"environments.{env_name}.vpn"
-            raise ConfigError(DEFAULT_FILE, [(f"{where}.{f}", m) for f, m in problems])
+            raise ConfigError(config.source, [(f"{where}.{f}", m) for f, m in problems])
     return target
+
+
+def in_region(config: AppConfig, region: str | None) -> AppConfig:
+    """The config deployed to another Region (`--region`): the template, the checks and the
+    prices follow the Region the stack goes to."""
+    if region is None or region == config.region:
+        return config
+    if not _REGION.match(region):
+        raise UsageError(f"--region {region!r} is not an AWS Region code; write it like us-east-1")
+    return config.model_copy(update={"region": region})  # keeps the source
 
 
 @cache

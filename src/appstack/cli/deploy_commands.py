@@ -101,12 +101,16 @@ def _deploy(
     conn_args: tuple[bool, str | None, str | None],
     config_path: Path | None,
 ) -> None:
-    tgt = target(env, phase, config_path)
+    tgt = target(env, phase, config_path, region=conn_args[2])
     conn = connect(conn_args, tgt.app.region)
     template, current = _checks(tgt, stack, conn, skip_validate)
     change_set, risks = stacks.plan(conn, stack, current, template, allow_data_loss)
     if change_set.empty:
-        render.success(f"{stack}: no changes")
+        if output == "json":  # the stack as it stands: nothing ran, so preflight's view holds
+            status = current["StackStatus"] if current else "NOT_DEPLOYED"
+            render.as_json({"stack": stack, "status": status, **stacks.outputs(current)})
+        else:
+            render.success(f"{stack}: no changes")
         return
     render.change_summary(change_set)
     if risks:
@@ -179,7 +183,7 @@ def rollback(
 @config_option
 def plan(stack: str, env: str, phase: int | None, conn_args: Any, config_path: Path | None) -> None:
     """Preview the changes of deploying ENV as STACK (the change set is deleted afterwards)."""
-    tgt = target(env, phase, config_path)
+    tgt = target(env, phase, config_path, region=conn_args[2])
     conn = connect(conn_args, tgt.app.region)
     template = _template(tgt, conn)
     current = stacks.current(conn, stack)
@@ -214,13 +218,16 @@ def _estimates(
 @click.command()
 @click.argument("stack")
 @click.argument("env")
+@phase_option
 @connection_options
 @config_option
-def preflight(stack: str, env: str, conn_args: Any, config_path: Path | None) -> None:
-    """Ask the account, read-only, what would make deploying ENV as STACK fail."""
+def preflight(
+    stack: str, env: str, phase: int | None, conn_args: Any, config_path: Path | None
+) -> None:
+    """Ask the account, read-only, what would make deploying ENV (at --phase) as STACK fail."""
     from appstack.checks.preflight import preflight as run_preflight
 
-    tgt = target(env, None, config_path)
+    tgt = target(env, phase, config_path, region=conn_args[2])
     found = run_preflight(tgt, stack, connect(conn_args, tgt.app.region))
     render.findings(found)
     if any(f.severity == "error" for f in found):

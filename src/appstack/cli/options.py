@@ -70,9 +70,12 @@ def select_targets(
     raise click.UsageError("name an environment, or pass --all")
 
 
-def target(env: str, phase: int | None, config_path: Path | None) -> config.Target:
-    """Load the config and pick one environment at one phase."""
-    return config.resolve(config.load(config_path), env, phase)
+def target(
+    env: str, phase: int | None, config_path: Path | None, region: str | None = None
+) -> config.Target:
+    """Load the config and pick one environment at one phase (in `region`, when given
+    instead of the config's)."""
+    return config.resolve(config.in_region(config.load(config_path), region), env, phase)
 
 
 def buildable_targets(app: config.AppConfig) -> list[config.Target]:
