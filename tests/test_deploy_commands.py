@@ -238,3 +238,31 @@ def test_preflight_at_a_phase_asks_what_that_phase_needs(
     assert code == 0, out + err
     code, out, _ = run(["preflight", stack, "dev", "--phase", "2", "-c", config_file], capsys)
     assert code == 1 and "PF003" in out
+
+
+def test_a_rollback_goes_down_from_the_deployed_phase_and_says_what_it_keeps(
+    stack: str, tmp_path: Path, emulator_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_file = write_config(tmp_path, region="sa-east-1")  # VPCs to spare
+    code, _, err = run(["rollback", stack, "dev", "--to-phase", "1", "-c", config_file], capsys)
+    assert code == 2 and "not deployed" in err
+    deploy = ["deploy", stack, "dev", "--phase", "2", "--yes", "--skip-validate"]
+    code, _, err = run([*deploy, "-c", config_file], capsys)
+    assert code == 0, err
+    code, _, err = run(["rollback", stack, "dev", "--to-phase", "2", "-c", config_file], capsys)
+    assert code == 2 and "is at phase 2" in err and "would not go down" in err
+    rollback = ["rollback", stack, "dev", "--to-phase", "1", "--yes", "--skip-validate"]
+    code, out, err = run([*rollback, "-c", config_file], capsys)
+    assert code == 0, err
+    assert "DatabaseCluster" in out and "kept in the account" in out
+
+
+def test_the_deployed_phase_is_read_from_the_template_description() -> None:
+    from appstack.deploy import stacks
+    from conftest import synth
+
+    for phase in (1, 2):
+        description = synth(env="dev", phase=phase)["Description"]
+        assert stacks.deployed_phase({"Description": description}) == phase
+    assert stacks.deployed_phase({"Description": "someone else's stack, phase 2: x"}) is None
+    assert stacks.deployed_phase(None) is None

@@ -13,6 +13,7 @@ from appstack import blueprint, config, render
 from appstack.cli.options import config_option, phase_option, target
 from appstack.deploy import events, stacks
 from appstack.deploy.session import Connection
+from appstack.errors import UsageError
 from appstack.local import emulator, transforms
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,9 +101,12 @@ def _deploy(
     skip_validate: bool,
     conn_args: tuple[bool, str | None, str | None],
     config_path: Path | None,
+    going_down: bool = False,
 ) -> None:
     tgt = target(env, phase, config_path, region=conn_args[2])
     conn = connect(conn_args, tgt.app.region)
+    if going_down:
+        _check_lower(tgt, stack, stacks.current(conn, stack))
     template, current = _checks(tgt, stack, conn, skip_validate)
     change_set, risks = stacks.plan(conn, stack, current, template, allow_data_loss)
     if change_set.empty:
@@ -140,6 +144,20 @@ def _deploy(
         raise stacks.DeployError(f"deploy of {stack} failed and was rolled back")
 
 
+def _check_lower(tgt: config.Target, stack: str, current: dict[str, Any] | None) -> None:
+    """A rollback goes down from the phase the stack is at; anything else is a mistake."""
+    if current is None:
+        raise UsageError(f"stack {stack} is not deployed: there is nothing to roll back")
+    deployed = stacks.deployed_phase(current)
+    if deployed is not None and tgt.phase >= deployed:
+        lower = f"--to-phase {deployed - 1} or lower" if deployed > 1 else "it is at the lowest"
+        raise UsageError(
+            f"stack {stack} is at phase {deployed}, so a rollback to phase {tgt.phase} would not "
+            f"go down ({lower}); to move up: appstack deploy {stack} {tgt.env_name} "
+            f"--phase {tgt.phase}"
+        )
+
+
 _SKIP_VALIDATE = click.option(
     "--skip-validate", is_flag=True, help="Deploy without cfn-lint, rules and checkov (loudly)."
 )
@@ -172,7 +190,7 @@ def rollback(
     stack: str, env: str, to_phase: int, yes: bool, skip_validate: bool, **kw: Any
 ) -> None:
     """Take STACK back to an earlier phase; stateful resources of later phases are kept."""
-    _deploy(stack, env, to_phase, yes, False, "text", skip_validate, **kw)
+    _deploy(stack, env, to_phase, yes, False, "text", skip_validate, **kw, going_down=True)
 
 
 @click.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +57,16 @@ def describe(cfn: Any, stack_name: str) -> dict[str, Any] | None:
 def current(conn: Connection, stack_name: str) -> dict[str, Any] | None:
     """The stack as it is now; None if it is not deployed."""
     return describe(conn.client("cloudformation"), stack_name)
+
+
+_PHASE_IN_DESCRIPTION = re.compile(r"^appstack \S+: .*, phase (\d+): ")
+
+
+def deployed_phase(stack: dict[str, Any] | None) -> int | None:
+    """The phase a stack was deployed at, from the template description appstack writes
+    ("appstack 0.4.0: myapp (dev), phase 2: ..."); None if not deployed or not appstack's."""
+    match = _PHASE_IN_DESCRIPTION.match((stack or {}).get("Description", ""))
+    return int(match.group(1)) if match else None
 
 
 def check_deployable(stack: dict[str, Any] | None) -> None:

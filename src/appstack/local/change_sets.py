@@ -4,6 +4,10 @@ Executing a change set deletes every other change set of the stack (they were co
 against the stack as it was); executing one that no longer exists answers
 `ChangeSetNotFoundException`. Two deploys that race on one stack meet exactly this on AWS,
 so the emulator must behave the same for appstack's refusal to be tested.
+
+A stack takes its template's Description from the change set that ran, as DescribeStacks
+shows it on AWS (moto leaves the stack of a CREATE change set without one); a rollback
+reads the deployed phase there.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ def _execution_deletes_the_other_change_sets() -> None:
         for key in others:
             del self.change_sets[key]
         original(self, change_set_name, stack_name)
+        stack = self.stacks[change_set.stack_id]
+        stack.description = change_set.template_dict.get("Description")
 
     setattr(CloudFormationBackend, "execute_change_set", execute_change_set)  # noqa: B010
 
