@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from appstack import config, render, synth
-from appstack.cli.options import FilePath, all_option, config_option, phase_option, select_targets
+from appstack.cli.options import SafePath, all_option, config_option, phase_option, select_targets
 from appstack.errors import UsageError
 from appstack.init_file import INIT_TEXT
 
@@ -16,7 +16,7 @@ from appstack.init_file import INIT_TEXT
 @click.command()
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.argument(
-    "path", type=FilePath(dir_okay=False, path_type=Path), default=Path(config.DEFAULT_FILE)
+    "path", type=SafePath(dir_okay=False, path_type=Path), default=Path(config.DEFAULT_FILE)
 )
 def init(path: Path, force: bool) -> None:
     """Write a commented appstack.yaml with the defaults."""
@@ -33,7 +33,7 @@ def init(path: Path, force: bool) -> None:
 @click.option(
     "--out",
     "out_dir",
-    type=FilePath(file_okay=False, path_type=Path),
+    type=SafePath(file_okay=False, path_type=Path),
     default=Path("build"),
     show_default=True,
     help="Directory for the template.",

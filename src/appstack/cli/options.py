@@ -11,7 +11,7 @@ from appstack import config
 from appstack.phases import PHASES
 
 
-class FilePath(click.Path):
+class SafePath(click.Path):
     """A path argument that refuses a NUL byte, which no file name holds (click would pass
     it to os.stat, which raises ValueError)."""
 
@@ -25,7 +25,7 @@ config_option = click.option(
     "--config",
     "-c",
     "config_path",
-    type=FilePath(dir_okay=False, path_type=Path),
+    type=SafePath(dir_okay=False, path_type=Path),
     default=None,
     help="Config file (default: ./appstack.yaml, or built-in defaults).",
 )
