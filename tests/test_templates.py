@@ -35,6 +35,21 @@ def test_cfn_lint_check_catches_a_broken_template(dev: Template) -> None:
     assert len(findings) >= 2
 
 
+def test_cfn_lint_checks_the_template_with_the_values_it_is_deployed_with(dev: Template) -> None:
+    """appstack deploys with the parameters' defaults, so cfn-lint resolves EnvironmentName
+    to dev: a broken range of dev's is found; other environments' are their templates' job."""
+    from appstack.checks.lint import deployed_parameters
+
+    assert deployed_parameters(dev) == {
+        "EnvironmentSuffix": "dev",
+        "EnvironmentName": "dev",
+        "ApplicationName": "myapp",
+    }
+    broken = json.loads(json.dumps(dev))
+    broken["Mappings"]["EnvironmentConfig"]["dev"]["PublicSubnet1Cidr"] = "10.10.0.0/99"
+    assert [f.resource for f in run_cfn_lint(broken, ["us-east-1"])] == ["PublicSubnet1"]
+
+
 def test_the_template_keeps_the_parameters_of_the_design(dev: Template) -> None:
     params = dev["Parameters"]
     assert set(params) == {"EnvironmentSuffix", "EnvironmentName", "ApplicationName"}
