@@ -84,11 +84,31 @@ def scale_rows(runs: int) -> list[tuple[object, ...]]:
     return rows
 
 
+def machine() -> str:
+    return (
+        f"machine: {platform.platform()}, {psutil.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"
+    )
+
+
+def scale_table(runs: int) -> str:
+    return table(
+        f"Scale, in-process, phase 1, median of {runs}",
+        ["environments", "synth s", "synth ms/env", "validate s", "validate ms/env"],
+        scale_rows(runs),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cdk-python", default=str(HERE.parent / ".venv-bench/bin/python"))
+    parser.add_argument("--scale-only", action="store_true", help="Only synth/validate at scale.")
     args = parser.parse_args()
+    if args.scale_only:
+        print(machine())
+        print(scale_table(args.runs))
+        return
     work = Path(tempfile.mkdtemp(prefix="appstack-bench-"))
     cfg = work / "appstack.yaml"
     import yaml
@@ -141,10 +161,7 @@ def main() -> None:
                 f"{cdk_time / seconds:.1f}x" if name != "cdk" else "1.0x",
             )
         )
-    print(
-        f"machine: {platform.platform()}, {psutil.cpu_count()} cores, "
-        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"
-    )
+    print(machine())
     print(
         table(
             f"Synth, median of {args.runs}, whole processes",
@@ -152,13 +169,7 @@ def main() -> None:
             rows,
         )
     )
-    print(
-        table(
-            f"Scale, in-process, phase 1, median of {max(1, args.runs // 2)}",
-            ["environments", "synth s", "synth ms/env", "validate s", "validate ms/env"],
-            scale_rows(max(1, args.runs // 2)),
-        )
-    )
+    print(scale_table(max(1, args.runs // 2)))
     shutil.rmtree(work, ignore_errors=True)
 
 
