@@ -30,7 +30,7 @@ def _find(backend: Any, name: str) -> Any | None:
     return next((c for c in backend.change_sets.values() if c.change_set_name == name), None)
 
 
-def _execution_deletes_the_other_change_sets() -> None:
+def _execute_change_sets_as_aws_does() -> None:
     from moto.cloudformation.models import CloudFormationBackend
 
     original = CloudFormationBackend.execute_change_set
@@ -53,4 +53,4 @@ def _execution_deletes_the_other_change_sets() -> None:
     setattr(CloudFormationBackend, "execute_change_set", execute_change_set)  # noqa: B010
 
 
-_execution_deletes_the_other_change_sets()
+_execute_change_sets_as_aws_does()
