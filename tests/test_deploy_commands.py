@@ -243,6 +243,8 @@ def test_preflight_at_a_phase_asks_what_that_phase_needs(
 def test_a_rollback_goes_down_from_the_deployed_phase_and_says_what_it_keeps(
     stack: str, tmp_path: Path, emulator_endpoint: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import json
+
     config_file = write_config(tmp_path, region="sa-east-1")  # VPCs to spare
     code, _, err = run(["rollback", stack, "dev", "--to-phase", "1", "-c", config_file], capsys)
     assert code == 2 and "not deployed" in err
@@ -252,9 +254,12 @@ def test_a_rollback_goes_down_from_the_deployed_phase_and_says_what_it_keeps(
     code, _, err = run(["rollback", stack, "dev", "--to-phase", "2", "-c", config_file], capsys)
     assert code == 2 and "is at phase 2" in err and "would not go down" in err
     rollback = ["rollback", stack, "dev", "--to-phase", "1", "--yes", "--skip-validate"]
-    code, out, err = run([*rollback, "-c", config_file], capsys)
+    code, out, err = run([*rollback, "--output", "json", "-c", config_file], capsys)
     assert code == 0, err
-    assert "DatabaseCluster" in out and "kept in the account" in out
+    # The change summary (what is kept) goes to stderr: stdout is the JSON answer alone.
+    assert "DatabaseCluster" in err and "kept in the account" in err
+    answer = json.loads(out)
+    assert answer["status"] == "UPDATE_COMPLETE" and "DatabaseEndpoint" not in answer
 
 
 def test_the_deployed_phase_is_read_from_the_template_description() -> None:

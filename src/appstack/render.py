@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -22,8 +23,24 @@ if TYPE_CHECKING:
 
 # Piped output (CI logs, files) gets wide tables instead of rich's 80-column default.
 _WIDTH = None if sys.stdout.isatty() else 160
-out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+_stdout = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+out = _stdout  # where human-readable output goes: stderr while JSON owns stdout
+
+
+@contextmanager
+def for_machines(on: bool = True) -> Iterator[None]:
+    """While on, stdout carries the JSON of `as_json` alone; tables, summaries and progress
+    go to stderr, so `--output json` can be piped into a parser."""
+    global out
+    if not on:
+        yield
+        return
+    out = err
+    try:
+        yield
+    finally:
+        out = _stdout
 
 
 def error(message: str) -> None:
@@ -282,7 +299,7 @@ def outcome(result: Outcome) -> None:
 def as_json(data: object) -> None:
     import json
 
-    out.print_json(json.dumps(data, default=str))
+    _stdout.print_json(json.dumps(data, default=str))
 
 
 def warning(message: str) -> None:

@@ -158,6 +158,9 @@ def _check_lower(tgt: config.Target, stack: str, current: dict[str, Any] | None)
         )
 
 
+_OUTPUT = click.option(
+    "--output", type=click.Choice(["text", "json"]), default="text", help="json: for machines."
+)
 _SKIP_VALIDATE = click.option(
     "--skip-validate", is_flag=True, help="Deploy without cfn-lint, rules and checkov (loudly)."
 )
@@ -169,13 +172,14 @@ _SKIP_VALIDATE = click.option(
 @phase_option
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
 @click.option("--allow-data-loss", is_flag=True, help="Allow deleting or replacing stored data.")
-@click.option("--output", type=click.Choice(["text", "json"]), default="text")
+@_OUTPUT
 @_SKIP_VALIDATE
 @connection_options
 @config_option
 def deploy(stack: str, env: str, **kw: Any) -> None:
     """Deploy ENV (at --phase) as STACK through a change set."""
-    _deploy(stack, env, **kw)
+    with render.for_machines(kw["output"] == "json"):
+        _deploy(stack, env, **kw)
 
 
 @click.command()
@@ -183,14 +187,16 @@ def deploy(stack: str, env: str, **kw: Any) -> None:
 @click.argument("env")
 @click.option("--to-phase", type=int, required=True, help="The phase to go back to.")
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
+@_OUTPUT
 @_SKIP_VALIDATE
 @connection_options
 @config_option
 def rollback(
-    stack: str, env: str, to_phase: int, yes: bool, skip_validate: bool, **kw: Any
+    stack: str, env: str, to_phase: int, yes: bool, output: str, skip_validate: bool, **kw: Any
 ) -> None:
     """Take STACK back to an earlier phase; stateful resources of later phases are kept."""
-    _deploy(stack, env, to_phase, yes, False, "text", skip_validate, **kw, going_down=True)
+    with render.for_machines(output == "json"):
+        _deploy(stack, env, to_phase, yes, False, output, skip_validate, **kw, going_down=True)
 
 
 @click.command()
