@@ -271,3 +271,31 @@ def test_the_deployed_phase_is_read_from_the_template_description() -> None:
         assert stacks.deployed_phase({"Description": description}) == phase
     assert stacks.deployed_phase({"Description": "someone else's stack, phase 2: x"}) is None
     assert stacks.deployed_phase(None) is None
+
+
+def test_work_beside_the_main_thread_hands_back_its_result_or_its_error() -> None:
+    import threading
+
+    from appstack.cli.deploy_commands import _beside
+
+    assert _beside(lambda a, b: a + b, 2, 3)() == 5
+
+    def fails() -> None:
+        raise RuntimeError("no credentials")
+
+    with pytest.raises(RuntimeError, match="no credentials"):
+        _beside(fails)()
+    started = threading.Event()
+    release = threading.Event()
+
+    def waits() -> None:
+        started.set()
+        release.wait(5)
+
+    pending = _beside(waits)
+    started.wait(5)
+    # A daemon: an interrupted deploy exits without waiting for AWS to answer.
+    [worker] = [t for t in threading.enumerate() if t.name == "waits"]
+    assert worker.daemon
+    release.set()
+    pending()

@@ -57,6 +57,35 @@ def _follow(stack_name: str, total: int, action: Callable[..., Any]) -> Any:
         raise
 
 
+T = TypeVar("T")
+
+
+def _beside(work: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Start `work(*args)` on a daemon thread; the returned function waits for its result
+    (or raises its error). Daemon: Ctrl-C in the meantime never waits for AWS to answer."""
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = work(*args)
+        except BaseException as exc:  # handed to the caller, who decides
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name=getattr(work, "__name__", "work"), daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+        value: T = box["result"]
+        return value
+
+    return result
+
+
 def _checks(
     tgt: config.Target, stack: str, conn: Connection, skip_validate: bool
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -64,23 +93,18 @@ def _checks(
 
     Preflight only reads the account, so it asks AWS while validate works on the template.
     Returns the template and the stack as preflight found it (None: not deployed yet)."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from appstack.checks import preflight
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="preflight") as pool:
-        asked = pool.submit(preflight.ask, tgt, stack, conn)
-        findings = []
-        if skip_validate:
-            render.warning(
-                "--skip-validate: the template was NOT checked (cfn-lint, rules, checkov)"
-            )
-        else:
-            from appstack.checks.validate import validate  # cfn-lint takes 0.4 s to import
+    asked = _beside(preflight.ask, tgt, stack, conn)
+    findings = []
+    if skip_validate:
+        render.warning("--skip-validate: the template was NOT checked (cfn-lint, rules, checkov)")
+    else:
+        from appstack.checks.validate import validate  # cfn-lint takes 0.4 s to import
 
-            findings = validate(tgt).findings
-        template = _template(tgt, conn)
-        found, current = asked.result()
+        findings = validate(tgt).findings
+    template = _template(tgt, conn)
+    found, current = asked()
     findings = found + findings
     render.findings(findings)
     errors = [f for f in findings if f.severity == "error"]
