@@ -297,8 +297,6 @@ def outcome(result: Outcome) -> None:
 
 
 def as_json(data: object) -> None:
-    import json
-
     _stdout.print_json(json.dumps(data, default=str))
 
 
