@@ -1,4 +1,4 @@
-"""Launcher of the emulator: import appstack's models, then run moto's server."""
+"""Launcher of the emulator: import appstack's models and fidelity rules, then run moto."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from moto.server import main as moto_main
 
 from appstack.local import (  # noqa: F401  (registered before any stack is parsed)
     change_sets,
+    fidelity,
     models,
 )
 
 
 def main(argv: list[str] | None = None) -> None:
+    fidelity.apply()
     moto_main(argv if argv is not None else sys.argv[1:])
 
 

@@ -1,0 +1,25 @@
+"""The fidelity layer's rules are declared units: an id, a title and the AWS document."""
+
+from __future__ import annotations
+
+import pytest
+
+from appstack.local import fidelity
+
+
+def test_every_rule_cites_an_aws_document_and_has_a_unique_id() -> None:
+    rules = fidelity.load()
+    for rule_id, declared in rules.items():
+        assert declared.id == rule_id
+        assert declared.title
+        assert declared.source.startswith("https://docs.aws.amazon.com/")
+
+
+def test_a_rule_without_an_aws_document_is_refused() -> None:
+    with pytest.raises(ValueError, match="must cite an AWS document"):
+        fidelity.rule("EM999", "made up", "https://example.com/")
+
+
+def test_a_malformed_rule_id_is_refused() -> None:
+    with pytest.raises(ValueError, match="three digits"):
+        fidelity.rule("X1", "made up", "https://docs.aws.amazon.com/")
