@@ -77,3 +77,60 @@ def table(logical_name: str | None = None, **extra: Any) -> dict[str, Any]:
 
 def topic() -> dict[str, Any]:
     return {"Type": "AWS::SNS::Topic"}
+
+
+def aurora_cluster(**extra: Any) -> dict[str, Any]:
+    """A small Aurora PostgreSQL cluster (no instances)."""
+    return {
+        "Type": "AWS::RDS::DBCluster",
+        "Properties": {
+            "Engine": "aurora-postgresql",
+            "MasterUsername": "app",
+            "MasterUserPassword": "not-a-real-secret-1",
+            **extra,
+        },
+    }
+
+
+def replication_group() -> dict[str, Any]:
+    """A one-node Redis replication group."""
+    return {
+        "Type": "AWS::ElastiCache::ReplicationGroup",
+        "Properties": {
+            "ReplicationGroupDescription": "cache",
+            "CacheNodeType": "cache.t4g.micro",
+            "Engine": "redis",
+            "NumCacheClusters": 1,
+        },
+    }
+
+
+def load_balancer_stack(region: str, protected: bool) -> dict[str, Any]:
+    """A VPC with two subnets and an internet-facing load balancer."""
+
+    def subnet(cidr: str, zone: str) -> dict[str, Any]:
+        return {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {
+                "VpcId": {"Ref": "Vpc"},
+                "CidrBlock": cidr,
+                "AvailabilityZone": f"{region}{zone}",
+            },
+        }
+
+    return {
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+            "SubnetA": subnet("10.0.1.0/24", "a"),
+            "SubnetB": subnet("10.0.2.0/24", "b"),
+            "LoadBalancer": {
+                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "Properties": {
+                    "Subnets": [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}],
+                    "LoadBalancerAttributes": [
+                        {"Key": "deletion_protection.enabled", "Value": str(protected).lower()}
+                    ],
+                },
+            },
+        }
+    }
