@@ -29,6 +29,9 @@ from conftest import synth
 
 ENVIRONMENTS = ("dev", "prod")
 WALK = (1, 2, 3, 4, 1, 4, 2, 1)
+#: Down and up again below phase 4 (whose vault cannot come back yet, see below): every
+#: capability removed is added back by a later step.
+DOWN_AND_UP = (1, 2, 3, 1, 3, 2, 1, 2)
 PAIRS = list(itertools.permutations(phases.PHASES, 2))
 #: Phase 3 needs the address of the VPN's customer gateway.
 CONFIG = {
@@ -202,6 +205,10 @@ def pair_case(env: str, first: int, second: int) -> Any:
 @pytest.mark.parametrize("env", [walk_case(e) for e in ENVIRONMENTS])
 def test_the_walk_up_and_down_the_ladder(emulator_endpoint: str, env: str) -> None:
     climb(emulator_endpoint, env, WALK)
+
+
+def test_capabilities_removed_and_added_again_are_created_again(emulator_endpoint: str) -> None:
+    climb(emulator_endpoint, "dev", DOWN_AND_UP)
 
 
 @pytest.mark.parametrize(
