@@ -27,8 +27,10 @@ RECORDED: list[tuple[str, str, str]] = []
 
 
 class _KeptAsCreated:
-    """Updates keep the resource as it is and deletes leave the backend untouched: what
-    appstack needs of a model on the emulator (data is what tests look at, not drift)."""
+    """The default of a model: an update keeps the resource as it is and a delete leaves the
+    backend untouched. Models whose properties can change in place override the update
+    (the change reaches the service, as CloudFormation's update does); changes that need
+    a new resource never get here (fidelity EM102 replaces the resource instead)."""
 
     @classmethod
     def update_from_cloudformation_json(
@@ -58,9 +60,10 @@ class _KeptAsCreated:
 class BackendModel(_KeptAsCreated):
     """A resource that lives in one of moto's service backends.
 
-    Updates keep it as created; `delete` (which moto's stack calls on the instance)
-    removes it from the backend. `attributes` maps each `Fn::GetAtt` name to the instance
-    attribute that answers it; `physical_id` is what `Ref` returns.
+    Updates keep it as created unless the model overrides them; `delete` (which moto's
+    stack calls on the instance) removes it from the backend. `attributes` maps each
+    `Fn::GetAtt` name to the instance attribute that answers it; `physical_id` is what
+    `Ref` returns.
     """
 
     attributes: ClassVar[dict[str, str]] = {}

@@ -110,6 +110,33 @@ class BackupPlan(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(plan)
 
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: BackupPlan,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> BackupPlan:
+        """UpdateBackupPlan: the plan keeps its id and gets a new version."""
+        import uuid
+
+        p = properties(cloudformation_json)
+        document = dict(p["BackupPlan"])
+        document["Rules"] = [_api_rule(rule) for rule in document.pop("BackupPlanRule", [])]
+        plan = _backend(account_id, region_name).plans[original_resource.physical_id]
+        for rule in document["Rules"]:
+            rule.setdefault("ScheduleExpression", "cron(0 5 ? * * *)")
+            rule.setdefault("StartWindowMinutes", 480)
+            rule.setdefault("CompletionWindowMinutes", 10080)
+            rule.setdefault("ScheduleExpressionTimezone", "Etc/UTC")
+            rule["RuleId"] = str(uuid.uuid4())
+        plan.backup_plan = document
+        plan.version_id = uuid.uuid4().hex
+        original_resource.version_id = plan.version_id
+        return original_resource
+
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)
         if self.physical_id in backend.plans:

@@ -57,5 +57,36 @@ class Trail(BackendModel, CloudFormationModel, BaseModel):
             trail.start_logging()
         return cls(trail)
 
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Trail,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Trail:
+        """UpdateTrail, and StartLogging / StopLogging as IsLogging says."""
+        p = properties(cloudformation_json)
+        backend: Any = cloudtrail_backends[account_id][region_name]
+        trail = backend.update_trail(
+            name=original_resource.physical_id,
+            s3_bucket_name=p["S3BucketName"],
+            s3_key_prefix=p.get("S3KeyPrefix"),
+            sns_topic_name=p.get("SnsTopicName"),
+            include_global_service_events=bool(p.get("IncludeGlobalServiceEvents", True)),
+            is_multi_region_trail=bool(p.get("IsMultiRegionTrail", False)),
+            enable_log_file_validation=bool(p.get("EnableLogFileValidation", False)),
+            is_organization_trail=bool(p.get("IsOrganizationTrail", False)),
+            cw_log_group_arn=p.get("CloudWatchLogsLogGroupArn"),
+            cw_role_arn=p.get("CloudWatchLogsRoleArn"),
+            kms_key_id=p.get("KMSKeyId"),
+        )
+        if p.get("IsLogging"):
+            trail.start_logging()
+        else:
+            trail.stop_logging()
+        return original_resource
+
     def delete(self, account_id: str, region_name: str) -> None:
         cloudtrail_backends[account_id][region_name].delete_trail(self.physical_id)

@@ -59,6 +59,26 @@ class ConfigurationRecorder(BackendModel, CloudFormationModel, BaseModel):
             backend.start_configuration_recorder(name)
         return cls(name)
 
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: ConfigurationRecorder,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> ConfigurationRecorder:
+        """PutConfigurationRecorder again with the new role and recording group."""
+        p = properties(cloudformation_json)
+        recorder: dict[str, Any] = {
+            "name": original_resource.physical_id,
+            "roleARN": p.get("RoleARN"),
+        }
+        if p.get("RecordingGroup"):
+            recorder["recordingGroup"] = _camel(p["RecordingGroup"])
+        _backend(account_id, region_name).put_configuration_recorder(recorder)
+        return original_resource
+
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)
         if self.physical_id in backend.recorders:
@@ -142,6 +162,25 @@ class ConfigRule(BackendModel, CloudFormationModel, BaseModel):
         backend.put_config_rule({"ConfigRuleName": name, **rule}, tag_list(p))
         created = backend.config_rules[name]
         return cls(name, created.config_rule_arn, created.config_rule_id)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: ConfigRule,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> ConfigRule:
+        """PutConfigRule again: the rule keeps its name, ARN and id."""
+        p = properties(cloudformation_json)
+        rule = {k: v for k, v in p.items() if k not in ("ConfigRuleName", "Tags")}
+        if isinstance(rule.get("InputParameters"), dict):
+            rule["InputParameters"] = json.dumps(rule["InputParameters"])
+        _backend(account_id, region_name).put_config_rule(
+            {"ConfigRuleName": original_resource.physical_id, **rule}
+        )
+        return original_resource
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)

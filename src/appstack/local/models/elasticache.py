@@ -131,6 +131,29 @@ class CacheReplicationGroup(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(group)
 
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: CacheReplicationGroup,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> CacheReplicationGroup:
+        """ModifyReplicationGroup with what changes in place (subnet group, port and the
+        other create-only properties replace the group: fidelity EM102)."""
+        p = properties(cloudformation_json)
+        _backend(account_id, region_name).modify_replication_group(
+            replication_group_id=original_resource.physical_id,
+            replication_group_description=p.get("ReplicationGroupDescription"),
+            engine=p.get("Engine"),
+            cache_node_type=p.get("CacheNodeType"),
+            automatic_failover_enabled=bool(p.get("AutomaticFailoverEnabled", False)),
+            multi_az_enabled=bool(p.get("MultiAZEnabled", False)),
+            snapshot_retention_limit=int(p.get("SnapshotRetentionLimit", 0)),
+        )
+        return original_resource
+
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)
         if self.physical_id in backend.replication_groups:

@@ -168,21 +168,6 @@ def _dynamic_secret_references_resolved() -> None:
     setattr(parsing, "parse_resource", parse_resource)  # noqa: B010
 
 
-def _removed_retained_resources_survive() -> None:
-    """moto deletes a resource removed by an update whatever its DeletionPolicy; keep the
-    ones whose policy is Retain (a downgrade must not take the secrets and vault along)."""
-    from moto.cloudformation.parsing import ResourceMap
-
-    original = ResourceMap._delete_resource
-
-    def _delete_resource(self: Any, parsed_resource: Any, resource_json: dict[str, Any]) -> None:
-        if resource_json.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate"):
-            return
-        original(self, parsed_resource, resource_json)
-
-    setattr(ResourceMap, "_delete_resource", _delete_resource)  # noqa: B010
-
-
 def _network_resources_deleted_with_their_stack() -> None:
     """moto's route tables, routes, gateways, endpoints, addresses and flow logs have no
     delete: a stack's route tables stay in its VPC and deleting the VPC fails with
@@ -304,6 +289,5 @@ def apply() -> None:
     _updates_keep_resources_without_an_update()
     _change_sets_finish_like_cloudformation()
     _dynamic_secret_references_resolved()
-    _removed_retained_resources_survive()
     _network_resources_deleted_with_their_stack()
     _failed_deletes_end_in_delete_failed()

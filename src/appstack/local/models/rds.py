@@ -87,6 +87,33 @@ class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
         )
         return cls(identifier, cluster)
 
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: AuroraCluster,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> AuroraCluster:
+        """ModifyDBCluster with what an update may change in place (changes that need a
+        new cluster are replacements, see fidelity EM102)."""
+        p = cloudformation_json.get("Properties", {})
+        rds_backends[account_id][region_name].modify_db_cluster(
+            {
+                "db_cluster_identifier": original_resource.identifier,
+                "deletion_protection": bool(p.get("DeletionProtection")),
+                "backup_retention_period": int(p.get("BackupRetentionPeriod", 1)),
+                "engine_version": p.get("EngineVersion"),
+                "master_user_password": p.get("MasterUserPassword"),
+                "port": int(p["Port"]) if "Port" in p else None,
+                "vpc_security_group_ids": p.get("VpcSecurityGroupIds"),
+                "serverless_v2_scaling_configuration": p.get("ServerlessV2ScalingConfiguration"),
+                "enabled_cloudwatch_logs_exports": list(p.get("EnableCloudwatchLogsExports", [])),
+            }
+        )
+        return original_resource
+
     def delete(self, account_id: str, region_name: str) -> None:
         """Remove the cluster once its instances are gone (moto retries it until then)."""
         backend = rds_backends[account_id][region_name]

@@ -74,6 +74,37 @@ class WebACL(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(acl, scope)
 
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: WebACL,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> WebACL:
+        """UpdateWebACL with the new rules, default action and settings (Name and Scope
+        replace the web ACL: fidelity EM102)."""
+        p = properties(cloudformation_json)
+        backend = _backend(account_id, region_name, original_resource.scope)
+        acl = backend.wacls[original_resource.arn]
+        backend.update_web_acl(
+            name=original_resource.name,
+            _id=original_resource.acl_id,
+            default_action=p.get("DefaultAction"),
+            rules=list(p.get("Rules", [])),
+            description=p.get("Description"),
+            visibility_config=p.get("VisibilityConfig"),
+            lock_token=acl.lock_token,
+            custom_response_bodies=p.get("CustomResponseBodies"),
+            captcha_config=p.get("CaptchaConfig"),
+            challenge_config=p.get("ChallengeConfig"),
+            token_domains=p.get("TokenDomains"),
+            association_config=p.get("AssociationConfig"),
+        )
+        original_resource.capacity = int(acl.capacity)
+        return original_resource
+
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name, self.scope)
         acl = backend.wacls.get(self.arn)

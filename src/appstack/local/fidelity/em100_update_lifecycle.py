@@ -1,0 +1,503 @@
+"""EM100: a stack update runs as CloudFormation runs it.
+
+CloudFormation first creates what the new template adds, updates what it modifies and
+creates the replacement of what it must replace; only when all of that succeeded does it
+enter the cleanup phase (UPDATE_COMPLETE_CLEANUP_IN_PROGRESS), which deletes the resources
+the template removed and the old copies of replaced ones, each as its DeletionPolicy or
+UpdateReplacePolicy says. A failure before cleanup rolls the stack back to its previous
+template (what this update created is deleted); a delete that fails during cleanup does not
+fail the stack: the resource gets a DELETE_FAILED event, is left behind outside the stack,
+and the stack ends UPDATE_COMPLETE
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html).
+A failed creation deletes what it created (ROLLBACK_COMPLETE), and a stack deletion that
+cannot delete a resource ends DELETE_FAILED with the resource kept.
+
+moto 5.2.5 instead deletes removed resources first (a refused delete fails the whole
+update), keeps them in its cache (so a later update that adds them back creates nothing),
+and never rolls anything back. Other rules plug into this one: `REPLACES` decides which
+modifications replace, `SNAPSHOTS` takes the final snapshot of a `Snapshot` policy.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from appstack.local.fidelity import rule
+
+SOURCE = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+    "using-cfn-updating-stacks-update-behaviors.html"
+)
+
+#: Deciders of replacement: (resource type, old resource JSON, new resource JSON) -> True
+#: when CloudFormation must replace the resource rather than update it.
+REPLACES: list[Callable[[str, dict[str, Any], dict[str, Any]], bool]] = []
+
+#: Final snapshots by resource type: (resource, resource map, snapshot name) takes the
+#: snapshot and deletes the resource.
+SNAPSHOTS: dict[str, Callable[[Any, Any, str], None]] = {}
+
+#: Policies that keep the resource (and its data) in the account.
+KEEPS = ("Retain", "RetainExceptOnCreate")
+
+#: Types whose DeletionPolicy defaults to Snapshot instead of Delete (an RDS instance only
+#: when it is not part of a cluster): "If a resource has no DeletionPolicy attribute,
+#: CloudFormation deletes the resource by default, except for AWS::RDS::DBCluster ..."
+#: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+DEFAULT_SNAPSHOT_TYPES = ("AWS::RDS::DBCluster",)
+
+
+class CustomNameReplacement(Exception):
+    """A resource with a name the template fixes cannot be replaced: the new copy would
+    need the name the old one still holds."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            "CloudFormation cannot update a stack when a custom-named resource requires "
+            f"replacing. Rename {name} and update the stack again."
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# what every phase shares
+
+
+def _refs(value: Any) -> set[str]:
+    """Logical ids a piece of template refers to (Ref, Fn::GetAtt, Fn::Sub)."""
+    import re
+
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "Ref" and isinstance(inner, str):
+                found.add(inner)
+            elif key == "Fn::GetAtt":
+                found.add(inner[0] if isinstance(inner, list) else str(inner).split(".")[0])
+            elif key == "Fn::Sub":
+                text = inner if isinstance(inner, str) else inner[0]
+                found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
+                if isinstance(inner, list) and len(inner) > 1:
+                    found |= _refs(inner[1])
+            else:
+                found |= _refs(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _refs(inner)
+    return found
+
+
+def dependencies(resources: dict[str, Any], logical_id: str) -> set[str]:
+    """The resources of the template `logical_id` needs first (references and DependsOn)."""
+    body = resources[logical_id]
+    depends = body.get("DependsOn") or []
+    found = _refs(body.get("Properties", {})) | set(
+        [depends] if isinstance(depends, str) else depends
+    )
+    return {name for name in found if name in resources and name != logical_id}
+
+
+def creation_order(resources: dict[str, Any]) -> list[str]:
+    """Logical ids with every resource after those it needs (deletion is the reverse)."""
+    ordered: list[str] = []
+    done: set[str] = set()
+
+    def visit(name: str, path: frozenset[str]) -> None:
+        if name in done or name in path:
+            return
+        for needed in sorted(dependencies(resources, name)):
+            visit(needed, path | {name})
+        done.add(name)
+        ordered.append(name)
+
+    for name in resources:
+        visit(name, frozenset())
+    return ordered
+
+
+def stack_of(resource_map: Any) -> Any | None:
+    return getattr(resource_map, "appstack_stack", None)
+
+
+def resource_event(
+    resource_map: Any,
+    logical_id: str,
+    resource_type: str,
+    status: str,
+    reason: str | None = None,
+    physical_id: str = "",
+) -> None:
+    """Add a resource's event to its stack, as DescribeStackEvents lists it."""
+    from moto.cloudformation.models import Event
+
+    stack = stack_of(resource_map)
+    if stack is None:
+        return
+    stack.events.append(
+        Event(
+            stack_id=stack.stack_id,
+            stack_name=stack.name,
+            logical_resource_id=logical_id,
+            physical_resource_id=physical_id,
+            resource_type=resource_type,
+            resource_status=status,
+            resource_status_reason=reason,
+            resource_properties=None,
+        )
+    )
+
+
+def physical_id_of(resource: Any) -> str:
+    return str(getattr(resource, "physical_resource_id", "") or "")
+
+
+def _is_resource(resource: Any) -> bool:
+    return resource is not None and not isinstance(resource, (str, int, float, list, dict))
+
+
+def policy_of(resource_json: dict[str, Any], attribute: str) -> str:
+    """The DeletionPolicy or UpdateReplacePolicy in force, with CloudFormation's defaults."""
+    policy = resource_json.get(attribute)
+    if isinstance(policy, str):
+        return policy
+    if attribute == "DeletionPolicy" and resource_json.get("Type") in DEFAULT_SNAPSHOT_TYPES:
+        return "Snapshot"
+    return "Delete"
+
+
+def snapshot_name(resource_map: Any, logical_id: str) -> str:
+    """A final snapshot's name as CloudFormation makes it: stack, logical id, suffix."""
+    stack = stack_of(resource_map)
+    stack_name = stack.name if stack is not None else "stack"
+    return f"{stack_name}-{logical_id}-snapshot-{uuid.uuid4().hex[:12]}".lower()
+
+
+def remove(
+    resource_map: Any, logical_id: str, resource: Any, resource_json: dict[str, Any], policy: str
+) -> bool:
+    """Delete one resource as `policy` says; True when it is gone or kept on purpose.
+
+    Raises what the service raises when it refuses the delete."""
+    resource_type = resource_json.get("Type", "")
+    if policy in KEEPS:
+        resource_event(
+            resource_map, logical_id, resource_type, "DELETE_SKIPPED", None,
+            physical_id_of(resource),
+        )  # fmt: skip
+        return True
+    if policy == "Snapshot" and resource_type in SNAPSHOTS:
+        SNAPSHOTS[resource_type](resource, resource_map, snapshot_name(resource_map, logical_id))
+    else:
+        resource_map._delete_resource(resource, resource_json)
+    resource_event(
+        resource_map, logical_id, resource_type, "DELETE_COMPLETE", None, physical_id_of(resource)
+    )
+    return True
+
+
+def remove_all(
+    resource_map: Any, doomed: Iterable[tuple[str, Any, dict[str, Any], str]]
+) -> dict[str, Exception]:
+    """Delete resources (in the order given, retrying those something still uses, as
+    CloudFormation waits for dependants); the errors of those that could not go."""
+    pending = list(doomed)
+    errors: dict[str, Exception] = {}
+    while pending:
+        failed = []
+        for item in pending:
+            logical_id, resource, resource_json, policy = item
+            try:
+                remove(resource_map, logical_id, resource, resource_json, policy)
+            except Exception as exc:
+                errors[logical_id] = exc
+                failed.append(item)
+            else:
+                errors.pop(logical_id, None)
+        if len(failed) == len(pending):
+            break
+        pending = failed
+    return errors
+
+
+def _replaces(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    return any(decide(resource_type, old, new) for decide in REPLACES)
+
+
+def _custom_name(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """The fixed name a replacement would have to take again, if the template fixes one."""
+    from moto.cloudformation.parsing import resource_name_property_from_type
+
+    name_property = resource_name_property_from_type(resource_type)
+    if not name_property:
+        return None
+    before = (old.get("Properties") or {}).get(name_property)
+    after = (new.get("Properties") or {}).get(name_property)
+    return str(after) if after is not None and after == before else None
+
+
+# ---------------------------------------------------------------------------------------
+# update
+
+
+def _as_declared(resource_json: dict[str, Any]) -> dict[str, Any]:
+    """A resource as the template declares it (moto adds an empty Properties when parsing)."""
+    return {k: v for k, v in resource_json.items() if not (k == "Properties" and v == {})}
+
+
+def resource_diff(
+    resource_map: Any, template: dict[str, Any], parameters: Any = None
+) -> dict[str, list[str]]:
+    """What an update adds, modifies and removes: a resource whose declaration changed, or
+    that refers to a parameter whose value changed."""
+    from moto.cloudformation.parsing import get_references_from_template
+
+    old, new = resource_map._resource_json_map, template["Resources"]
+    changed_parameters = {
+        p for p in (parameters or {}) if resource_map.input_parameters.get(p) != parameters[p]
+    }
+    return {
+        "Add": [name for name in new if name not in old],
+        "Modify": [
+            name
+            for name in new
+            if name in old
+            and (
+                _as_declared(new[name]) != _as_declared(old[name])
+                or changed_parameters & set(get_references_from_template(new[name]))
+            )
+        ],
+        "Remove": [name for name in old if name not in new],
+    }
+
+
+def _state(resource_map: Any) -> dict[str, Any]:
+    return {
+        "_template": resource_map._template,
+        "_resource_json_map": resource_map._resource_json_map,
+        "input_parameters": resource_map.input_parameters,
+        "resolved_parameters": dict(resource_map.resolved_parameters),
+        "_parsed_resources": dict(resource_map._parsed_resources),
+    }
+
+
+def _restore(resource_map: Any, state: dict[str, Any]) -> None:
+    resource_map._template = state["_template"]
+    resource_map._resource_json_map = state["_resource_json_map"]
+    resource_map.input_parameters = state["input_parameters"]
+    resource_map._parsed_resources = dict(state["_parsed_resources"])
+    resource_map.load_mapping()
+    resource_map.load_parameters()
+    resource_map.load_conditions()
+
+
+def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) -> None:
+    from moto.cloudformation import parsing
+
+    self = resource_map
+    actions = resource_diff(self, template, parameters)
+    old_resources: dict[str, Any] = self._resource_json_map
+    new_resources: dict[str, Any] = template["Resources"]
+    added = set(actions["Add"])
+    replaced = {
+        name
+        for name in actions["Modify"]
+        if _replaces(new_resources[name]["Type"], old_resources[name], new_resources[name])
+    }
+    modified = set(actions["Modify"]) - replaced
+    # What refers to a replaced resource is updated to the new copy, as CloudFormation does.
+    for name in set(new_resources) - added - replaced - modified:
+        if dependencies(new_resources, name) & replaced:
+            modified.add(name)
+
+    before = _state(self)
+    old_copies = {n: self._parsed_resources.pop(n) for n in replaced if n in self._parsed_resources}
+    for name in added:  # left in moto's cache by an earlier removal: not in the stack any more
+        self._parsed_resources.pop(name, None)
+
+    self._template = template
+    if parameters:
+        self.input_parameters = parameters
+    self.load_mapping()
+    self.load_parameters()
+    self.load_conditions()
+    self._resource_json_map = new_resources
+
+    created: list[str] = []
+    updated: list[str] = []
+    try:
+        for name in creation_order(new_resources):
+            resource_type = new_resources[name]["Type"]
+            if name in replaced:
+                fixed = _custom_name(resource_type, old_resources[name], new_resources[name])
+                if fixed is not None:
+                    error = CustomNameReplacement(fixed)
+                    resource_event(
+                        self, name, resource_type, "UPDATE_FAILED", str(error),
+                        physical_id_of(old_copies.get(name)),
+                    )  # fmt: skip
+                    raise error
+            if name in added or name in replaced:
+                if self[name] is not None:
+                    created.append(name)
+            elif name in modified:
+                changed = parsing.parse_and_update_resource(
+                    name, new_resources[name], self, self._account_id, self._region_name
+                )
+                if changed is not None:
+                    self._parsed_resources[name] = changed
+                updated.append(name)
+    except Exception:
+        _roll_back_update(self, before, new_resources, created, updated)
+        raise
+
+    # Cleanup: nothing here fails the stack.
+    doomed = [
+        (name, before["_parsed_resources"][name], old_resources[name],
+         policy_of(old_resources[name], "DeletionPolicy"))
+        for name in reversed(creation_order(old_resources))
+        if name in actions["Remove"] and _is_resource(before["_parsed_resources"].get(name))
+    ]  # fmt: skip
+    doomed += [
+        (name, old_copies[name], old_resources[name],
+         policy_of(old_resources[name], "UpdateReplacePolicy"))
+        for name in old_copies
+        if _is_resource(old_copies[name])
+    ]  # fmt: skip
+    for name in actions["Remove"]:
+        self._parsed_resources.pop(name, None)
+    for name, refused in remove_all(self, doomed).items():
+        resource_event(
+            self, name, old_resources[name]["Type"], "DELETE_FAILED", _message(refused),
+        )  # fmt: skip
+
+
+def _message(error: Exception) -> str:
+    code = getattr(error, "error_type", None) or getattr(error, "code", None)
+    text = getattr(error, "message", None) or str(error)
+    return f"{code}: {text}" if code and not str(text).startswith(str(code)) else str(text)
+
+
+def _roll_back_update(
+    resource_map: Any,
+    before: dict[str, Any],
+    new_resources: dict[str, Any],
+    created: list[str],
+    updated: list[str],
+) -> None:
+    """Put the stack back as it was: delete what this update created (a Retain policy keeps
+    even that), then apply the previous properties to what it updated."""
+    from moto.cloudformation import parsing
+
+    self = resource_map
+    doomed = [
+        (name, self._parsed_resources[name], new_resources[name],
+         "Delete" if policy_of(new_resources[name], "DeletionPolicy") != "Retain" else "Retain")
+        for name in reversed(created)
+        if _is_resource(self._parsed_resources.get(name))
+    ]  # fmt: skip
+    remove_all(self, doomed)
+    _restore(self, before)
+    old_resources = before["_resource_json_map"]
+    for name in updated:
+        try:
+            changed = parsing.parse_and_update_resource(
+                name, old_resources[name], self, self._account_id, self._region_name
+            )
+        except Exception as exc:  # the stack is still rolled back; say what stayed
+            resource_event(self, name, old_resources[name]["Type"], "UPDATE_FAILED", _message(exc))
+        else:
+            if changed is not None:
+                self._parsed_resources[name] = changed
+
+
+# ---------------------------------------------------------------------------------------
+# create and delete
+
+
+def _roll_back_create(resource_map: Any) -> None:
+    """A failed creation deletes every resource it made (RetainExceptOnCreate too)."""
+    resources = resource_map._resource_json_map
+    doomed = [
+        (name, resource_map._parsed_resources[name], resources[name],
+         "Retain" if resources[name].get("DeletionPolicy") == "Retain" else "Delete")
+        for name in reversed(creation_order(resources))
+        if _is_resource(resource_map._parsed_resources.get(name))
+    ]  # fmt: skip
+    remove_all(resource_map, doomed)
+    for name in resources:
+        resource_map._parsed_resources.pop(name, None)
+
+
+def delete(resource_map: Any) -> None:
+    """Delete the stack's resources as their DeletionPolicy says; a resource the service
+    refuses to delete stays (DELETE_FAILED), and so does the stack."""
+    resources = resource_map._resource_json_map
+    doomed = [
+        (name, resource_map._parsed_resources[name], resources[name],
+         policy_of(resources[name], "DeletionPolicy"))
+        for name in reversed(creation_order(resources))
+        if _is_resource(resource_map._parsed_resources.get(name))
+    ]  # fmt: skip
+    errors = remove_all(resource_map, doomed)
+    for name, _, _, _ in doomed:
+        if name not in errors:
+            resource_map._parsed_resources.pop(name, None)
+    for name, error in errors.items():
+        resource_event(
+            resource_map, name, resources[name]["Type"], "DELETE_FAILED", _message(error)
+        )
+    if errors:
+        raise next(iter(errors.values()))
+
+
+@rule(
+    "EM100",
+    "An update creates and updates first and deletes in cleanup; a failure rolls back",
+    SOURCE,
+)
+def install() -> None:
+    from moto.cloudformation import parsing
+    from moto.cloudformation.models import Stack
+    from moto.cloudformation.parsing import ResourceMap
+
+    original_map = Stack._create_resource_map
+
+    def _create_resource_map(self: Any) -> Any:
+        resource_map = original_map(self)
+        setattr(resource_map, "appstack_stack", self)  # noqa: B010
+        return resource_map
+
+    original_create = ResourceMap.create
+
+    def create(self: Any, template: dict[str, Any]) -> bool:
+        try:
+            return bool(original_create(self, template))
+        except Exception:
+            _roll_back_create(self)
+            raise
+
+    original_parse_and_create = parsing.parse_and_create_resource
+
+    def parse_and_create_resource(
+        logical_id: str, resource_json: Any, resources_map: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        try:
+            return original_parse_and_create(
+                logical_id, resource_json, resources_map, *args, **kwargs
+            )
+        except Exception as exc:
+            if not getattr(exc, "appstack_reported", False):
+                exc.appstack_reported = True  # type: ignore[attr-defined]
+                resource_event(
+                    resources_map, logical_id, resource_json.get("Type", ""), "CREATE_FAILED",
+                    _message(exc),
+                )  # fmt: skip
+            raise
+
+    setattr(Stack, "_create_resource_map", _create_resource_map)  # noqa: B010
+    setattr(ResourceMap, "create", create)  # noqa: B010
+    setattr(ResourceMap, "update", update)  # noqa: B010
+    setattr(ResourceMap, "build_resource_diff", resource_diff)  # noqa: B010
+    setattr(ResourceMap, "delete", delete)  # noqa: B010
+    setattr(parsing, "parse_and_create_resource", parse_and_create_resource)  # noqa: B010

@@ -1,0 +1,129 @@
+"""EM102: a change CloudFormation can only make by replacement replaces the resource.
+
+A property is replaced, not updated, when the type's registry schema lists it in
+`createOnlyProperties` (cfn-lint ships those schemas), or when the template reference says
+"Update requires: Replacement" where the schema does not (`data/replacement.json`). The
+change set says so as CloudFormation does (`Replacement: "True"`, and one `Details` entry a
+changed property, `RequiresRecreation: "Always"` for those), and the update creates a new
+resource with a new physical id before the cleanup phase deletes the old one as its
+UpdateReplacePolicy says (EM100). moto 5.2.5 shows every change as a modification and
+applies none of these.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from appstack.local.fidelity import em100_update_lifecycle as lifecycle
+from appstack.local.fidelity import rule
+
+SOURCE = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+    "using-cfn-updating-stacks-update-behaviors.html"
+)
+#: The registry schemas do not differ between Regions in what they mark create-only for
+#: the types appstack emits; one Region's copy serves.
+SCHEMA_REGION = "us-east-1"
+
+
+@cache
+def _documented() -> dict[str, dict[str, str]]:
+    text = resources.files("appstack.data").joinpath("replacement.json").read_text()
+    types: dict[str, dict[str, str]] = json.loads(text)["types"]
+    return types
+
+
+@cache
+def create_only(resource_type: str) -> tuple[tuple[str, ...], ...]:
+    """Paths (property names from the top) that a change replaces the resource for."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    paths: list[tuple[str, ...]] = []
+    try:
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(SCHEMA_REGION, resource_type)
+        listed = schema.schema.get("createOnlyProperties", [])
+    except Exception:  # a type the schemas do not know: nothing is create-only
+        listed = []
+    for pointer in listed:
+        parts = tuple(p for p in pointer.split("/")[2:] if p != "*")
+        if parts:
+            paths.append(parts)
+    paths += [(name,) for name in _documented().get(resource_type, {})]
+    return tuple(paths)
+
+
+def _at(properties: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = properties
+    for part in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _properties(resource_json: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = resource_json.get("Properties") or {}
+    return found
+
+
+def recreated(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> set[str]:
+    """Top-level properties whose change replaces the resource."""
+    before, after = _properties(old), _properties(new)
+    return {path[0] for path in create_only(resource_type) if _at(before, path) != _at(after, path)}
+
+
+def replaces(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    return bool(recreated(resource_type, old, new))
+
+
+def details(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """The change set's Details of a modification, one entry a changed property."""
+    before, after = _properties(old), _properties(new)
+    always = recreated(resource_type, old, new)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    return [
+        {
+            "Target": {
+                "Attribute": "Properties",
+                "Name": name,
+                "RequiresRecreation": "Always" if name in always else "Never",
+            },
+            "Evaluation": "Static",
+            "ChangeSource": "DirectModification",
+        }
+        for name in changed
+    ]
+
+
+@rule("EM102", "A change to a create-only property replaces the resource", SOURCE)
+def install() -> None:
+    from moto.cloudformation.models import ChangeSet
+
+    lifecycle.REPLACES.append(replaces)
+    original = ChangeSet.diff
+
+    def diff(self: Any) -> list[Any]:
+        changes = original(self)
+        resource_map = self.stack.resource_map
+        old = resource_map._resource_json_map
+        new = self.template_dict.get("Resources", {})
+        for change in changes:
+            name = change.logical_resource_id
+            existing = resource_map._parsed_resources.get(name)
+            # Attributes of the ResourceChange that DescribeChangeSet answers with.
+            extra: dict[str, Any] = {}
+            if change.action in ("Modify", "Remove") and existing is not None:
+                extra["physical_resource_id"] = lifecycle.physical_id_of(existing)
+            if change.action == "Modify" and name in old and name in new:
+                found = details(change.resource_type, old[name], new[name])
+                always = any(d["Target"]["RequiresRecreation"] == "Always" for d in found)
+                extra["replacement"] = "True" if always else "False"
+                extra["scope"] = ["Properties"] if found else []
+                extra["details"] = found
+            vars(change).update(extra)
+        return changes
+
+    setattr(ChangeSet, "diff", diff)  # noqa: B010

@@ -1,0 +1,126 @@
+"""EM102: a change to a create-only property replaces the resource.
+
+AWS: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
+(Replacement), https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChange.html
+(what the change set says), https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-keyschema
+(KeySchema: Update requires Replacement) and
+https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html
+(a custom-named resource cannot be replaced).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from emulator._lifecycle import client, deploy, events, physical_id, table, topic, unique
+
+REGION = "sa-east-1"
+ID_KEY = [{"AttributeName": "id", "KeyType": "HASH"}]
+
+
+@pytest.fixture(scope="module")
+def cfn(emulator_endpoint: str) -> Any:
+    return client("cloudformation", emulator_endpoint, REGION)
+
+
+@pytest.fixture(scope="module")
+def dynamodb(emulator_endpoint: str) -> Any:
+    return client("dynamodb", emulator_endpoint, REGION)
+
+
+def keyed_on_id(template: dict[str, Any]) -> dict[str, Any]:
+    changed = copy.deepcopy(template)
+    changed["Resources"]["Table"]["Properties"]["KeySchema"] = ID_KEY
+    return changed
+
+
+def change_of(cfn: Any, stack: str, template: dict[str, Any]) -> dict[str, Any]:
+    name = unique("cs")
+    cfn.create_change_set(
+        StackName=stack,
+        ChangeSetName=name,
+        ChangeSetType="UPDATE",
+        TemplateBody=json.dumps(template),
+    )
+    changes = cfn.describe_change_set(StackName=stack, ChangeSetName=name)["Changes"]
+    cfn.delete_change_set(StackName=stack, ChangeSetName=name)
+    found: dict[str, Any] = next(
+        c["ResourceChange"] for c in changes if c["ResourceChange"]["LogicalResourceId"] == "Table"
+    )
+    return found
+
+
+def test_a_key_schema_change_is_shown_as_a_replacement(cfn: Any) -> None:
+    stack = unique("shown")
+    template = {"Resources": {"Table": table()}}
+    deploy(cfn, stack, template)
+    change = change_of(cfn, stack, keyed_on_id(template))
+    assert change["Action"] == "Modify"
+    assert change["Replacement"] == "True"
+    assert change["Details"] == [
+        {
+            "Target": {
+                "Attribute": "Properties",
+                "Name": "KeySchema",
+                "RequiresRecreation": "Always",
+            },
+            "Evaluation": "Static",
+            "ChangeSource": "DirectModification",
+        }
+    ]
+
+
+def test_a_change_the_table_takes_in_place_is_not_a_replacement(cfn: Any) -> None:
+    stack = unique("inplace")
+    template = {"Resources": {"Table": table()}}
+    deploy(cfn, stack, template)
+    changed = copy.deepcopy(template)
+    changed["Resources"]["Table"]["Properties"]["DeletionProtectionEnabled"] = True
+    change = change_of(cfn, stack, changed)
+    assert change["Replacement"] == "False"
+    assert change["Details"][0]["Target"]["RequiresRecreation"] == "Never"
+
+
+def test_a_key_schema_change_replaces_the_table_and_deletes_the_old_one(
+    cfn: Any, dynamodb: Any
+) -> None:
+    stack = unique("replaced")
+    template = {"Resources": {"Table": table()}}
+    deploy(cfn, stack, template)
+    old = physical_id(cfn, stack, "Table")
+    assert deploy(cfn, stack, keyed_on_id(template)) == "UPDATE_COMPLETE"
+    new = physical_id(cfn, stack, "Table")
+    assert new != old
+    assert dynamodb.describe_table(TableName=new)["Table"]["KeySchema"] == ID_KEY
+    assert old not in dynamodb.list_tables()["TableNames"]
+
+
+def test_update_replace_policy_retain_keeps_the_old_table(cfn: Any, dynamodb: Any) -> None:
+    stack = unique("retained")
+    template = {"Resources": {"Table": {**table(), "UpdateReplacePolicy": "Retain"}}}
+    deploy(cfn, stack, template)
+    old = physical_id(cfn, stack, "Table")
+    assert deploy(cfn, stack, keyed_on_id(template)) == "UPDATE_COMPLETE"
+    assert old in dynamodb.list_tables()["TableNames"]
+    assert physical_id(cfn, stack, "Table") != old
+
+
+def test_a_custom_named_table_that_needs_replacement_fails_the_update(
+    cfn: Any, dynamodb: Any
+) -> None:
+    stack, name = unique("custom"), unique("fixed-name")
+    template = {"Resources": {"Topic": topic(), "Table": table(name)}}
+    deploy(cfn, stack, template)
+    assert deploy(cfn, stack, keyed_on_id(template)) == "UPDATE_ROLLBACK_COMPLETE"
+    failed = events(cfn, stack, "UPDATE_FAILED")
+    assert failed[0]["LogicalResourceId"] == "Table"
+    assert failed[0]["ResourceStatusReason"] == (
+        "CloudFormation cannot update a stack when a custom-named resource requires "
+        f"replacing. Rename {name} and update the stack again."
+    )
+    key = dynamodb.describe_table(TableName=name)["Table"]["KeySchema"]
+    assert key == [{"AttributeName": "pk", "KeyType": "HASH"}]

@@ -1,0 +1,221 @@
+"""The phase ladder on the emulator, driven by appstack's own deploy engine.
+
+On dev and on prod settings (prod: deletion protection, two NAT gateways, a database
+reader), the walk 1 -> 2 -> 3 -> 4 -> 1 -> 4 -> 2 -> 1 and every ordered pair of phases.
+After every step each capability of the phase is visible through its own service's API,
+nothing of a removed capability remains but what its DeletionPolicy keeps (final
+snapshots, retained secrets, vault and buckets), and the table item written at phase 1 is
+still there.
+
+Each case runs in an AWS account of its own (the emulator takes the account from the
+`x-moto-account-id` header), so fixed names and the one Config recorder a Region allows
+(https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html) do not
+meet between cases.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from appstack import phases
+from appstack.deploy import stacks
+from appstack.deploy.session import Connection
+from appstack.local import transforms
+from conftest import synth
+
+ENVIRONMENTS = ("dev", "prod")
+WALK = (1, 2, 3, 4, 1, 4, 2, 1)
+#: Down and up again below phase 4 (whose vault cannot come back yet, see below): every
+#: capability removed is added back by a later step.
+DOWN_AND_UP = (1, 2, 3, 1, 3, 2, 1, 2)
+PAIRS = list(itertools.permutations(phases.PHASES, 2))
+#: Phase 3 needs the address of the VPN's customer gateway.
+CONFIG = {
+    "environments": {e: {"vpn": {"customer_gateway_ip": "203.0.113.10"}} for e in ENVIRONMENTS}
+}
+NAT_GATEWAYS = {"dev": 1, "prod": 2}
+DB_INSTANCES = {"dev": 1, "prod": 2}  # the writer, and on prod one reader
+STACK = "ladder"
+ITEM = {"pk": {"S": "written-at-phase-1"}, "sk": {"S": "x"}}
+
+_accounts = itertools.count(200000000001)
+_templates: dict[tuple[str, int], dict[str, Any]] = {}
+
+
+def template(env: str, phase: int) -> dict[str, Any]:
+    if (env, phase) not in _templates:
+        _templates[env, phase], _ = transforms.for_emulator(synth(CONFIG, env=env, phase=phase))
+    return _templates[env, phase]
+
+
+class Account:
+    """A connection to the emulator in an account of its own."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.id = str(next(_accounts))
+        self.conn = Connection("us-east-1", endpoint=endpoint)
+
+    def client(self, service: str) -> Any:
+        client = self.conn.client(service)
+        if not getattr(client, "_ladder_account", None):
+
+            def header(request: Any, **_: Any) -> None:
+                request.headers["x-moto-account-id"] = self.id
+
+            client.meta.events.register("before-send.*.*", header)
+            client._ladder_account = self.id
+        return client
+
+
+def deploy(account: Account, env: str, phase: int) -> stacks.Outcome:
+    for service in ("cloudformation", "s3", "sts"):  # what the engine asks
+        account.client(service)
+    conn, body = account.conn, template(env, phase)
+    change_set, risks = stacks.plan(conn, STACK, stacks.current(conn, STACK), body)
+    assert risks == [], risks
+    if change_set.empty:
+        return stacks.Outcome(STACK, "NO_CHANGES", change_set)
+    return stacks.apply(conn, change_set, body, production=env == "prod")
+
+
+def physical_ids(account: Account, type_name: str) -> list[str]:
+    summaries = account.client("cloudformation").list_stack_resources(StackName=STACK)
+    return [
+        r["PhysicalResourceId"]
+        for r in summaries["StackResourceSummaries"]
+        if r["ResourceType"] == type_name
+    ]
+
+
+def _clusters(a: Account) -> list[str]:
+    return [c["DBClusterIdentifier"] for c in a.client("rds").describe_db_clusters()["DBClusters"]]
+
+
+def _recorders(a: Account) -> list[str]:
+    found = a.client("config").describe_configuration_recorders()["ConfigurationRecorders"]
+    return [r["name"] for r in found]
+
+
+def _web_acls(a: Account) -> list[str]:
+    return [w["Name"] for w in a.client("wafv2").list_web_acls(Scope="REGIONAL")["WebACLs"]]
+
+
+def _vpn_connections(a: Account) -> list[str]:
+    found = a.client("ec2").describe_vpn_connections()["VpnConnections"]
+    return [v["VpnConnectionId"] for v in found if v["State"] != "deleted"]
+
+
+def _caches(a: Account) -> list[str]:
+    found = a.client("elasticache").describe_replication_groups()["ReplicationGroups"]
+    return [g["ReplicationGroupId"] for g in found]
+
+
+def _trails(a: Account) -> list[str]:
+    return [t["Name"] for t in a.client("cloudtrail").describe_trails()["trailList"]]
+
+
+def _backup_plans(a: Account) -> list[str]:
+    return [p["BackupPlanId"] for p in a.client("backup").list_backup_plans()["BackupPlansList"]]
+
+
+def _groups(a: Account) -> list[str]:
+    return [g["GroupName"] for g in a.client("resource-groups").list_groups()["GroupIdentifiers"]]
+
+
+#: Each removable capability, seen through its own service; none of them is kept by a
+#: DeletionPolicy (the secrets, the vault and the buckets are, so they are not listed).
+SEEN: dict[str, Callable[[Account], list[str]]] = {
+    "database": _clusters,
+    "config": _recorders,
+    "firewall": _web_acls,
+    "vpn": _vpn_connections,
+    "cache": _caches,
+    "audit": _trails,
+    "backup": _backup_plans,
+    "insights": _groups,
+}
+
+
+def check(account: Account, env: str, phase: int) -> None:
+    """Everything of `phase` is there, nothing of a removed capability, and the item."""
+    present = set(phases.capabilities(phase))
+    for capability, seen in SEEN.items():
+        found = seen(account)
+        if capability in present:
+            assert len(found) == 1, (phase, capability, found)
+        else:
+            assert found == [], (phase, capability, found)
+    if "database" in present:
+        cluster = physical_ids(account, "AWS::RDS::DBCluster")[0]
+        instances = account.client("rds").describe_db_instances()["DBInstances"]
+        members = [i for i in instances if i.get("DBClusterIdentifier") == cluster]
+        assert len(members) == DB_INSTANCES[env]
+    if "firewall" in present:
+        balancer = physical_ids(account, "AWS::ElasticLoadBalancingV2::LoadBalancer")[0]
+        acl = account.client("wafv2").get_web_acl_for_resource(ResourceArn=balancer)
+        assert acl["WebACL"]["Name"] == _web_acls(account)[0]
+    if "secrets" in present:
+        secrets = account.client("secretsmanager").list_secrets()["SecretList"]
+        assert len(secrets) >= len(physical_ids(account, "AWS::SecretsManager::Secret")) > 0
+    nat = account.client("ec2").describe_nat_gateways()["NatGateways"]
+    assert len([n for n in nat if n["State"] == "available"]) == NAT_GATEWAYS[env]
+    table = physical_ids(account, "AWS::DynamoDB::Table")[0]
+    assert account.client("dynamodb").get_item(TableName=table, Key=ITEM).get("Item") == ITEM
+
+
+def climb(endpoint: str, env: str, steps: tuple[int, ...]) -> None:
+    account = Account(endpoint)
+    for number, phase in enumerate(steps):
+        outcome = deploy(account, env, phase)
+        assert outcome.ok, (steps[: number + 1], outcome.status, outcome.failure)
+        if number == 0:
+            table = physical_ids(account, "AWS::DynamoDB::Table")[0]
+            account.client("dynamodb").put_item(TableName=table, Item=ITEM)
+        check(account, env, phase)
+
+
+#: A phase-up after a phase-down re-creates the backup vault, whose retained copy still
+#: holds its fixed BackupVaultName: AlreadyExistsException, and the update rolls back.
+VAULT_NAME_TAKEN = pytest.mark.xfail(
+    strict=True, reason="issue 12: the retained BackupVault has a fixed BackupVaultName"
+)
+#: Below phase 2 in prod, CloudFormation cannot delete the deletion-protected Aurora
+#: cluster: it is left behind (DELETE_FAILED) without its final snapshot.
+PROTECTED_CLUSTER_LEFT = pytest.mark.xfail(
+    strict=True,
+    reason="issue 12: the engine removes the deletion-protected DB cluster without lifting "
+    "its protection",
+)
+
+
+def walk_case(env: str) -> Any:
+    return pytest.param(env, marks=VAULT_NAME_TAKEN if env == "dev" else PROTECTED_CLUSTER_LEFT)
+
+
+def pair_case(env: str, first: int, second: int) -> Any:
+    leaves_database = env == "prod" and first >= 2 and second < 2
+    marks = [PROTECTED_CLUSTER_LEFT] if leaves_database else []
+    return pytest.param(env, first, second, marks=marks, id=f"{env}-{first}-{second}")
+
+
+@pytest.mark.parametrize("env", [walk_case(e) for e in ENVIRONMENTS])
+def test_the_walk_up_and_down_the_ladder(emulator_endpoint: str, env: str) -> None:
+    climb(emulator_endpoint, env, WALK)
+
+
+def test_capabilities_removed_and_added_again_are_created_again(emulator_endpoint: str) -> None:
+    climb(emulator_endpoint, "dev", DOWN_AND_UP)
+
+
+@pytest.mark.parametrize(
+    ("env", "first", "second"), [pair_case(e, a, b) for e in ENVIRONMENTS for a, b in PAIRS]
+)
+def test_moving_between_two_phases(
+    emulator_endpoint: str, env: str, first: int, second: int
+) -> None:
+    """From phase 1 (where the item is written) to `first`, then to `second`."""
+    climb(emulator_endpoint, env, (1, first, second) if first != 1 else (first, second))
