@@ -12,6 +12,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from moto.cloudformation.exceptions import CloudFormationError, ValidationError
+
 #: Held by each request and by a running stack operation (except while it waits: `pause`).
 LOCK = threading.Condition(threading.RLock())
 
@@ -67,3 +69,26 @@ def serialize_requests() -> None:
             return original(self, environ, start_response)
 
     setattr(DomainDispatcherApplication, "__call__", __call__)  # noqa: B010
+
+
+class ChangeSetNotFound(CloudFormationError):
+    """ChangeSetNotFound (HTTP 404), as DescribeChangeSet and ExecuteChangeSet answer it."""
+
+    code = "ChangeSetNotFoundException"  # the model's shape; answered as ChangeSetNotFound
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"ChangeSet [{name}] does not exist")
+
+
+class InvalidChangeSetStatus(CloudFormationError):
+    code = "InvalidChangeSetStatusException"  # answered as InvalidChangeSetStatus
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+def cannot_be_updated(stack: Any) -> ValidationError:
+    """AWS's refusal of a change to a stack whose status does not allow one."""
+    return ValidationError(
+        message=f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated."
+    )
