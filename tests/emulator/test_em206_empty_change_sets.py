@@ -116,3 +116,25 @@ def test_plan_of_an_up_to_date_stack_says_no_changes(emulator_endpoint: str, cfn
     assert cfn.describe_stacks(StackName="empty-plan")["Stacks"][0]["StackStatus"] == (
         "CREATE_COMPLETE"
     )
+
+
+def test_a_change_set_is_compared_with_the_parameters_of_the_last_one_that_ran(cfn: Any) -> None:
+    deployed(cfn, "empty-params")  # Name = empty-params
+
+    def change_set(name: str, value: str) -> dict[str, Any]:
+        cfn.create_change_set(
+            StackName="empty-params",
+            ChangeSetName=name,
+            ChangeSetType="UPDATE",
+            TemplateBody=json.dumps(TEMPLATE),
+            Parameters=[{"ParameterKey": "Name", "ParameterValue": value}],
+        )
+        described: dict[str, Any] = cfn.describe_change_set(
+            StackName="empty-params", ChangeSetName=name
+        )
+        return described
+
+    assert change_set("rename", "renamed")["Status"] == "CREATE_COMPLETE"
+    cfn.execute_change_set(StackName="empty-params", ChangeSetName="rename")
+    assert change_set("again", "renamed")["StatusReason"] == NO_CHANGES
+    assert change_set("back", "empty-params")["Status"] == "CREATE_COMPLETE"
