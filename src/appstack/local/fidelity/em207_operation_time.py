@@ -12,7 +12,9 @@ forecast uses, `data/durations.json`) times the time scale, `APPSTACK_TIME_SCALE
 the default). With a scale above 0 the operation runs on a thread of its own once its checks
 have passed; the request answers when it has started. Resources are made one after the other
 (CloudFormation makes independent ones in parallel). The lifecycle rules (EM1xx) wrap the same
-per-resource entry points and are installed first, so they run inside these events.
+per-resource entry points and are installed first, so they run inside these events. While
+an operation runs, DescribeStacks shows no outputs and DescribeStackResources the resources
+made so far (moto would make the others on the spot to answer).
 """
 
 from __future__ import annotations
@@ -242,6 +244,23 @@ def install() -> None:
             self.status = resource_status  # moto sets the status only when it is done
 
     setattr(Stack, "_add_stack_event", _add_stack_event)  # noqa: B010
+
+    # While an operation runs, what a describe reads must not create the resources still to
+    # come (moto's maps create a resource on first read): the resources so far, no outputs.
+    outputs: Any = vars(Stack)["outputs"]
+    stack_resources: Any = vars(Stack)["stack_resources"]
+
+    def outputs_when_done(self: Any) -> Any:
+        return None if self.status.endswith("_IN_PROGRESS") else outputs.fget(self)
+
+    def resources_so_far(self: Any) -> Any:
+        if not self.status.endswith("_IN_PROGRESS"):
+            return stack_resources.fget(self)
+        made = self.resource_map._parsed_resources
+        return [made[k] for k in self.resource_map._resource_json_map if made.get(k) is not None]
+
+    setattr(Stack, "outputs", property(outputs_when_done))  # noqa: B010
+    setattr(Stack, "stack_resources", property(resources_so_far))  # noqa: B010
 
     stack_delete = Stack.delete
 
