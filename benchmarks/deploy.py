@@ -38,6 +38,8 @@ import psutil
 import yaml
 from common import median, table
 
+from appstack.local import emulator
+
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 CHECKOV = ROOT / ".venv-scan/bin/checkov"
@@ -71,18 +73,14 @@ class Server:
 
     def __enter__(self) -> Server:
         log = (self.work / f"emulator-{self.port}.log").open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                str(HERE / "bench_emulator.py"),
-                *("-p", str(self.port), "--delay", str(self.delay)),
-            ],
-            cwd=self.work,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        (self.work / ".appstack").mkdir(exist_ok=True)
-        (self.work / f".appstack/emulator-{self.port}.pid").write_text(str(self.process.pid))
+        argv = [
+            sys.executable,
+            str(HERE / "bench_emulator.py"),
+            *("-p", str(self.port), "--delay", str(self.delay)),
+        ]
+        self.process = subprocess.Popen(argv, cwd=self.work, stdout=log, stderr=subprocess.STDOUT)
+        # Registered where the measured tools look (their XDG_STATE_HOME, see `tools`).
+        emulator.register(self.port, self.process.pid, argv, directory=self.work / "state/appstack")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -162,7 +160,13 @@ def tools(work: Path, endpoint: str, aws: str, port: int) -> dict[str, Tool]:
     path = os.pathsep.join(  # "checkov not installed": no checkov on PATH
         p for p in os.environ["PATH"].split(os.pathsep) if not (Path(p) / "checkov").exists()
     )
-    plain = {**os.environ, **CREDENTIALS, "APPSTACK_LOCAL_PORT": str(port), "PATH": path}
+    plain = {
+        **os.environ,
+        **CREDENTIALS,
+        "APPSTACK_LOCAL_PORT": str(port),
+        "PATH": path,
+        "XDG_STATE_HOME": str(work / "state"),  # where `Server` registered the emulator
+    }
     plain.pop("APPSTACK_CHECKOV", None)
     plain.pop("AWS_PROFILE", None)
 

@@ -17,17 +17,39 @@ def local() -> None:
     """The local AWS emulator (moto) on 127.0.0.1."""
 
 
+def _scale(seconds: float) -> str:
+    return "instant" if not seconds else f"time scale {seconds:g}"
+
+
 @local.command()
 @port_option
-def start(port: int | None) -> None:
-    """Start the emulator in the background."""
-    render.success(f"emulator at {emulator.start(port).endpoint}")
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Each resource takes its typical duration times this (default 0: instant).",
+)
+def start(port: int | None, time_scale: float | None) -> None:
+    """Start the emulator in the background (its AWS state starts empty)."""
+    was = emulator.status(port)
+    current = emulator.start(port, time_scale=time_scale)
+    if was.running:
+        render.success(
+            f"emulator already running at {current.endpoint} ({_scale(current.time_scale)})"
+        )
+        if time_scale is not None and time_scale != current.time_scale:
+            render.note("stop it first to change its time scale: appstack local stop")
+        return
+    render.success(f"emulator at {current.endpoint} ({_scale(current.time_scale)})")
+    render.note(
+        "it starts empty: its stacks and resources live in memory and are lost when it stops"
+    )
 
 
 @local.command()
 @port_option
 def stop(port: int | None) -> None:
-    """Stop the emulator."""
+    """Stop the emulator (its stacks and resources are lost)."""
     render.success("emulator stopped" if emulator.stop(port) else "emulator was not running")
 
 
@@ -36,8 +58,13 @@ def stop(port: int | None) -> None:
 def status_command(port: int | None) -> None:
     """Whether the emulator runs, and the types it records without creating them."""
     current = emulator.status(port)
-    state = "running" if current.running else "stopped"
-    render.info(f"emulator {state} at {current.endpoint}")
+    if current.running:
+        render.info(
+            f"emulator running at {current.endpoint} ({_scale(current.time_scale)}, "
+            f"pid {current.pid}; log {emulator.log_file(current.port)})"
+        )
+    else:
+        render.info(f"emulator stopped at {current.endpoint}")
     render.table(
         "Recorded only (no emulated service): a physical ID, nothing behind it",
         ["resource type"],

@@ -1,7 +1,17 @@
-"""Start, stop and find the local emulator: a background moto server with a pid file."""
+"""Start, stop and find the local emulator: a background moto server, known by its port.
+
+What runs on which port is kept in the user's state directory ($XDG_STATE_HOME/appstack, or
+~/.local/state/appstack), one file a port, so the emulator is found from any directory. A
+process is signalled only once its command line shows it is the emulator of that port: a
+state file left behind by a machine restart may name a PID that is now another program.
+The state file records the command line the emulator was started with; a process is the
+emulator only while its command line is that one. The emulator keeps its AWS state in
+memory: a stop loses it, and a start begins empty.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -15,7 +25,9 @@ from appstack.errors import AppstackError
 
 DEFAULT_PORT = 4599
 HOST = "127.0.0.1"
-STATE_DIR = Path(".appstack")
+MODULE = "appstack.local.server"
+#: The emulator's time scale (see fidelity rule EM207): 0 makes every resource instant.
+TIME_SCALE_ENV = "APPSTACK_TIME_SCALE"
 
 
 class EmulatorError(AppstackError):
@@ -26,6 +38,7 @@ class EmulatorError(AppstackError):
 class Emulator:
     pid: int | None
     port: int
+    time_scale: float = 0.0
 
     @property
     def endpoint(self) -> str:
@@ -33,23 +46,65 @@ class Emulator:
 
     @property
     def running(self) -> bool:
-        return self.pid is not None and _alive(self.pid) and _listening(self.port)
+        return self.pid is not None and _listening(self.port)
 
 
 def port_from_env(port: int | None = None) -> int:
     return port or int(os.environ.get("APPSTACK_LOCAL_PORT", DEFAULT_PORT))
 
 
-def _pid_file(port: int) -> Path:
-    return STATE_DIR / f"emulator-{port}.pid"
+def state_dir() -> Path:
+    """Where the emulators' state files and logs live: $XDG_STATE_HOME/appstack, or
+    ~/.local/state/appstack (the XDG Base Directory default)."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "appstack"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
+def _state_file(port: int) -> Path:
+    return state_dir() / f"emulator-{port}.json"
+
+
+def log_file(port: int) -> Path:
+    return state_dir() / f"emulator-{port}.log"
+
+
+def _command_line(pid: int) -> list[str]:
+    """The command line of process `pid` ([] if there is none or it cannot be read)."""
+    proc = Path(f"/proc/{pid}/cmdline")
+    if proc.parent.exists():
+        try:
+            return [part for part in proc.read_bytes().decode(errors="replace").split("\0") if part]
+        except OSError:
+            return []
+    try:  # no /proc (macOS): ask ps
+        found = subprocess.run(
+            ["ps", "-o", "command=", "-p", str(pid)], capture_output=True, text=True, check=False
+        )
     except OSError:
-        return False
-    return True
+        return []
+    return found.stdout.split()
+
+
+def is_emulator(pid: int, command: list[str]) -> bool:
+    """Whether process `pid` runs `command` (the emulator's command line, as started)."""
+    return bool(command) and " ".join(_command_line(pid)) == " ".join(command)
+
+
+def command(port: int) -> list[str]:
+    """The command line of the emulator of `port`."""
+    return [sys.executable, "-m", MODULE, "-H", HOST, "-p", str(port)]
+
+
+def register(
+    port: int, pid: int, argv: list[str], time_scale: float = 0.0, directory: Path | None = None
+) -> None:
+    """Record that process `pid`, started as `argv`, is the emulator of `port` (in
+    `directory`, by default the state directory)."""
+    where = directory or state_dir()
+    where.mkdir(parents=True, exist_ok=True)
+    (where / f"emulator-{port}.json").write_text(
+        json.dumps({"pid": pid, "port": port, "time_scale": time_scale, "command": argv})
+    )
 
 
 def _listening(port: int) -> bool:
@@ -58,15 +113,29 @@ def _listening(port: int) -> bool:
         return sock.connect_ex((HOST, port)) == 0
 
 
+def _read_state(port: int) -> dict[str, object]:
+    try:
+        data = json.loads(_state_file(port).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def status(port: int | None = None) -> Emulator:
+    """The emulator of `port` as its state file and the process table say (pid None: none)."""
     port = port_from_env(port)
-    path = _pid_file(port)
-    pid = int(path.read_text()) if path.exists() else None
-    return Emulator(pid if pid and _alive(pid) else None, port)
+    state = _read_state(port)
+    pid, argv, scale = state.get("pid"), state.get("command"), state.get("time_scale", 0.0)
+    if not (isinstance(pid, int) and isinstance(argv, list) and is_emulator(pid, argv)):
+        return Emulator(None, port)
+    return Emulator(pid, port, float(scale) if isinstance(scale, int | float) else 0.0)
 
 
-def start(port: int | None = None, timeout: float = 15.0) -> Emulator:
-    """Start the emulator in the background unless it runs already."""
+def start(
+    port: int | None = None, timeout: float = 15.0, time_scale: float | None = None
+) -> Emulator:
+    """Start the emulator in the background unless it runs already (the one running keeps
+    its time scale; `time_scale` None means instant for a new one)."""
     current = status(port)
     if current.running:
         return current
@@ -75,34 +144,42 @@ def start(port: int | None = None, timeout: float = 15.0) -> Emulator:
             f"port {current.port} is taken by another program; "
             "pass --port or set APPSTACK_LOCAL_PORT"
         )
-    STATE_DIR.mkdir(exist_ok=True)
-    log = (STATE_DIR / f"emulator-{current.port}.log").open("ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "appstack.local.server", "-H", HOST, "-p", str(current.port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    _pid_file(current.port).write_text(str(process.pid))
+    if time_scale is not None and time_scale < 0:
+        raise EmulatorError(f"--time-scale {time_scale} is negative; pass 0 (instant) or more")
+    scale = time_scale or 0.0
+    state_dir().mkdir(parents=True, exist_ok=True)
+    log_path = log_file(current.port)
+    argv = command(current.port)
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            argv,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, TIME_SCALE_ENV: str(scale)},
+        )
+    register(current.port, process.pid, argv, scale)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise EmulatorError(f"the emulator exited; see {log.name}")
+            _state_file(current.port).unlink(missing_ok=True)
+            raise EmulatorError(f"the emulator exited; see {log_path}")
         if _listening(current.port):
-            return Emulator(process.pid, current.port)
+            return Emulator(process.pid, current.port, scale)
         time.sleep(0.1)
-    raise EmulatorError(f"the emulator did not answer within {timeout:.0f}s; see {log.name}")
+    raise EmulatorError(f"the emulator did not answer within {timeout:.0f}s; see {log_path}")
 
 
 def stop(port: int | None = None) -> bool:
-    """Stop the emulator started by `start`; False when none was running."""
+    """Stop the emulator of `port`; False when none was running. A state file whose process
+    is not the emulator (any more) is removed without signalling anything."""
     current = status(port)
-    _pid_file(current.port).unlink(missing_ok=True)
+    _state_file(current.port).unlink(missing_ok=True)
     if current.pid is None:
         return False
     os.kill(current.pid, signal.SIGTERM)
     for _ in range(50):
-        if not _alive(current.pid):
+        if not _command_line(current.pid):  # gone (or a zombie its parent has to reap)
             break
         time.sleep(0.1)
     return True

@@ -1,0 +1,194 @@
+"""EM204: a stack policy decides which resources an update may modify, replace or delete.
+
+"After you set a stack policy, all of the resources in the stack are protected by default":
+an update of a resource needs a statement that allows its action (Update:Modify,
+Update:Replace for a change whose Replacement is True or Conditional, Update:Delete for a
+removed resource), matched by Resource or NotResource (LogicalResourceId/NAME, wildcards) and
+Action or NotAction, and by a ResourceType Condition when there is one; a Deny that matches
+wins over every Allow. A denied update fails: the resource reports UPDATE_FAILED "Action denied
+by stack policy", and the stack rolls back to UPDATE_ROLLBACK_COMPLETE with nothing changed.
+moto 5.2.5 stores the policy and never reads it. Added resources are not governed by it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from appstack.local.fidelity import rule
+from appstack.local.fidelity.em2_shared import find_change_set, find_stack
+
+
+def _listed(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+def _matches(patterns: Iterable[str], value: str) -> bool:
+    return any(fnmatch.fnmatchcase(value, pattern) for pattern in patterns)
+
+
+def _condition_holds(condition: dict[str, Any], resource_type: str) -> bool:
+    for operator, keys in condition.items():
+        wanted = _listed(keys.get("ResourceType")) if isinstance(keys, dict) else []
+        if operator == "StringEquals":
+            held = resource_type in wanted
+        elif operator == "StringNotEquals":
+            held = resource_type not in wanted
+        elif operator == "StringLike":
+            held = _matches(wanted, resource_type)
+        elif operator == "StringNotLike":
+            held = not _matches(wanted, resource_type)
+        else:
+            held = False
+        if not held:
+            return False
+    return True
+
+
+def _applies(statement: dict[str, Any], action: str, logical_id: str, resource_type: str) -> bool:
+    resource = f"LogicalResourceId/{logical_id}"
+    if "Action" in statement and not _matches(_listed(statement["Action"]), action):
+        return False
+    if "NotAction" in statement and _matches(_listed(statement["NotAction"]), action):
+        return False
+    if "Resource" in statement and not _matches(_listed(statement["Resource"]), resource):
+        return False
+    if "NotResource" in statement and _matches(_listed(statement["NotResource"]), resource):
+        return False
+    return _condition_holds(statement.get("Condition") or {}, resource_type)
+
+
+def denial(policy: str, action: str, logical_id: str, resource_type: str) -> str | None:
+    """Why `policy` (a stack policy's JSON text) denies `action` on the resource; None if it
+    allows it. No policy allows everything."""
+    if not policy.strip():
+        return None
+    statements = json.loads(policy).get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    allowed = False
+    for number, statement in enumerate(statements, start=1):
+        if not _applies(statement, action, logical_id, resource_type):
+            continue
+        if statement.get("Effect") == "Deny":
+            return (
+                f"Action denied by stack policy: Statement [#{number}] does not allow "
+                f"[{action}] for resource [LogicalResourceId/{logical_id}]"
+            )
+        allowed = allowed or statement.get("Effect") == "Allow"
+    if allowed:
+        return None
+    return (
+        f"Action denied by stack policy: No statement allows [{action}] for resource "
+        f"[LogicalResourceId/{logical_id}]"
+    )
+
+
+def action_of(change: Any) -> str | None:
+    """The stack-policy action of one change of a change set (None: an added resource)."""
+    if change.action == "Remove":
+        return "Update:Delete"
+    if change.action == "Modify":
+        replacement = str(getattr(change, "replacement", "False"))
+        return "Update:Replace" if replacement in ("True", "Conditional") else "Update:Modify"
+    return None
+
+
+def denials(stack: Any, changes: Iterable[Any]) -> list[tuple[Any, str]]:
+    """The changes the stack's policy denies, each with the reason."""
+    found = []
+    for change in changes:
+        action = action_of(change)
+        reason = action and denial(
+            stack.policy or "", action, change.logical_resource_id, change.resource_type
+        )
+        if reason:
+            found.append((change, reason))
+    return found
+
+
+def roll_back(stack: Any, denied: list[tuple[Any, str]]) -> None:
+    """Record a denied update as CloudFormation does: the resource fails, the stack rolls back,
+    nothing is changed."""
+    from moto.cloudformation.models import Event
+
+    stack._add_stack_event("UPDATE_IN_PROGRESS", resource_status_reason="User Initiated")
+    for change, reason in denied:
+        existing = stack.resource_map._parsed_resources.get(change.logical_resource_id)
+        event = Event(
+            stack_id=stack.stack_id,
+            stack_name=stack.name,
+            logical_resource_id=change.logical_resource_id,
+            physical_resource_id=str(getattr(existing, "physical_resource_id", "") or ""),
+            resource_type=change.resource_type,
+            resource_status="UPDATE_FAILED",
+            resource_status_reason=reason,
+            resource_properties=None,
+        )
+        stack.events.append(event)
+    stack._add_stack_event(
+        "UPDATE_ROLLBACK_IN_PROGRESS",
+        resource_status_reason="The following resource(s) failed to update: ["
+        + ", ".join(change.logical_resource_id for change, _ in denied)
+        + "]. ",
+    )
+    stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+    stack.status = "UPDATE_ROLLBACK_COMPLETE"
+
+
+@rule(
+    "EM204",
+    "Stack policies: each change of an update is allowed or denied (Deny wins, default deny)",
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html",
+)
+def install() -> None:
+    from moto.cloudformation.models import ChangeSet, CloudFormationBackend
+
+    execute_change_set = CloudFormationBackend.execute_change_set
+    update_stack = CloudFormationBackend.update_stack
+
+    def guarded_execute_change_set(
+        self: Any, change_set_name: str, stack_name: str | None = None
+    ) -> None:
+        change_set = find_change_set(self, change_set_name, stack_name)
+        if change_set is not None and change_set.change_set_type == "UPDATE":
+            stack = find_stack(self, change_set.stack_id)
+            denied = denials(stack, change_set.changes) if stack is not None else []
+            if denied:
+                # Executing still drops the stack's other change sets (CloudFormation
+                # computed them against the stack as it was).
+                for key in [
+                    k
+                    for k, other in self.change_sets.items()
+                    if other.stack_id == change_set.stack_id and other is not change_set
+                ]:
+                    del self.change_sets[key]
+                change_set.execution_status = "EXECUTE_FAILED"
+                roll_back(stack, denied)
+                return
+        execute_change_set(self, change_set_name, stack_name)
+
+    def guarded_update_stack(self: Any, name: str, template: str, *a: Any, **kw: Any) -> Any:
+        stack = find_stack(self, name)
+        if stack is not None and (stack.policy or "").strip():
+            preview = ChangeSet(
+                change_set_type="UPDATE",
+                change_set_id="stack-policy-preview",
+                change_set_name="stack-policy-preview",
+                stack=stack,
+                template=template,
+                parameters=stack.parameters,
+                description="",
+            )
+            denied = denials(stack, preview.changes)
+            if denied:
+                roll_back(stack, denied)
+                return stack
+        return update_stack(self, name, template, *a, **kw)
+
+    setattr(CloudFormationBackend, "execute_change_set", guarded_execute_change_set)  # noqa: B010
+    setattr(CloudFormationBackend, "update_stack", guarded_update_stack)  # noqa: B010

@@ -1,0 +1,83 @@
+"""EM206: a change set that changes nothing ends FAILED; one that is not AVAILABLE never runs.
+
+AWS creates a change set whatever it holds; one with no changes ends Status FAILED,
+ExecutionStatus UNAVAILABLE, StatusReason "The submitted information didn't contain changes.
+Submit different information to create a change set." moto answers CreateChangeSet with a
+ValidationError instead when parameters are passed, runs a change set that is not AVAILABLE,
+and answers DescribeChangeSet and DeleteChangeSet of a change set that is gone with a wrong
+error or a 500 (UnboundLocalError): AWS answers ChangeSetNotFound, and InvalidChangeSetStatus
+to ExecuteChangeSet of a change set it cannot run. A stack's parameters are the ones of the
+change set that ran last, so the next comparison is against those (moto keeps the first ones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from appstack.local.fidelity import rule
+from appstack.local.fidelity.em2_shared import (
+    ChangeSetNotFound,
+    InvalidChangeSetStatus,
+    find_change_set,
+)
+
+
+@rule(
+    "EM206",
+    'A change set without changes ends FAILED ("didn\'t contain changes"); '
+    "only an AVAILABLE one runs",
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html",
+)
+def install() -> None:
+    from moto.cloudformation.models import CloudFormationBackend
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    validate_different_update = CloudFormationResponse._validate_different_update
+
+    def _validate_different_update(self: Any, *args: Any, **kw: Any) -> None:
+        if self._get_action() == "CreateChangeSet":
+            return  # the change set is made, and ends FAILED if it changes nothing
+        validate_different_update(self, *args, **kw)
+
+    setattr(  # noqa: B010
+        CloudFormationResponse, "_validate_different_update", _validate_different_update
+    )
+
+    def of_its_stack(action: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """`action` with ChangeSetName resolved to the ARN of the change set of StackName
+        (moto takes the first change set of that name of any stack), or ChangeSetNotFound."""
+
+        def resolved(self: Any) -> Any:
+            name = self._get_param("ChangeSetName")
+            change_set = find_change_set(
+                self.cloudformation_backend, name, self._get_param("StackName")
+            )
+            if change_set is None:
+                raise ChangeSetNotFound(name)
+            self.params["ChangeSetName"] = change_set.change_set_id
+            return action(self)
+
+        return resolved
+
+    for name in ("describe_change_set", "delete_change_set"):
+        setattr(CloudFormationResponse, name, of_its_stack(getattr(CloudFormationResponse, name)))
+
+    execute_change_set = CloudFormationBackend.execute_change_set
+
+    def available_execute_change_set(
+        self: Any, change_set_name: str, stack_name: str | None = None
+    ) -> None:
+        change_set = find_change_set(self, change_set_name, stack_name)
+        if change_set is None:
+            raise ChangeSetNotFound(change_set_name)
+        if change_set.execution_status != "AVAILABLE":
+            raise InvalidChangeSetStatus(
+                f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current "
+                f"execution status of [{change_set.execution_status}]"
+            )
+        execute_change_set(self, change_set_name, stack_name)
+        if change_set.execution_status == "EXECUTE_COMPLETE":
+            change_set.stack.parameters = change_set.parameters
+
+    setattr(CloudFormationBackend, "execute_change_set", available_execute_change_set)  # noqa: B010

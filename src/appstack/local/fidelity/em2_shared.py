@@ -1,0 +1,94 @@
+"""What the stack-operation rules (EM2xx) share: one lock, and finding stacks and change sets.
+
+moto's threaded server answers each request on its own thread with no lock, and a stack
+operation that takes time (EM207) runs on a thread of its own after its request is answered.
+Every request is answered under `LOCK` (`serialize_requests`, installed by EM207), and an
+operation holds it too except while it waits (`pause`): a check of a stack's state and the
+change that follows it happen in one step, as CloudFormation makes them.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from moto.cloudformation.exceptions import CloudFormationError, ValidationError
+
+#: Held by each request and by a running stack operation (except while it waits: `pause`).
+LOCK = threading.Condition(threading.RLock())
+
+
+def pause(seconds: float) -> None:
+    """Wait `seconds` with the lock given up (the caller holds it), then take it back."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    with LOCK:
+        while (left := deadline - time.monotonic()) > 0:
+            LOCK.wait(left)
+
+
+def find_stack(backend: Any, name_or_id: str | None) -> Any | None:
+    """The live stack (not deleted) with this name or id, or None."""
+    if not name_or_id:
+        return None
+    if name_or_id in backend.stacks:
+        return backend.stacks[name_or_id]
+    return next((s for s in backend.stacks.values() if s.name == name_or_id), None)
+
+
+def find_change_set(backend: Any, name: str, stack_name: str | None = None) -> Any | None:
+    """The change set with this ARN, or this name (of `stack_name` when given), or None."""
+    if name in backend.change_sets:
+        return backend.change_sets[name]
+    stack = find_stack(backend, stack_name)
+    return next(
+        (
+            c
+            for c in backend.change_sets.values()
+            if c.change_set_name == name and (stack is None or c.stack_id == stack.stack_id)
+        ),
+        None,
+    )
+
+
+def backend_of(account_id: str, region_name: str) -> Any:
+    from moto.cloudformation.models import cloudformation_backends
+
+    return cloudformation_backends[account_id][region_name]
+
+
+def serialize_requests() -> None:
+    """Answer every request of moto's threaded server under `LOCK`."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    original = DomainDispatcherApplication.__call__
+
+    def __call__(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
+        with LOCK:
+            return original(self, environ, start_response)
+
+    setattr(DomainDispatcherApplication, "__call__", __call__)  # noqa: B010
+
+
+class ChangeSetNotFound(CloudFormationError):
+    """ChangeSetNotFound (HTTP 404), as DescribeChangeSet and ExecuteChangeSet answer it."""
+
+    code = "ChangeSetNotFoundException"  # the model's shape; answered as ChangeSetNotFound
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"ChangeSet [{name}] does not exist")
+
+
+class InvalidChangeSetStatus(CloudFormationError):
+    code = "InvalidChangeSetStatusException"  # answered as InvalidChangeSetStatus
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+def cannot_be_updated(stack: Any) -> ValidationError:
+    """AWS's refusal of a change to a stack whose status does not allow one."""
+    return ValidationError(
+        message=f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated."
+    )
