@@ -125,7 +125,11 @@ def test_tasks_accept_traffic_only_from_the_load_balancer_on_the_app_port(dev: T
 
 
 def test_the_load_balancer_may_only_reach_the_tasks(dev: Template) -> None:
-    assert "SecurityGroupEgress" not in props(dev, "LoadBalancerSecurityGroup")
+    # A group without inline egress keeps EC2's allow-all rule beside the separate ones
+    # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html):
+    # its one inline rule must match nothing, like the data stores' placeholder.
+    [inline] = props(dev, "LoadBalancerSecurityGroup")["SecurityGroupEgress"]
+    assert (inline["IpProtocol"], inline["CidrIp"]) == ("icmp", "255.255.255.255/32")
     egress = of_type(dev, "AWS::EC2::SecurityGroupEgress")
     lb_egress = [
         e["Properties"]
