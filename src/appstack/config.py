@@ -109,6 +109,18 @@ class VpnSettings(_Strict):
         return value
 
 
+class ConfigHistorySettings(_Strict):
+    """How long the AWS Config bucket keeps what Config delivers (configuration history and
+    snapshots), and the versions an overwrite or delete leaves behind.
+
+    The default keeps history as long as AWS Config keeps configuration items by default,
+    7 years (2557 days; https://docs.aws.amazon.com/config/latest/developerguide/delete-config-data-with-retention-period.html).
+    """
+
+    keep_days: int = Field(2557, ge=1, le=36500)
+    noncurrent_version_days: int = Field(30, ge=1, le=36500)
+
+
 class UsageSettings(_Strict):
     """Monthly usage the cost estimate assumes (prices come from data/prices/<region>.json)."""
 
@@ -156,6 +168,7 @@ class EnvironmentSettings(_Strict):
     cache: CacheSettings = CacheSettings()
     vpn: VpnSettings = VpnSettings()
     config_recorder_exists: bool = False
+    config_history: ConfigHistorySettings = ConfigHistorySettings()
     usage: UsageSettings = UsageSettings()
 
     @field_validator("vpc_cidr", mode="before")
