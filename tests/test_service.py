@@ -40,8 +40,14 @@ def test_the_service_waits_for_the_listener_that_forwards_to_its_target_group(
     assert lb["TargetGroupArn"] == {"Ref": "TargetGroup"} and lb["ContainerPort"] == 80
 
 
-def test_the_desired_count_is_an_integer_from_the_environment(prod: Template) -> None:
-    assert props(prod, "Service")["DesiredCount"] == 2
+def test_the_task_count_is_left_to_autoscaling(prod: Template) -> None:
+    # A DesiredCount is sent on every update and resets a scaled-out service
+    # (aws/containers-roadmap#493); without one CloudFormation omits it on updates
+    # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-service.html).
+    assert "DesiredCount" not in props(prod, "Service")
+    # The scalable target keeps the service within the environment's bounds from creation on.
+    target = props(prod, "ServiceScalableTarget")
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 10)
 
 
 def test_autoscaling_tracks_cpu_within_the_environments_bounds(prod: Template) -> None:

@@ -153,6 +153,7 @@ class EnvironmentSettings(_Strict):
     cpu: int = 256
     memory: int = 512
     architecture: Literal["X86_64", "ARM64"] = "X86_64"
+    #: Tasks the cost estimate assumes; the template leaves the count to autoscaling.
     desired_count: int = Field(1, ge=1, le=1000)
     min_count: int = Field(1, ge=1, le=1000)
     max_count: int = Field(2, ge=1, le=1000)
