@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from appstack import config
 from appstack.blueprint import database
 from appstack.checks.lint import run_cfn_lint
+from appstack.errors import ConfigError
 from conftest import Template, of_type, props, refs, synth
 
 Build = Callable[..., Template]
@@ -203,3 +205,52 @@ def test_the_database_starts_no_connections_of_its_own(dev2: Template) -> None:
     [egress] = props(dev2, "DatabaseSecurityGroup")["SecurityGroupEgress"]
     # Without an egress rule a security group allows all outbound traffic.
     assert egress["CidrIp"] == "255.255.255.255/32"
+
+
+def test_zero_capacity_pauses_idle_instances_after_the_configured_time() -> None:
+    # Aurora Serverless v2 auto-pause: MinCapacity 0 with SecondsUntilAutoPause (300-86,400)
+    # https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html
+    paused = {"min_capacity": 0, "max_capacity": 4, "seconds_until_auto_pause": 900}
+    template = synth({"environments": {"dev": {"database": paused}}}, phase=2)
+    scaling = props(template, "DatabaseCluster")["ServerlessV2ScalingConfiguration"]
+    assert scaling == {"MinCapacity": 0, "MaxCapacity": 4, "SecondsUntilAutoPause": 900}
+    assert run_cfn_lint(template, ["us-east-1"]) == []
+
+
+def test_without_auto_pause_no_pause_delay_is_sent(dev2: Template) -> None:
+    scaling = props(dev2, "DatabaseCluster")["ServerlessV2ScalingConfiguration"]
+    assert "SecondsUntilAutoPause" not in scaling
+
+
+def test_up_to_256_acu_synthesizes_on_the_engine_appstack_deploys() -> None:
+    # 256 ACU on recent Aurora versions, 128 on older ones (RDS API
+    # ServerlessV2ScalingConfiguration).
+    template = synth({"environments": {"prod": {"database": {"max_capacity": 256}}}}, "prod", 2)
+    scaling = props(template, "DatabaseCluster")["ServerlessV2ScalingConfiguration"]
+    assert scaling["MaxCapacity"] == 256
+
+
+@pytest.mark.parametrize(
+    ("capacity", "field"),
+    [
+        ({"max_capacity": 256.5}, "max_capacity"),
+        ({"max_capacity": 0.5}, "max_capacity"),
+        ({"min_capacity": -1}, "min_capacity"),
+        ({"seconds_until_auto_pause": 60}, "seconds_until_auto_pause"),
+    ],
+)
+def test_capacity_aurora_refuses_is_a_config_error_naming_the_field(
+    capacity: dict[str, float], field: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config.parse({"environments": {"dev": {"database": capacity}}})
+    [(where, _)] = caught.value.problems
+    assert where == f"environments.dev.database.{field}"
+
+
+def test_older_engines_refuse_auto_pause_and_more_than_128_acu() -> None:
+    settings = config.DatabaseSettings(min_capacity=0, max_capacity=200)
+    problems = dict(config.aurora_capacity_problems(settings, "16.2"))
+    assert set(problems) == {"min_capacity", "max_capacity"}
+    assert "16.2" in problems["min_capacity"] and "128" in problems["max_capacity"]
+    assert config.aurora_capacity_problems(settings, "16.8") == []

@@ -68,10 +68,14 @@ class _Strict(BaseModel):
 
 
 class DatabaseSettings(_Strict):
-    """Aurora PostgreSQL Serverless v2 capacity, in Aurora capacity units (ACU)."""
+    """Aurora PostgreSQL Serverless v2 capacity, in Aurora capacity units (ACU).
+
+    `min_capacity: 0` pauses idle instances after `seconds_until_auto_pause`; the bounds
+    depend on the engine version (`aurora_capacity_problems`)."""
 
     min_capacity: float = Field(0.5, ge=0, le=256)
     max_capacity: float = Field(2, ge=1, le=256)
+    seconds_until_auto_pause: int = Field(300, ge=300, le=86_400)
     readers: int = Field(0, ge=0, le=15)
 
 
@@ -582,6 +586,8 @@ def _cross_checks(config: AppConfig) -> list[tuple[str, str]]:
                     "Aurora capacity comes in steps of 0.5 ACU; use values like 0.5, 1, 1.5, 2",
                 )
             )
+        for field, message in aurora_capacity_problems(env.database):
+            problems.append((f"{where}.database.{field}", message))
     names = list(config.environments)
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
@@ -595,6 +601,59 @@ def _cross_checks(config: AppConfig) -> list[tuple[str, str]]:
                         "joined by VPN later",
                     )
                 )
+    return problems
+
+
+@cache
+def aurora_facts() -> dict[str, Any]:
+    """The Aurora engine appstack deploys and the capacity bounds of its versions
+    (data/aurora.json)."""
+    facts: dict[str, Any] = json.loads(
+        resources.files("appstack.data").joinpath("aurora.json").read_text()
+    )
+    return facts
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def _supports(table: dict[str, str], version: str) -> bool:
+    """Whether `version` is at or above its major version's entry in `table`."""
+    first = table.get(version.split(".")[0])
+    return first is not None and _version(version) >= _version(first)
+
+
+def aurora_capacity_problems(
+    database: DatabaseSettings, engine_version: str | None = None
+) -> list[tuple[str, str]]:
+    """Why Aurora would refuse this capacity range on `engine_version` (default: the version
+    appstack deploys), as (field, message) pairs; [] when it accepts it."""
+    facts = aurora_facts()
+    version = engine_version or facts["engine_version"]
+    engine = f"Aurora PostgreSQL {version}"
+    problems: list[tuple[str, str]] = []
+    if database.min_capacity < facts["lowest_min_capacity"] and not _supports(
+        facts["auto_pause_from_version"], version
+    ):
+        problems.append(
+            (
+                "min_capacity",
+                f"{database.min_capacity:g} ACU (auto-pause) needs a newer engine than {engine}; "
+                f"use {facts['lowest_min_capacity']:g} or more",
+            )
+        )
+    highest = (
+        256 if _supports(facts["max_256_from_version"], version) else facts["highest_max_capacity"]
+    )
+    if database.max_capacity > highest:
+        problems.append(
+            (
+                "max_capacity",
+                f"{database.max_capacity:g} ACU is above the {highest} ACU {engine} allows; "
+                f"use {highest} or less",
+            )
+        )
     return problems
 
 

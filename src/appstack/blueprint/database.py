@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from troposphere import GetAtt, Ref, Sub
 from troposphere.ec2 import SecurityGroup
@@ -17,20 +18,22 @@ from troposphere.iam import Role
 from troposphere.kms import Key
 from troposphere.rds import DBCluster, DBInstance, DBSubnetGroup, ServerlessV2ScalingConfiguration
 from troposphere.secretsmanager import GenerateSecretString, Secret, SecretTargetAttachment
+from troposphere.validators import double, integer
 
 from appstack.blueprint.network import Network
 from appstack.blueprint.security import data_store_group
 from appstack.blueprint.stack import RETAIN, SNAPSHOT, Stack, service_role_trust
+from appstack.config import DatabaseSettings, aurora_facts
 
 MONITORING_SECONDS = 60
 MONITORING_POLICY = (
     "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 )
 
-ENGINE = "aurora-postgresql"
-#: A current Aurora PostgreSQL release (17.4 and later support Serverless v2; cfn-lint W3690
-#: flags releases RDS no longer creates clusters with).
-ENGINE_VERSION = "17.7"
+ENGINE = str(aurora_facts()["engine"])
+#: A current Aurora PostgreSQL release (data/aurora.json, where its capacity bounds are too;
+#: cfn-lint W3690 flags releases RDS no longer creates clusters with).
+ENGINE_VERSION = str(aurora_facts()["engine_version"])
 PORT = 5432
 DATABASE_NAME = "app"
 MASTER_USERNAME = "appadmin"
@@ -45,6 +48,29 @@ RESERVED_USERNAME_PREFIX = "pg_"
 PASSWORD_EXCLUDED_CHARACTERS = "\"'@/\\ "
 BACKUP_RETENTION_DAYS = 14
 SERVERLESS_INSTANCE_CLASS = "db.serverless"
+
+
+class ScalingConfiguration(ServerlessV2ScalingConfiguration):  # type: ignore[misc]
+    """AWS::RDS::DBCluster ServerlessV2ScalingConfiguration. troposphere's validators refuse
+    0 and anything above 128 ACU, the limits of older engines; the config checks the bounds of
+    the engine appstack deploys (`config.aurora_capacity_problems`)."""
+
+    props: ClassVar[dict[str, tuple[Any, bool]]] = {
+        "MinCapacity": (double, False),
+        "MaxCapacity": (double, False),
+        "SecondsUntilAutoPause": (integer, False),
+    }
+
+
+def scaling(settings: DatabaseSettings) -> ScalingConfiguration:
+    """The capacity range; at 0 ACU idle instances pause after `seconds_until_auto_pause`
+    (the property only applies then: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ServerlessV2ScalingConfiguration.html)."""
+    configuration = ScalingConfiguration(
+        MinCapacity=settings.min_capacity, MaxCapacity=settings.max_capacity
+    )
+    if settings.min_capacity == 0:
+        configuration.SecondsUntilAutoPause = settings.seconds_until_auto_pause
+    return configuration
 
 
 @dataclass(frozen=True)
@@ -102,10 +128,7 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
             "DatabaseCluster",
             Engine=ENGINE,
             EngineVersion=ENGINE_VERSION,
-            ServerlessV2ScalingConfiguration=ServerlessV2ScalingConfiguration(
-                MinCapacity=settings.min_capacity,
-                MaxCapacity=settings.max_capacity,
-            ),
+            ServerlessV2ScalingConfiguration=scaling(settings),
             DatabaseName=DATABASE_NAME,
             Port=PORT,
             MasterUsername=Sub(
