@@ -172,17 +172,22 @@ def test_the_trail_is_multi_region_and_logging(conn: Connection) -> None:
     assert client.get_trail_status(Name=trails[0]["Name"])["IsLogging"] is True
 
 
-def test_the_backup_vault_is_listed(conn: Connection) -> None:
+def test_the_backup_vault_is_listed(conn: Connection, outputs: dict[str, str]) -> None:
     vaults = conn.client("backup").list_backup_vaults()["BackupVaultList"]
-    assert [v["BackupVaultName"] for v in vaults] == ["myapp-dev-bkp"]
+    assert [v["BackupVaultName"] for v in vaults] == [outputs["BackupVaultName"]]
+    # Named after the backup role's unique ID: new with every creation (rule AS007).
+    role_id = outputs["BackupVaultName"].removeprefix("myapp-bkp-")
+    assert role_id.startswith("AROA")
 
 
-def test_the_backup_plan_runs_daily_into_the_vault(conn: Connection) -> None:
+def test_the_backup_plan_runs_daily_into_the_vault(
+    conn: Connection, outputs: dict[str, str]
+) -> None:
     client = conn.client("backup")
     plan_id = client.list_backup_plans()["BackupPlansList"][0]["BackupPlanId"]
     rules = client.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]["Rules"]
     assert [(r["RuleName"], r["TargetBackupVaultName"]) for r in rules] == [
-        ("daily", "myapp-dev-bkp")
+        ("daily", outputs["BackupVaultName"])
     ]
 
 
