@@ -75,16 +75,11 @@ def test_instances_of_the_cluster_do_not_claim_snapshots(prod2: Template) -> Non
         assert instance.get("UpdateReplacePolicy", "Delete") != "Snapshot"
 
 
-def test_the_secret_outlives_the_database_so_a_snapshot_stays_usable(dev2: Template) -> None:
-    secret = dev2["Resources"]["DatabaseSecret"]
-    assert secret["DeletionPolicy"] == "Retain" and secret["UpdateReplacePolicy"] == "Retain"
-
-
 def test_the_database_is_encrypted_with_the_environments_key(dev2: Template) -> None:
     cluster = props(dev2, "DatabaseCluster")
     assert cluster["StorageEncrypted"] is True
     assert refs(cluster["KmsKeyId"]) == {"EncryptionKey"}
-    assert refs(props(dev2, "DatabaseSecret")["KmsKeyId"]) == {"EncryptionKey"}
+    assert refs(cluster["MasterUserSecret"]["KmsKeyId"]) == {"EncryptionKey"}
 
 
 def test_backups_logs_and_deletion_protection(dev2: Template, prod2: Template) -> None:
@@ -95,18 +90,17 @@ def test_backups_logs_and_deletion_protection(dev2: Template, prod2: Template) -
     assert props(prod2, "DatabaseCluster")["DeletionProtection"] is True
 
 
-def test_credentials_are_generated_never_parameters(dev2: Template) -> None:
+def test_rds_generates_stores_and_rotates_the_master_password(dev2: Template) -> None:
+    # Aurora manages the password in Secrets Manager and rotates it every seven days
+    # (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html);
+    # ManageMasterUserPassword cannot go with MasterUserPassword (AWS::RDS::DBCluster).
     assert not any("Password" in p or "Database" in p for p in dev2["Parameters"])
-    generated = props(dev2, "DatabaseSecret")["GenerateSecretString"]
-    assert generated["GenerateStringKey"] == "password"
-    for forbidden in '/@" ':
-        assert forbidden in generated["ExcludeCharacters"]
     cluster = props(dev2, "DatabaseCluster")
-    assert "{{resolve:secretsmanager:${DatabaseSecret}" in cluster["MasterUserPassword"]["Fn::Sub"]
-    attachment = props(dev2, "DatabaseSecretAttachment")
-    assert attachment["SecretId"] == {"Ref": "DatabaseSecret"}
-    assert attachment["TargetId"] == {"Ref": "DatabaseCluster"}
-    assert attachment["TargetType"] == "AWS::RDS::DBCluster"
+    assert cluster["ManageMasterUserPassword"] is True
+    assert "MasterUserPassword" not in cluster
+    assert cluster["MasterUsername"] == database.MASTER_USERNAME
+    assert not of_type(dev2, "AWS::SecretsManager::SecretTargetAttachment")
+    assert "DatabaseSecret" not in dev2["Resources"]
 
 
 def test_the_master_user_name_is_not_reserved_by_rds_or_postgresql() -> None:
@@ -150,8 +144,10 @@ def test_the_task_gets_the_endpoint_as_environment_and_credentials_as_secrets(
     assert environment["DATABASE_PORT"] == "5432"
     assert environment["DATABASE_NAME"] == "app"
     secrets = {s["Name"]: s["ValueFrom"] for s in container(dev2)["Secrets"]}
-    assert secrets["DATABASE_PASSWORD"] == {"Fn::Sub": "${DatabaseSecret}:password::"}
-    assert secrets["DATABASE_USERNAME"] == {"Fn::Sub": "${DatabaseSecret}:username::"}
+    managed = {"Fn::GetAtt": ["DatabaseCluster", "MasterUserSecret.SecretArn"]}
+    assert secrets["DATABASE_PASSWORD"] == {"Fn::Join": ["", [managed, ":password::"]]}
+    assert secrets["DATABASE_USERNAME"] == {"Fn::Join": ["", [managed, ":username::"]]}
+    assert environment["DATABASE_SECRET_ARN"] == managed
     assert not any("password" in str(v).lower() for v in environment.values())
 
 
@@ -160,10 +156,33 @@ def test_the_execution_role_may_read_and_decrypt_the_secret(dev2: Template) -> N
     statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
     read = statements["ReadTheDatabaseSecret"]
     assert read["Action"] == ["secretsmanager:GetSecretValue"]
-    assert refs(read["Resource"]) == {"DatabaseSecret"}
+    assert read["Resource"] == [{"Fn::GetAtt": ["DatabaseCluster", "MasterUserSecret.SecretArn"]}]
     decrypt = statements["DecryptTheDatabaseSecret"]
     assert decrypt["Action"] == ["kms:Decrypt"]
     assert refs(decrypt["Resource"]) == {"EncryptionKey"}
+
+
+def test_running_tasks_may_reread_the_rotated_secret_and_nothing_else(dev2: Template) -> None:
+    # ECS injects DATABASE_PASSWORD at task start and never refreshes it; after RDS rotates
+    # the secret, the application reads it again with its task role: GetSecretValue on
+    # exactly this secret, kms:Decrypt on the environment's key through Secrets Manager only.
+    [policy] = props(dev2, "TaskRole")["Policies"]
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    reread = statements["RereadTheDatabaseSecret"]
+    assert reread["Effect"] == "Allow"
+    assert reread["Action"] == ["secretsmanager:GetSecretValue"]
+    assert reread["Resource"] == [{"Fn::GetAtt": ["DatabaseCluster", "MasterUserSecret.SecretArn"]}]
+    decrypt = statements["DecryptTheDatabaseSecret"]
+    assert decrypt["Action"] == ["kms:Decrypt"]
+    assert refs(decrypt["Resource"]) == {"EncryptionKey"}
+    assert decrypt["Condition"]["StringEquals"]["kms:ViaService"] == {
+        "Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"
+    }
+    # Nothing else about secrets: no wildcard, no PutSecretValue.
+    actions = [a for s in statements.values() for a in s["Action"]]
+    assert [a for a in actions if a.startswith("secretsmanager:")] == [
+        "secretsmanager:GetSecretValue"
+    ]
 
 
 def test_the_service_does_not_wait_for_the_database_instances(prod2: Template) -> None:
@@ -177,7 +196,9 @@ def test_the_service_does_not_wait_for_the_database_instances(prod2: Template) -
 def test_outputs_name_the_endpoint_and_the_secret(dev2: Template) -> None:
     outputs = dev2["Outputs"]
     assert refs(outputs["DatabaseEndpoint"]["Value"]) == {"DatabaseCluster"}
-    assert outputs["DatabaseSecretArn"]["Value"] == {"Ref": "DatabaseSecret"}
+    assert outputs["DatabaseSecretArn"]["Value"] == {
+        "Fn::GetAtt": ["DatabaseCluster", "MasterUserSecret.SecretArn"]
+    }
 
 
 def test_adding_the_database_leaves_phase_1_logical_ids_alone(
