@@ -3,6 +3,8 @@ and never lost: removing or replacing it leaves a snapshot."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -275,3 +277,61 @@ def test_older_engines_refuse_auto_pause_and_more_than_128_acu() -> None:
     assert set(problems) == {"min_capacity", "max_capacity"}
     assert "16.2" in problems["min_capacity"] and "128" in problems["max_capacity"]
     assert config.aurora_capacity_problems(settings, "16.8") == []
+
+
+def test_the_postgresql_log_group_is_ours_and_created_before_the_cluster(dev2: Template) -> None:
+    # With EnableCloudwatchLogsExports RDS would create /aws/rds/cluster/<id>/postgresql
+    # itself, with no expiry and no KMS key; ours exists first under that exact name.
+    group = props(dev2, "DatabaseLogGroup")
+    cluster = dev2["Resources"]["DatabaseCluster"]
+    identifier = cluster["Properties"]["DBClusterIdentifier"]
+    assert group["LogGroupName"] == {
+        "Fn::Join": ["", ["/aws/rds/cluster/", identifier, "/postgresql"]]
+    }
+    assert group["RetentionInDays"] == 14
+    assert refs(group["KmsKeyId"]) == {"EncryptionKey"}
+    assert "DatabaseLogGroup" in cluster["DependsOn"]
+    assert cluster["Properties"]["EnableCloudwatchLogsExports"] == ["postgresql"]
+
+
+def test_the_cluster_name_fits_rds_and_changes_with_any_replacing_property() -> None:
+    # "You can't perform an update that causes a custom-named resource to be replaced. If you
+    # must replace the resource, specify a new name."
+    # (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html)
+    stack_a = synth({}, phase=2)
+    separator, parts = props(stack_a, "DatabaseCluster")["DBClusterIdentifier"]["Fn::Join"]
+    values = {"ApplicationName": "a" * 24, "EnvironmentSuffix": "b" * 20}
+    longest = separator.join(p if isinstance(p, str) else values[p["Ref"]] for p in parts)
+    # DBClusterIdentifier: 1 to 63 letters, digits or hyphens, starting with a letter.
+    assert re.fullmatch(r"[a-z](?:-?[a-z0-9]){0,62}", longest), longest
+    digest = parts[-1]
+
+    # A createOnly property of the cluster changes: its name must change with it.
+    original = database.DATABASE_NAME
+    try:
+        database.DATABASE_NAME = "other"
+        renamed = synth({}, phase=2)
+    finally:
+        database.DATABASE_NAME = original
+    assert props(renamed, "DatabaseCluster")["DBClusterIdentifier"]["Fn::Join"][1][-1] != digest
+    # An update that does not replace it keeps the name.
+    bigger = synth({"environments": {"dev": {"database": {"max_capacity": 16}}}}, phase=2)
+    assert props(bigger, "DatabaseCluster")["DBClusterIdentifier"]["Fn::Join"][1][-1] == digest
+
+
+def test_a_database_from_before_keeps_its_generated_name_and_rds_log_group() -> None:
+    # Naming an existing cluster would replace it (DBClusterIdentifier is createOnly).
+    kept = {"environments": {"dev": {"database": {"own_log_group": False}}}}
+    template = synth(kept, phase=2)
+    assert "DBClusterIdentifier" not in props(template, "DatabaseCluster")
+    assert "DatabaseLogGroup" not in template["Resources"]
+
+
+def test_the_stack_policy_still_guards_the_named_cluster(dev2: Template) -> None:
+    # The cluster's own DBClusterIdentifier must not make it look like a cluster member.
+    from appstack.deploy.protection import stack_policy
+
+    policy = json.loads(stack_policy(dev2))
+    [deny] = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
+    assert "LogicalResourceId/DatabaseCluster" in deny["Resource"]
+    assert "LogicalResourceId/DatabaseWriterInstance" not in deny["Resource"]

@@ -87,8 +87,7 @@ def test_the_web_acl_guards_the_load_balancer(dev2: Template) -> None:
 
 
 def test_requests_are_logged_to_a_log_group_waf_accepts(dev2: Template) -> None:
-    [group] = of_type(dev2, "AWS::Logs::LogGroup").keys() - {"FlowLogGroup", "AppLogGroup"}
-    name = props(dev2, group)["LogGroupName"]["Fn::Sub"]
+    name = props(dev2, "WebAclLogGroup")["LogGroupName"]["Fn::Sub"]
     assert name.startswith("aws-waf-logs-")
     logging = props(dev2, "WebAclLogging")
     assert logging["ResourceArn"] == {"Fn::GetAtt": ["WebAcl", "Arn"]}

@@ -77,6 +77,10 @@ class DatabaseSettings(_Strict):
     max_capacity: float = Field(2, ge=1, le=256)
     seconds_until_auto_pause: int = Field(300, ge=300, le=86_400)
     readers: int = Field(0, ge=0, le=15)
+    #: Create the cluster's PostgreSQL log group (retention, KMS key) before the cluster. It
+    #: names the cluster, so keep it false for a database an earlier appstack created (with
+    #: a generated identifier): naming it would replace it.
+    own_log_group: bool = True
 
 
 class FirewallSettings(_Strict):

@@ -27,7 +27,16 @@ from conftest import synth
 
 REGION = "ca-central-1"
 STACK = "migrate-managed-password"
-VPN = {"environments": {"dev": {"vpn": {"customer_gateway_ip": "203.0.113.10"}}}}
+#: A database created before appstack owned its log group keeps its generated identifier
+#: (`database.own_log_group: false`, as the README tells): naming it would replace it.
+VPN = {
+    "environments": {
+        "dev": {
+            "vpn": {"customer_gateway_ip": "203.0.113.10"},
+            "database": {"own_log_group": False},
+        }
+    }
+}
 BEFORE = json.loads(
     (Path(__file__).parent / "fixtures" / "phase4_hosted_rotation.json").read_text()
 )
@@ -72,6 +81,23 @@ def test_the_template_change_touches_no_property_that_replaces_the_cluster() -> 
     create_only = [p.split("/")[-1] for p in schema.schema["createOnlyProperties"]]
     changed = [p for p in create_only if old.get(p) != new.get(p)]
     assert changed == []
+
+
+def test_forgetting_own_log_group_false_is_refused_by_the_stack_policy_not_a_replacement() -> None:
+    # The default names the cluster (to own its log group first): on a cluster from before,
+    # that is a replacement, which the stack policy of the stack as it is denies.
+    from appstack.deploy.protection import stack_policy
+
+    named = synth(
+        {"environments": {"dev": {"vpn": {"customer_gateway_ip": "203.0.113.10"}}}},
+        env="dev",
+        phase=4,
+    )
+    assert "DBClusterIdentifier" in named["Resources"]["DatabaseCluster"]["Properties"]
+    assert "DBClusterIdentifier" not in BEFORE["Resources"]["DatabaseCluster"]["Properties"]
+    [deny] = [s for s in json.loads(stack_policy(BEFORE))["Statement"] if s["Effect"] == "Deny"]
+    assert "Update:Replace" in deny["Action"]
+    assert "LogicalResourceId/DatabaseCluster" in deny["Resource"]
 
 
 def test_the_update_succeeds(migrated: dict[str, Any]) -> None:

@@ -14,6 +14,8 @@ values at task start); after a rotation, the application re-reads the secret
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -142,6 +144,8 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
         on_delete=SNAPSHOT,
         on_replace=SNAPSHOT,
     )
+    if settings.own_log_group:
+        _own_log_group(stack, cluster, key)
     # Enhanced monitoring: OS-level metrics every minute (RDS's own role writes them to logs).
     monitoring_role = stack.add(
         Role(
@@ -200,6 +204,38 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
         "Secret holding the database's master credentials (managed and rotated by RDS)",
     )
     return Database(cluster, secret_arn, security_group, PORT)
+
+
+def _own_log_group(stack: Stack, cluster: DBCluster, key: Key) -> None:
+    """The log group RDS exports PostgreSQL logs to, created before the cluster with the
+    environment's retention and key (RDS would create it with neither).
+
+    RDS exports to `/aws/rds/cluster/<cluster identifier>/postgresql`, so the identifier
+    must be known before the cluster exists: the cluster is named. A named resource cannot
+    be replaced under the same name ("You can't perform an update that causes a
+    custom-named resource to be replaced. If you must replace the resource, specify a new
+    name", https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html),
+    so the name ends with a digest of every createOnly property appstack sets on the
+    cluster: a template change that replaces the cluster names the new one differently.
+    At most 24 + 1 + 20 + 4 + 8 = 57 characters of the 63 RDS allows, lowercase as RDS
+    stores them; the log group goes with the cluster (same name pattern, not kept).
+    """
+    properties = cluster.to_dict()["Properties"]
+    create_only = {
+        name: properties[name]
+        for name in aurora_facts()["cluster_create_only"]
+        if name in properties
+    }
+    digest = hashlib.sha256(json.dumps(create_only, sort_keys=True).encode()).hexdigest()[:8]
+    identifier = Join("-", [Ref(stack.app_name), Ref(stack.suffix), "db", digest])
+    cluster.DBClusterIdentifier = identifier
+    log_group = stack.log_group(
+        "DatabaseLogGroup",
+        key,
+        "database-logs",
+        name=Join("", ["/aws/rds/cluster/", identifier, "/postgresql"]),
+    )
+    cluster.DependsOn = [log_group.title]
 
 
 def _reread_after_rotation(stack: Stack, secret_arn: Any, key: Key) -> None:
