@@ -1,14 +1,13 @@
-"""A stand-in for the database capability: the parts rotation and backup use of it."""
+"""A stand-in for the database capability: the parts backup uses of it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from troposphere import GetAtt, Ref, Sub
+from troposphere import GetAtt, Ref
 from troposphere.ec2 import SecurityGroup
 from troposphere.rds import DBCluster, ServerlessV2ScalingConfiguration
-from troposphere.secretsmanager import GenerateSecretString, Secret, SecretTargetAttachment
 
 from appstack import blueprint, config
 from appstack.blueprint import backup, encryption, loadbalancer, network, secrets, table
@@ -22,7 +21,6 @@ PHASE_4 = {"secrets": True, "audit": True, "insights": True, "backup": True}
 @dataclass(frozen=True)
 class StandInDatabase:
     cluster: DBCluster
-    secret: Secret
     security_group: SecurityGroup
     port: int
 
@@ -33,17 +31,6 @@ def features(**on: bool) -> dict[str, Any]:
 
 
 def stand_in(stack: Stack, net: network.Network, key: Any) -> StandInDatabase:
-    secret = stack.add(
-        Secret(
-            "DatabaseSecret",
-            KmsKeyId=GetAtt(key, "Arn"),
-            GenerateSecretString=GenerateSecretString(
-                SecretStringTemplate='{"username": "app"}',
-                GenerateStringKey="password",
-                ExcludeCharacters="/'\"@ ",
-            ),
-        )
-    )
     group = stack.add(
         SecurityGroup(
             "DatabaseSecurityGroup",
@@ -55,8 +42,8 @@ def stand_in(stack: Stack, net: network.Network, key: Any) -> StandInDatabase:
         DBCluster(
             "DatabaseCluster",
             Engine="aurora-postgresql",
-            MasterUsername=Sub("{{resolve:secretsmanager:${DatabaseSecret}::username}}"),
-            MasterUserPassword=Sub("{{resolve:secretsmanager:${DatabaseSecret}::password}}"),
+            MasterUsername="app",
+            ManageMasterUserPassword=True,
             StorageEncrypted=True,
             KmsKeyId=GetAtt(key, "Arn"),
             ServerlessV2ScalingConfiguration=ServerlessV2ScalingConfiguration(
@@ -65,15 +52,7 @@ def stand_in(stack: Stack, net: network.Network, key: Any) -> StandInDatabase:
             VpcSecurityGroupIds=[Ref(group)],
         )
     )
-    stack.add(
-        SecretTargetAttachment(
-            "DatabaseSecretAttachment",
-            SecretId=Ref(secret),
-            TargetId=Ref(cluster),
-            TargetType="AWS::RDS::DBCluster",
-        )
-    )
-    return StandInDatabase(cluster, secret, group, PORT)
+    return StandInDatabase(cluster, group, PORT)
 
 
 def with_database(env: str = "dev", data: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -85,6 +64,6 @@ def with_database(env: str = "dev", data: dict[str, Any] | None = None) -> dict[
     loadbalancer.security_groups(stack, net)
     app_table = table.build(stack, key)
     database = stand_in(stack, net, key)
-    secrets.build(stack, net, key, database)
+    secrets.build(stack, key)
     backup.build(stack, key, app_table, database)
     return blueprint.to_dict(stack.template)

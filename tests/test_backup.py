@@ -7,6 +7,7 @@ import re
 import pytest
 
 from appstack.blueprint import backup
+from appstack.checks.rules.retained_names import RetainedResourcesHaveNoFixedName
 from conftest import Template, of_type, props, refs, synth
 from database_standin import features, with_database
 
@@ -40,10 +41,22 @@ def test_the_vault_name_is_an_output(table_only: Template) -> None:
 
 
 def test_the_vault_name_fits_at_the_longest_names(table_only: Template) -> None:
-    # Vault names: 2 to 50 of [a-zA-Z0-9_-]; application names take 24, suffixes 20.
-    name = props(table_only, "BackupVault")["BackupVaultName"]["Fn::Sub"]
-    longest = name.replace("${ApplicationName}", "a" * 24).replace("${EnvironmentSuffix}", "b" * 20)
+    # Vault names: 2 to 50 of [a-zA-Z0-9_-]; application names take 24, an IAM unique ID 21
+    # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html).
+    separator, parts = props(table_only, "BackupVault")["BackupVaultName"]["Fn::Join"]
+    values = {"ApplicationName": "a" * 24, "BackupRole": "AROA" + "B" * 17}
+    longest = separator.join(p if isinstance(p, str) else values[refs(p).pop()] for p in parts)
     assert re.fullmatch(r"[a-zA-Z0-9_-]{2,50}", longest)
+
+
+def test_the_vault_can_come_back_after_a_phase_down_removed_it(table_only: Template) -> None:
+    # Kept on delete, the vault keeps its name: a fixed name would make the next phase-up
+    # fail with AlreadyExistsException. Its name comes from the backup role, created anew
+    # with it each time (rule AS007).
+    assert RetainedResourcesHaveNoFixedName().check(table_only) == []
+    name = props(table_only, "BackupVault")["BackupVaultName"]
+    assert {"Fn::GetAtt": ["BackupRole", "RoleId"]} in name["Fn::Join"][1]
+    assert "DeletionPolicy" not in table_only["Resources"]["BackupRole"]
 
 
 def test_backups_run_daily_into_the_vault(table_only: Template) -> None:

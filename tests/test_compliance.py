@@ -71,6 +71,28 @@ def test_the_bucket_is_encrypted_private_versioned_and_kept(dev2: Template) -> N
     assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
 
 
+def test_the_bucket_expires_old_history_and_old_versions_after_the_defaults(
+    dev2: Template,
+) -> None:
+    # Versioned and retained: without a lifecycle rule every delivery and every version
+    # stays forever (S3 lifecycle: https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html).
+    [rule] = props(dev2, "ConfigBucket")["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled"
+    assert rule["ExpirationInDays"] == 2557  # AWS Config's own default retention, 7 years
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30}
+    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
+
+
+def test_the_config_history_periods_come_from_the_config() -> None:
+    history = {"config_history": {"keep_days": 400, "noncurrent_version_days": 7}}
+    template = synth({"environments": {"dev": history}}, phase=2)
+    [rule] = props(template, "ConfigBucket")["LifecycleConfiguration"]["Rules"]
+    assert (rule["ExpirationInDays"], rule["NoncurrentVersionExpiration"]["NoncurrentDays"]) == (
+        400,
+        7,
+    )
+
+
 def test_the_bucket_policy_is_the_one_config_documents_and_only_tls_gets_in(
     dev2: Template,
 ) -> None:

@@ -173,3 +173,8 @@ def test_an_unknown_environment_is_a_usage_error_with_the_known_ones() -> None:
 def test_a_phase_that_does_not_exist_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="phases are 1, 2, 3, 4"):
         config.resolve(config.parse({}), "dev", 7)
+
+
+def test_config_history_that_expires_before_it_is_written_is_refused() -> None:
+    [(field, _)] = problems({"environments": {"dev": {"config_history": {"keep_days": 0}}}})
+    assert field == "environments.dev.config_history.keep_days"

@@ -366,6 +366,21 @@ def test_secrets_pay_per_secret_and_per_10k_calls() -> None:
     assert "1 rotated" in line(result, "secrets_secret_month").item
 
 
+def test_a_cluster_with_an_rds_managed_password_pays_for_its_secret() -> None:
+    # RDS keeps the managed master password in a Secrets Manager secret of its own, billed
+    # per secret (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html).
+    result = estimate(
+        {
+            "Cluster": {
+                "Type": "AWS::RDS::DBCluster",
+                "Properties": {"ManageMasterUserPassword": True},
+            }
+        }
+    )
+    assert line(result, "secrets_secret_month").monthly == pytest.approx(0.40)
+    assert "1 rotated" in line(result, "secrets_secret_month").item
+
+
 def test_xray_counts_only_traces_beyond_the_free_100k() -> None:
     result = estimate({"Rule": {"Type": "AWS::XRay::SamplingRule"}})
     assert line(result, "xray_recorded_million").monthly == pytest.approx(0.9 * 5.0)

@@ -3,13 +3,17 @@ and never lost: removing or replacing it leaves a snapshot."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from appstack import config
 from appstack.blueprint import database
 from appstack.checks.lint import run_cfn_lint
+from appstack.errors import ConfigError
 from conftest import Template, of_type, props, refs, synth
 
 Build = Callable[..., Template]
@@ -73,16 +77,11 @@ def test_instances_of_the_cluster_do_not_claim_snapshots(prod2: Template) -> Non
         assert instance.get("UpdateReplacePolicy", "Delete") != "Snapshot"
 
 
-def test_the_secret_outlives_the_database_so_a_snapshot_stays_usable(dev2: Template) -> None:
-    secret = dev2["Resources"]["DatabaseSecret"]
-    assert secret["DeletionPolicy"] == "Retain" and secret["UpdateReplacePolicy"] == "Retain"
-
-
 def test_the_database_is_encrypted_with_the_environments_key(dev2: Template) -> None:
     cluster = props(dev2, "DatabaseCluster")
     assert cluster["StorageEncrypted"] is True
     assert refs(cluster["KmsKeyId"]) == {"EncryptionKey"}
-    assert refs(props(dev2, "DatabaseSecret")["KmsKeyId"]) == {"EncryptionKey"}
+    assert refs(cluster["MasterUserSecret"]["KmsKeyId"]) == {"EncryptionKey"}
 
 
 def test_backups_logs_and_deletion_protection(dev2: Template, prod2: Template) -> None:
@@ -93,18 +92,17 @@ def test_backups_logs_and_deletion_protection(dev2: Template, prod2: Template) -
     assert props(prod2, "DatabaseCluster")["DeletionProtection"] is True
 
 
-def test_credentials_are_generated_never_parameters(dev2: Template) -> None:
+def test_rds_generates_stores_and_rotates_the_master_password(dev2: Template) -> None:
+    # Aurora manages the password in Secrets Manager and rotates it every seven days
+    # (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html);
+    # ManageMasterUserPassword cannot go with MasterUserPassword (AWS::RDS::DBCluster).
     assert not any("Password" in p or "Database" in p for p in dev2["Parameters"])
-    generated = props(dev2, "DatabaseSecret")["GenerateSecretString"]
-    assert generated["GenerateStringKey"] == "password"
-    for forbidden in '/@" ':
-        assert forbidden in generated["ExcludeCharacters"]
     cluster = props(dev2, "DatabaseCluster")
-    assert "{{resolve:secretsmanager:${DatabaseSecret}" in cluster["MasterUserPassword"]["Fn::Sub"]
-    attachment = props(dev2, "DatabaseSecretAttachment")
-    assert attachment["SecretId"] == {"Ref": "DatabaseSecret"}
-    assert attachment["TargetId"] == {"Ref": "DatabaseCluster"}
-    assert attachment["TargetType"] == "AWS::RDS::DBCluster"
+    assert cluster["ManageMasterUserPassword"] is True
+    assert "MasterUserPassword" not in cluster
+    assert cluster["MasterUsername"] == database.MASTER_USERNAME
+    assert not of_type(dev2, "AWS::SecretsManager::SecretTargetAttachment")
+    assert "DatabaseSecret" not in dev2["Resources"]
 
 
 def test_the_master_user_name_is_not_reserved_by_rds_or_postgresql() -> None:
@@ -148,8 +146,10 @@ def test_the_task_gets_the_endpoint_as_environment_and_credentials_as_secrets(
     assert environment["DATABASE_PORT"] == "5432"
     assert environment["DATABASE_NAME"] == "app"
     secrets = {s["Name"]: s["ValueFrom"] for s in container(dev2)["Secrets"]}
-    assert secrets["DATABASE_PASSWORD"] == {"Fn::Sub": "${DatabaseSecret}:password::"}
-    assert secrets["DATABASE_USERNAME"] == {"Fn::Sub": "${DatabaseSecret}:username::"}
+    managed = {"Fn::GetAtt": ["DatabaseCluster", "MasterUserSecret.SecretArn"]}
+    assert secrets["DATABASE_PASSWORD"] == {"Fn::Join": ["", [managed, ":password::"]]}
+    assert secrets["DATABASE_USERNAME"] == {"Fn::Join": ["", [managed, ":username::"]]}
+    assert environment["DATABASE_SECRET_ARN"] == managed
     assert not any("password" in str(v).lower() for v in environment.values())
 
 
@@ -158,10 +158,33 @@ def test_the_execution_role_may_read_and_decrypt_the_secret(dev2: Template) -> N
     statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
     read = statements["ReadTheDatabaseSecret"]
     assert read["Action"] == ["secretsmanager:GetSecretValue"]
-    assert refs(read["Resource"]) == {"DatabaseSecret"}
+    assert read["Resource"] == [{"Fn::GetAtt": ["DatabaseCluster", "MasterUserSecret.SecretArn"]}]
     decrypt = statements["DecryptTheDatabaseSecret"]
     assert decrypt["Action"] == ["kms:Decrypt"]
     assert refs(decrypt["Resource"]) == {"EncryptionKey"}
+
+
+def test_running_tasks_may_reread_the_rotated_secret_and_nothing_else(dev2: Template) -> None:
+    # ECS injects DATABASE_PASSWORD at task start and never refreshes it; after RDS rotates
+    # the secret, the application reads it again with its task role: GetSecretValue on
+    # exactly this secret, kms:Decrypt on the environment's key through Secrets Manager only.
+    [policy] = props(dev2, "TaskRole")["Policies"]
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    reread = statements["RereadTheDatabaseSecret"]
+    assert reread["Effect"] == "Allow"
+    assert reread["Action"] == ["secretsmanager:GetSecretValue"]
+    assert reread["Resource"] == [{"Fn::GetAtt": ["DatabaseCluster", "MasterUserSecret.SecretArn"]}]
+    decrypt = statements["DecryptTheDatabaseSecret"]
+    assert decrypt["Action"] == ["kms:Decrypt"]
+    assert refs(decrypt["Resource"]) == {"EncryptionKey"}
+    assert decrypt["Condition"]["StringEquals"]["kms:ViaService"] == {
+        "Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"
+    }
+    # Nothing else about secrets: no wildcard, no PutSecretValue.
+    actions = [a for s in statements.values() for a in s["Action"]]
+    assert [a for a in actions if a.startswith("secretsmanager:")] == [
+        "secretsmanager:GetSecretValue"
+    ]
 
 
 def test_the_service_does_not_wait_for_the_database_instances(prod2: Template) -> None:
@@ -175,7 +198,9 @@ def test_the_service_does_not_wait_for_the_database_instances(prod2: Template) -
 def test_outputs_name_the_endpoint_and_the_secret(dev2: Template) -> None:
     outputs = dev2["Outputs"]
     assert refs(outputs["DatabaseEndpoint"]["Value"]) == {"DatabaseCluster"}
-    assert outputs["DatabaseSecretArn"]["Value"] == {"Ref": "DatabaseSecret"}
+    assert outputs["DatabaseSecretArn"]["Value"] == {
+        "Fn::GetAtt": ["DatabaseCluster", "MasterUserSecret.SecretArn"]
+    }
 
 
 def test_adding_the_database_leaves_phase_1_logical_ids_alone(
@@ -203,3 +228,110 @@ def test_the_database_starts_no_connections_of_its_own(dev2: Template) -> None:
     [egress] = props(dev2, "DatabaseSecurityGroup")["SecurityGroupEgress"]
     # Without an egress rule a security group allows all outbound traffic.
     assert egress["CidrIp"] == "255.255.255.255/32"
+
+
+def test_zero_capacity_pauses_idle_instances_after_the_configured_time() -> None:
+    # Aurora Serverless v2 auto-pause: MinCapacity 0 with SecondsUntilAutoPause (300-86,400)
+    # https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html
+    paused = {"min_capacity": 0, "max_capacity": 4, "seconds_until_auto_pause": 900}
+    template = synth({"environments": {"dev": {"database": paused}}}, phase=2)
+    scaling = props(template, "DatabaseCluster")["ServerlessV2ScalingConfiguration"]
+    assert scaling == {"MinCapacity": 0, "MaxCapacity": 4, "SecondsUntilAutoPause": 900}
+    assert run_cfn_lint(template, ["us-east-1"]) == []
+
+
+def test_without_auto_pause_no_pause_delay_is_sent(dev2: Template) -> None:
+    scaling = props(dev2, "DatabaseCluster")["ServerlessV2ScalingConfiguration"]
+    assert "SecondsUntilAutoPause" not in scaling
+
+
+def test_up_to_256_acu_synthesizes_on_the_engine_appstack_deploys() -> None:
+    # 256 ACU on recent Aurora versions, 128 on older ones (RDS API
+    # ServerlessV2ScalingConfiguration).
+    template = synth({"environments": {"prod": {"database": {"max_capacity": 256}}}}, "prod", 2)
+    scaling = props(template, "DatabaseCluster")["ServerlessV2ScalingConfiguration"]
+    assert scaling["MaxCapacity"] == 256
+
+
+@pytest.mark.parametrize(
+    ("capacity", "field"),
+    [
+        ({"max_capacity": 256.5}, "max_capacity"),
+        ({"max_capacity": 0.5}, "max_capacity"),
+        ({"min_capacity": -1}, "min_capacity"),
+        ({"seconds_until_auto_pause": 60}, "seconds_until_auto_pause"),
+    ],
+)
+def test_capacity_aurora_refuses_is_a_config_error_naming_the_field(
+    capacity: dict[str, float], field: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config.parse({"environments": {"dev": {"database": capacity}}})
+    [(where, _)] = caught.value.problems
+    assert where == f"environments.dev.database.{field}"
+
+
+def test_older_engines_refuse_auto_pause_and_more_than_128_acu() -> None:
+    settings = config.DatabaseSettings(min_capacity=0, max_capacity=200)
+    problems = dict(config.aurora_capacity_problems(settings, "16.2"))
+    assert set(problems) == {"min_capacity", "max_capacity"}
+    assert "16.2" in problems["min_capacity"] and "128" in problems["max_capacity"]
+    assert config.aurora_capacity_problems(settings, "16.8") == []
+
+
+def test_the_postgresql_log_group_is_ours_and_created_before_the_cluster(dev2: Template) -> None:
+    # With EnableCloudwatchLogsExports RDS would create /aws/rds/cluster/<id>/postgresql
+    # itself, with no expiry and no KMS key; ours exists first under that exact name.
+    group = props(dev2, "DatabaseLogGroup")
+    cluster = dev2["Resources"]["DatabaseCluster"]
+    identifier = cluster["Properties"]["DBClusterIdentifier"]
+    assert group["LogGroupName"] == {
+        "Fn::Join": ["", ["/aws/rds/cluster/", identifier, "/postgresql"]]
+    }
+    assert group["RetentionInDays"] == 14
+    assert refs(group["KmsKeyId"]) == {"EncryptionKey"}
+    assert "DatabaseLogGroup" in cluster["DependsOn"]
+    assert cluster["Properties"]["EnableCloudwatchLogsExports"] == ["postgresql"]
+
+
+def test_the_cluster_name_fits_rds_and_changes_with_any_replacing_property() -> None:
+    # "You can't perform an update that causes a custom-named resource to be replaced. If you
+    # must replace the resource, specify a new name."
+    # (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html)
+    stack_a = synth({}, phase=2)
+    separator, parts = props(stack_a, "DatabaseCluster")["DBClusterIdentifier"]["Fn::Join"]
+    values = {"ApplicationName": "a" * 24, "EnvironmentSuffix": "b" * 20}
+    longest = separator.join(p if isinstance(p, str) else values[p["Ref"]] for p in parts)
+    # DBClusterIdentifier: 1 to 63 letters, digits or hyphens, starting with a letter.
+    assert re.fullmatch(r"[a-z](?:-?[a-z0-9]){0,62}", longest), longest
+    digest = parts[-1]
+
+    # A createOnly property of the cluster changes: its name must change with it.
+    original = database.DATABASE_NAME
+    try:
+        database.DATABASE_NAME = "other"
+        renamed = synth({}, phase=2)
+    finally:
+        database.DATABASE_NAME = original
+    assert props(renamed, "DatabaseCluster")["DBClusterIdentifier"]["Fn::Join"][1][-1] != digest
+    # An update that does not replace it keeps the name.
+    bigger = synth({"environments": {"dev": {"database": {"max_capacity": 16}}}}, phase=2)
+    assert props(bigger, "DatabaseCluster")["DBClusterIdentifier"]["Fn::Join"][1][-1] == digest
+
+
+def test_a_database_from_before_keeps_its_generated_name_and_rds_log_group() -> None:
+    # Naming an existing cluster would replace it (DBClusterIdentifier is createOnly).
+    kept = {"environments": {"dev": {"database": {"own_log_group": False}}}}
+    template = synth(kept, phase=2)
+    assert "DBClusterIdentifier" not in props(template, "DatabaseCluster")
+    assert "DatabaseLogGroup" not in template["Resources"]
+
+
+def test_the_stack_policy_still_guards_the_named_cluster(dev2: Template) -> None:
+    # The cluster's own DBClusterIdentifier must not make it look like a cluster member.
+    from appstack.deploy.protection import stack_policy
+
+    policy = json.loads(stack_policy(dev2))
+    [deny] = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
+    assert "LogicalResourceId/DatabaseCluster" in deny["Resource"]
+    assert "LogicalResourceId/DatabaseWriterInstance" not in deny["Resource"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -86,8 +87,7 @@ def test_the_web_acl_guards_the_load_balancer(dev2: Template) -> None:
 
 
 def test_requests_are_logged_to_a_log_group_waf_accepts(dev2: Template) -> None:
-    [group] = of_type(dev2, "AWS::Logs::LogGroup").keys() - {"FlowLogGroup", "AppLogGroup"}
-    name = props(dev2, group)["LogGroupName"]["Fn::Sub"]
+    name = props(dev2, "WebAclLogGroup")["LogGroupName"]["Fn::Sub"]
     assert name.startswith("aws-waf-logs-")
     logging = props(dev2, "WebAclLogging")
     assert logging["ResourceArn"] == {"Fn::GetAtt": ["WebAcl", "Arn"]}
@@ -96,6 +96,26 @@ def test_requests_are_logged_to_a_log_group_waf_accepts(dev2: Template) -> None:
     assert "Fn::GetAtt" not in destination
     assert destination["Fn::Sub"].endswith(":log-group:${WebAclLogGroup}")
     assert refs(destination) >= {"WebAclLogGroup"}
+
+
+def test_waf_writes_its_logs_under_our_own_resource_policy_scoped_to_the_group(
+    dev2: Template,
+) -> None:
+    # Without one, WAF edits the account's shared AWSWAF-LOGS policy (5,120 characters,
+    # 10 policies per Region) and fails in busy accounts. The policy CloudWatch Logs documents
+    # for vended logs: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html
+    [(logical_id, policy)] = of_type(dev2, "AWS::Logs::ResourcePolicy").items()
+    document = json.loads(policy["Properties"]["PolicyDocument"]["Fn::Sub"])
+    [statement] = document["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert sorted(statement["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    [resource] = statement["Resource"]
+    assert resource.endswith(":log-group:${WebAclLogGroup}:log-stream:*")
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": "${AWS::AccountId}"}
+    assert "${AWS::AccountId}" in statement["Condition"]["ArnLike"]["aws:SourceArn"]
+    # Created before WAF is told to log: WAF looks for a policy that lets it write.
+    assert logical_id in dev2["Resources"]["WebAclLogging"]["DependsOn"]
 
 
 def test_the_authorization_header_never_reaches_the_logs(dev2: Template) -> None:

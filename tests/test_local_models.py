@@ -86,11 +86,12 @@ def test_the_rotation_transform_is_dropped_on_the_emulator_with_a_note(transform
     assert notes and transform in notes[0]
 
 
-def test_the_transform_blueprint_emits_is_one_the_emulator_drops() -> None:
-    from appstack.blueprint.secrets import ROTATION_TRANSFORM
-    from appstack.local.transforms import DROPPED_ON_EMULATOR
-
-    assert ROTATION_TRANSFORM in DROPPED_ON_EMULATOR
+@pytest.mark.parametrize(("env", "phase"), buildable())
+def test_no_template_blueprint_emits_needs_a_transform(env: str, phase: int) -> None:
+    # RDS rotates the database password itself; the rotation transform (dropped on the
+    # emulator) only matters for stacks deployed by earlier versions.
+    vpn = {"environments": {env: {"vpn": {"customer_gateway_ip": "203.0.113.10"}}}}
+    assert "Transform" not in synth(vpn, env=env, phase=phase)
 
 
 def test_a_changed_key_policy_keeps_the_key_for_what_reads_its_arn(emulator_endpoint: str) -> None:

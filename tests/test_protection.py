@@ -36,7 +36,6 @@ def test_removing_the_database_keeps_a_snapshot_and_is_no_risk() -> None:
     changes = [
         Change("Remove", "DatabaseCluster", "AWS::RDS::DBCluster"),
         Change("Remove", "DatabaseWriterInstance", "AWS::RDS::DBInstance"),
-        Change("Remove", "DatabaseSecret", "AWS::SecretsManager::Secret"),
     ]
     assert risks(changes, old, new) == []
 

@@ -41,3 +41,9 @@ def test_the_bad_template_fails_the_rule_with_the_expected_findings(rule) -> Non
 @pytest.mark.parametrize("env", ["dev", "staging", "prod"])
 def test_appstacks_own_templates_pass_every_rule(env: str) -> None:
     assert run_rules(synth(env=env)) == []
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_appstacks_phase_4_templates_pass_every_rule(env: str) -> None:
+    vpn = {"environments": {env: {"vpn": {"customer_gateway_ip": "203.0.113.10"}}}}
+    assert run_rules(synth(vpn, env=env, phase=4)) == []

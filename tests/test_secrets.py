@@ -1,9 +1,8 @@
-"""Secrets: the application secret reaches the task, database credentials rotate."""
+"""Secrets: the application secret reaches the task; no rotation function of our own."""
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from appstack.blueprint import secrets
 from appstack.checks.lint import run_cfn_lint
 from conftest import Template, of_type, props, refs, synth
-from database_standin import PHASE_4, PORT, features, with_database
+from database_standin import PHASE_4, features, with_database
 
 ENVIRONMENTS = ["dev", "staging", "prod"]
 
@@ -20,12 +19,6 @@ ENVIRONMENTS = ["dev", "staging", "prod"]
 def plain() -> Template:
     """Secrets on, no database."""
     return synth(features(secrets=True))
-
-
-@pytest.fixture(scope="module")
-def rotated() -> Template:
-    """Secrets on, with a (stand-in) database."""
-    return with_database()
 
 
 def _statements(template: Template, role: str) -> list[dict[str, Any]]:
@@ -80,105 +73,17 @@ def test_without_a_database_nothing_rotates_and_no_transform_is_needed(plain: Te
     assert secrets.needs_auto_expand(plain) is False
 
 
-def test_with_a_database_its_credentials_rotate_with_a_hosted_postgresql_function(
-    rotated: Template,
-) -> None:
-    rotation = props(rotated, "DatabaseSecretRotation")
-    assert refs(rotation["SecretId"]) == {"DatabaseSecret"}
-    hosted = rotation["HostedRotationLambda"]
-    assert hosted["RotationType"] == "PostgreSQLSingleUser"
-    assert "RotationLambdaARN" not in rotation
-
-
-def test_hosted_rotation_brings_the_transform_and_so_auto_expand(rotated: Template) -> None:
-    # HostedRotationLambda only works through the AWS::SecretsManager transform, a macro:
-    # CloudFormation then wants CAPABILITY_AUTO_EXPAND.
-    assert rotated["Transform"] == "AWS::SecretsManager-2024-09-16"
-    assert secrets.needs_auto_expand(rotated) is True
-
-
-def test_the_transform_joins_a_transform_already_there() -> None:
-    from appstack import config
-    from appstack.blueprint.stack import Stack
-
-    stack = Stack(config.resolve(config.parse({}), "dev", 1))
-    stack.template.set_transform("AWS::LanguageExtensions")
-    secrets._add_transform(stack, secrets.ROTATION_TRANSFORM)
-    secrets._add_transform(stack, secrets.ROTATION_TRANSFORM)
-    assert stack.template.transform == ["AWS::LanguageExtensions", secrets.ROTATION_TRANSFORM]
-
-
-def test_rotation_waits_for_the_secret_to_know_its_database(rotated: Template) -> None:
-    # The RotationSchedule reference: DependsOn the SecretTargetAttachment.
-    depends = rotated["Resources"]["DatabaseSecretRotation"]["DependsOn"]
-    assert "DatabaseSecretAttachment" in depends
-    assert "DatabaseRotationLogGroup" in depends
-
-
-def test_rotation_uses_a_schedule_expression_not_also_automatically_after_days(
-    rotated: Template,
-) -> None:
-    rules = props(rotated, "DatabaseSecretRotation")["RotationRules"]
-    # Secrets Manager takes AutomaticallyAfterDays or ScheduleExpression, never both.
-    assert "AutomaticallyAfterDays" not in rules
-    days = re.fullmatch(r"rate\((\d+) days\)", rules["ScheduleExpression"])
-    assert days and int(days.group(1)) == 30
-
-
-def test_the_rotation_window_stays_within_the_utc_day(rotated: Template) -> None:
-    # A rate in days opens the window at midnight UTC; it may not reach the next day.
-    duration = props(rotated, "DatabaseSecretRotation")["RotationRules"]["Duration"]
-    hours = int(duration.removesuffix("h"))
-    assert 1 <= hours < 24
-
-
-def test_a_deploy_does_not_rotate_the_password_under_running_tasks(rotated: Template) -> None:
-    assert props(rotated, "DatabaseSecretRotation")["RotateImmediatelyOnUpdate"] is False
-
-
-def test_the_function_may_use_the_key_of_the_database_secret(rotated: Template) -> None:
-    hosted = props(rotated, "DatabaseSecretRotation")["HostedRotationLambda"]
-    assert refs(hosted["KmsKeyArn"]) == {"EncryptionKey"}
-
-
-def test_rotated_passwords_avoid_what_rds_forbids(rotated: Template) -> None:
-    excluded = props(rotated, "DatabaseSecretRotation")["HostedRotationLambda"]["ExcludeCharacters"]
-    assert set("/'\"@ ") <= set(excluded)
-
-
-def test_the_function_runs_in_the_private_subnets_with_its_own_group(rotated: Template) -> None:
-    hosted = props(rotated, "DatabaseSecretRotation")["HostedRotationLambda"]
-    assert refs(hosted["VpcSubnetIds"]) == {"PrivateSubnet1", "PrivateSubnet2"}
-    assert refs(hosted["VpcSecurityGroupIds"]) == {"DatabaseRotationSecurityGroup"}
-
-
-def test_the_function_reaches_the_database_on_its_port_and_nothing_else(
-    rotated: Template,
-) -> None:
-    ingress = props(rotated, "DatabaseIngressFromRotation")
-    assert refs(ingress["GroupId"]) == {"DatabaseSecurityGroup"}
-    assert refs(ingress["SourceSecurityGroupId"]) == {"DatabaseRotationSecurityGroup"}
-    assert ingress["FromPort"] == ingress["ToPort"] == PORT
-    egress = props(rotated, "DatabaseRotationEgressToDatabase")
-    assert refs(egress["DestinationSecurityGroupId"]) == {"DatabaseSecurityGroup"}
-    assert egress["FromPort"] == egress["ToPort"] == PORT
-    [https] = props(rotated, "DatabaseRotationSecurityGroup")["SecurityGroupEgress"]
-    assert https["FromPort"] == https["ToPort"] == 443
-
-
-def test_the_function_logs_expire_and_are_encrypted(rotated: Template) -> None:
-    group = props(rotated, "DatabaseRotationLogGroup")
-    rotation = props(rotated, "DatabaseSecretRotation")["HostedRotationLambda"]
-    name = rotation["RotationLambdaName"]["Fn::Sub"]
-    assert group["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/{name}"}
-    assert group["RetentionInDays"] == 14
-    assert refs(group["KmsKeyId"]) == {"EncryptionKey"}
-
-
-def test_the_rotation_function_name_fits_lambdas_limit() -> None:
-    # Lambda function names: at most 64 characters; application 24, suffix 20.
-    name = f"{'a' * 24}-{'b' * 20}-{secrets.ROTATION_PURPOSE}"
-    assert len(name) <= 64
+def test_with_a_database_no_rotation_function_and_no_transform_are_declared() -> None:
+    # RDS rotates the master password itself (ManageMasterUserPassword): no hosted function
+    # from the AWS::SecretsManager transform, whose python3.10 runtime is past Lambda's end
+    # of life, and so no CAPABILITY_AUTO_EXPAND.
+    vpn = {"environments": {"dev": {"vpn": {"customer_gateway_ip": "203.0.113.10"}}}}
+    template = synth(vpn, env="dev", phase=4)
+    assert "DatabaseCluster" in template["Resources"]
+    assert of_type(template, "AWS::SecretsManager::RotationSchedule") == {}
+    assert of_type(template, "AWS::Lambda::Function") == {}
+    assert "Transform" not in template
+    assert secrets.needs_auto_expand(template) is False
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

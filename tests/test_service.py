@@ -40,8 +40,14 @@ def test_the_service_waits_for_the_listener_that_forwards_to_its_target_group(
     assert lb["TargetGroupArn"] == {"Ref": "TargetGroup"} and lb["ContainerPort"] == 80
 
 
-def test_the_desired_count_is_an_integer_from_the_environment(prod: Template) -> None:
-    assert props(prod, "Service")["DesiredCount"] == 2
+def test_the_task_count_is_left_to_autoscaling(prod: Template) -> None:
+    # A DesiredCount is sent on every update and resets a scaled-out service
+    # (aws/containers-roadmap#493); without one CloudFormation omits it on updates
+    # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-service.html).
+    assert "DesiredCount" not in props(prod, "Service")
+    # The scalable target keeps the service within the environment's bounds from creation on.
+    target = props(prod, "ServiceScalableTarget")
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 10)
 
 
 def test_autoscaling_tracks_cpu_within_the_environments_bounds(prod: Template) -> None:
@@ -125,7 +131,11 @@ def test_tasks_accept_traffic_only_from_the_load_balancer_on_the_app_port(dev: T
 
 
 def test_the_load_balancer_may_only_reach_the_tasks(dev: Template) -> None:
-    assert "SecurityGroupEgress" not in props(dev, "LoadBalancerSecurityGroup")
+    # A group without inline egress keeps EC2's allow-all rule beside the separate ones
+    # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html):
+    # its one inline rule must match nothing, like the data stores' placeholder.
+    [inline] = props(dev, "LoadBalancerSecurityGroup")["SecurityGroupEgress"]
+    assert (inline["IpProtocol"], inline["CidrIp"]) == ("icmp", "255.255.255.255/32")
     egress = of_type(dev, "AWS::EC2::SecurityGroupEgress")
     lb_egress = [
         e["Properties"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -28,6 +29,12 @@ def test_the_daemon_runs_beside_the_application_from_awss_public_registry(
     daemon = containers(traced)["xray-daemon"]
     assert daemon["Image"].startswith("public.ecr.aws/xray/aws-xray-daemon:")
     assert daemon["Essential"] is False  # a tracing failure does not stop the application
+
+
+def test_the_daemon_image_is_pinned_to_a_release_not_latest(traced: Template) -> None:
+    # A moving tag changes the sidecar at the next task start, with no deploy to review it.
+    tag = containers(traced)["xray-daemon"]["Image"].rsplit(":", 1)[1]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", tag), tag
 
 
 def test_the_daemon_reserves_little_of_the_task(traced: Template) -> None:

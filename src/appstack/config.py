@@ -68,11 +68,19 @@ class _Strict(BaseModel):
 
 
 class DatabaseSettings(_Strict):
-    """Aurora PostgreSQL Serverless v2 capacity, in Aurora capacity units (ACU)."""
+    """Aurora PostgreSQL Serverless v2 capacity, in Aurora capacity units (ACU).
+
+    `min_capacity: 0` pauses idle instances after `seconds_until_auto_pause`; the bounds
+    depend on the engine version (`aurora_capacity_problems`)."""
 
     min_capacity: float = Field(0.5, ge=0, le=256)
     max_capacity: float = Field(2, ge=1, le=256)
+    seconds_until_auto_pause: int = Field(300, ge=300, le=86_400)
     readers: int = Field(0, ge=0, le=15)
+    #: Create the cluster's PostgreSQL log group (retention, KMS key) before the cluster. It
+    #: names the cluster, so keep it false for a database an earlier appstack created (with
+    #: a generated identifier): naming it would replace it.
+    own_log_group: bool = True
 
 
 class FirewallSettings(_Strict):
@@ -109,6 +117,18 @@ class VpnSettings(_Strict):
         return value
 
 
+class ConfigHistorySettings(_Strict):
+    """How long the AWS Config bucket keeps what Config delivers (configuration history and
+    snapshots), and the versions an overwrite or delete leaves behind.
+
+    The default keeps history as long as AWS Config keeps configuration items by default,
+    7 years (2557 days; https://docs.aws.amazon.com/config/latest/developerguide/delete-config-data-with-retention-period.html).
+    """
+
+    keep_days: int = Field(2557, ge=1, le=36500)
+    noncurrent_version_days: int = Field(30, ge=1, le=36500)
+
+
 class UsageSettings(_Strict):
     """Monthly usage the cost estimate assumes (prices come from data/prices/<region>.json)."""
 
@@ -141,6 +161,7 @@ class EnvironmentSettings(_Strict):
     cpu: int = 256
     memory: int = 512
     architecture: Literal["X86_64", "ARM64"] = "X86_64"
+    #: Tasks the cost estimate assumes; the template leaves the count to autoscaling.
     desired_count: int = Field(1, ge=1, le=1000)
     min_count: int = Field(1, ge=1, le=1000)
     max_count: int = Field(2, ge=1, le=1000)
@@ -156,6 +177,7 @@ class EnvironmentSettings(_Strict):
     cache: CacheSettings = CacheSettings()
     vpn: VpnSettings = VpnSettings()
     config_recorder_exists: bool = False
+    config_history: ConfigHistorySettings = ConfigHistorySettings()
     usage: UsageSettings = UsageSettings()
 
     @field_validator("vpc_cidr", mode="before")
@@ -568,6 +590,8 @@ def _cross_checks(config: AppConfig) -> list[tuple[str, str]]:
                     "Aurora capacity comes in steps of 0.5 ACU; use values like 0.5, 1, 1.5, 2",
                 )
             )
+        for field, message in aurora_capacity_problems(env.database):
+            problems.append((f"{where}.database.{field}", message))
     names = list(config.environments)
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
@@ -581,6 +605,59 @@ def _cross_checks(config: AppConfig) -> list[tuple[str, str]]:
                         "joined by VPN later",
                     )
                 )
+    return problems
+
+
+@cache
+def aurora_facts() -> dict[str, Any]:
+    """The Aurora engine appstack deploys and the capacity bounds of its versions
+    (data/aurora.json)."""
+    facts: dict[str, Any] = json.loads(
+        resources.files("appstack.data").joinpath("aurora.json").read_text()
+    )
+    return facts
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def _supports(table: dict[str, str], version: str) -> bool:
+    """Whether `version` is at or above its major version's entry in `table`."""
+    first = table.get(version.split(".")[0])
+    return first is not None and _version(version) >= _version(first)
+
+
+def aurora_capacity_problems(
+    database: DatabaseSettings, engine_version: str | None = None
+) -> list[tuple[str, str]]:
+    """Why Aurora would refuse this capacity range on `engine_version` (default: the version
+    appstack deploys), as (field, message) pairs; [] when it accepts it."""
+    facts = aurora_facts()
+    version = engine_version or facts["engine_version"]
+    engine = f"Aurora PostgreSQL {version}"
+    problems: list[tuple[str, str]] = []
+    if database.min_capacity < facts["lowest_min_capacity"] and not _supports(
+        facts["auto_pause_from_version"], version
+    ):
+        problems.append(
+            (
+                "min_capacity",
+                f"{database.min_capacity:g} ACU (auto-pause) needs a newer engine than {engine}; "
+                f"use {facts['lowest_min_capacity']:g} or more",
+            )
+        )
+    highest = (
+        256 if _supports(facts["max_256_from_version"], version) else facts["highest_max_capacity"]
+    )
+    if database.max_capacity > highest:
+        problems.append(
+            (
+                "max_capacity",
+                f"{database.max_capacity:g} ACU is above the {highest} ACU {engine} allows; "
+                f"use {highest} or less",
+            )
+        )
     return problems
 
 

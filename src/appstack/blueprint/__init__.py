@@ -48,9 +48,8 @@ def build(target: Target) -> Template:
         cache.build(stack, net, task_sg, key)
     if target.has("tracing"):
         tracing.build(stack)
-    # After the database: rotation waits for the secret's target attachment.
     if target.has("secrets"):
-        secrets.build(stack, net, key, db)
+        secrets.build(stack, key)
 
     alarm_topic = alarms.topic(stack, key)
     door = loadbalancer.build(stack, net, alb_sg, task_sg)

@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any, Protocol
 
 from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
-from troposphere import GetAtt, Ref, Sub
+from troposphere import GetAtt, Join, Ref, Sub
 from troposphere.backup import (
     BackupPlan,
     BackupPlanResourceType,
@@ -103,13 +103,33 @@ def build(stack: Stack, key: Key, table: Table, database: BackedUpDatabase | Non
     if problems:  # a bug in this module, not a user error
         raise ValueError("; ".join(problems))
 
-    # Retained: the recovery points in it are the environment's backups. A named vault
-    # (the name is required) means a new stack after deletion needs the old vault emptied
-    # and deleted first.
+    role = stack.add(
+        Role(
+            "BackupRole",
+            AssumeRolePolicyDocument=PolicyDocument(
+                Version="2012-10-17",
+                Statement=[
+                    Statement(
+                        Effect=Allow,
+                        Principal=Principal("Service", "backup.amazonaws.com"),
+                        Action=[Action("sts", "AssumeRole")],
+                    )
+                ],
+            ),
+            ManagedPolicyArns=[Sub(arn) for arn in BACKUP_POLICIES],
+            Tags=stack.tags("backup"),
+        )
+    )
+    # Retained: the recovery points in it are the environment's backups. A kept vault keeps
+    # its name too, and the name is required: a fixed one would make the next creation (a
+    # phase-up after a phase-down, a new stack after a destroy) fail with
+    # AlreadyExistsException (rule AS007). The backup role is created with the vault each
+    # time, and its RoleId is unique, so the name is new with every creation; at most
+    # 24 + 5 + 21 characters, within the vault's 50.
     vault = stack.stateful(
         BackupVault(
             "BackupVault",
-            BackupVaultName=Sub("${ApplicationName}-${EnvironmentSuffix}-bkp"),
+            BackupVaultName=Join("-", [Ref(stack.app_name), "bkp", GetAtt(role, "RoleId")]),
             EncryptionKeyArn=GetAtt(key, "Arn"),
             BackupVaultTags=_tags(stack, "backup"),
         ),
@@ -138,23 +158,6 @@ def build(stack: Stack, key: Key, table: Table, database: BackedUpDatabase | Non
                 ],
             ),
             BackupPlanTags=_tags(stack, "backup"),
-        )
-    )
-    role = stack.add(
-        Role(
-            "BackupRole",
-            AssumeRolePolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Effect=Allow,
-                        Principal=Principal("Service", "backup.amazonaws.com"),
-                        Action=[Action("sts", "AssumeRole")],
-                    )
-                ],
-            ),
-            ManagedPolicyArns=[Sub(arn) for arn in BACKUP_POLICIES],
-            Tags=stack.tags("backup"),
         )
     )
     stack.add(

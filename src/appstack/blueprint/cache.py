@@ -106,7 +106,7 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> R
     needs.environment["CACHE_HOST"] = GetAtt(group, "PrimaryEndPoint.Address")
     needs.environment["CACHE_PORT"] = GetAtt(group, "PrimaryEndPoint.Port")
     needs.environment["CACHE_TLS"] = "true"
-    needs.read_secret("TheCacheAuthToken", secret, key, {"CACHE_AUTH_TOKEN": Ref(secret)})
+    needs.read_secret("TheCacheAuthToken", Ref(secret), key, {"CACHE_AUTH_TOKEN": Ref(secret)})
 
     stack.output(
         "CacheEndpoint", GetAtt(group, "PrimaryEndPoint.Address"), "Primary endpoint of the cache"

@@ -36,9 +36,13 @@ from troposphere.config import (
 from troposphere.iam import Policy, Role
 from troposphere.kms import Key
 from troposphere.s3 import (
+    AbortIncompleteMultipartUpload,
     Bucket,
     BucketEncryption,
     BucketPolicy,
+    LifecycleConfiguration,
+    LifecycleRule,
+    NoncurrentVersionExpiration,
     ServerSideEncryptionByDefault,
     ServerSideEncryptionRule,
 )
@@ -56,6 +60,8 @@ CONFIG_ROLE_POLICY = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWS_Con
 CONFIG_PRINCIPAL = "config.amazonaws.com"
 #: Where Config writes in its bucket (Config developer guide, permissions for the S3 bucket).
 DELIVERY_PREFIX = "${ConfigBucket.Arn}/AWSLogs/${AWS::AccountId}/Config/*"
+#: Parts of an upload Config never finished are removed after a week.
+ABORT_UPLOADS_AFTER_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,10 @@ def build(stack: Stack, key: Key) -> list[ConfigRule]:
 
 
 def _recorder(stack: Stack, key: Key) -> tuple[ConfigurationRecorder, DeliveryChannel]:
-    # Configuration history is audit evidence: it outlives the stack.
+    history = stack.settings.config_history
+    # Configuration history is audit evidence: it outlives the stack, for as long as the
+    # config says (`config_history`); a versioned bucket would otherwise keep every delivery
+    # and every overwritten version forever.
     bucket = stack.stateful(
         Bucket(
             "ConfigBucket",
@@ -116,6 +125,21 @@ def _recorder(stack: Stack, key: Key) -> tuple[ConfigurationRecorder, DeliveryCh
             ),
             **private_bucket(),
             LoggingConfiguration=server_access_logging("config"),
+            LifecycleConfiguration=LifecycleConfiguration(
+                Rules=[
+                    LifecycleRule(
+                        Id="expire-config-history",
+                        Status="Enabled",
+                        ExpirationInDays=history.keep_days,
+                        NoncurrentVersionExpiration=NoncurrentVersionExpiration(
+                            NoncurrentDays=history.noncurrent_version_days
+                        ),
+                        AbortIncompleteMultipartUpload=AbortIncompleteMultipartUpload(
+                            DaysAfterInitiation=ABORT_UPLOADS_AFTER_DAYS
+                        ),
+                    )
+                ]
+            ),
             Tags=stack.tags("config"),
             DependsOn=[ACCESS_LOG_POLICY],
         ),

@@ -2,35 +2,51 @@
 
 Serverless v2 is the provisioned engine mode with `ServerlessV2ScalingConfiguration` and
 instances of class `db.serverless` (`EngineMode: serverless` would be the retired v1).
-The master credentials are generated in Secrets Manager and never pass through a parameter;
-the task gets the endpoint as environment variables and the credentials as ECS secrets.
+RDS manages the master password (`ManageMasterUserPassword`): it generates it, keeps it in a
+Secrets Manager secret encrypted with the environment's key, and rotates it every seven days
+(Aurora User Guide, "Password management with Amazon Aurora and AWS Secrets Manager",
+https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html): no
+rotation function, no transform, nothing that a Lambda runtime's end of life can break.
+The task gets the endpoint as environment variables and the credentials as ECS secrets (the
+values at task start); after a rotation, the application re-reads the secret
+(`DATABASE_SECRET_ARN`), which its task role may read and decrypt, and nothing else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from troposphere import GetAtt, Ref, Sub
+from awacs.aws import Action, Allow, Condition, Statement, StringEquals
+from troposphere import GetAtt, Join, Ref, Sub
 from troposphere.ec2 import SecurityGroup
 from troposphere.iam import Role
 from troposphere.kms import Key
-from troposphere.rds import DBCluster, DBInstance, DBSubnetGroup, ServerlessV2ScalingConfiguration
-from troposphere.secretsmanager import GenerateSecretString, Secret, SecretTargetAttachment
+from troposphere.rds import (
+    DBCluster,
+    DBInstance,
+    DBSubnetGroup,
+    MasterUserSecret,
+    ServerlessV2ScalingConfiguration,
+)
+from troposphere.validators import double, integer
 
 from appstack.blueprint.network import Network
 from appstack.blueprint.security import data_store_group
-from appstack.blueprint.stack import RETAIN, SNAPSHOT, Stack, service_role_trust
+from appstack.blueprint.stack import SNAPSHOT, Stack, service_role_trust
+from appstack.config import DatabaseSettings, aurora_facts
 
 MONITORING_SECONDS = 60
 MONITORING_POLICY = (
     "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 )
 
-ENGINE = "aurora-postgresql"
-#: A current Aurora PostgreSQL release (17.4 and later support Serverless v2; cfn-lint W3690
-#: flags releases RDS no longer creates clusters with).
-ENGINE_VERSION = "17.7"
+ENGINE = str(aurora_facts()["engine"])
+#: A current Aurora PostgreSQL release (data/aurora.json, where its capacity bounds are too;
+#: cfn-lint W3690 flags releases RDS no longer creates clusters with).
+ENGINE_VERSION = str(aurora_facts()["engine_version"])
 PORT = 5432
 DATABASE_NAME = "app"
 MASTER_USERNAME = "appadmin"
@@ -40,17 +56,37 @@ MASTER_USERNAME = "appadmin"
 #: "MasterUsername admin cannot be used as it is a reserved word used by the engine".
 RESERVED_USERNAMES = frozenset({"admin", "rdsadmin"})
 RESERVED_USERNAME_PREFIX = "pg_"
-#: Characters RDS does not accept in a master password: / @ " and space (plus ' and \ ,
-#: which break connection strings and shells).
-PASSWORD_EXCLUDED_CHARACTERS = "\"'@/\\ "
 BACKUP_RETENTION_DAYS = 14
 SERVERLESS_INSTANCE_CLASS = "db.serverless"
+
+
+class ScalingConfiguration(ServerlessV2ScalingConfiguration):  # type: ignore[misc]
+    """AWS::RDS::DBCluster ServerlessV2ScalingConfiguration. troposphere's validators refuse
+    0 and anything above 128 ACU, the limits of older engines; the config checks the bounds of
+    the engine appstack deploys (`config.aurora_capacity_problems`)."""
+
+    props: ClassVar[dict[str, tuple[Any, bool]]] = {
+        "MinCapacity": (double, False),
+        "MaxCapacity": (double, False),
+        "SecondsUntilAutoPause": (integer, False),
+    }
+
+
+def scaling(settings: DatabaseSettings) -> ScalingConfiguration:
+    """The capacity range; at 0 ACU idle instances pause after `seconds_until_auto_pause`
+    (the property only applies then: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ServerlessV2ScalingConfiguration.html)."""
+    configuration = ScalingConfiguration(
+        MinCapacity=settings.min_capacity, MaxCapacity=settings.max_capacity
+    )
+    if settings.min_capacity == 0:
+        configuration.SecondsUntilAutoPause = settings.seconds_until_auto_pause
+    return configuration
 
 
 @dataclass(frozen=True)
 class Database:
     cluster: DBCluster  # logical ID "DatabaseCluster"
-    secret: Secret  # logical ID "DatabaseSecret"
+    secret_arn: Any  # the RDS-managed master user secret (Fn::GetAtt MasterUserSecret.SecretArn)
     security_group: SecurityGroup  # logical ID "DatabaseSecurityGroup"
     port: int
 
@@ -77,43 +113,22 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
             Tags=stack.tags("database"),
         )
     )
-    # Kept on delete: a snapshot restored later still needs the credentials it was made with.
-    secret = stack.stateful(
-        Secret(
-            "DatabaseSecret",
-            Description=Sub(
-                "Master credentials of ${ApplicationName}-${EnvironmentSuffix} database"
-            ),
-            KmsKeyId=GetAtt(key, "Arn"),
-            GenerateSecretString=GenerateSecretString(
-                SecretStringTemplate=json.dumps({"username": MASTER_USERNAME}),
-                GenerateStringKey="password",
-                PasswordLength=32,
-                ExcludeCharacters=PASSWORD_EXCLUDED_CHARACTERS,
-            ),
-            Tags=stack.tags("database"),
-        ),
-        on_delete=RETAIN,
-        on_replace=RETAIN,
-    )
     # Snapshot on delete and on replace: a downgrade or a replacement leaves the data behind.
     cluster = stack.stateful(
         DBCluster(
             "DatabaseCluster",
             Engine=ENGINE,
             EngineVersion=ENGINE_VERSION,
-            ServerlessV2ScalingConfiguration=ServerlessV2ScalingConfiguration(
-                MinCapacity=settings.min_capacity,
-                MaxCapacity=settings.max_capacity,
-            ),
+            ServerlessV2ScalingConfiguration=scaling(settings),
             DatabaseName=DATABASE_NAME,
             Port=PORT,
-            MasterUsername=Sub(
-                "{{resolve:secretsmanager:${DatabaseSecret}:SecretString:username}}"
-            ),
-            MasterUserPassword=Sub(
-                "{{resolve:secretsmanager:${DatabaseSecret}:SecretString:password}}"
-            ),
+            MasterUsername=MASTER_USERNAME,
+            # RDS generates, stores and rotates the password in a secret encrypted with the
+            # environment's key. On a cluster that had a password of its own (appstack before
+            # managed passwords), this update turns management on: RDS sets a new password
+            # and keeps it in the new secret (ModifyDBCluster ManageMasterUserPassword).
+            ManageMasterUserPassword=True,
+            MasterUserSecret=MasterUserSecret(KmsKeyId=GetAtt(key, "Arn")),
             DBSubnetGroupName=Ref(subnet_group),
             VpcSecurityGroupIds=[Ref(security_group)],
             StorageEncrypted=True,
@@ -129,6 +144,8 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
         on_delete=SNAPSHOT,
         on_replace=SNAPSHOT,
     )
+    if settings.own_log_group:
+        _own_log_group(stack, cluster, key)
     # Enhanced monitoring: OS-level metrics every minute (RDS's own role writes them to logs).
     monitoring_role = stack.add(
         Role(
@@ -156,14 +173,6 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
                 Tags=stack.tags("database"),
             )
         )
-    stack.add(
-        SecretTargetAttachment(
-            "DatabaseSecretAttachment",
-            SecretId=Ref(secret),
-            TargetId=Ref(cluster),
-            TargetType="AWS::RDS::DBCluster",
-        )
-    )
 
     needs = stack.needs
     needs.environment["DATABASE_HOST"] = GetAtt(cluster, "Endpoint.Address")
@@ -171,22 +180,85 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
     needs.environment["DATABASE_NAME"] = DATABASE_NAME
     if settings.readers:
         needs.environment["DATABASE_READER_HOST"] = GetAtt(cluster, "ReadEndpoint.Address")
-    # The task definition refers to the secret, so CloudFormation creates it first; the service
-    # needs no extra DependsOn (and must not wait for the slow instances).
+    # The task definition refers to the cluster's secret, so CloudFormation creates the
+    # cluster first; the service needs no extra DependsOn (and must not wait for the slow
+    # instances). ECS injects the values when a task starts.
+    secret_arn = GetAtt(cluster, "MasterUserSecret.SecretArn")
     needs.read_secret(
         "TheDatabaseSecret",
-        secret,
+        secret_arn,
         key,
         {
-            "DATABASE_USERNAME": Sub("${DatabaseSecret}:username::"),
-            "DATABASE_PASSWORD": Sub("${DatabaseSecret}:password::"),
+            "DATABASE_USERNAME": Join("", [secret_arn, ":username::"]),
+            "DATABASE_PASSWORD": Join("", [secret_arn, ":password::"]),
         },
     )
+    _reread_after_rotation(stack, secret_arn, key)
 
     stack.output(
         "DatabaseEndpoint", GetAtt(cluster, "Endpoint.Address"), "Writer endpoint of the database"
     )
     stack.output(
-        "DatabaseSecretArn", Ref(secret), "Secret holding the database's master credentials"
+        "DatabaseSecretArn",
+        secret_arn,
+        "Secret holding the database's master credentials (managed and rotated by RDS)",
     )
-    return Database(cluster, secret, security_group, PORT)
+    return Database(cluster, secret_arn, security_group, PORT)
+
+
+def _own_log_group(stack: Stack, cluster: DBCluster, key: Key) -> None:
+    """The log group RDS exports PostgreSQL logs to, created before the cluster with the
+    environment's retention and key (RDS would create it with neither).
+
+    RDS exports to `/aws/rds/cluster/<cluster identifier>/postgresql`, so the identifier
+    must be known before the cluster exists: the cluster is named. A named resource cannot
+    be replaced under the same name ("You can't perform an update that causes a
+    custom-named resource to be replaced. If you must replace the resource, specify a new
+    name", https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html),
+    so the name ends with a digest of every createOnly property appstack sets on the
+    cluster: a template change that replaces the cluster names the new one differently.
+    At most 24 + 1 + 20 + 4 + 8 = 57 characters of the 63 RDS allows, lowercase as RDS
+    stores them; the log group goes with the cluster (same name pattern, not kept).
+    """
+    properties = cluster.to_dict()["Properties"]
+    create_only = {
+        name: properties[name]
+        for name in aurora_facts()["cluster_create_only"]
+        if name in properties
+    }
+    digest = hashlib.sha256(json.dumps(create_only, sort_keys=True).encode()).hexdigest()[:8]
+    identifier = Join("-", [Ref(stack.app_name), Ref(stack.suffix), "db", digest])
+    cluster.DBClusterIdentifier = identifier
+    log_group = stack.log_group(
+        "DatabaseLogGroup",
+        key,
+        "database-logs",
+        name=Join("", ["/aws/rds/cluster/", identifier, "/postgresql"]),
+    )
+    cluster.DependsOn = [log_group.title]
+
+
+def _reread_after_rotation(stack: Stack, secret_arn: Any, key: Key) -> None:
+    """Running tasks keep connecting after a rotation: ECS injected the password at task
+    start and never refreshes it, so the application reads the secret again (on a failed
+    sign-in, or for each new connection) with its task role, which may read this one secret
+    and decrypt it with the environment's key, through Secrets Manager only."""
+    needs = stack.needs
+    needs.environment["DATABASE_SECRET_ARN"] = secret_arn
+    needs.task_statements += [
+        Statement(
+            Sid="RereadTheDatabaseSecret",
+            Effect=Allow,
+            Action=[Action("secretsmanager", "GetSecretValue")],
+            Resource=[secret_arn],
+        ),
+        Statement(
+            Sid="DecryptTheDatabaseSecret",
+            Effect=Allow,
+            Action=[Action("kms", "Decrypt")],
+            Resource=[GetAtt(key, "Arn")],
+            Condition=Condition(
+                StringEquals("kms:ViaService", Sub("secretsmanager.${AWS::Region}.amazonaws.com"))
+            ),
+        ),
+    ]

@@ -6,9 +6,12 @@ groups for common exploits, known bad inputs and SQL injection (run as published
 
 from __future__ import annotations
 
+import json
+
 from troposphere import GetAtt, Ref, Sub
 from troposphere.elasticloadbalancingv2 import LoadBalancer
 from troposphere.kms import Key
+from troposphere.logs import ResourcePolicy
 from troposphere.wafv2 import (
     AllowAction,
     BlockAction,
@@ -41,6 +44,10 @@ MANAGED_RULE_GROUPS = (
     "AWSManagedRulesKnownBadInputsRuleSet",
     "AWSManagedRulesSQLiRuleSet",
 )
+#: Who delivers vended logs (WAF's among them) into CloudWatch Logs, and what it may do there:
+#: the log group resource policy of https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html
+LOG_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com"
+LOG_DELIVERY_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 
 
 def build(stack: Stack, load_balancer: LoadBalancer, key: Key) -> WebACL:
@@ -104,6 +111,16 @@ def build(stack: Stack, load_balancer: LoadBalancer, key: Key) -> WebACL:
         "waf-logs",
         name=Sub(f"{LOG_GROUP_PREFIX}${{ApplicationName}}-${{EnvironmentSuffix}}"),
     )
+    # Our own policy, scoped to our group: without one, WAF adds the group to the account's
+    # shared AWSWAF-LOGS policy, which is limited to 5,120 characters (and an account to 10
+    # policies per Region), so logging fails in a busy account.
+    delivery_policy = stack.add(
+        ResourcePolicy(
+            "WebAclLogDeliveryPolicy",
+            PolicyName=stack.name("waf-log-delivery"),
+            PolicyDocument=Sub(json.dumps(_log_delivery_policy("WebAclLogGroup"))),
+        )
+    )
     stack.add(
         LoggingConfiguration(
             "WebAclLogging",
@@ -119,10 +136,39 @@ def build(stack: Stack, load_balancer: LoadBalancer, key: Key) -> WebACL:
             RedactedFields=[
                 LoggingConfigurationFieldToMatch(SingleHeader=SingleHeader(Name="authorization"))
             ],
+            # WAF checks that it may write to the group when logging is switched on.
+            DependsOn=[delivery_policy.title],
         )
     )
     stack.output("WebAclArn", GetAtt(acl, "Arn"), "WAF web ACL in front of the load balancer")
     return acl
+
+
+def _log_delivery_policy(log_group: str) -> dict[str, object]:
+    """A CloudWatch Logs resource policy letting log delivery write to `log_group` only, for
+    this account's sources only (the confused-deputy guard); text for Fn::Sub."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "WafLogDelivery",
+                "Effect": "Allow",
+                "Principal": {"Service": LOG_DELIVERY_PRINCIPAL},
+                "Action": list(LOG_DELIVERY_ACTIONS),
+                "Resource": [
+                    "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
+                    f":log-group:${{{log_group}}}:log-stream:*"
+                ],
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": "${AWS::AccountId}"},
+                    "ArnLike": {
+                        "aws:SourceArn": "arn:${AWS::Partition}:logs:${AWS::Region}"
+                        ":${AWS::AccountId}:*"
+                    },
+                },
+            }
+        ],
+    }
 
 
 def _visibility(metric: str) -> VisibilityConfig:

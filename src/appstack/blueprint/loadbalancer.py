@@ -55,6 +55,7 @@ from troposphere.s3 import (
 
 from appstack.blueprint.buckets import private_bucket, server_access_log_statement
 from appstack.blueprint.network import Network
+from appstack.blueprint.security import no_egress
 from appstack.blueprint.stack import RETAIN, Stack
 
 #: TLS 1.3 and 1.2 only (AWS's recommended policy for new HTTPS listeners).
@@ -90,6 +91,9 @@ def security_groups(stack: Stack, network: Network) -> tuple[SecurityGroup, Secu
                 )
                 for p, name in ((80, "HTTP"), (443, "HTTPS"))
             ],
+            # Without an inline rule EC2 would keep its allow-all egress beside
+            # LoadBalancerEgressToTasks: the load balancer reaches the tasks and nothing else.
+            SecurityGroupEgress=[no_egress()],
             Tags=stack.tags("alb"),
         )
     )

@@ -9,6 +9,24 @@ from appstack.blueprint.network import Network
 from appstack.blueprint.stack import Stack
 
 
+def no_egress() -> SecurityGroupRule:
+    """An egress rule that matches nothing (ICMP type 252, code 86, to the broadcast address).
+
+    A security group declared with no inline egress keeps EC2's default allow-all rule beside
+    any separate SecurityGroupEgress resource; declaring this rule replaces it. AWS::EC2::
+    SecurityGroup: "When you create a security group, if you do not add egress rules, we add
+    egress rules that allow all outbound IPv4 and IPv6 traffic. Otherwise, we do not add them"
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html).
+    """
+    return SecurityGroupRule(
+        IpProtocol="icmp",
+        FromPort=252,
+        ToPort=86,
+        CidrIp="255.255.255.255/32",
+        Description="No outbound traffic",
+    )
+
+
 def data_store_group(
     stack: Stack,
     logical_id: str,
@@ -34,17 +52,8 @@ def data_store_group(
                     Description=f"{protocol} from the application tasks",
                 )
             ],
-            # A data store starts no connections: this rule matches nothing, and it replaces
-            # the default allow-all egress rule.
-            SecurityGroupEgress=[
-                SecurityGroupRule(
-                    IpProtocol="icmp",
-                    FromPort=252,
-                    ToPort=86,
-                    CidrIp="255.255.255.255/32",
-                    Description="No outbound traffic",
-                )
-            ],
+            # A data store starts no connections.
+            SecurityGroupEgress=[no_egress()],
             Tags=stack.tags(purpose),
         )
     )

@@ -146,7 +146,12 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
             Cluster=Ref(cluster),
             TaskDefinition=Ref(task_definition),
             LaunchType="FARGATE",
-            DesiredCount=settings.desired_count,
+            # No DesiredCount: autoscaling owns the count. CloudFormation creates the service
+            # with one task and omits the count from every later update ("For existing
+            # services, if a desired count is not specified, it is omitted from the
+            # operation", AWS::ECS::Service); registering the scalable target below moves it
+            # into [min_count, max_count] (RegisterScalableTarget). With a DesiredCount, every
+            # update would reset a scaled-out service (aws/containers-roadmap#493).
             NetworkConfiguration=NetworkConfiguration(
                 AwsvpcConfiguration=AwsvpcConfiguration(
                     Subnets=[Ref(s) for s in network.private_subnets],

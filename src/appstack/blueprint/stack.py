@@ -52,8 +52,11 @@ class TaskNeeds:
     #: logical IDs the service waits for (its secrets must exist before tasks start)
     depends_on: list[str] = field(default_factory=list)
 
-    def read_secret(self, purpose: str, secret: Any, key: Any, variables: dict[str, Any]) -> None:
-        """Hand a Secrets Manager secret to the task as `variables` (name -> valueFrom).
+    def read_secret(
+        self, purpose: str, secret_arn: Any, key: Any, variables: dict[str, Any]
+    ) -> None:
+        """Hand the Secrets Manager secret `secret_arn` to the task as `variables`
+        (name -> valueFrom).
 
         Only the execution role may read it (ECS injects it at start), and decrypt it with
         the environment's `key`; the application's own role gets nothing."""
@@ -63,7 +66,7 @@ class TaskNeeds:
                 Sid=f"Read{purpose}",
                 Effect=Allow,
                 Action=[Action("secretsmanager", "GetSecretValue")],
-                Resource=[Ref(secret)],
+                Resource=[secret_arn],
             ),
             Statement(
                 Sid=f"Decrypt{purpose}",

@@ -22,8 +22,11 @@ from troposphere.xray import SamplingRule, SamplingRuleProperty
 from appstack.blueprint.stack import Stack
 
 DAEMON_NAME = "xray-daemon"
-#: AWS's X-Ray daemon image on the public ECR gallery.
-DAEMON_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:latest"
+#: AWS's X-Ray daemon image on the public ECR gallery, pinned to a release: `:latest` would
+#: change the sidecar under a running service at any task start, untested. 3.6.6 is the
+#: release of 2026-07-14 (github.com/aws/aws-xray-daemon CHANGELOG); raise it on purpose.
+DAEMON_VERSION = "3.6.6"
+DAEMON_IMAGE = f"public.ecr.aws/xray/aws-xray-daemon:{DAEMON_VERSION}"
 DAEMON_ADDRESS = "127.0.0.1:2000"
 #: Reservation AWS suggests for the daemon in an ECS task (cpu units, MiB).
 DAEMON_CPU = 32

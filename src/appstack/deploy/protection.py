@@ -56,7 +56,11 @@ def stack_policy(template: Mapping[str, Any]) -> str:
         for name, resource in template.get("Resources", {}).items()
         if _stateful(resource.get("Type", ""))
         and keeps_data(resource, "UpdateReplacePolicy")
-        and not resource.get("Properties", {}).get("DBClusterIdentifier")
+        # Instances of a cluster hold no data of their own; the cluster itself may be named.
+        and not (
+            resource.get("Type") == "AWS::RDS::DBInstance"
+            and resource.get("Properties", {}).get("DBClusterIdentifier")
+        )
     )
     statements: list[dict[str, Any]] = [
         {"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}

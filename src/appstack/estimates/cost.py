@@ -566,10 +566,17 @@ def audit_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineI
 
 
 def secrets_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
-    secrets = len(resources_of(t, "AWS::SecretsManager::Secret"))
+    # A cluster whose master password RDS manages has a secret of its own, billed like any
+    # other, and rotated by RDS.
+    managed = [
+        c
+        for c in resources_of(t, "AWS::RDS::DBCluster", "AWS::RDS::DBInstance").values()
+        if c.get("Properties", {}).get("ManageMasterUserPassword") is True
+    ]
+    secrets = len(resources_of(t, "AWS::SecretsManager::Secret")) + len(managed)
     if not secrets:
         return []
-    rotations = len(resources_of(t, "AWS::SecretsManager::RotationSchedule"))
+    rotations = len(resources_of(t, "AWS::SecretsManager::RotationSchedule")) + len(managed)
     return [
         p.item(
             "secrets",

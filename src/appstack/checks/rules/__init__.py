@@ -14,6 +14,7 @@ from appstack.checks.rules.bucket_tls import BucketTlsOnly
 from appstack.checks.rules.iam_wildcards import NoWildcardActionOnWildcardResource
 from appstack.checks.rules.log_groups import LogGroupsEncryptedWithRetention
 from appstack.checks.rules.open_ingress import OpenIngressOnlyOnLoadBalancerWebPorts
+from appstack.checks.rules.retained_names import RetainedResourcesHaveNoFixedName
 from appstack.checks.rules.secrets_in_template import NoSecretInTemplate
 from appstack.checks.rules.stateful_policies import StatefulResourcesKeepData
 
@@ -24,6 +25,7 @@ RULES: tuple[Rule, ...] = (
     OpenIngressOnlyOnLoadBalancerWebPorts(),
     BucketTlsOnly(),
     LogGroupsEncryptedWithRetention(),
+    RetainedResourcesHaveNoFixedName(),
 )
 
 

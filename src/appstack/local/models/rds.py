@@ -9,13 +9,14 @@ from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.rds.models import DBInstance as MotoDBInstance
 from moto.rds.models import rds_backends
 
-from appstack.local.models._base import _KeptAsCreated
+from appstack.local.models._base import _KeptAsCreated, bounded_name
 
 
 class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
     """AWS::RDS::DBCluster in moto's RDS backend (DescribeDBClusters sees it, and moto's own
     AWS::RDS::DBInstance model joins its instances to it). Its master password arrives
-    resolved from the secret (see `fixes.resolve_secret_references`)."""
+    resolved from a secret (see `fixes.resolve_secret_references`), or RDS manages it
+    (`ManageMasterUserPassword`, its secret in `MasterUserSecret.SecretArn`)."""
 
     def __init__(self, identifier: str, cluster: Any) -> None:
         self.identifier = identifier
@@ -41,9 +42,12 @@ class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
             "ReadEndpoint.Address",
             "DBClusterArn",
             "DBClusterResourceId",
+            "MasterUserSecret.SecretArn",
         )
 
     def get_cfn_attribute(self, attribute_name: str) -> Any:
+        if attribute_name == "MasterUserSecret.SecretArn":
+            return self.cluster.master_user_secret.secret_arn
         return {
             "Endpoint.Address": self.cluster.endpoint,
             "Endpoint.Port": str(self.cluster.port),
@@ -83,6 +87,8 @@ class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
                 "enable_cloudwatch_logs_exports": p.get("EnableCloudwatchLogsExports", []),
                 "serverless_v2_scaling_configuration": p.get("ServerlessV2ScalingConfiguration"),
                 "tags": p.get("Tags", []),
+                "manage_master_user_password": _managed(p),
+                "master_user_secret_kms_key_id": (p.get("MasterUserSecret") or {}).get("KmsKeyId"),
             }
         )
         return cls(identifier, cluster)
@@ -97,21 +103,29 @@ class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
         region_name: str,
     ) -> AuroraCluster:
         """ModifyDBCluster with what an update may change in place (changes that need a
-        new cluster are replacements, see fidelity EM102)."""
+        new cluster are replacements, see fidelity EM102). An update may also turn on
+        RDS-managed passwords (ModifyDBCluster ManageMasterUserPassword: RDS sets a new
+        password and keeps it in a new secret, encrypted with MasterUserSecret.KmsKeyId)."""
         p = cloudformation_json.get("Properties", {})
-        rds_backends[account_id][region_name].modify_db_cluster(
-            {
-                "db_cluster_identifier": original_resource.identifier,
-                "deletion_protection": bool(p.get("DeletionProtection")),
-                "backup_retention_period": int(p.get("BackupRetentionPeriod", 1)),
-                "engine_version": p.get("EngineVersion"),
-                "master_user_password": p.get("MasterUserPassword"),
-                "port": int(p["Port"]) if "Port" in p else None,
-                "vpc_security_group_ids": p.get("VpcSecurityGroupIds"),
-                "serverless_v2_scaling_configuration": p.get("ServerlessV2ScalingConfiguration"),
-                "enabled_cloudwatch_logs_exports": list(p.get("EnableCloudwatchLogsExports", [])),
+        cluster = original_resource.cluster
+        changes: dict[str, Any] = {
+            "db_cluster_identifier": original_resource.identifier,
+            "deletion_protection": bool(p.get("DeletionProtection")),
+            "backup_retention_period": int(p.get("BackupRetentionPeriod", 1)),
+            "engine_version": p.get("EngineVersion"),
+            "master_user_password": p.get("MasterUserPassword"),
+            "port": int(p["Port"]) if "Port" in p else None,
+            "vpc_security_group_ids": p.get("VpcSecurityGroupIds"),
+            "serverless_v2_scaling_configuration": p.get("ServerlessV2ScalingConfiguration"),
+            "enabled_cloudwatch_logs_exports": list(p.get("EnableCloudwatchLogsExports", [])),
+        }
+        if _managed(p) and not getattr(cluster, "manage_master_user_password", False):
+            changes |= {
+                "manage_master_user_password": True,
+                "master_user_secret_kms_key_id": (p.get("MasterUserSecret") or {}).get("KmsKeyId"),
+                "apply_immediately": True,
             }
-        )
+        rds_backends[account_id][region_name].modify_db_cluster(changes)
         return original_resource
 
     def delete(self, account_id: str, region_name: str) -> None:
@@ -119,6 +133,11 @@ class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
         backend = rds_backends[account_id][region_name]
         if self.identifier in backend.clusters:
             backend.delete_db_cluster(self.identifier)
+
+
+def _managed(properties: dict[str, Any]) -> bool:
+    value = properties.get("ManageMasterUserPassword", False)
+    return value is True or str(value).lower() == "true"
 
 
 class AuroraInstance(CloudFormationModel, BaseModel):
@@ -154,7 +173,10 @@ class AuroraInstance(CloudFormationModel, BaseModel):
             )
         return rds_backends[account_id][region_name].create_db_instance(
             {
-                "db_instance_identifier": f"{resource_name}-{uuid.uuid4().hex[:8]}".lower(),
+                # At most 63 characters, as RDS allows and CloudFormation generates them.
+                "db_instance_identifier": bounded_name(
+                    f"{resource_name}-{uuid.uuid4().hex[:8]}".lower(), 63
+                ),
                 "db_cluster_identifier": p["DBClusterIdentifier"],
                 "engine": p.get("Engine"),
                 "db_instance_class": p.get("DBInstanceClass"),

@@ -1,0 +1,96 @@
+"""AS007: a resource kept on delete has no fixed name.
+
+A resource with DeletionPolicy Retain outlives its place in the template: when a phase
+change (or a destroy) removes it, AWS keeps it, and its name stays taken. Bringing it back
+(deploying the higher phase again) then creates a second resource under the same name, which
+AWS refuses (AlreadyExistsException) and the deploy rolls back. Names must be unique across
+active stacks (CloudFormation resource custom naming,
+https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html).
+
+A name is not fixed when it is built from a resource of the same template that CloudFormation
+creates anew with it (not kept, not named itself), such as an IAM role's RoleId.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources as files
+from typing import Any
+
+from appstack.checks.findings import Finding
+from appstack.checks.rules.base import Rule, Template, resources
+
+KEPT = ("Retain", "RetainExceptOnCreate")
+_SUB_NAME = re.compile(r"\$\{([^}!]+)\}")
+
+
+@cache
+def name_properties() -> dict[str, str]:
+    """The property that names a resource, by type (data/physical_names.json)."""
+    text = files.files("appstack.data").joinpath("physical_names.json").read_text()
+    names: dict[str, str] = json.loads(text)["name_property"]
+    return names
+
+
+class RetainedResourcesHaveNoFixedName(Rule):
+    id = "AS007"
+    description = "Resources kept on delete have no fixed name (they could not come back)"
+    fix = (
+        "leave the name to CloudFormation, or build it from a resource created with it "
+        "(for example an IAM role's RoleId), so each creation gets its own"
+    )
+
+    def check(self, template: Template) -> list[Finding]:
+        found = []
+        all_resources = template.get("Resources", {})
+        for logical_id, resource in resources(template, *name_properties()):
+            if resource.get("DeletionPolicy") not in KEPT:
+                continue
+            prop = name_properties()[resource["Type"]]
+            name = resource.get("Properties", {}).get(prop)
+            if name is None or _unique_per_creation(name, all_resources):
+                continue
+            found.append(
+                self.finding(
+                    logical_id,
+                    f"{prop} is fixed and the resource is kept on delete: once a phase change "
+                    "removes it, deploying it again fails with AlreadyExists",
+                )
+            )
+        return found
+
+
+def _unique_per_creation(name: Any, all_resources: dict[str, Any]) -> bool:
+    """Whether `name` refers to a resource that CloudFormation creates anew each time."""
+    return any(_created_anew(all_resources.get(target)) for target in _targets(name))
+
+
+def _created_anew(resource: Any) -> bool:
+    if not isinstance(resource, dict) or resource.get("DeletionPolicy") in KEPT:
+        return False
+    prop = name_properties().get(resource.get("Type", ""))
+    return prop is None or prop not in resource.get("Properties", {})
+
+
+def _targets(value: Any) -> set[str]:
+    """Every logical ID (or parameter) that `value` refers to."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "Ref" and isinstance(inner, str):
+                found.add(inner)
+            elif key == "Fn::GetAtt":
+                found.add(str(inner[0] if isinstance(inner, list) else inner.split(".")[0]))
+            elif key == "Fn::Sub":
+                text = inner if isinstance(inner, str) else inner[0]
+                found |= {m.split(".")[0] for m in _SUB_NAME.findall(text)}
+                if isinstance(inner, list):
+                    found |= _targets(inner[1])
+            else:
+                found |= _targets(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _targets(inner)
+    return found
