@@ -1,0 +1,42 @@
+"""Control requests to the emulator: turn the throttling of EM302 on and off."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+def set_throttle(endpoint: str, actions: list[str], rate: float, seed: int = 0) -> dict[str, Any]:
+    """Configure EM302; the emulator answers its throttling state."""
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/appstack/throttle",
+        data=json.dumps({"actions": actions, "rate": rate, "seed": seed}).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        state: dict[str, Any] = json.loads(answer.read())
+    return state
+
+
+@contextmanager
+def throttled(
+    endpoint: str, actions: list[str], rate: float, seed: int = 0
+) -> Iterator[dict[str, Any]]:
+    """Throttle `actions` at `rate` inside the block; yields the final state once it ends."""
+    state: dict[str, Any] = {}
+    set_throttle(endpoint, actions, rate, seed)
+    try:
+        yield state
+    finally:
+        state.update(_state(endpoint))
+        set_throttle(endpoint, [], 0.0)
+
+
+def _state(endpoint: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{endpoint}/moto-api/appstack/throttle", timeout=5) as answer:
+        state: dict[str, Any] = json.loads(answer.read())
+    return state
