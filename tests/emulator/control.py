@@ -9,11 +9,13 @@ from contextlib import contextmanager
 from typing import Any
 
 
-def set_throttle(endpoint: str, actions: list[str], rate: float, seed: int = 0) -> dict[str, Any]:
+def set_throttle(
+    endpoint: str, actions: list[str], rate: float, seed: int = 0, limit: int | None = None
+) -> dict[str, Any]:
     """Configure EM302; the emulator answers its throttling state."""
     request = urllib.request.Request(
         f"{endpoint}/moto-api/appstack/throttle",
-        data=json.dumps({"actions": actions, "rate": rate, "seed": seed}).encode(),
+        data=json.dumps({"actions": actions, "rate": rate, "seed": seed, "limit": limit}).encode(),
         method="POST",
         headers={"Content-Type": "application/json"},
     )
@@ -24,11 +26,12 @@ def set_throttle(endpoint: str, actions: list[str], rate: float, seed: int = 0) 
 
 @contextmanager
 def throttled(
-    endpoint: str, actions: list[str], rate: float, seed: int = 0
+    endpoint: str, actions: list[str], rate: float, seed: int = 0, limit: int | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Throttle `actions` at `rate` inside the block; yields the final state once it ends."""
+    """Throttle `actions` at `rate` inside the block (at most `limit` calls); the yielded
+    mapping holds the emulator's throttling state once the block ends."""
     state: dict[str, Any] = {}
-    set_throttle(endpoint, actions, rate, seed)
+    set_throttle(endpoint, actions, rate, seed, limit)
     try:
         yield state
     finally:

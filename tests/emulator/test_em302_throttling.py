@@ -63,3 +63,10 @@ def test_the_environment_variable_names_actions_rate_and_seed() -> None:
     )
     with pytest.raises(ValueError, match="ACTION"):
         parse("DescribeStacks")
+
+
+def test_a_burst_ends_after_its_limit(emulator_endpoint: str) -> None:
+    cfn: Any = boto3.client("cloudformation", endpoint_url=emulator_endpoint, config=NO_RETRIES)
+    with throttled(emulator_endpoint, ["DescribeStacks"], 1.0, limit=2) as state:
+        assert answers(cfn, 3) == ["Throttling Rate exceeded 400"] * 2 + ["ok"]
+    assert state["throttled"] == {"DescribeStacks": 2}

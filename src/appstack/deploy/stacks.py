@@ -112,25 +112,55 @@ def _finished(cfn: Any, stack_name: str) -> dict[str, Any] | None:
     return None if stack["StackStatus"].endswith("_IN_PROGRESS") else stack
 
 
+def _expected_seconds(resource_type: str, action: str) -> float:
+    from appstack.estimates.forecast import load_durations
+
+    durations = load_durations()
+    if action == "create":
+        return durations.seconds(resource_type, "create")
+    if action == "delete":
+        return durations.seconds(resource_type, "delete")
+    return durations.seconds(resource_type, "update")  # update, and a rollback's undoing
+
+
 def follow(
-    cfn: Any, stack_name: str, on_event: Callable[[events.Event], None] | None = None
+    cfn: Any,
+    stack_name: str,
+    on_event: Callable[[events.Event], None] | None = None,
+    token: str | None = None,
 ) -> tuple[dict[str, Any], list[events.Event]]:
-    """Wait for the stack's operation to end, handing each new event to `on_event`."""
+    """Wait for the stack's operation to end, handing each of its new events to `on_event`.
+
+    `token` is the ClientRequestToken the operation was called with: only its events count
+    (an older failure never decides this operation's outcome). Without one (re-attaching to
+    an operation), the operation is the one of the newest event: its token if it has one,
+    else only the events from now on."""
     seen: set[str] = set()
+    if token is None:
+        try:
+            newest = events.newest(cfn, stack_name)
+        except ClientError:
+            newest = None
+        if newest is not None:
+            token = newest.get("ClientRequestToken")
+            if token is None:
+                seen.add(newest["EventId"])
     all_events: list[events.Event] = []
+    pace = events.Pace(_expected_seconds)
 
     def check() -> dict[str, Any] | None:
         try:
-            fresh = events.since(cfn, stack_name, seen)
-        except ClientError:
+            fresh = events.since(cfn, stack_name, seen, token)
+        except ClientError:  # throttled, or the stack is gone: the status says which
             fresh = []
         all_events.extend(fresh)
         for event in fresh:
+            pace.saw(event)
             if on_event:
                 on_event(event)
         return _finished(cfn, stack_name)
 
-    final = poll(check)
+    final = poll(check, near=pace.near)
     assert final is not None
     return final, all_events
 
@@ -212,6 +242,35 @@ def discard(conn: Connection, change_set: changesets.ChangeSet) -> None:
             cfn.delete_stack(StackName=change_set.stack_name)
 
 
+def require_available(cfn: Any, change_set: changesets.ChangeSet) -> None:
+    """Refuse a change set that CloudFormation would not run, naming its ExecutionStatus
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html)."""
+    name = change_set.stack_name
+    try:
+        status = changesets.execution_status(cfn, change_set)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in OVERTAKEN:
+            raise DeployError(
+                f"another deploy changed stack {name} while this one waited, and CloudFormation "
+                f"dropped this change set (it was made for the stack as it was). See what "
+                f"runs: appstack status {name}; then deploy again"
+            ) from exc
+        raise
+    if status == "AVAILABLE":
+        return
+    why = {
+        "OBSOLETE": "the stack changed since it was made (another deploy ran)",
+        "UNAVAILABLE": "CloudFormation cannot run it (yet, or any more)",
+        "EXECUTE_IN_PROGRESS": "it is running already",
+        "EXECUTE_COMPLETE": "it ran already",
+        "EXECUTE_FAILED": "it ran already, and failed",
+    }.get(status, "it cannot run")
+    raise DeployError(
+        f"the change set {change_set.name} of stack {name} is {status}: {why}. "
+        f"See the stack: appstack status {name}; then deploy again"
+    )
+
+
 def apply(
     conn: Connection,
     change_set: changesets.ChangeSet,
@@ -227,6 +286,8 @@ def apply(
         # Another deploy may have started while this one waited for confirmation: refuse
         # before touching its stack policy.
         check_deployable(describe(cfn, name))
+    require_available(cfn, change_set)
+    if not change_set.creating:
         # The new template's policy, before executing: resources this change removes (their
         # data is kept, or --allow-data-loss said so) are no longer protected from deletion,
         # while everything that stays remains protected from replacement and deletion.
@@ -243,7 +304,7 @@ def apply(
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
     except BotoCoreError as exc:
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
-    final, seen = follow(cfn, name, on_event)
+    final, seen = follow(cfn, name, on_event, change_set.token)
     outcome = Outcome(name, final["StackStatus"], change_set, outputs(final))
     outcome.failure = events.root_cause(seen)
     if outcome.ok:

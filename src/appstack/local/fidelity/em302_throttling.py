@@ -5,8 +5,9 @@ message "Rate exceeded"; moto never does, so a client that gives up on the first
 poll passes every emulator test. Off unless asked for, either when the emulator starts
 (`APPSTACK_EMULATOR_THROTTLE="DescribeStacks,DescribeStackEvents:0.3:7"`: actions, fraction,
 seed) or at any time with a control request (`POST /moto-api/appstack/throttle` with
-`{"actions": [...], "rate": 0.3, "seed": 7}`; `rate` 0 turns it off). The same seed throttles
-the same calls of a sequential client, so a test that passes once passes every time.
+`{"actions": [...], "rate": 0.3, "seed": 7}`, and `"limit": N` to stop after N throttled calls,
+a burst; `rate` 0 turns it off). The same seed throttles the same calls of a sequential
+client, so a test that passes once passes every time.
 """
 
 from __future__ import annotations
@@ -30,16 +31,21 @@ class Throttle:
     actions: frozenset[str] = frozenset()
     rate: float = 0.0
     seed: int = 0
+    #: Throttled calls after which throttling stops (None: no end).
+    limit: int | None = None
     _random: random.Random = field(default_factory=random.Random)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     #: Calls answered `Throttling`, by action, since the last configuration.
     throttled: dict[str, int] = field(default_factory=dict)
 
-    def configure(self, actions: list[str], rate: float, seed: int) -> None:
+    def configure(
+        self, actions: list[str], rate: float, seed: int, limit: int | None = None
+    ) -> None:
         if not 0.0 <= rate <= 1.0:
             raise ValueError(f"throttle rate {rate} is not between 0 and 1")
         with self._lock:
             self.actions, self.rate, self.seed = frozenset(actions), rate, seed
+            self.limit = limit
             self._random = random.Random(seed)
             self.throttled = {}
 
@@ -48,6 +54,8 @@ class Throttle:
         if action not in self.actions or self.rate <= 0:
             return False
         with self._lock:
+            if self.limit is not None and sum(self.throttled.values()) >= self.limit:
+                return False
             if self._random.random() >= self.rate:
                 return False
             self.throttled[action] = self.throttled.get(action, 0) + 1
@@ -58,6 +66,7 @@ class Throttle:
             "actions": sorted(self.actions),
             "rate": self.rate,
             "seed": self.seed,
+            "limit": self.limit,
             "throttled": dict(self.throttled),
         }
 
@@ -78,8 +87,12 @@ def _control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, 
     if request.method == "POST":
         body = json.loads(request.data or b"{}")
         try:
+            limit = body.get("limit")
             THROTTLE.configure(
-                list(body.get("actions", [])), float(body.get("rate", 0)), int(body.get("seed", 0))
+                list(body.get("actions", [])),
+                float(body.get("rate", 0)),
+                int(body.get("seed", 0)),
+                None if limit is None else int(limit),
             )
         except (TypeError, ValueError) as exc:
             return 400, {"Content-Type": "application/json"}, json.dumps({"error": str(exc)})
