@@ -240,23 +240,49 @@ def _quotas() -> dict[str, dict[str, Any]]:
     return data
 
 
-def _quota(context: Context, name: str) -> int:
+#: The permission whose absence leaves a quota unknown (the default is assumed).
+QUOTA_PERMISSION = "servicequotas:GetServiceQuota"
+
+#: Error codes of a caller that may not ask Service Quotas.
+_DENIED = frozenset({"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"})
+
+
+def _quota(context: Context, name: str) -> tuple[int, bool]:
+    """The account's quota, and whether it is known: False when the caller may not ask
+    Service Quotas (the default is returned then, though the account may have more)."""
     quota = _quotas()[name]
     try:
         value = context.client("service-quotas").get_service_quota(
             ServiceCode=quota["service"], QuotaCode=quota["code"]
         )["Quota"]["Value"]
-        return int(value)
-    except (ClientError, BotoCoreError):
-        return int(quota["default"])
+        return int(value), True
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _DENIED:
+            return int(quota["default"]), False
+        return int(quota["default"]), True  # not applied in this account: the default holds
+    except BotoCoreError:
+        return int(quota["default"]), True
 
 
 def _quota_findings(
     context: Context, name: str, used: int, needed: int, resource: str, what: str
 ) -> list[Finding]:
-    limit = _quota(context, name)
+    limit, known = _quota(context, name)
     code = _quotas()[name]["code"]
     region = context.target.app.region
+    if used + needed > limit and not known:
+        return [
+            Finding(
+                "PF005",
+                "warning",
+                resource,
+                f"{used} {what} are used in {region} and this deploy needs {needed} more, past "
+                f"the default quota of {limit}; the account's own quota could not be read "
+                f"(the credentials lack {QUOTA_PERMISSION})",
+                f"allow {QUOTA_PERMISSION} to check it, or make sure quota {code} is above "
+                f"{used + needed - 1} in Service Quotas",
+            )
+        ]
     if used + needed > limit:
         return [
             Finding(
@@ -281,12 +307,22 @@ def _quota_findings(
 
 
 def _stack_resources(context: Context, resource_type: str) -> list[dict[str, Any]]:
+    """The stack's resources of one type, from every page of ListStackResources
+    (DescribeStackResources answers the first 100 only, and phase 4 has more:
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResources.html)."""
     if context.stack is None:
         return []
-    summaries = context.client("cloudformation").describe_stack_resources(
-        StackName=context.stack_name
-    )["StackResources"]
-    return [r for r in summaries if r["ResourceType"] == resource_type]
+    pages = (
+        context.client("cloudformation")
+        .get_paginator("list_stack_resources")
+        .paginate(StackName=context.stack_name)
+    )
+    return [
+        r
+        for page in pages
+        for r in page["StackResourceSummaries"]
+        if r["ResourceType"] == resource_type
+    ]
 
 
 def _owns_resource(context: Context, resource_type: str) -> bool:
