@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from appstack.deploy import changesets, events, protection
+from appstack.deploy import changesets, events, protection, template_bucket
 from appstack.deploy.session import Connection
 from appstack.deploy.waiting import poll
 from appstack.errors import AppstackError
@@ -166,36 +165,17 @@ def follow(
 
 
 def upload_template(conn: Connection, stack_name: str, template: dict[str, Any]) -> str:
-    """Put a large template in an encrypted bucket appstack owns; return its URL."""
-    s3 = conn.client("s3")
-    account = conn.client("sts").get_caller_identity()["Account"]
-    bucket = f"appstack-templates-{account}-{conn.region}"
+    """Put a large template in this account's encrypted template bucket; return its URL."""
     try:
-        s3.head_bucket(Bucket=bucket)
-    except ClientError:
-        kwargs: dict[str, Any] = {"Bucket": bucket}
-        if conn.region != "us-east-1":
-            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": conn.region}
-        s3.create_bucket(**kwargs)
-        s3.put_public_access_block(
-            Bucket=bucket,
-            PublicAccessBlockConfiguration={
-                "BlockPublicAcls": True,
-                "IgnorePublicAcls": True,
-                "BlockPublicPolicy": True,
-                "RestrictPublicBuckets": True,
-            },
+        return template_bucket.upload(
+            conn.client("s3"),
+            conn.client("sts"),
+            conn.region,
+            stack_name,
+            changesets.compact(template).encode(),
         )
-        s3.put_bucket_encryption(
-            Bucket=bucket,
-            ServerSideEncryptionConfiguration={
-                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
-            },
-        )
-    key = f"{stack_name}/{int(time.time())}.template.json"
-    s3.put_object(Bucket=bucket, Key=key, Body=changesets.compact(template).encode())
-    # CloudFormation reads the object with the caller's credentials: a plain S3 URL serves.
-    return f"https://{bucket}.s3.{conn.region}.amazonaws.com/{key}"
+    except template_bucket.TemplateBucketError as exc:
+        raise DeployError(str(exc)) from exc
 
 
 def plan(
