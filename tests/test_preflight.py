@@ -202,3 +202,16 @@ def test_elastic_ips_of_a_stack_past_100_resources_are_counted(emulator_endpoint
     for _ in range(5 - len(ec2.describe_addresses()["Addresses"])):
         ec2.allocate_address(Domain="vpc")
     assert preflight(target(name="prod"), "myapp-prod", conn) == []
+
+
+def test_a_stack_left_in_delete_failed_gets_the_advice_destroy_follows(
+    session: boto3.Session,
+) -> None:
+    """appstack destroy retains exactly what failed to delete (appstack.deploy.retain), and
+    a resource that holds data only when named with --retain: the advice says the same."""
+    create_stack(session, "myapp-dev", "myapp")
+    [stack] = cloudformation_backends[DEFAULT_ACCOUNT_ID][REGION].stacks.values()
+    stack.status = "DELETE_FAILED"
+    [finding] = preflight(target(), "myapp-dev", session)
+    assert finding.rule == "PF001"
+    assert "`appstack destroy myapp-dev` again" in finding.fix and "--retain" in finding.fix

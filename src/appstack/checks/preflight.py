@@ -22,11 +22,14 @@ from appstack.config import Target
 BLOCKING_STATES = {
     "ROLLBACK_COMPLETE": "the first create failed and rolled back; delete the stack "
     "(`appstack destroy STACK`) and deploy again",
-    "ROLLBACK_FAILED": "the failed create could not be rolled back; delete the stack, "
-    "retaining the resources that failed, then deploy again",
+    "ROLLBACK_FAILED": "the failed create could not be rolled back; delete the stack "
+    "(`appstack destroy STACK`; if that delete fails, run it again to keep what could not be "
+    "deleted), then deploy again",
     "UPDATE_ROLLBACK_FAILED": "a rollback failed; run `aws cloudformation "
     "continue-update-rollback --stack-name STACK` (skipping the resources that block it)",
-    "DELETE_FAILED": "a delete failed; fix what blocked it and run `appstack destroy` again",
+    "DELETE_FAILED": "a delete failed; run `appstack destroy STACK` again: it deletes the "
+    "stack and keeps in the account exactly the resources that could not be deleted (one that "
+    "holds data only when named: `--retain LOGICAL_ID`)",
 }
 
 
@@ -90,7 +93,7 @@ def stack_state(context: Context) -> list[Finding]:
                 "error",
                 context.stack_name,
                 f"stack is in {status}",
-                BLOCKING_STATES[status],
+                BLOCKING_STATES[status].replace("STACK", context.stack_name),
             )
         ]
     if status.endswith("_IN_PROGRESS"):

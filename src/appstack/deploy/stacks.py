@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -313,8 +314,10 @@ def destroy(
             "turn it off in the CloudFormation console first if you really mean it"
         )
     retained = retained_resources(template_of(cfn, stack_name))
-    cfn.delete_stack(StackName=stack_name)
-    final, seen = follow(cfn, stack_name, on_event)
+    # The token marks this delete's events; the stack id still names the stack once deleted.
+    token = f"appstack-destroy-{uuid.uuid4().hex}"
+    cfn.delete_stack(StackName=stack_name, ClientRequestToken=token)
+    final, seen = follow(cfn, stack.get("StackId", stack_name), on_event, token)
     return Outcome(stack_name, final["StackStatus"], None, {}, events.root_cause(seen), retained)
 
 
