@@ -244,10 +244,12 @@ def test_a_deploy_that_finds_the_stack_busy_when_it_executes_leaves_it_alone() -
 
 
 def physical_ids(conn: Connection, stack: str, type_name: str) -> list[str]:
-    resources = conn.client("cloudformation").describe_stack_resources(StackName=stack)
+    # Every page: DescribeStackResources answers the first 100 only, and phase 4 has more.
+    pages = conn.client("cloudformation").get_paginator("list_stack_resources")
     return [
         r["PhysicalResourceId"]
-        for r in resources["StackResources"]
+        for page in pages.paginate(StackName=stack)
+        for r in page["StackResourceSummaries"]
         if r["ResourceType"] == type_name
     ]
 

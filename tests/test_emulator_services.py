@@ -274,6 +274,11 @@ def test_every_type_appstack_can_emit_deploys_on_the_emulator(emulator_endpoint:
     change_set, _ = stacks.plan(conn, "every-type", None, template)
     outcome = stacks.apply(conn, change_set, template, production=False)
     assert outcome.ok, outcome.failure
-    resources = conn.client("cloudformation").describe_stack_resources(StackName="every-type")
-    deployed = {r["ResourceType"] for r in resources["StackResources"]}
+    # Every page: DescribeStackResources answers the first 100 resources only (EM307).
+    pages = conn.client("cloudformation").get_paginator("list_stack_resources")
+    deployed = {
+        r["ResourceType"]
+        for page in pages.paginate(StackName="every-type")
+        for r in page["StackResourceSummaries"]
+    }
     assert deployed == every_type_appstack_emits()

@@ -8,12 +8,14 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 from moto import mock_aws
 from moto.cloudformation.models import cloudformation_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from appstack import config
 from appstack.checks.preflight import ask, preflight
+from appstack.deploy.session import Connection
 
 REGION = "us-east-1"
 TINY = json.dumps(
@@ -146,3 +148,70 @@ def test_preflight_hands_over_the_stack_it_found_so_deploy_need_not_ask_again(
     create_stack(session, "myapp-dev", "myapp")
     findings, stack = ask(target(), "myapp-dev", session)
     assert findings == [] and stack is not None and stack["StackName"] == "myapp-dev"
+
+
+class QuotasDenied:
+    """A session whose credentials may not call servicequotas:GetServiceQuota."""
+
+    def __init__(self, session: boto3.Session) -> None:
+        self.session = session
+
+    def client(self, service: str) -> Any:
+        client = self.session.client(service)
+        if service == "service-quotas":
+            stubber = Stubber(client)
+            for _ in range(3):
+                stubber.add_client_error(
+                    "get_service_quota", "AccessDeniedException", "not authorized", 400
+                )
+            stubber.activate()
+        return client
+
+
+def test_an_unreadable_quota_past_the_default_is_a_warning_naming_the_permission(
+    session: boto3.Session,
+) -> None:
+    """A caller without servicequotas:GetServiceQuota in an account with a raised quota must
+    not be refused; the default (5 VPCs) is only a guess then
+    (https://docs.aws.amazon.com/servicequotas/2019-06-24/apireference/API_GetServiceQuota.html)."""
+    ec2 = session.client("ec2")
+    for i in range(5 - len(ec2.describe_vpcs()["Vpcs"])):
+        ec2.create_vpc(CidrBlock=f"10.{200 + i}.0.0/16")
+    [finding] = preflight(target(), "myapp-dev", QuotasDenied(session))
+    assert finding.rule == "PF005" and finding.severity == "warning"
+    assert "servicequotas:GetServiceQuota" in finding.message + finding.fix
+
+
+def test_elastic_ips_of_a_stack_past_100_resources_are_counted(emulator_endpoint: str) -> None:
+    """DescribeStackResources answers the first 100 resources only; the stack's own addresses
+    come after them here, and need no new quota
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResources.html)."""
+    conn = Connection("eu-west-3", endpoint=emulator_endpoint)
+    resources: dict[str, Any] = {f"Topic{i}": {"Type": "AWS::SNS::Topic"} for i in range(110)}
+    resources |= {
+        f"NatEip{i}": {"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}} for i in (1, 2)
+    }
+    conn.client("cloudformation").create_stack(
+        StackName="myapp-prod",
+        TemplateBody=json.dumps(
+            {"Parameters": {"ApplicationName": {"Type": "String"}}, "Resources": resources}
+        ),
+        Parameters=[{"ParameterKey": "ApplicationName", "ParameterValue": "myapp"}],
+    )
+    ec2 = conn.client("ec2")
+    for _ in range(5 - len(ec2.describe_addresses()["Addresses"])):
+        ec2.allocate_address(Domain="vpc")
+    assert preflight(target(name="prod"), "myapp-prod", conn) == []
+
+
+def test_a_stack_left_in_delete_failed_gets_the_advice_destroy_follows(
+    session: boto3.Session,
+) -> None:
+    """appstack destroy retains exactly what failed to delete (appstack.deploy.retain), and
+    a resource that holds data only when named with --retain: the advice says the same."""
+    create_stack(session, "myapp-dev", "myapp")
+    [stack] = cloudformation_backends[DEFAULT_ACCOUNT_ID][REGION].stacks.values()
+    stack.status = "DELETE_FAILED"
+    [finding] = preflight(target(), "myapp-dev", session)
+    assert finding.rule == "PF001"
+    assert "`appstack destroy myapp-dev` again" in finding.fix and "--retain" in finding.fix

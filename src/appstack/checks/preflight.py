@@ -22,11 +22,14 @@ from appstack.config import Target
 BLOCKING_STATES = {
     "ROLLBACK_COMPLETE": "the first create failed and rolled back; delete the stack "
     "(`appstack destroy STACK`) and deploy again",
-    "ROLLBACK_FAILED": "the failed create could not be rolled back; delete the stack, "
-    "retaining the resources that failed, then deploy again",
+    "ROLLBACK_FAILED": "the failed create could not be rolled back; delete the stack "
+    "(`appstack destroy STACK`; if that delete fails, run it again to keep what could not be "
+    "deleted), then deploy again",
     "UPDATE_ROLLBACK_FAILED": "a rollback failed; run `aws cloudformation "
     "continue-update-rollback --stack-name STACK` (skipping the resources that block it)",
-    "DELETE_FAILED": "a delete failed; fix what blocked it and run `appstack destroy` again",
+    "DELETE_FAILED": "a delete failed; run `appstack destroy STACK` again: it deletes the "
+    "stack and keeps in the account exactly the resources that could not be deleted (one that "
+    "holds data only when named: `--retain LOGICAL_ID`)",
 }
 
 
@@ -90,7 +93,7 @@ def stack_state(context: Context) -> list[Finding]:
                 "error",
                 context.stack_name,
                 f"stack is in {status}",
-                BLOCKING_STATES[status],
+                BLOCKING_STATES[status].replace("STACK", context.stack_name),
             )
         ]
     if status.endswith("_IN_PROGRESS"):
@@ -240,23 +243,49 @@ def _quotas() -> dict[str, dict[str, Any]]:
     return data
 
 
-def _quota(context: Context, name: str) -> int:
+#: The permission whose absence leaves a quota unknown (the default is assumed).
+QUOTA_PERMISSION = "servicequotas:GetServiceQuota"
+
+#: Error codes of a caller that may not ask Service Quotas.
+_DENIED = frozenset({"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"})
+
+
+def _quota(context: Context, name: str) -> tuple[int, bool]:
+    """The account's quota, and whether it is known: False when the caller may not ask
+    Service Quotas (the default is returned then, though the account may have more)."""
     quota = _quotas()[name]
     try:
         value = context.client("service-quotas").get_service_quota(
             ServiceCode=quota["service"], QuotaCode=quota["code"]
         )["Quota"]["Value"]
-        return int(value)
-    except (ClientError, BotoCoreError):
-        return int(quota["default"])
+        return int(value), True
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _DENIED:
+            return int(quota["default"]), False
+        return int(quota["default"]), True  # not applied in this account: the default holds
+    except BotoCoreError:
+        return int(quota["default"]), True
 
 
 def _quota_findings(
     context: Context, name: str, used: int, needed: int, resource: str, what: str
 ) -> list[Finding]:
-    limit = _quota(context, name)
+    limit, known = _quota(context, name)
     code = _quotas()[name]["code"]
     region = context.target.app.region
+    if used + needed > limit and not known:
+        return [
+            Finding(
+                "PF005",
+                "warning",
+                resource,
+                f"{used} {what} are used in {region} and this deploy needs {needed} more, past "
+                f"the default quota of {limit}; the account's own quota could not be read "
+                f"(the credentials lack {QUOTA_PERMISSION})",
+                f"allow {QUOTA_PERMISSION} to check it, or make sure quota {code} is above "
+                f"{used + needed - 1} in Service Quotas",
+            )
+        ]
     if used + needed > limit:
         return [
             Finding(
@@ -281,12 +310,22 @@ def _quota_findings(
 
 
 def _stack_resources(context: Context, resource_type: str) -> list[dict[str, Any]]:
+    """The stack's resources of one type, from every page of ListStackResources
+    (DescribeStackResources answers the first 100 only, and phase 4 has more:
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResources.html)."""
     if context.stack is None:
         return []
-    summaries = context.client("cloudformation").describe_stack_resources(
-        StackName=context.stack_name
-    )["StackResources"]
-    return [r for r in summaries if r["ResourceType"] == resource_type]
+    pages = (
+        context.client("cloudformation")
+        .get_paginator("list_stack_resources")
+        .paginate(StackName=context.stack_name)
+    )
+    return [
+        r
+        for page in pages
+        for r in page["StackResourceSummaries"]
+        if r["ResourceType"] == resource_type
+    ]
 
 
 def _owns_resource(context: Context, resource_type: str) -> bool:

@@ -328,17 +328,48 @@ def events_command(stack: str, conn_args: Any, config_path: Path | None) -> None
 @click.command()
 @click.argument("stack")
 @click.option("--yes", "-y", is_flag=True, help="Destroy without asking.")
+@click.option(
+    "--retain",
+    "retain_ids",
+    multiple=True,
+    metavar="LOGICAL_ID",
+    help="After a failed delete: keep this resource that holds data (repeatable).",
+)
 @connection_options
 @config_option
-def destroy(stack: str, yes: bool, conn_args: Any, config_path: Path | None) -> None:
-    """Delete the stack; resources with DeletionPolicy Retain are kept and listed."""
+def destroy(
+    stack: str, yes: bool, retain_ids: tuple[str, ...], conn_args: Any, config_path: Path | None
+) -> None:
+    """Delete the stack; resources with DeletionPolicy Retain are kept and listed. After a
+    failed delete (DELETE_FAILED), the resources that could not be deleted are kept."""
     name, region = _stack_name(stack, config_path)
     conn = connect(conn_args, region)
+    found = stacks.current(conn, name)
+    if found is not None and found["StackStatus"] == "DELETE_FAILED":
+        _destroy_retaining(name, conn, yes, retain_ids)
+        return
     if not yes:
         if not render.is_interactive():
             raise stacks.DeployError("no terminal to confirm on: pass --yes to destroy")
         click.confirm(f"Delete stack {name}?", abort=True)
     result = _follow(name, 1, functools.partial(stacks.destroy, conn, name))
+    render.outcome(result)
+
+
+def _destroy_retaining(name: str, conn: Connection, yes: bool, retain_ids: tuple[str, ...]) -> None:
+    from appstack.deploy import retain
+
+    failed = retain.undeletable(conn.client("cloudformation"), name)
+    render.table(
+        f"{name} could not delete these; they stay in your account",
+        ["resource"],
+        [[str(r)] for r in failed],
+    )
+    if not yes:
+        if not render.is_interactive():
+            raise stacks.DeployError("no terminal to confirm on: pass --yes to destroy")
+        click.confirm(f"Delete stack {name} and keep these resources?", abort=True)
+    result = _follow(name, 1, functools.partial(retain.destroy_retaining, conn, name, retain_ids))
     render.outcome(result)
 
 

@@ -1,4 +1,11 @@
-"""Change sets: create, describe, execute, delete, and summarize what they change."""
+"""Change sets: create, describe, execute, delete, and summarize what they change.
+
+DescribeChangeSet answers its changes a page at a time (botocore's `describe_change_set`
+paginator; NextToken past 100 changes): every page is read. A change set that changes only
+Outputs is CREATE_COMPLETE with no Changes and still runs; only a FAILED one whose reason is
+"no changes" means there is nothing to do.
+https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html
+"""
 
 from __future__ import annotations
 
@@ -42,10 +49,19 @@ class ChangeSet:
     changes: list[Change] = field(default_factory=list)
     #: Removed resources whose DeletionPolicy keeps them (and their data) in the account.
     kept: list[str] = field(default_factory=list)
+    #: CloudFormation found nothing to change (FAILED, "didn't contain changes"). A change set
+    #: without resource changes is not empty when its Outputs change: it still runs.
+    unchanged: bool = False
 
     @property
     def empty(self) -> bool:
-        return not self.changes
+        return self.unchanged
+
+    @property
+    def token(self) -> str:
+        """The ClientRequestToken of its execution: the same on a retried call, so AWS
+        knows it is one execution; the events of that execution carry it."""
+        return self.name
 
     def count(self, kind: str) -> int:
         return sum(1 for c in self.changes if c.kind == kind)
@@ -79,7 +95,7 @@ def create(
         )
     except ClientError as exc:
         if _is_no_change(str(exc)):
-            return ChangeSet(stack_name, name, creating)
+            return ChangeSet(stack_name, name, creating, unchanged=True)
         raise
     described = poll(lambda: _ready(cfn, stack_name, name))
     assert described is not None
@@ -87,9 +103,9 @@ def create(
         reason = described.get("StatusReason", "")
         delete(cfn, stack_name, name)
         if _is_no_change(reason):
-            return ChangeSet(stack_name, name, creating)
+            return ChangeSet(stack_name, name, creating, unchanged=True)
         raise ChangeSetFailed(reason)
-    return ChangeSet(stack_name, name, creating, _changes(described))
+    return ChangeSet(stack_name, name, creating, _changes(_all_pages(cfn, stack_name, described)))
 
 
 class ChangeSetFailed(Exception):
@@ -103,9 +119,22 @@ def _ready(cfn: Any, stack: str, name: str) -> dict[str, Any] | None:
     return None
 
 
-def _changes(described: dict[str, Any]) -> list[Change]:
+def _all_pages(cfn: Any, stack: str, first: dict[str, Any]) -> list[dict[str, Any]]:
+    """The changes of every page, the first one (already read) included."""
+    changes = list(first.get("Changes", []))
+    token = first.get("NextToken")
+    while token:
+        page = cfn.describe_change_set(
+            StackName=stack, ChangeSetName=first["ChangeSetName"], NextToken=token
+        )
+        changes += page.get("Changes", [])
+        token = page.get("NextToken")
+    return changes
+
+
+def _changes(items: list[dict[str, Any]]) -> list[Change]:
     result = []
-    for item in described.get("Changes", []):
+    for item in items:
         rc = item.get("ResourceChange", {})
         result.append(
             Change(
@@ -118,8 +147,23 @@ def _changes(described: dict[str, Any]) -> list[Change]:
     return result
 
 
+def execution_status(cfn: Any, change_set: ChangeSet) -> str:
+    """AVAILABLE when it can run; UNAVAILABLE, OBSOLETE (the stack changed since), or
+    EXECUTE_* (it ran) otherwise. Raises ClientError when it no longer exists."""
+    described = cfn.describe_change_set(
+        StackName=change_set.stack_name, ChangeSetName=change_set.name
+    )
+    return str(described.get("ExecutionStatus", "UNAVAILABLE"))
+
+
 def execute(cfn: Any, change_set: ChangeSet) -> None:
-    cfn.execute_change_set(StackName=change_set.stack_name, ChangeSetName=change_set.name)
+    """Run it, with its token: a call retried after a timeout is the same execution
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html)."""
+    cfn.execute_change_set(
+        StackName=change_set.stack_name,
+        ChangeSetName=change_set.name,
+        ClientRequestToken=change_set.token,
+    )
 
 
 def delete(cfn: Any, stack_name: str, name: str) -> None:

@@ -8,6 +8,13 @@ from functools import cached_property
 from typing import Any
 
 import boto3
+from botocore.config import Config
+
+#: Every client retries throttled and failed calls adaptively: standard retries (exponential
+#: backoff with jitter, the throttling error codes) plus a client-side rate limiter that slows
+#: down once AWS throttles, so several deploys in one account share its API rate.
+#: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html
+RETRIES = Config(retries={"mode": "adaptive", "total_max_attempts": 10})
 
 
 @dataclass(frozen=True)
@@ -36,5 +43,5 @@ class Connection:
         with self._lock:
             if service not in self._clients:
                 extra = {"endpoint_url": self.endpoint} if self.endpoint else {}
-                self._clients[service] = self._session.client(service, **extra)
+                self._clients[service] = self._session.client(service, config=RETRIES, **extra)
             return self._clients[service]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from appstack.deploy import changesets, events, protection
+from appstack.deploy import changesets, events, protection, template_bucket
 from appstack.deploy.session import Connection
 from appstack.deploy.waiting import poll
 from appstack.errors import AppstackError
@@ -112,60 +112,71 @@ def _finished(cfn: Any, stack_name: str) -> dict[str, Any] | None:
     return None if stack["StackStatus"].endswith("_IN_PROGRESS") else stack
 
 
+def _expected_seconds(resource_type: str, action: str) -> float:
+    from appstack.estimates.forecast import load_durations
+
+    durations = load_durations()
+    if action == "create":
+        return durations.seconds(resource_type, "create")
+    if action == "delete":
+        return durations.seconds(resource_type, "delete")
+    return durations.seconds(resource_type, "update")  # update, and a rollback's undoing
+
+
 def follow(
-    cfn: Any, stack_name: str, on_event: Callable[[events.Event], None] | None = None
+    cfn: Any,
+    stack_name: str,
+    on_event: Callable[[events.Event], None] | None = None,
+    token: str | None = None,
 ) -> tuple[dict[str, Any], list[events.Event]]:
-    """Wait for the stack's operation to end, handing each new event to `on_event`."""
+    """Wait for the stack's operation to end, handing each of its new events to `on_event`.
+
+    `token` is the ClientRequestToken the operation was called with: only its events count
+    (an older failure never decides this operation's outcome). Without one (re-attaching to
+    an operation), the operation is the one of the newest event: its token if it has one,
+    else only the events from now on."""
     seen: set[str] = set()
+    if token is None:
+        try:
+            newest = events.newest(cfn, stack_name)
+        except ClientError:
+            newest = None
+        if newest is not None:
+            token = newest.get("ClientRequestToken")
+            if token is None:
+                seen.add(newest["EventId"])
     all_events: list[events.Event] = []
+    pace = events.Pace(_expected_seconds)
 
     def check() -> dict[str, Any] | None:
         try:
-            fresh = events.since(cfn, stack_name, seen)
-        except ClientError:
+            fresh = events.since(cfn, stack_name, seen, token)
+        except ClientError:  # throttled, or the stack is gone: the status says which
             fresh = []
         all_events.extend(fresh)
         for event in fresh:
+            pace.saw(event)
             if on_event:
                 on_event(event)
         return _finished(cfn, stack_name)
 
-    final = poll(check)
+    final = poll(check, near=pace.near)
     assert final is not None
     return final, all_events
 
 
 def upload_template(conn: Connection, stack_name: str, template: dict[str, Any]) -> str:
-    """Put a large template in an encrypted bucket appstack owns; return its URL."""
-    s3 = conn.client("s3")
-    account = conn.client("sts").get_caller_identity()["Account"]
-    bucket = f"appstack-templates-{account}-{conn.region}"
+    """Put a large template in this account's encrypted template bucket; return its URL."""
     try:
-        s3.head_bucket(Bucket=bucket)
-    except ClientError:
-        kwargs: dict[str, Any] = {"Bucket": bucket}
-        if conn.region != "us-east-1":
-            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": conn.region}
-        s3.create_bucket(**kwargs)
-        s3.put_public_access_block(
-            Bucket=bucket,
-            PublicAccessBlockConfiguration={
-                "BlockPublicAcls": True,
-                "IgnorePublicAcls": True,
-                "BlockPublicPolicy": True,
-                "RestrictPublicBuckets": True,
-            },
+        return template_bucket.upload(
+            conn.client("s3"),
+            conn.client("sts"),
+            conn.region,
+            stack_name,
+            changesets.compact(template).encode(),
         )
-        s3.put_bucket_encryption(
-            Bucket=bucket,
-            ServerSideEncryptionConfiguration={
-                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
-            },
-        )
-    key = f"{stack_name}/{int(time.time())}.template.json"
-    s3.put_object(Bucket=bucket, Key=key, Body=changesets.compact(template).encode())
-    # CloudFormation reads the object with the caller's credentials: a plain S3 URL serves.
-    return f"https://{bucket}.s3.{conn.region}.amazonaws.com/{key}"
+    except template_bucket.TemplateBucketError as exc:
+        raise DeployError(str(exc)) from exc
 
 
 def plan(
@@ -212,6 +223,35 @@ def discard(conn: Connection, change_set: changesets.ChangeSet) -> None:
             cfn.delete_stack(StackName=change_set.stack_name)
 
 
+def require_available(cfn: Any, change_set: changesets.ChangeSet) -> None:
+    """Refuse a change set that CloudFormation would not run, naming its ExecutionStatus
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html)."""
+    name = change_set.stack_name
+    try:
+        status = changesets.execution_status(cfn, change_set)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in OVERTAKEN:
+            raise DeployError(
+                f"another deploy changed stack {name} while this one waited, and CloudFormation "
+                f"dropped this change set (it was made for the stack as it was). See what "
+                f"runs: appstack status {name}; then deploy again"
+            ) from exc
+        raise
+    if status == "AVAILABLE":
+        return
+    why = {
+        "OBSOLETE": "the stack changed since it was made (another deploy ran)",
+        "UNAVAILABLE": "CloudFormation cannot run it (yet, or any more)",
+        "EXECUTE_IN_PROGRESS": "it is running already",
+        "EXECUTE_COMPLETE": "it ran already",
+        "EXECUTE_FAILED": "it ran already, and failed",
+    }.get(status, "it cannot run")
+    raise DeployError(
+        f"the change set {change_set.name} of stack {name} is {status}: {why}. "
+        f"See the stack: appstack status {name}; then deploy again"
+    )
+
+
 def apply(
     conn: Connection,
     change_set: changesets.ChangeSet,
@@ -227,6 +267,8 @@ def apply(
         # Another deploy may have started while this one waited for confirmation: refuse
         # before touching its stack policy.
         check_deployable(describe(cfn, name))
+    require_available(cfn, change_set)
+    if not change_set.creating:
         # The new template's policy, before executing: resources this change removes (their
         # data is kept, or --allow-data-loss said so) are no longer protected from deletion,
         # while everything that stays remains protected from replacement and deletion.
@@ -243,7 +285,7 @@ def apply(
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
     except BotoCoreError as exc:
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
-    final, seen = follow(cfn, name, on_event)
+    final, seen = follow(cfn, name, on_event, change_set.token)
     outcome = Outcome(name, final["StackStatus"], change_set, outputs(final))
     outcome.failure = events.root_cause(seen)
     if outcome.ok:
@@ -272,8 +314,10 @@ def destroy(
             "turn it off in the CloudFormation console first if you really mean it"
         )
     retained = retained_resources(template_of(cfn, stack_name))
-    cfn.delete_stack(StackName=stack_name)
-    final, seen = follow(cfn, stack_name, on_event)
+    # The token marks this delete's events; the stack id still names the stack once deleted.
+    token = f"appstack-destroy-{uuid.uuid4().hex}"
+    cfn.delete_stack(StackName=stack_name, ClientRequestToken=token)
+    final, seen = follow(cfn, stack.get("StackId", stack_name), on_event, token)
     return Outcome(stack_name, final["StackStatus"], None, {}, events.root_cause(seen), retained)
 
 

@@ -1,4 +1,11 @@
-"""Adaptive polling: quick at first, so a fast operation is noticed at once; then calmer."""
+"""Adaptive polling: quick at first, calm while the end is far, quick again when it is near.
+
+A fast operation is noticed at once (0.2 s, growing by half each poll to 1 s during the first
+seconds). After that the pause grows to `LONGEST`, so a long deploy, or several at once in one
+account, stays under the account's API rate; whenever the caller says the end is near, the
+pause is at most `NEAR` again, so a finished operation is still noticed within about a second.
+A poll that AWS throttles counts as "not yet".
+"""
 
 from __future__ import annotations
 
@@ -6,21 +13,60 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+from botocore.exceptions import ClientError
+
 T = TypeVar("T")
 
 FIRST_INTERVAL = 0.2
 GROWTH = 1.5
-MAX_INTERVAL = 1.0  # a finished operation is noticed within about a second
+MAX_INTERVAL = 1.0  # while quick: a finished operation is noticed within about a second
+NEAR = MAX_INTERVAL
+QUICK_SECONDS = 10.0  # "the first seconds": polls stay quick this long
+LONGEST = 10.0  # far from the end: calm
+
+#: Error codes with which AWS throttles a call (botocore's standard retry mode lists the same).
+THROTTLING = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "SlowDown",
+    }
+)
+
+
+def throttled(exc: BaseException) -> bool:
+    """Whether `exc` is AWS refusing a call for its rate, not for what it asked."""
+    return isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") in THROTTLING
 
 
 def intervals(
     first: float = FIRST_INTERVAL, growth: float = GROWTH, longest: float = MAX_INTERVAL
 ) -> Iterator[float]:
-    """0.2, 0.3, 0.45, 0.675, 1.0, 1.0, ...: the pauses between two polls."""
+    """0.2, 0.3, 0.45, 0.675, 1.0, 1.0, ...: the pauses between two quick polls."""
     interval = first
     while True:
         yield interval
         interval = min(interval * growth, longest)
+
+
+class Backoff:
+    """The pause before the next poll: quick for `QUICK_SECONDS`, then growing to `LONGEST`
+    unless the end is near, when it is at most `NEAR`."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._started = clock()
+        self._interval = FIRST_INTERVAL
+
+    def pause(self, near: bool = False) -> float:
+        quick = near or self._clock() - self._started < QUICK_SECONDS
+        pause = min(self._interval, NEAR if quick else LONGEST)
+        self._interval = min(self._interval * GROWTH, LONGEST)
+        return pause
 
 
 def poll(
@@ -28,14 +74,22 @@ def poll(
     sleep: Callable[[float], None] = time.sleep,
     timeout: float | None = None,
     clock: Callable[[], float] = time.monotonic,
+    near: Callable[[], bool] = lambda: False,
 ) -> T | None:
-    """Call `check` until it returns something; None on timeout."""
+    """Call `check` until it returns something; None on timeout. A `check` that AWS
+    throttles returns nothing yet; `near` says whether the end is close (poll quickly)."""
     started = clock()
-    for pause in intervals():
-        result = check()
+    backoff = Backoff(clock)
+    while True:
+        try:
+            result = check()
+        except ClientError as exc:
+            if not throttled(exc):
+                raise
+            result = None
         if result is not None:
             return result
+        pause = backoff.pause(near())
         if timeout is not None and clock() - started + pause > timeout:
             return None
         sleep(pause)
-    return None  # pragma: no cover

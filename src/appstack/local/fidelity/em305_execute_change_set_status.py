@@ -1,0 +1,57 @@
+"""EM305: ExecuteChangeSet runs only an AVAILABLE change set, and a retried call is idempotent.
+
+AWS refuses to execute a change set whose ExecutionStatus is not AVAILABLE (UNAVAILABLE,
+EXECUTE_IN_PROGRESS, EXECUTE_COMPLETE, EXECUTE_FAILED, OBSOLETE) with InvalidChangeSetStatus;
+the same call repeated with the ClientRequestToken of the execution that ran is recognised as
+a retry and succeeds ("Specify this token if you plan to retry requests so that CloudFormation
+knows that you're not attempting to execute a change set to update a stack with the same
+name"). moto 5.2.5 runs any change set again, whatever its status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from appstack.local.fidelity import rule
+
+#: The token each executed change set ran with, by change set id.
+EXECUTED_WITH: dict[str, str | None] = {}
+
+
+@rule(
+    "EM305",
+    "ExecuteChangeSet needs an AVAILABLE change set; a retry with the same token succeeds",
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html",
+)
+def install() -> None:
+    from moto.cloudformation.exceptions import CloudFormationError
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.core.responses import EmptyResult
+
+    class InvalidChangeSetStatus(CloudFormationError):
+        code = "InvalidChangeSetStatus"
+
+    original = CloudFormationResponse.execute_change_set
+
+    def execute_change_set(self: Any) -> Any:
+        backend = self.cloudformation_backend
+        name = self._get_param("ChangeSetName")
+        token = self._get_param("ClientRequestToken")
+        change_set = backend.change_sets.get(name) or next(
+            (c for c in backend.change_sets.values() if c.change_set_name == name), None
+        )
+        if change_set is None:
+            return original(self)
+        status = change_set.execution_status
+        if status != "AVAILABLE":
+            ran_with = EXECUTED_WITH.get(change_set.change_set_id)
+            if token and ran_with == token:
+                return EmptyResult()
+            raise InvalidChangeSetStatus(
+                f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current "
+                f"execution status of [{status}]"
+            )
+        EXECUTED_WITH[change_set.change_set_id] = token
+        return original(self)
+
+    setattr(CloudFormationResponse, "execute_change_set", execute_change_set)  # noqa: B010

@@ -1,0 +1,54 @@
+"""EM309: a TemplateURL names its bucket in the host (virtual-hosted style) or, when the host
+is the S3 endpoint itself, in the path (path style).
+
+CloudFormation takes "the URL of a file containing the template body", an object in S3, and
+S3 addresses an object either way. moto 5.2.5 reads path style only from `localhost` or an
+`s3*.amazonaws.com` host, so a client that builds the URL from the S3 endpoint it was given
+(the emulator's `127.0.0.1:<port>`, or `s3.cn-north-1.amazonaws.com.cn` in aws-cn) is
+misread: the bucket becomes `http://127`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+from urllib.parse import urlparse
+
+from appstack.local.fidelity import rule
+
+
+def bucket_and_key(template_url: str) -> tuple[str, str]:
+    """The bucket and key a TemplateURL names, in either addressing style."""
+    url = urlparse(template_url)
+    host = url.hostname or ""
+    path = url.path.lstrip("/")
+    if host == "localhost" or host.startswith("s3.") or host.startswith("s3-") or _ip(host):
+        bucket, _, key = path.partition("/")
+        return bucket, key
+    bucket = host.split(".s3.")[0].split(".s3-")[0] if ".s3" in host else host.split(".")[0]
+    return bucket, path
+
+
+def _ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+@rule(
+    "EM309",
+    "A TemplateURL names its bucket in the host, or in the path when the host is S3's endpoint",
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html",
+)
+def install() -> None:
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.s3.models import s3_backends
+
+    def get_stack_from_s3_url(self: Any, template_url: str) -> str:
+        bucket, key = bucket_and_key(template_url)
+        found: Any = s3_backends[self.current_account][self.partition].get_object(bucket, key)
+        return str(found.value.decode("utf-8"))
+
+    setattr(CloudFormationResponse, "_get_stack_from_s3_url", get_stack_from_s3_url)  # noqa: B010
