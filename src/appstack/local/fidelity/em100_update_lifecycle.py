@@ -49,6 +49,15 @@ KEEPS = ("Retain", "RetainExceptOnCreate")
 DEFAULT_SNAPSHOT_TYPES = ("AWS::RDS::DBCluster",)
 
 
+class ResourcesFailed(Exception):
+    """Some resources of a stack operation failed; the stack event names them."""
+
+    def __init__(self, operation: str, names: list[str]) -> None:
+        super().__init__(
+            f"The following resource(s) failed to {operation}: [{', '.join(sorted(names))}]."
+        )
+
+
 class CustomNameReplacement(Exception):
     """A resource with a name the template fixes cannot be replaced: the new copy would
     need the name the old one still holds."""
@@ -427,6 +436,7 @@ def _roll_back_create(resource_map: Any) -> None:
     remove_all(resource_map, doomed)
     for name in resources:
         resource_map._parsed_resources.pop(name, None)
+    resource_map._resource_json_map = {}  # the stack has no resources left
 
 
 def delete(resource_map: Any) -> None:
@@ -440,15 +450,17 @@ def delete(resource_map: Any) -> None:
         if _is_resource(resource_map._parsed_resources.get(name))
     ]  # fmt: skip
     errors = remove_all(resource_map, doomed)
-    for name, _, _, _ in doomed:
-        if name not in errors:
-            resource_map._parsed_resources.pop(name, None)
+    gone = {name for name, _, _, _ in doomed if name not in errors}
+    for name in gone:
+        resource_map._parsed_resources.pop(name, None)
+    # What is gone is no longer the stack's (moto would create it again on the next look).
+    resource_map._resource_json_map = {k: v for k, v in resources.items() if k not in gone}
     for name, error in errors.items():
         resource_event(
             resource_map, name, resources[name]["Type"], "DELETE_FAILED", _message(error)
         )
     if errors:
-        raise next(iter(errors.values()))
+        raise ResourcesFailed("delete", list(errors))
 
 
 @rule(
@@ -495,7 +507,19 @@ def install() -> None:
                 )  # fmt: skip
             raise
 
+    original_create_resources = Stack.create_resources
+
+    def create_resources(self: Any) -> None:
+        """CreateStack: a failed creation ends ROLLBACK_COMPLETE (not an error answer)."""
+        try:
+            original_create_resources(self)
+        except Exception as exc:
+            self._add_stack_event("CREATE_FAILED", resource_status_reason=_message(exc))
+            self._add_stack_event("ROLLBACK_COMPLETE")
+            self.status = "ROLLBACK_COMPLETE"
+
     setattr(Stack, "_create_resource_map", _create_resource_map)  # noqa: B010
+    setattr(Stack, "create_resources", create_resources)  # noqa: B010
     setattr(ResourceMap, "create", create)  # noqa: B010
     setattr(ResourceMap, "update", update)  # noqa: B010
     setattr(ResourceMap, "build_resource_diff", resource_diff)  # noqa: B010
