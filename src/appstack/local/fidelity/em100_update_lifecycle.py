@@ -35,6 +35,11 @@ SOURCE = (
 #: when CloudFormation must replace the resource rather than update it.
 REPLACES: list[Callable[[str, dict[str, Any], dict[str, Any]], bool]] = []
 
+#: Deciders of replacement through a reference: (resource type, resource JSON, logical ids
+#: being replaced) -> True when a property that needs a new resource refers to one of them
+#: (the new copy has another id, so this resource must be replaced too).
+REPLACES_THROUGH: list[Callable[[str, dict[str, Any], set[str]], bool]] = []
+
 #: Final snapshots by resource type: (resource, resource map, snapshot name) takes the
 #: snapshot and deletes the resource.
 SNAPSHOTS: dict[str, Callable[[Any, Any, str], None]] = {}
@@ -313,6 +318,17 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
         for name in actions["Modify"]
         if _replaces(new_resources[name]["Type"], old_resources[name], new_resources[name])
     }
+    # A resource whose create-only property refers to a replaced one is replaced too.
+    growing = True
+    while growing:
+        growing = False
+        for name in set(new_resources) - added - replaced:
+            if name in old_resources and any(
+                decide(new_resources[name]["Type"], new_resources[name], replaced)
+                for decide in REPLACES_THROUGH
+            ):
+                replaced.add(name)
+                growing = True
     modified = set(actions["Modify"]) - replaced
     # What refers to a replaced resource is updated to the new copy, as CloudFormation does.
     for name in set(new_resources) - added - replaced - modified:
@@ -375,6 +391,9 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
     ]  # fmt: skip
     for name in actions["Remove"]:
         self._parsed_resources.pop(name, None)
+    stack = stack_of(self)
+    if doomed and stack is not None:
+        stack._add_stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
     for name, refused in remove_all(self, doomed).items():
         resource_event(
             self, name, old_resources[name]["Type"], "DELETE_FAILED", _message(refused),
