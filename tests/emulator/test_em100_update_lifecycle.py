@@ -8,6 +8,7 @@ and https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-upd
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -132,3 +133,77 @@ def test_deleting_a_stack_whose_table_refuses_ends_delete_failed_and_keeps_it(
     assert cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"] == "DELETE_FAILED"
     assert [e["LogicalResourceId"] for e in events(cfn, stack, "DELETE_FAILED")] == ["Table"]
     assert name in dynamodb.list_tables()["TableNames"]
+
+
+def test_a_failed_stack_deletion_names_the_resources_it_could_not_delete(
+    cfn: Any, dynamodb: Any
+) -> None:
+    """EM107 (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html):
+    the stack stays DELETE_FAILED, what could go is gone, and its event names the rest."""
+    stack = unique("names")
+    template = {"Resources": {"Topic": topic(), "Table": table(DeletionProtectionEnabled=True)}}
+    deploy(cfn, stack, template)
+    cfn.delete_stack(StackName=stack)
+    found = cfn.describe_stack_events(StackName=stack)["StackEvents"]
+    stack_failed = [
+        e
+        for e in found
+        if e["ResourceType"] == "AWS::CloudFormation::Stack"
+        and e["ResourceStatus"] == "DELETE_FAILED"
+    ]
+    assert stack_failed[0]["ResourceStatusReason"] == (
+        "The following resource(s) failed to delete: [Table]."
+    )
+    resources = cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"]
+    assert [r["LogicalResourceId"] for r in resources] == ["Table"]
+
+
+def role() -> dict[str, Any]:
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "backup.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        },
+    }
+
+
+def test_a_role_removed_added_and_removed_again_goes_each_time(
+    cfn: Any, emulator_endpoint: str
+) -> None:
+    """Up, down, up, down: the second removal deletes the role the second addition made
+    (moto's cache kept the first, deleted one, and the second removal failed with
+    NoSuchEntity)."""
+    stack = unique("updown")
+    iam = client("iam", emulator_endpoint, REGION)
+    up, down = {"Resources": {"Topic": topic(), "Role": role()}}, {"Resources": {"Topic": topic()}}
+    deploy(cfn, stack, down)
+    for _ in range(2):
+        assert deploy(cfn, stack, up) == "UPDATE_COMPLETE"
+        name = physical_id(cfn, stack, "Role")
+        assert iam.get_role(RoleName=name)["Role"]["RoleName"] == name
+        assert deploy(cfn, stack, down) == "UPDATE_COMPLETE"
+        assert name not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+
+
+def test_a_failed_create_stack_ends_rollback_complete_with_nothing_left(
+    cfn: Any, emulator_endpoint: str
+) -> None:
+    """CreateStack (not through a change set) rolls back the same way."""
+    stack, name = unique("createstack"), unique("vault")
+    sns = client("sns", emulator_endpoint, REGION)
+    client("backup", emulator_endpoint, REGION).create_backup_vault(BackupVaultName=name)
+    before = {t["TopicArn"] for t in sns.list_topics()["Topics"]}
+    template = {"Resources": {"Topic": topic(), "Vault": {**vault(name), "DependsOn": "Topic"}}}
+    cfn.create_stack(StackName=stack, TemplateBody=json.dumps(template))
+    assert cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"] == "ROLLBACK_COMPLETE"
+    assert cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"] == []
+    assert {t["TopicArn"] for t in sns.list_topics()["Topics"]} == before

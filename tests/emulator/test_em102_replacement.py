@@ -124,3 +124,54 @@ def test_a_custom_named_table_that_needs_replacement_fails_the_update(
     )
     key = dynamodb.describe_table(TableName=name)["Table"]["KeySchema"]
     assert key == [{"AttributeName": "pk", "KeyType": "HASH"}]
+
+
+def network(cidr: str) -> dict[str, Any]:
+    return {
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": cidr}},
+            "Group": {
+                "Type": "AWS::EC2::SecurityGroup",
+                "Properties": {"GroupDescription": "web", "VpcId": {"Ref": "Vpc"}},
+            },
+        }
+    }
+
+
+def test_what_refers_to_a_replaced_resource_by_a_create_only_property_is_replaced_too(
+    cfn: Any, emulator_endpoint: str
+) -> None:
+    """The change set says Conditional (Evaluation Dynamic, ChangeSource ResourceReference),
+    and the update moves the security group into the new VPC."""
+    ec2 = client("ec2", emulator_endpoint, REGION)
+    stack = unique("cascade")
+    deploy(cfn, stack, network("10.0.0.0/16"))
+    old_vpc, old_group = physical_id(cfn, stack, "Vpc"), physical_id(cfn, stack, "Group")
+    name = unique("cs")
+    cfn.create_change_set(
+        StackName=stack,
+        ChangeSetName=name,
+        ChangeSetType="UPDATE",
+        TemplateBody=json.dumps(network("10.1.0.0/16")),
+    )
+    changes = {
+        c["ResourceChange"]["LogicalResourceId"]: c["ResourceChange"]
+        for c in cfn.describe_change_set(StackName=stack, ChangeSetName=name)["Changes"]
+    }
+    assert changes["Vpc"]["Replacement"] == "True"
+    assert changes["Group"]["Replacement"] == "Conditional"
+    assert changes["Group"]["Details"] == [
+        {
+            "Target": {"Attribute": "Properties", "Name": "VpcId", "RequiresRecreation": "Always"},
+            "Evaluation": "Dynamic",
+            "ChangeSource": "ResourceReference",
+            "CausingEntity": "Vpc",
+        }
+    ]
+    cfn.execute_change_set(StackName=stack, ChangeSetName=name)
+    assert cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+    new_vpc, new_group = physical_id(cfn, stack, "Vpc"), physical_id(cfn, stack, "Group")
+    assert (new_vpc, new_group) != (old_vpc, old_group)
+    group = ec2.describe_security_groups(GroupIds=[new_group])["SecurityGroups"][0]
+    assert group["VpcId"] == new_vpc
+    assert old_vpc not in [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]

@@ -187,3 +187,24 @@ def test_the_recorder_gets_its_new_recording_group(
         ConfigurationRecorderNames=[before["Recorder"]]
     )["ConfigurationRecorders"]
     assert recorders[0]["recordingGroup"]["resourceTypes"] == ["AWS::S3::Bucket"]
+
+
+def test_new_scaling_bounds_reach_the_scalable_target(emulator_endpoint: str) -> None:
+    """https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalabletarget.html#cfn-applicationautoscaling-scalabletarget-maxcapacity
+    (MaxCapacity: Update requires No interruption)."""
+    from appstack.deploy import stacks
+    from appstack.deploy.session import Connection
+    from appstack.local import transforms
+    from conftest import synth
+
+    conn = Connection(REGION, endpoint=emulator_endpoint)
+    stack = unique("bounds")
+    for max_count in (2, 4):
+        config = {"environments": {"dev": {"max_count": max_count}}}
+        body, _ = transforms.for_emulator(synth(config, env="dev", phase=1))
+        change_set, _ = stacks.plan(conn, stack, stacks.current(conn, stack), body)
+        assert stacks.apply(conn, change_set, body, production=False).ok
+    targets = conn.client("application-autoscaling").describe_scalable_targets(
+        ServiceNamespace="ecs"
+    )["ScalableTargets"]
+    assert [t["MaxCapacity"] for t in targets if stack in t["ResourceId"]] == [4]

@@ -140,9 +140,19 @@ SEEN: dict[str, Callable[[Account], list[str]]] = {
 }
 
 
-def check(account: Account, env: str, phase: int) -> None:
-    """Everything of `phase` is there, nothing of a removed capability, and the item."""
+def _final_snapshots(a: Account) -> dict[str, int]:
+    """Manual snapshots (what a Snapshot policy leaves) of the database and the cache."""
+    clusters = a.client("rds").describe_db_cluster_snapshots(SnapshotType="manual")
+    caches = a.client("elasticache").describe_snapshots()["Snapshots"]
+    return {"database": len(clusters["DBClusterSnapshots"]), "cache": len(caches)}
+
+
+def check(account: Account, env: str, phase: int, snapshotted: set[str]) -> None:
+    """Everything of `phase` is there, nothing of a removed capability but the final
+    snapshot of the database and the cache (their DeletionPolicy), and the item."""
     present = set(phases.capabilities(phase))
+    for capability, snapshots in _final_snapshots(account).items():
+        assert (snapshots > 0) == (capability in snapshotted), (phase, capability, snapshots)
     for capability, seen in SEEN.items():
         found = seen(account)
         if capability in present:
@@ -169,13 +179,18 @@ def check(account: Account, env: str, phase: int) -> None:
 
 def climb(endpoint: str, env: str, steps: tuple[int, ...]) -> None:
     account = Account(endpoint)
+    built: set[str] = set()
+    snapshotted: set[str] = set()  # removed at least once: their final snapshot stays
     for number, phase in enumerate(steps):
         outcome = deploy(account, env, phase)
         assert outcome.ok, (steps[: number + 1], outcome.status, outcome.failure)
         if number == 0:
             table = physical_ids(account, "AWS::DynamoDB::Table")[0]
             account.client("dynamodb").put_item(TableName=table, Item=ITEM)
-        check(account, env, phase)
+        present = set(phases.capabilities(phase))
+        snapshotted |= built - present
+        check(account, env, phase, snapshotted)
+        built |= present
 
 
 #: A phase-up after a phase-down re-creates the backup vault, whose retained copy still

@@ -35,6 +35,11 @@ SOURCE = (
 #: when CloudFormation must replace the resource rather than update it.
 REPLACES: list[Callable[[str, dict[str, Any], dict[str, Any]], bool]] = []
 
+#: Deciders of replacement through a reference: (resource type, resource JSON, logical ids
+#: being replaced) -> True when a property that needs a new resource refers to one of them
+#: (the new copy has another id, so this resource must be replaced too).
+REPLACES_THROUGH: list[Callable[[str, dict[str, Any], set[str]], bool]] = []
+
 #: Final snapshots by resource type: (resource, resource map, snapshot name) takes the
 #: snapshot and deletes the resource.
 SNAPSHOTS: dict[str, Callable[[Any, Any, str], None]] = {}
@@ -47,6 +52,15 @@ KEEPS = ("Retain", "RetainExceptOnCreate")
 #: CloudFormation deletes the resource by default, except for AWS::RDS::DBCluster ..."
 #: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
 DEFAULT_SNAPSHOT_TYPES = ("AWS::RDS::DBCluster",)
+
+
+class ResourcesFailed(Exception):
+    """Some resources of a stack operation failed; the stack event names them."""
+
+    def __init__(self, operation: str, names: list[str]) -> None:
+        super().__init__(
+            f"The following resource(s) failed to {operation}: [{', '.join(sorted(names))}]."
+        )
 
 
 class CustomNameReplacement(Exception):
@@ -304,6 +318,17 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
         for name in actions["Modify"]
         if _replaces(new_resources[name]["Type"], old_resources[name], new_resources[name])
     }
+    # A resource whose create-only property refers to a replaced one is replaced too.
+    growing = True
+    while growing:
+        growing = False
+        for name in set(new_resources) - added - replaced:
+            if name in old_resources and any(
+                decide(new_resources[name]["Type"], new_resources[name], replaced)
+                for decide in REPLACES_THROUGH
+            ):
+                replaced.add(name)
+                growing = True
     modified = set(actions["Modify"]) - replaced
     # What refers to a replaced resource is updated to the new copy, as CloudFormation does.
     for name in set(new_resources) - added - replaced - modified:
@@ -366,6 +391,9 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
     ]  # fmt: skip
     for name in actions["Remove"]:
         self._parsed_resources.pop(name, None)
+    stack = stack_of(self)
+    if doomed and stack is not None:
+        stack._add_stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
     for name, refused in remove_all(self, doomed).items():
         resource_event(
             self, name, old_resources[name]["Type"], "DELETE_FAILED", _message(refused),
@@ -427,6 +455,7 @@ def _roll_back_create(resource_map: Any) -> None:
     remove_all(resource_map, doomed)
     for name in resources:
         resource_map._parsed_resources.pop(name, None)
+    resource_map._resource_json_map = {}  # the stack has no resources left
 
 
 def delete(resource_map: Any) -> None:
@@ -440,15 +469,17 @@ def delete(resource_map: Any) -> None:
         if _is_resource(resource_map._parsed_resources.get(name))
     ]  # fmt: skip
     errors = remove_all(resource_map, doomed)
-    for name, _, _, _ in doomed:
-        if name not in errors:
-            resource_map._parsed_resources.pop(name, None)
+    gone = {name for name, _, _, _ in doomed if name not in errors}
+    for name in gone:
+        resource_map._parsed_resources.pop(name, None)
+    # What is gone is no longer the stack's (moto would create it again on the next look).
+    resource_map._resource_json_map = {k: v for k, v in resources.items() if k not in gone}
     for name, error in errors.items():
         resource_event(
             resource_map, name, resources[name]["Type"], "DELETE_FAILED", _message(error)
         )
     if errors:
-        raise next(iter(errors.values()))
+        raise ResourcesFailed("delete", list(errors))
 
 
 @rule(
@@ -495,7 +526,19 @@ def install() -> None:
                 )  # fmt: skip
             raise
 
+    original_create_resources = Stack.create_resources
+
+    def create_resources(self: Any) -> None:
+        """CreateStack: a failed creation ends ROLLBACK_COMPLETE (not an error answer)."""
+        try:
+            original_create_resources(self)
+        except Exception as exc:
+            self._add_stack_event("CREATE_FAILED", resource_status_reason=_message(exc))
+            self._add_stack_event("ROLLBACK_COMPLETE")
+            self.status = "ROLLBACK_COMPLETE"
+
     setattr(Stack, "_create_resource_map", _create_resource_map)  # noqa: B010
+    setattr(Stack, "create_resources", create_resources)  # noqa: B010
     setattr(ResourceMap, "create", create)  # noqa: B010
     setattr(ResourceMap, "update", update)  # noqa: B010
     setattr(ResourceMap, "build_resource_diff", resource_diff)  # noqa: B010

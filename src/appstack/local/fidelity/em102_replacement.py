@@ -79,6 +79,27 @@ def replaces(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> bo
     return bool(recreated(resource_type, old, new))
 
 
+def _references(value: Any) -> set[str]:
+    return lifecycle._refs(value)
+
+
+def recreated_through(
+    resource_type: str, resource_json: dict[str, Any], replaced: set[str]
+) -> dict[str, set[str]]:
+    """Top-level create-only properties that refer to a replaced resource, with the
+    resources they refer to."""
+    found: dict[str, set[str]] = {}
+    for path in create_only(resource_type):
+        causes = _references(_at(_properties(resource_json), path)) & replaced
+        if causes:
+            found.setdefault(path[0], set()).update(causes)
+    return found
+
+
+def replaces_through(resource_type: str, resource_json: dict[str, Any], replaced: set[str]) -> bool:
+    return bool(recreated_through(resource_type, resource_json, replaced))
+
+
 def details(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     """The change set's Details of a modification, one entry a changed property."""
     before, after = _properties(old), _properties(new)
@@ -98,11 +119,30 @@ def details(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> lis
     ]
 
 
+def dynamic_details(
+    resource_type: str, resource_json: dict[str, Any], replaced: set[str]
+) -> list[dict[str, Any]]:
+    """Details of create-only properties that refer to a replaced resource."""
+    return [
+        {
+            "Target": {"Attribute": "Properties", "Name": name, "RequiresRecreation": "Always"},
+            "Evaluation": "Dynamic",
+            "ChangeSource": "ResourceReference",
+            "CausingEntity": cause,
+        }
+        for name, causes in sorted(
+            recreated_through(resource_type, resource_json, replaced).items()
+        )
+        for cause in sorted(causes)
+    ]
+
+
 @rule("EM102", "A change to a create-only property replaces the resource", SOURCE)
 def install() -> None:
-    from moto.cloudformation.models import ChangeSet
+    from moto.cloudformation.models import Change, ChangeSet
 
     lifecycle.REPLACES.append(replaces)
+    lifecycle.REPLACES_THROUGH.append(replaces_through)
     original = ChangeSet.diff
 
     def diff(self: Any) -> list[Any]:
@@ -110,6 +150,13 @@ def install() -> None:
         resource_map = self.stack.resource_map
         old = resource_map._resource_json_map
         new = self.template_dict.get("Resources", {})
+        always = {
+            c.logical_resource_id
+            for c in changes
+            if c.action == "Modify"
+            and c.logical_resource_id in old
+            and replaces(c.resource_type, old[c.logical_resource_id], new[c.logical_resource_id])
+        }
         for change in changes:
             name = change.logical_resource_id
             existing = resource_map._parsed_resources.get(name)
@@ -119,11 +166,35 @@ def install() -> None:
                 extra["physical_resource_id"] = lifecycle.physical_id_of(existing)
             if change.action == "Modify" and name in old and name in new:
                 found = details(change.resource_type, old[name], new[name])
-                always = any(d["Target"]["RequiresRecreation"] == "Always" for d in found)
-                extra["replacement"] = "True" if always else "False"
+                found += dynamic_details(change.resource_type, new[name], always)
+                extra["replacement"] = (
+                    "True"
+                    if name in always
+                    else "Conditional"
+                    if any(d["Target"]["RequiresRecreation"] == "Always" for d in found)
+                    else "False"
+                )
                 extra["scope"] = ["Properties"] if found else []
                 extra["details"] = found
             vars(change).update(extra)
+        # A resource the template leaves alone is changed too when a create-only property
+        # refers to a resource replaced now: CloudFormation lists it, Replacement
+        # Conditional (the new id is known only when the update runs).
+        listed = {c.logical_resource_id for c in changes}
+        for name in new:
+            if name in listed or name not in old:
+                continue
+            dynamic = dynamic_details(new[name]["Type"], new[name], always)
+            if dynamic:
+                change = Change("Modify", name, new[name]["Type"])
+                existing = resource_map._parsed_resources.get(name)
+                vars(change).update(
+                    physical_resource_id=lifecycle.physical_id_of(existing),
+                    replacement="Conditional",
+                    scope=["Properties"],
+                    details=dynamic,
+                )
+                changes.append(change)
         return changes
 
     setattr(ChangeSet, "diff", diff)  # noqa: B010

@@ -26,6 +26,18 @@ PLACEHOLDER_TYPES: tuple[str, ...] = (
 RECORDED: list[tuple[str, str, str]] = []
 
 
+class NameTaken(Exception):
+    """The AlreadyExists error of a CloudFormation create handler: a resource of this type
+    and name exists already (for APIs that would overwrite it, such as AWS Config's Put*).
+    https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-test-contract.html
+    """
+
+    def __init__(self, type_name: str, identifier: str) -> None:
+        super().__init__(
+            f"Resource of type '{type_name}' with identifier '{identifier}' already exists."
+        )
+
+
 class _KeptAsCreated:
     """The default of a model: an update keeps the resource as it is and a delete leaves the
     backend untouched. Models whose properties can change in place override the update

@@ -54,6 +54,28 @@ class ScalableTarget(BackendModel, CloudFormationModel, BaseModel):
         )
         return target
 
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: ScalableTarget,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> ScalableTarget:
+        """RegisterScalableTarget again: new bounds apply to the same target."""
+        p = properties(cloudformation_json)
+        _backend(account_id, region_name).register_scalable_target(
+            namespace=original_resource.namespace,
+            r_id=original_resource.resource_id,
+            dimension=original_resource.dimension,
+            min_capacity=int(p["MinCapacity"]),
+            max_capacity=int(p["MaxCapacity"]),
+            role_arn=p.get("RoleARN"),
+            suspended_state=p.get("SuspendedState"),
+        )
+        return original_resource
+
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)
         if self.resource_id in backend.targets.get(self.dimension, {}):
@@ -111,6 +133,34 @@ class ScalingPolicy(BackendModel, CloudFormationModel, BaseModel):
             policy_type=policy_type,
         )
         return cls(policy)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: ScalingPolicy,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> ScalingPolicy:
+        """PutScalingPolicy again under the same name: the policy gets its new target."""
+        p = properties(cloudformation_json)
+        policy_type = p.get("PolicyType", "StepScaling")
+        body_key = (
+            "TargetTrackingScalingPolicyConfiguration"
+            if policy_type == "TargetTrackingScaling"
+            else "StepScalingPolicyConfiguration"
+        )
+        policy = _backend(account_id, region_name).put_scaling_policy(
+            policy_name=original_resource.name,
+            service_namespace=original_resource.namespace,
+            resource_id=original_resource.resource_id,
+            scalable_dimension=original_resource.dimension,
+            policy_body=p.get(body_key, {}),
+            policy_type=policy_type,
+        )
+        policy.policy_arn = original_resource.physical_id  # an update keeps the policy's ARN
+        return original_resource
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)

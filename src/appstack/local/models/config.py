@@ -8,7 +8,13 @@ from typing import Any, ClassVar
 from moto.config.models import config_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
-from appstack.local.models._base import BackendModel, bounded_name, properties, tag_list
+from appstack.local.models._base import (
+    BackendModel,
+    NameTaken,
+    bounded_name,
+    properties,
+    tag_list,
+)
 
 
 def _backend(account_id: str, region_name: str) -> Any:
@@ -50,6 +56,8 @@ class ConfigurationRecorder(BackendModel, CloudFormationModel, BaseModel):
     ) -> ConfigurationRecorder:
         p = properties(cloudformation_json)
         name = bounded_name(resource_name, 256)
+        if name in _backend(account_id, region_name).recorders:
+            raise NameTaken(cls.cloudformation_type(), name)
         recorder: dict[str, Any] = {"name": name, "roleARN": p.get("RoleARN")}
         if p.get("RecordingGroup"):
             recorder["recordingGroup"] = _camel(p["RecordingGroup"])
@@ -113,6 +121,8 @@ class DeliveryChannel(BackendModel, CloudFormationModel, BaseModel):
         name = bounded_name(resource_name, 256)
         channel = {k: v for k, v in _camel(p).items() if k != "name"}
         backend = _backend(account_id, region_name)
+        if name in backend.delivery_channels:
+            raise NameTaken(cls.cloudformation_type(), name)
         backend.put_delivery_channel({"name": name, **channel})
         for recorder in list(backend.recorders):
             backend.start_configuration_recorder(recorder)
@@ -159,6 +169,8 @@ class ConfigRule(BackendModel, CloudFormationModel, BaseModel):
         if isinstance(rule.get("InputParameters"), dict):
             rule["InputParameters"] = json.dumps(rule["InputParameters"])
         backend = _backend(account_id, region_name)
+        if name in backend.config_rules:
+            raise NameTaken(cls.cloudformation_type(), name)
         backend.put_config_rule({"ConfigRuleName": name, **rule}, tag_list(p))
         created = backend.config_rules[name]
         return cls(name, created.config_rule_arn, created.config_rule_id)

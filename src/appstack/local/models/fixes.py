@@ -256,32 +256,6 @@ def _network_resources_deleted_with_their_stack() -> None:
         setattr(model, "delete", delete)  # noqa: B010
 
 
-def _failed_deletes_end_in_delete_failed() -> None:
-    """moto drops a stack from its list before deleting its resources, so a failure answers
-    DeleteStack with an error and loses the stack. Keep it, as DELETE_FAILED with the reason,
-    as CloudFormation reports it."""
-    from moto.cloudformation.models import CloudFormationBackend
-
-    original = CloudFormationBackend.delete_stack
-
-    def delete_stack(self: Any, name_or_stack_id: str) -> None:
-        stack = self.stacks.get(name_or_stack_id) or next(
-            (s for s in self.stacks.values() if s.name == name_or_stack_id), None
-        )
-        if stack is None:
-            original(self, name_or_stack_id)
-            return
-        try:
-            original(self, stack.stack_id)
-        except Exception as exc:
-            self.stacks[stack.stack_id] = stack
-            self.deleted_stacks.pop(stack.stack_id, None)
-            stack._add_stack_event("DELETE_FAILED", resource_status_reason=str(exc))
-            stack.status = "DELETE_FAILED"
-
-    setattr(CloudFormationBackend, "delete_stack", delete_stack)  # noqa: B010
-
-
 def apply() -> None:
     """Apply every fix; the models package calls this once, on import."""
     _kms_tags_as_kms_api()
@@ -290,4 +264,3 @@ def apply() -> None:
     _change_sets_finish_like_cloudformation()
     _dynamic_secret_references_resolved()
     _network_resources_deleted_with_their_stack()
-    _failed_deletes_end_in_delete_failed()
