@@ -31,7 +31,7 @@ test: $(STAMP) $(SCAN_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 BENCH_STAMP := .venv-bench/.installed
 $(BENCH_STAMP): benchmarks/requirements-cdk.txt benchmarks/requirements-deploy.txt
