@@ -141,3 +141,34 @@ def test_two_deploys_that_race_to_create_one_stack_make_one_stack(endpoint: str,
     assert [s["StackName"] for s in cfn.describe_stacks()["Stacks"]].count("busy-race") == 1
     arns = [t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":race")]
     assert len(arns) == 1  # nothing made outside the stack
+
+
+def test_a_stack_in_progress_or_under_review_takes_no_stack_policy(cfn: Any) -> None:
+    body = json.dumps(
+        {
+            "Statement": [
+                {"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}
+            ]
+        }
+    )
+    review_id = cfn.create_change_set(
+        StackName="busy-policy-review",
+        ChangeSetName="first",
+        ChangeSetType="CREATE",
+        TemplateBody=json.dumps(TEMPLATE),
+    )["StackId"]
+    error = refusal(cfn.set_stack_policy, StackName="busy-policy-review", StackPolicyBody=body)
+    assert (error["Code"], error["Message"]) == (
+        "ValidationError",
+        f"Stack:{review_id} is in REVIEW_IN_PROGRESS state and can not be updated.",
+    )
+    stack_id = cfn.create_stack(StackName="busy-policy", TemplateBody=json.dumps(TEMPLATE))[
+        "StackId"
+    ]
+    error = refusal(cfn.set_stack_policy, StackName="busy-policy", StackPolicyBody=body)
+    assert error["Message"] == (
+        f"Stack:{stack_id} is in CREATE_IN_PROGRESS state and can not be updated."
+    )
+    assert wait_done(cfn, "busy-policy") == "CREATE_COMPLETE"
+    cfn.set_stack_policy(StackName="busy-policy", StackPolicyBody=body)  # done: it takes one
+    assert json.loads(cfn.get_stack_policy(StackName="busy-policy")["StackPolicyBody"])

@@ -182,3 +182,47 @@ def test_describing_a_stack_in_progress_neither_creates_nor_waits_for_its_resour
     assert len(order) == 4 and order[0][0] == order[1][0] and order[2][0] == order[3][0]
     outputs = cfn.describe_stacks(StackName="timed-describe")["Stacks"][0]["Outputs"]
     assert {o["OutputKey"] for o in outputs} == {"LogsName", "TopicArn"}
+
+
+def test_independent_resources_take_the_longest_chain_not_the_sum(cfn: Any) -> None:
+    # CloudFormation works on every resource whose dependencies are done at once: the stack
+    # takes its longest dependency chain, the figure the forecast gives (appstack plan).
+    from appstack.estimates.forecast import forecast
+
+    template = {
+        "Resources": {
+            "First": {"Type": "AWS::SNS::Topic"},
+            "Second": {"Type": "AWS::SNS::Topic"},
+            "Third": {"Type": "AWS::SNS::Topic"},
+            "Policy": {
+                "Type": "AWS::SNS::TopicPolicy",
+                "Properties": {
+                    "Topics": [{"Ref": "First"}],
+                    "PolicyDocument": {"Statement": []},
+                },
+            },
+        }
+    }
+    table = load_durations()
+    chain = forecast(template).total * SCALE
+    one_after_another = sum(
+        table.seconds(r["Type"], "create") for r in template["Resources"].values()
+    )
+    assert one_after_another * SCALE > 2 * chain  # the two differ enough to tell apart
+    started = time.monotonic()
+    cfn.create_stack(StackName="timed-parallel", TemplateBody=json.dumps(template))
+    assert wait_done(cfn, "timed-parallel") == "CREATE_COMPLETE"
+    elapsed = time.monotonic() - started
+    assert chain * 0.9 <= elapsed < (chain + one_after_another * SCALE) / 2
+    found = resource_events(cfn, "timed-parallel")
+    begun = {
+        e["LogicalResourceId"]: e["Timestamp"]
+        for e in found
+        if e["ResourceStatus"] == "CREATE_IN_PROGRESS"
+    }
+    done = {
+        e["LogicalResourceId"]: e["Timestamp"]
+        for e in found
+        if e["ResourceStatus"] == "CREATE_COMPLETE"
+    }
+    assert begun["Policy"] >= done["First"]  # a resource starts once what it needs is done

@@ -3,8 +3,10 @@
 While a stack is *_IN_PROGRESS (other than REVIEW_IN_PROGRESS), AWS refuses UpdateStack, an
 UPDATE change set and ExecuteChangeSet with ValidationError "Stack:ARN is in STATUS state and
 can not be updated.", DeleteStack with "Stack [NAME] cannot be deleted while in status STATUS"
-(a second DeleteStack of a stack being deleted is accepted and changes nothing), and
-DeleteChangeSet with InvalidChangeSetStatus ("the stack status might be UPDATE_IN_PROGRESS").
+(a second DeleteStack of a stack being deleted is accepted and changes nothing),
+DeleteChangeSet with InvalidChangeSetStatus ("the stack status might be UPDATE_IN_PROGRESS"),
+and SetStackPolicy (a stack takes a policy once no operation runs on it, nor while it is under
+review).
 A stack whose creation rolled back (ROLLBACK_COMPLETE) takes no update either. moto 5.2.5 runs
 every operation at once and checks none of this (only UpdateStack on ROLLBACK_COMPLETE).
 """
@@ -47,6 +49,7 @@ def install() -> None:
     update_stack = CloudFormationBackend.update_stack
     delete_stack = CloudFormationBackend.delete_stack
     delete_change_set = CloudFormationBackend.delete_change_set
+    set_stack_policy = CloudFormationBackend.set_stack_policy
 
     def checked_create_change_set(self: Any, **kw: Any) -> Any:
         if kw.get("change_set_type") == "UPDATE":
@@ -85,11 +88,18 @@ def install() -> None:
             )
         return delete_change_set(self, change_set_name)
 
+    def checked_set_stack_policy(self: Any, stack_name: str, policy_body: str) -> Any:
+        stack = find_stack(self, stack_name)
+        if stack is not None and stack.status.endswith("_IN_PROGRESS"):
+            raise cannot_be_updated(stack)  # under review too: there is nothing to protect yet
+        return set_stack_policy(self, stack_name, policy_body=policy_body)
+
     for name, method in (
         ("create_change_set", checked_create_change_set),
         ("execute_change_set", checked_execute_change_set),
         ("update_stack", checked_update_stack),
         ("delete_stack", checked_delete_stack),
         ("delete_change_set", checked_delete_change_set),
+        ("set_stack_policy", checked_set_stack_policy),
     ):
         setattr(CloudFormationBackend, name, method)

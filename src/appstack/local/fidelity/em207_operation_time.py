@@ -10,8 +10,11 @@ stack-level events only, so interruptions, `watch`, progress and notice latency 
 Here each resource emits its events, and waits its type's typical duration (the table the
 forecast uses, `data/durations.json`) times the time scale, `APPSTACK_TIME_SCALE` (0: instant,
 the default). With a scale above 0 the operation runs on a thread of its own once its checks
-have passed; the request answers when it has started. Resources are made one after the other
-(CloudFormation makes independent ones in parallel). The lifecycle rules (EM1xx) wrap the same
+have passed; the request answers when it has started. As CloudFormation works on every resource
+whose dependencies are done, each resource starts when the last of them ends and ends its
+duration later (the forecast's schedule: an operation takes its longest dependency chain);
+moto still makes one at a time, so a resource may start late, never end early. Resources an
+update removes are deleted one after the other. The lifecycle rules (EM1xx) wrap the same
 per-resource entry points and are installed first, so they run inside these events. While
 an operation runs, DescribeStacks shows no outputs and DescribeStackResources the resources
 made so far (moto would make the others on the spot to answer).
@@ -21,11 +24,18 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from appstack.local.fidelity import rule
-from appstack.local.fidelity.em2_shared import LOCK, backend_of, find_stack, serialize_requests
+from appstack.local.fidelity.em2_shared import (
+    LOCK,
+    backend_of,
+    find_change_set,
+    find_stack,
+    serialize_requests,
+)
 
 ENV = "APPSTACK_TIME_SCALE"
 #: DeletionPolicy values that keep the resource: CloudFormation reports DELETE_SKIPPED.
@@ -48,6 +58,71 @@ def _seconds(resource_type: str, action: str) -> float:
     return load_durations().seconds(resource_type, action) * scale if scale else 0.0  # type: ignore[arg-type]
 
 
+class _Schedule:
+    """When each resource of a running operation starts and ends, in seconds after it began:
+    CloudFormation works on every resource whose dependencies are done, so an operation
+    takes its longest dependency chain (the forecast's figure), not the sum of its resources."""
+
+    def __init__(
+        self, deps: dict[str, list[str]], weight: dict[str, float], deleting: bool
+    ) -> None:
+        from appstack.estimates.forecast import longest_path
+
+        self.began = time.monotonic()
+        self.deps = deps
+        self.weight = weight
+        self.deleting = deleting
+        self.finish, _ = longest_path(deps, weight)
+
+    def start_of(self, logical_id: str) -> float:
+        return self.began + self.finish[logical_id] - self.weight[logical_id]
+
+    def end_of(self, logical_id: str) -> float:
+        return self.began + self.finish[logical_id]
+
+
+#: The schedule of the operation running on each stack, by (account, Region, stack name).
+_SCHEDULES: dict[tuple[str, str, str], _Schedule] = {}
+
+
+def _schedule(template: dict[str, Any], old: dict[str, Any], deleting: bool) -> _Schedule:
+    """The schedule of creating or updating to `template` from `old`, or of deleting it."""
+    from appstack.estimates.forecast import dependencies
+
+    resources = template.get("Resources", {}) or {}
+    graph = {k: list(v) for k, v in dependencies(template).items()}
+    before = old.get("Resources", {}) or {}
+    weight: dict[str, float] = {}
+    for logical_id, resource in resources.items():
+        resource_type = str(resource.get("Type", ""))
+        if deleting:
+            weight[logical_id] = _seconds(resource_type, "delete")
+        elif logical_id not in before:
+            weight[logical_id] = _seconds(resource_type, "create")
+        else:
+            same = before[logical_id] == resource
+            weight[logical_id] = 0.0 if same else _seconds(resource_type, "update")
+    if deleting:  # a resource goes once everything that needs it has gone
+        reverse: dict[str, list[str]] = {k: [] for k in graph}
+        for node, deps in graph.items():
+            for dep in deps:
+                reverse.setdefault(dep, []).append(node)
+        graph = reverse
+    return _Schedule(graph, weight, deleting)
+
+
+def _schedule_of(resources_map: Any) -> _Schedule | None:
+    backend = backend_of(resources_map._account_id, resources_map._region_name)
+    stack = backend.stacks.get(resources_map.stack_id)
+    if stack is None:
+        return None
+    return _SCHEDULES.get((stack.account_id, stack.region_name, stack.name))
+
+
+def _wait_until(moment: float) -> None:
+    wait(max(moment - time.monotonic(), 0.0))
+
+
 class _Operation:
     """A stack operation on its own thread: whether it has started, its result or error."""
 
@@ -64,8 +139,6 @@ _current = threading.local()
 def wait(seconds: float) -> None:
     """Let `seconds` pass in the operation (the lock given up meanwhile); the request that
     started it answers now."""
-    import time
-
     operation: _Operation | None = getattr(_current, "operation", None)
     with LOCK:
         if operation is not None and not operation.started:
@@ -155,6 +228,12 @@ def _timed(action: str, verb: str) -> Callable[[Callable[..., Any]], Callable[..
                 return original(logical_id, resource_json, resources_map, *a, **kw)
             resource_type = resource_json.get("Type", "")
             before = resources_map._parsed_resources.get(logical_id)
+            plan = _schedule_of(resources_map)
+            if plan is not None and logical_id in plan.finish:
+                for dep in plan.deps.get(logical_id, []):  # what it needs is made first
+                    if dep in resources_map._resource_json_map:
+                        resources_map[dep]
+                _wait_until(plan.start_of(logical_id))
             _event(
                 resources_map,
                 logical_id,
@@ -162,7 +241,10 @@ def _timed(action: str, verb: str) -> Callable[[Callable[..., Any]], Callable[..
                 f"{verb}_IN_PROGRESS",
                 _physical_id(before),
             )
-            wait(_seconds(resource_type, action))
+            if plan is not None and logical_id in plan.finish:
+                _wait_until(plan.end_of(logical_id))
+            else:
+                wait(_seconds(resource_type, action))
             try:
                 resource = original(logical_id, resource_json, resources_map, *a, **kw)
             except Exception as exc:
@@ -176,6 +258,32 @@ def _timed(action: str, verb: str) -> Callable[[Callable[..., Any]], Callable[..
         return timed
 
     return wrap
+
+
+def _plan(
+    backend: Any, kind: str, stack_name: str | None, args: tuple[Any, ...], kw: dict[str, Any]
+) -> _Schedule | None:
+    """The schedule of the operation `kind` on stack `stack_name`, called with `args` and
+    `kw` (None: its resources take their durations one after the other)."""
+    from moto.cloudformation.models import Stack
+
+    stack = find_stack(backend, stack_name)
+    old: dict[str, Any] = (stack.template_dict if stack is not None else None) or {}
+    try:
+        if kind == "DELETE":
+            return _schedule(old, {}, deleting=True) if stack is not None else None
+        if kind == "EXECUTE":
+            change_set_name = args[0] if args else kw["change_set_name"]
+            change_set = find_change_set(backend, change_set_name, stack_name)
+            if change_set is None:
+                return None
+            return _schedule(change_set.template_dict, old, deleting=False)
+        text = kw.get("template", args[1] if len(args) > 1 else None)
+        if not isinstance(text, str):
+            return None
+        return _schedule(Stack.parse_template(text), {} if kind == "CREATE" else old, False)
+    except Exception:  # a template moto will refuse: its operation answers the error
+        return None
 
 
 def _stack_failed(stack_of: Callable[[], Any], kind: str) -> Callable[[BaseException], None]:
@@ -228,8 +336,15 @@ def install() -> None:
         begun: set[str] = self.__dict__.setdefault("_appstack_deleting", set())
         if logical_id not in begun:  # moto retries a delete that meets a dependency
             begun.add(logical_id)
+            plan = _schedule_of(self)
+            planned = plan is not None and plan.deleting and logical_id in plan.finish
+            if plan is not None and planned:
+                _wait_until(plan.start_of(logical_id))
             _event(self, logical_id, resource_type, "DELETE_IN_PROGRESS", physical_id)
-            wait(_seconds(resource_type, "delete"))
+            if plan is not None and planned:
+                _wait_until(plan.end_of(logical_id))
+            else:
+                wait(_seconds(resource_type, "delete"))
         delete_resource(self, parsed_resource, resource_json)
         begun.discard(logical_id)
         _event(self, logical_id, resource_type, "DELETE_COMPLETE", physical_id)
@@ -279,12 +394,24 @@ def install() -> None:
             if not time_scale():
                 return original(self, *args, **kw)
             name = name_of(*args, **kw)
+            if kind == "EXECUTE" and not name:  # the change set given by its ARN alone
+                change_set = find_change_set(self, kw.get("change_set_name") or args[0])
+                name = change_set.stack_name if change_set is not None else None
 
             def stack_of() -> Any:
                 return find_stack(self, name)
 
+            key = (self.account_id, self.region_name, str(name))
+            plan = _plan(self, kind, name, args, kw)
+
             def work() -> Any:
-                return original(self, *args, **kw)
+                if plan is not None and name:
+                    _SCHEDULES[key] = plan
+                try:
+                    return original(self, *args, **kw)
+                finally:
+                    if _SCHEDULES.get(key) is plan:
+                        _SCHEDULES.pop(key, None)
 
             result = in_background(work, _stack_failed(stack_of, kind))()
             if result is None and kind in ("CREATE", "UPDATE"):
