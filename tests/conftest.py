@@ -105,4 +105,9 @@ def emulator_endpoint() -> Any:
     os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
     yield f"http://127.0.0.1:{port}"
     process.terminate()
-    process.wait(5)
+    try:
+        # It finishes the requests it is serving first: under load that takes a while.
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
