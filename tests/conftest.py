@@ -106,7 +106,9 @@ def emulator_endpoint() -> Any:
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     try:
-        process.wait(5)
-    except subprocess.TimeoutExpired:  # moto exits through sys.exit: a large state takes long
+        # It finishes the requests it is serving first (moto exits through sys.exit, and a
+        # large state takes long): under load that takes a while.
+        process.wait(30)
+    except subprocess.TimeoutExpired:
         process.kill()
         process.wait(5)

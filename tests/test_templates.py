@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -56,6 +57,18 @@ def test_the_template_keeps_the_parameters_of_the_design(dev: Template) -> None:
     assert params["EnvironmentName"]["AllowedValues"] == ENVIRONMENTS
     assert params["EnvironmentName"]["Default"] == "dev"
     assert params["ApplicationName"]["Default"] == "myapp"
+
+
+def test_name_parameters_refuse_what_a_database_cluster_identifier_refuses(dev: Template) -> None:
+    # DBClusterIdentifier: letters, digits, hyphens; no two hyphens in a row, none at the end
+    # (AWS::RDS::DBCluster). Both parameters are joined into it.
+    params = dev["Parameters"]
+    for name, longest in (("EnvironmentSuffix", 20), ("ApplicationName", 24)):
+        pattern = re.compile(params[name]["AllowedPattern"])
+        assert params[name]["MaxLength"] == longest
+        assert pattern.match("dev") and pattern.match("my-app2")
+        for refused in ("my--app", "myapp-", "-myapp", "My-app"):
+            assert not pattern.match(refused), (name, refused)
 
 
 def test_the_environment_mapping_has_every_environments_vpc_range(dev: Template) -> None:

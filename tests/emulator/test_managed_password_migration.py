@@ -14,6 +14,7 @@ change (AWS::RDS::DBCluster resource schema).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ def the_cluster(conn: Connection) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def migrated(emulator_endpoint: str) -> dict[str, Any]:
+def migrated(emulator_endpoint: str) -> Iterator[dict[str, Any]]:
     conn = Connection(REGION, endpoint=emulator_endpoint)
     before = deploy(conn, BEFORE)
     assert before.ok, before.failure
@@ -63,7 +64,7 @@ def migrated(emulator_endpoint: str) -> dict[str, Any]:
     conn.client("dynamodb").put_item(TableName=table, Item=ITEM)
     cluster_before = the_cluster(conn)
     after = deploy(conn, synth(VPN, env="dev", phase=4))
-    return {
+    yield {
         "conn": conn,
         "before": before,
         "after": after,
@@ -71,6 +72,9 @@ def migrated(emulator_endpoint: str) -> dict[str, Any]:
         "cluster_after": the_cluster(conn),
         "table": table,
     }
+    # The emulator is shared by the session: its multi-Region trail would show in every
+    # Region's DescribeTrails.
+    conn.client("cloudformation").delete_stack(StackName=STACK)
 
 
 def test_the_template_change_touches_no_property_that_replaces_the_cluster() -> None:

@@ -117,9 +117,12 @@ class Stack:
                 "EnvironmentSuffix",
                 Type="String",
                 Default=target.env_name,
-                AllowedPattern=r"^[a-z0-9][a-z0-9-]{0,19}$",
+                # Single hyphens, none at the end: the value joins names (a database cluster
+                # identifier among them) that refuse "--" and a trailing hyphen.
+                AllowedPattern=r"^[a-z0-9](?:-?[a-z0-9])*$",
+                MaxLength=20,
                 Description="Suffix that makes this environment's resource names unique",
-                ConstraintDescription="1 to 20 lowercase letters, digits and hyphens",
+                ConstraintDescription="1 to 20 lowercase letters, digits and single hyphens",
             )
         )
         self.env_name = self.template.add_parameter(
@@ -136,9 +139,10 @@ class Stack:
                 "ApplicationName",
                 Type="String",
                 Default=target.app.application_name,
-                AllowedPattern=r"^[a-z][a-z0-9-]{0,23}$",
+                AllowedPattern=r"^[a-z](?:-?[a-z0-9])*$",
+                MaxLength=24,
                 Description="Application name, the prefix of resource names",
-                ConstraintDescription="1 to 24 lowercase letters, digits and hyphens",
+                ConstraintDescription="1 to 24 lowercase letters, digits and single hyphens",
             )
         )
 
