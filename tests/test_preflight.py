@@ -186,7 +186,7 @@ def test_elastic_ips_of_a_stack_past_100_resources_are_counted(emulator_endpoint
     """DescribeStackResources answers the first 100 resources only; the stack's own addresses
     come after them here, and need no new quota
     (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResources.html)."""
-    conn = Connection("eu-west-3", endpoint=emulator_endpoint)
+    conn = Connection("eu-north-1", endpoint=emulator_endpoint)  # a Region of its own
     resources: dict[str, Any] = {f"Topic{i}": {"Type": "AWS::SNS::Topic"} for i in range(110)}
     resources |= {
         f"NatEip{i}": {"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}} for i in (1, 2)

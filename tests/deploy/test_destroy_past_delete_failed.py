@@ -24,7 +24,7 @@ VPC_STACK = {
 def delete_failed(emulator_endpoint: str) -> tuple[Connection, str]:
     """A stack whose VPC cannot be deleted: a subnet was made in it outside the stack
     (EC2 answers DependencyViolation), so its delete ends DELETE_FAILED."""
-    conn = Connection("ap-southeast-2", endpoint=emulator_endpoint)
+    conn = Connection("ap-northeast-3", endpoint=emulator_endpoint)
     change_set, _ = stacks.plan(conn, "stuck", None, VPC_STACK)
     vpc = stacks.apply(conn, change_set, VPC_STACK, production=False).outputs["VpcId"]
     conn.client("ec2").create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")
@@ -93,7 +93,7 @@ def test_a_resource_that_holds_data_is_never_retained_silently() -> None:
 def test_retaining_a_stack_that_did_not_fail_to_delete_is_refused(
     emulator_endpoint: str,
 ) -> None:
-    conn = Connection("ap-southeast-2", endpoint=emulator_endpoint)
+    conn = Connection("ap-northeast-3", endpoint=emulator_endpoint)
     template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}
     change_set, _ = stacks.plan(conn, "not-stuck", None, template)
     stacks.apply(conn, change_set, template, production=False)

@@ -42,7 +42,7 @@ def deploy(conn: Connection, name: str) -> stacks.Outcome:
 
 @pytest.fixture(scope="module")
 def large_deploy(emulator_endpoint: str) -> tuple[Connection, list[tuple[str, dict[str, Any]]]]:
-    conn = Connection("eu-west-2", endpoint=emulator_endpoint)
+    conn = Connection("eu-south-1", endpoint=emulator_endpoint)
     calls = s3_calls(conn)
     assert deploy(conn, "large-owned").ok
     return conn, calls
@@ -68,14 +68,14 @@ def test_the_template_bucket_is_in_the_account_regional_namespace(
     conn, calls = large_deploy
     [create] = [params for name, params in calls if name == "CreateBucket"]
     assert create["BucketNamespace"] == "account-regional"
-    assert create["Bucket"] == f"appstack-templates-{account(conn)}-eu-west-2-an"
+    assert create["Bucket"] == f"appstack-templates-{account(conn)}-eu-south-1-an"
 
 
 def test_old_templates_expire(
     large_deploy: tuple[Connection, list[tuple[str, dict[str, Any]]]],
 ) -> None:
     conn, _ = large_deploy
-    bucket = f"appstack-templates-{account(conn)}-eu-west-2-an"
+    bucket = f"appstack-templates-{account(conn)}-eu-south-1-an"
     rules = conn.client("s3").get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert [r["Expiration"]["Days"] for r in rules if r["Status"] == "Enabled"] == [
         template_bucket.EXPIRE_AFTER_DAYS
@@ -96,8 +96,8 @@ def test_a_template_bucket_of_another_account_gets_no_template(emulator_endpoint
 
 
 def test_a_bucket_made_meanwhile_by_a_deploy_beside_this_one_is_used() -> None:
-    s3 = boto3.client("s3", region_name="eu-west-2")
-    bucket = template_bucket.bucket_for("123456789012", "eu-west-2")
+    s3 = boto3.client("s3", region_name="eu-south-1")
+    bucket = template_bucket.bucket_for("123456789012", "eu-south-1")
     with Stubber(s3) as stub:
         stub.add_client_error("head_bucket", "404", "Not Found", 404)
         stub.add_client_error("create_bucket", "BucketAlreadyOwnedByYou", "yours", 409)
@@ -107,7 +107,7 @@ def test_a_bucket_made_meanwhile_by_a_deploy_beside_this_one_is_used() -> None:
             "put_bucket_lifecycle_configuration",
         ):
             stub.add_response(operation, {})
-        template_bucket.ensure(s3, bucket, "eu-west-2")
+        template_bucket.ensure(s3, bucket, "eu-south-1")
         stub.assert_no_pending_responses()
 
 

@@ -135,3 +135,19 @@ def test_a_throttled_production_deploy_leaves_termination_protection(
     conn, _ = protected_under_throttling
     [stack] = conn.client("cloudformation").describe_stacks(StackName="throttled")["Stacks"]
     assert stack["EnableTerminationProtection"] is True
+
+
+def test_several_deploys_in_one_account_pass_while_throttled(emulator_endpoint: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}
+
+    def deploy(name: str) -> stacks.Outcome:
+        conn = Connection("us-east-1", endpoint=emulator_endpoint)  # a deploy's own clients
+        change_set, _ = stacks.plan(conn, name, None, template)
+        return stacks.apply(conn, change_set, template, production=False)
+
+    actions = ["DescribeStacks", "DescribeStackEvents", "DescribeChangeSet"]
+    with throttled(emulator_endpoint, actions, 0.3, seed=5), ThreadPoolExecutor(3) as pool:
+        outcomes = list(pool.map(deploy, ["beside-1", "beside-2", "beside-3"]))
+    assert [o.status for o in outcomes] == ["CREATE_COMPLETE"] * 3

@@ -99,11 +99,11 @@ def destroy_retaining(
         raise UnconfirmedStatefulRetain(stack_name, unconfirmed)
     token = f"appstack-destroy-{uuid.uuid4().hex}"
     cfn.delete_stack(
-        StackName=stack["StackId"],
+        StackName=stack_name,
         RetainResources=[r.logical_id for r in failed],
         ClientRequestToken=token,
     )
-    final, seen = follow(cfn, stack["StackId"], on_event, token)
+    final, seen = follow(cfn, stack_name, on_event, token)
     retained = [
         f"{r.logical_id} ({r.resource_type} {r.physical_id}): kept, outside any stack"
         for r in failed

@@ -314,10 +314,9 @@ def destroy(
             "turn it off in the CloudFormation console first if you really mean it"
         )
     retained = retained_resources(template_of(cfn, stack_name))
-    # The token marks this delete's events; the stack id still names the stack once deleted.
-    token = f"appstack-destroy-{uuid.uuid4().hex}"
+    token = f"appstack-destroy-{uuid.uuid4().hex}"  # marks this delete's events
     cfn.delete_stack(StackName=stack_name, ClientRequestToken=token)
-    final, seen = follow(cfn, stack.get("StackId", stack_name), on_event, token)
+    final, seen = follow(cfn, stack_name, on_event, token)
     return Outcome(stack_name, final["StackStatus"], None, {}, events.root_cause(seen), retained)
 
 
