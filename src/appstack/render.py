@@ -227,8 +227,46 @@ def change_summary(change_set: ChangeSet) -> None:
     out.print(grid)
     counts = ", ".join(f"{change_set.count(k)} {k}" for k in colours)
     out.print(counts, markup=False)
-    for kept in change_set.kept:
-        out.print(f"kept in the account (DeletionPolicy): {kept}", markup=False)
+    removal_summary(change_set)
+
+
+def removal_summary(change_set: ChangeSet) -> None:
+    """What each removal does to its resource, said before it runs."""
+    from appstack.deploy.removals import KEPT, SNAPSHOT
+
+    removals = change_set.removals
+    for removal in (r for r in removals if r.fate == KEPT):
+        out.print(f"kept in the account (DeletionPolicy Retain): {removal.label}", markup=False)
+    for removal in (r for r in removals if r.fate == SNAPSHOT):
+        out.print(
+            f"deleted after a final snapshot (DeletionPolicy Snapshot): {removal.label}; "
+            "CloudFormation names the snapshot, its name is shown once it is taken",
+            markup=False,
+        )
+    deleted = [r for r in removals if r.fate not in (KEPT, SNAPSHOT)]
+    if deleted:
+        data = [r.label for r in deleted if r.stateful]
+        out.print(
+            f"deleted: {len(deleted)} removed resource(s)"
+            + (f", with their data: {', '.join(data)}" if data else ", none of them holding data"),
+            markup=False,
+        )
+    for removal in (r for r in removals if r.deletion_protected):
+        out.print(
+            f"{removal.logical_id} has deletion protection: CloudFormation cannot delete it and "
+            "would leave it running, out of the stack, with no snapshot. appstack first runs "
+            "an update that turns its deletion protection off (nothing else changes), then "
+            "this change.",
+            markup=False,
+        )
+
+
+def repairs(done: Sequence[str], failed: Sequence[str]) -> None:
+    """Protection a command found missing or lowered (an interrupted deploy) and set again."""
+    for line in done:
+        err.print(f"[yellow]repaired:[/] {escape(line)}", markup=True)
+    for line in failed:
+        err.print(f"[yellow]! {escape(line)}[/]", markup=True)
 
 
 def refusal(risks: Sequence[str]) -> None:
@@ -294,6 +332,12 @@ def outcome(result: Outcome) -> None:
             ["resource"],
             [[r] for r in result.retained],
         )
+    if result.checked:
+        table(
+            "Checked in the account after the change", ["resource"], [[c] for c in result.checked]
+        )
+    if result.left:
+        table("Still in the stack", ["resource"], [[r] for r in result.left])
 
 
 def as_json(data: object) -> None:

@@ -7,11 +7,14 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from appstack.deploy.waiting import poll
+
+if TYPE_CHECKING:
+    from appstack.deploy.removals import Removal
 
 #: Largest TemplateBody CloudFormation accepts; bigger templates go through S3.
 #: Source: CloudFormation quotas (template body size in a request: 51,200 bytes).
@@ -42,6 +45,8 @@ class ChangeSet:
     changes: list[Change] = field(default_factory=list)
     #: Removed resources whose DeletionPolicy keeps them (and their data) in the account.
     kept: list[str] = field(default_factory=list)
+    #: Every removed resource with what its removal does to it (kept, snapshot, deleted).
+    removals: list[Removal] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
