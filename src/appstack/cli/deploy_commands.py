@@ -154,12 +154,27 @@ def _deploy(
         len(change_set.changes),
         functools.partial(stacks.apply, conn, change_set, template, tgt.is_production),
     )
+    if lift and not result.ok:
+        _restore_protection(conn, stack, lift)
     if output == "json":
         render.as_json({"stack": result.stack_name, "status": result.status, **result.outputs})
     else:
         render.outcome(result)
     if not result.ok:
         raise stacks.DeployError(f"deploy of {stack} failed and was rolled back")
+
+
+def _restore_protection(conn: Connection, stack: str, lift: set[str]) -> None:
+    """The removal failed and was rolled back: protect what was to be removed again."""
+    restore = functools.partial(stacks.set_deletion_protection, conn, stack, lift, True)
+    restored = _follow(stack, len(lift), restore)
+    if restored.ok:
+        render.success(f"{stack}: deletion protection back on {', '.join(sorted(lift))}")
+    else:
+        render.warning(
+            f"deletion protection of {', '.join(sorted(lift))} is still off: deploy the "
+            "current phase to turn it back on"
+        )
 
 
 def _settle(conn: Connection, stack: str, production: bool | None) -> dict[str, Any] | None:
@@ -216,7 +231,9 @@ def _lift_protection(
     (executing one change set deletes the stack's others) and check it is the one shown."""
     stacks.discard(conn, shown)
     lifted = _follow(
-        stack, len(lift), functools.partial(stacks.lift_deletion_protection, conn, stack, lift)
+        stack,
+        len(lift),
+        functools.partial(stacks.set_deletion_protection, conn, stack, lift, False),
     )
     if not lifted.ok:
         render.outcome(lifted)

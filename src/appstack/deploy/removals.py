@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from appstack.checks.rules.stateful_policies import stateful_types
+from appstack.checks.rules.stateful_policies import keeps_data, stateful_types
 from appstack.deploy.repair import deletion_protected
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ class Removal:
     physical_id: str
     fate: str  # KEPT | SNAPSHOT | DELETED
     deletion_protected: bool = False
+    #: Whether its data goes with it (a stateful resource no DeletionPolicy keeps).
     stateful: bool = False
 
     @property
@@ -76,7 +77,8 @@ def of(
                 physical_ids.get(change.logical_id, ""),
                 fate(resource),
                 deletion_protected(resource),
-                change.resource_type in stateful_types(),
+                change.resource_type in stateful_types()
+                and not keeps_data(resource, "DeletionPolicy"),
             )
         )
     return found

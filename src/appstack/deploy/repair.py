@@ -61,21 +61,22 @@ def deletion_protected(resource: Mapping[str, Any]) -> bool:
     )
 
 
-def without_deletion_protection(
-    template: Mapping[str, Any], logical_ids: set[str]
+def with_deletion_protection(
+    template: Mapping[str, Any], logical_ids: set[str], on: bool
 ) -> dict[str, Any]:
-    """`template` with deletion protection switched off on `logical_ids`, nothing else changed."""
+    """`template` with deletion protection switched on or off on `logical_ids`, nothing else
+    changed."""
     lifted = copy.deepcopy(dict(template))
     for logical_id in logical_ids:
         resource = lifted["Resources"][logical_id]
         spec = _deletion_protection()[resource["Type"]]
         properties = resource.setdefault("Properties", {})
         if "property" in spec:
-            properties[spec["property"]] = False
+            properties[spec["property"]] = on
         else:
             for attribute in properties.get(spec["attributes"], []):
                 if attribute.get("Key") == spec["key"]:
-                    attribute["Value"] = "false"
+                    attribute["Value"] = str(on).lower()
     return lifted
 
 
@@ -169,6 +170,18 @@ def repair(
         )
     if production is None:
         production = is_production(template)
+    if production:
+        lifted = [
+            logical_id
+            for logical_id, resource in template.get("Resources", {}).items()
+            if resource.get("Type") in _deletion_protection() and not deletion_protected(resource)
+        ]
+        if lifted:
+            result.failed.append(
+                f"{', '.join(lifted)} of {name} has deletion protection off (a rollback that "
+                "stopped before removing it?): run that rollback again, or deploy the current "
+                "phase to turn it back on"
+            )
     if production and not stack.get("EnableTerminationProtection"):
         try:
             cfn.update_termination_protection(StackName=name, EnableTerminationProtection=True)

@@ -313,14 +313,16 @@ def _terminate_protection(cfn: Any, name: str, on: bool) -> list[str]:
     return []
 
 
-def lift_deletion_protection(
+def set_deletion_protection(
     conn: Connection,
     stack_name: str,
     logical_ids: set[str],
+    on: bool,
     on_event: Callable[[events.Event], None] | None = None,
 ) -> Outcome:
-    """Update the deployed template with deletion protection off on `logical_ids` and nothing
-    else, so that a following change can delete them (with their final snapshot).
+    """Update the deployed template with deletion protection off (or back on) on `logical_ids`
+    and nothing else, so that a following change can delete them with their final snapshot
+    (or, if that change failed, so that they are protected again).
 
     CloudFormation cannot delete a deletion-protected resource; in an update's cleanup it
     drops it from the stack and still completes, leaving it running with no snapshot
@@ -330,11 +332,11 @@ def lift_deletion_protection(
     stack = describe(cfn, stack_name)
     check_deployable(stack)
     deployed = template_of(cfn, stack_name)
-    lifted = repair.without_deletion_protection(deployed, logical_ids)
+    lifted = repair.with_deletion_protection(deployed, logical_ids, on)
     try:
         change_set = changesets.create(cfn, stack_name, lifted, False)
     except (changesets.ChangeSetFailed, ClientError) as exc:
-        raise DeployError(f"CloudFormation refused to lift deletion protection: {exc}") from exc
+        raise DeployError(f"CloudFormation refused to change deletion protection: {exc}") from exc
     unexpected = [
         c.logical_id
         for c in change_set.changes
@@ -343,11 +345,11 @@ def lift_deletion_protection(
     if unexpected:
         changesets.delete(cfn, stack_name, change_set.name)
         raise DeployError(
-            f"lifting deletion protection of {', '.join(sorted(logical_ids))} would also change "
+            f"changing deletion protection of {', '.join(sorted(logical_ids))} would also change "
             f"{', '.join(unexpected)}; nothing was changed. Deploy the current phase first "
             f"(appstack deploy {stack_name} ...), then roll back again"
         )
-    if change_set.empty:  # already off (an earlier rollback stopped after this step)
+    if change_set.empty:  # already so (an earlier rollback stopped after this step)
         return Outcome(stack_name, "NO_CHANGES", change_set)
     changesets.execute(cfn, change_set)
     final, seen = follow(cfn, stack_name, on_event)
