@@ -11,7 +11,6 @@ test_interruptions.py).
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ import pytest
 
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
+from deploy.policies import denied
 from test_deploy_commands import run
 
 REGION = "sa-east-1"
@@ -67,23 +67,13 @@ def stop_points(calls: list[str]) -> list[tuple[int, str]]:
     return [*points, (len(calls), "SIGKILL")]
 
 
-def denied(conn: Connection, stack: str) -> set[str]:
-    body = conn.client("cloudformation").get_stack_policy(StackName=stack).get("StackPolicyBody")
-    return {
-        target.removeprefix("LogicalResourceId/")
-        for statement in json.loads(body or '{"Statement": []}')["Statement"]
-        if statement["Effect"] == "Deny"
-        for target in statement["Resource"]
-    }
-
-
 def assert_settled(conn: Connection, stack: str, phase: int, item: dict[str, Any], at: str) -> None:
     found = stacks.current(conn, stack)
     assert found is not None, at
     assert found["StackStatus"] in ("CREATE_COMPLETE", "UPDATE_COMPLETE"), at
     assert stacks.deployed_phase(found) == phase, at
     must = {"Table"} | ({"DatabaseCluster"} if phase >= 2 else set())
-    assert must <= denied(conn, stack), at
+    assert must <= denied(conn.client("cloudformation"), stack), at
     table = stacks.outputs(found)["TableName"]
     assert "Item" in conn.client("dynamodb").get_item(TableName=table, Key=item), at
 
@@ -156,5 +146,5 @@ def test_a_first_deploy_stopped_at_any_change_is_finished_by_one_deploy(
         assert code == 0, f"{at}: {err}"
         found = stacks.current(conn, stack)
         assert found is not None and found["StackStatus"] == "CREATE_COMPLETE", at
-        assert "Table" in denied(conn, stack), at
+        assert "Table" in denied(conn.client("cloudformation"), stack), at
         conn.client("cloudformation").delete_stack(StackName=stack)

@@ -18,6 +18,7 @@ import click
 import pytest
 
 from appstack.deploy.session import Connection
+from deploy.policies import denied
 from test_deploy_commands import run, write_config
 
 REGION = "ap-southeast-2"  # VPCs of its own: preflight counts the Region's VPCs
@@ -39,18 +40,6 @@ def stack(tmp_path: Path, cfn: Any) -> Iterator[str]:
     name = f"cut{tmp_path.name[-6:].replace('_', '')}-dev"
     yield name
     cfn.delete_stack(StackName=name)
-
-
-def denied_resources(cfn: Any, stack: str) -> set[str]:
-    body = cfn.get_stack_policy(StackName=stack).get("StackPolicyBody")
-    if not body:
-        return set()
-    return {
-        target.removeprefix("LogicalResourceId/")
-        for statement in json.loads(body)["Statement"]
-        if statement["Effect"] == "Deny"
-        for target in statement["Resource"]
-    }
 
 
 @pytest.fixture
@@ -93,11 +82,11 @@ def test_a_create_interrupted_after_execute_is_left_without_its_policy_and_statu
 ) -> None:
     interrupt_after.append("ExecuteChangeSet")
     interrupted(deploy(stack, config_file), capsys)
-    assert denied_resources(cfn, stack) == set()  # what the interruption left
+    assert denied(cfn, stack) == set()  # what the interruption left
     code, out, err = run(["status", stack, "-c", config_file], capsys)
     assert code == 0 and "CREATE_COMPLETE" in out
     assert "repaired" in err and "no stack policy" in err
-    assert "Table" in denied_resources(cfn, stack)
+    assert "Table" in denied(cfn, stack)
 
 
 def test_a_no_change_deploy_repairs_a_missing_policy(
@@ -111,7 +100,7 @@ def test_a_no_change_deploy_repairs_a_missing_policy(
     interrupted(deploy(stack, config_file), capsys)
     code, out, err = run(deploy(stack, config_file), capsys)
     assert code == 0 and "no changes" in out, err
-    assert "Table" in denied_resources(cfn, stack)
+    assert "Table" in denied(cfn, stack)
 
 
 def test_watch_after_an_interrupted_create_repairs_the_policy(
@@ -125,7 +114,7 @@ def test_watch_after_an_interrupted_create_repairs_the_policy(
     interrupted(deploy(stack, config_file), capsys)
     code, out, err = run(["watch", stack, "-c", config_file], capsys)
     assert code == 0 and "CREATE_COMPLETE" in out, err
-    assert "Table" in denied_resources(cfn, stack)
+    assert "Table" in denied(cfn, stack)
 
 
 def test_a_rollback_stopped_between_its_policy_and_its_change_set_is_repaired_by_the_next_deploy(
@@ -137,15 +126,15 @@ def test_a_rollback_stopped_between_its_policy_and_its_change_set_is_repaired_by
 ) -> None:
     code, _, err = run(deploy(stack, config_file, "--phase", "2"), capsys)
     assert code == 0, err
-    assert "DatabaseCluster" in denied_resources(cfn, stack)
+    assert "DatabaseCluster" in denied(cfn, stack)
     interrupt_after.append("SetStackPolicy")
     rollback = ["rollback", stack, "dev", "--to-phase", "1", "--yes", "--skip-validate"]
     interrupted([*rollback, "-c", config_file], capsys)
     # Phase 2 is still deployed, under phase 1's policy: the database is open to deletion.
-    assert "DatabaseCluster" not in denied_resources(cfn, stack)
+    assert "DatabaseCluster" not in denied(cfn, stack)
     code, out, err = run(deploy(stack, config_file, "--phase", "2"), capsys)
     assert code == 0 and "no changes" in out, err
-    assert "DatabaseCluster" in denied_resources(cfn, stack)
+    assert "DatabaseCluster" in denied(cfn, stack)
     assert "stack policy left" in err and "DatabaseCluster" in err
 
 
