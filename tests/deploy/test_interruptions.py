@@ -220,3 +220,16 @@ def test_watch_on_a_stack_that_does_not_exist_is_an_error(
     code, out, err = run(["watch", "never-deployed", "-c", config_file], capsys)
     assert code == 1 and "does not exist" in err
     assert "DELETE_COMPLETE" not in out
+
+
+def test_status_leaves_the_policy_of_a_stack_appstack_did_not_deploy_alone(
+    config_file: str, cfn: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = {"Description": "another tool's", "Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
+    cfn.create_stack(StackName="not-appstacks", TemplateBody=json.dumps(template))
+    try:
+        code, _, err = run(["status", "not-appstacks", "-c", config_file], capsys)
+        assert code == 0 and "repaired" not in err
+        assert "StackPolicyBody" not in cfn.get_stack_policy(StackName="not-appstacks")
+    finally:
+        cfn.delete_stack(StackName="not-appstacks")

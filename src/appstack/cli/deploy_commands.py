@@ -187,10 +187,17 @@ def _settle(conn: Connection, stack: str, production: bool | None) -> dict[str, 
             "(REVIEW_IN_PROGRESS, no resources); it was deleted"
         )
         return None
-    if found is not None:
-        repaired = repair.repair(cfn, found, production=production)
-        render.repairs(repaired.done, repaired.failed)
+    _repair(cfn, found, production)
     return found
+
+
+def _repair(cfn: Any, found: dict[str, Any] | None, production: bool | None = None) -> None:
+    """Repair the protection of a stack appstack deployed (its template description says
+    so); another tool's stack is left as it is."""
+    if found is None or stacks.deployed_phase(found) is None:
+        return
+    repaired = repair.repair(cfn, found, production=production)
+    render.repairs(repaired.done, repaired.failed)
 
 
 def _confirm(
@@ -383,9 +390,7 @@ def status(stack: str, conn_args: Any, config_path: Path | None) -> None:
     name, region = _stack_name(stack, config_path)
     cfn = connect(conn_args, region).client("cloudformation")
     found = stacks.describe(cfn, name)
-    if found is not None:
-        repaired = repair.repair(cfn, found)
-        render.repairs(repaired.done, repaired.failed)
+    _repair(cfn, found)
     render.info(f"{name}: {found['StackStatus'] if found else 'not deployed'}")
 
 
@@ -456,8 +461,7 @@ def watch(stack: str, conn_args: Any, config_path: Path | None) -> None:
             f"(REVIEW_IN_PROGRESS); the next appstack deploy clears it"
         )
     final, _ = _follow(name, 1, functools.partial(stacks.follow, cfn, name))
-    repaired = repair.repair(cfn, final)
-    render.repairs(repaired.done, repaired.failed)
+    _repair(cfn, final)
     render.info(f"{name}: {final['StackStatus']}")
 
 
