@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:
     from appstack.checks.findings import Finding
@@ -67,7 +68,7 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[obj
     for column in columns:
         grid.add_column(column)
     for row in rows:
-        grid.add_row(*(escape(str(cell)) for cell in row))  # text, not markup
+        grid.add_row(*(Text(str(cell)) for cell in row))  # text: no markup, no :emoji: codes
     out.print(grid)
 
 
@@ -236,12 +237,17 @@ def removal_summary(change_set: ChangeSet) -> None:
 
     removals = change_set.removals
     for removal in (r for r in removals if r.fate == KEPT):
-        out.print(f"kept in the account (DeletionPolicy Retain): {removal.label}", markup=False)
+        out.print(
+            f"kept in the account (DeletionPolicy Retain): {removal.label}",
+            markup=False,
+            emoji=False,
+        )
     for removal in (r for r in removals if r.fate == SNAPSHOT):
         out.print(
             f"deleted after a final snapshot (DeletionPolicy Snapshot): {removal.label}; "
             "CloudFormation names the snapshot, its name is shown once it is taken",
             markup=False,
+            emoji=False,
         )
     deleted = [r for r in removals if r.fate not in (KEPT, SNAPSHOT)]
     if deleted:
@@ -250,6 +256,7 @@ def removal_summary(change_set: ChangeSet) -> None:
             f"deleted: {len(deleted)} removed resource(s)"
             + (f", with their data: {', '.join(data)}" if data else ", none of them holding data"),
             markup=False,
+            emoji=False,
         )
     for removal in (r for r in removals if r.deletion_protected):
         out.print(
@@ -264,9 +271,9 @@ def removal_summary(change_set: ChangeSet) -> None:
 def repairs(done: Sequence[str], failed: Sequence[str]) -> None:
     """Protection a command found missing or lowered (an interrupted deploy) and set again."""
     for line in done:
-        err.print(f"[yellow]repaired:[/] {escape(line)}", markup=True)
+        err.print(f"[yellow]repaired:[/] {escape(line)}", markup=True, emoji=False)
     for line in failed:
-        err.print(f"[yellow]! {escape(line)}[/]", markup=True)
+        err.print(f"[yellow]! {escape(line)}[/]", markup=True, emoji=False)
 
 
 def refusal(risks: Sequence[str]) -> None:
@@ -323,7 +330,7 @@ def outcome(result: Outcome) -> None:
     else:
         error(f"{result.stack_name}: {result.status}")
     for warning in result.warnings:
-        err.print(f"[yellow]! {escape(warning)}[/]", markup=True)
+        err.print(f"[yellow]! {escape(warning)}[/]", markup=True, emoji=False)
     if result.outputs:
         table("Outputs", ["name", "value"], sorted(result.outputs.items()))
     if result.retained:

@@ -188,3 +188,9 @@ def test_a_production_rollback_below_phase_2_deletes_the_database_after_its_fina
     rds = conn.client("rds")
     assert rds.describe_db_clusters()["DBClusters"] == []
     assert rds.describe_db_cluster_snapshots(SnapshotType="manual")["DBClusterSnapshots"]
+
+
+def test_rollback_prints_secret_arns_as_they_are(rollback_4_to_1: tuple[int, str]) -> None:
+    _, said = rollback_4_to_1
+    kept = " ".join(lines(said, "kept in the account"))
+    assert ":secret:" in kept and "\N{CIRCLED IDEOGRAPH SECRET}" not in said

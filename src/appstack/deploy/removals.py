@@ -110,8 +110,15 @@ def _cluster_exists(conn: Connection, cluster: str) -> bool:
 
 
 def _cache_snapshots(conn: Connection, group: str) -> list[str]:
-    answer = conn.client("elasticache").describe_snapshots(ReplicationGroupId=group)
-    return [s["SnapshotName"] for s in answer.get("Snapshots", [])]
+    # All snapshots, filtered here: asking by ReplicationGroupId may answer
+    # ReplicationGroupNotFoundFault once the group is gone.
+    pages = conn.client("elasticache").get_paginator("describe_snapshots").paginate()
+    return [
+        s["SnapshotName"]
+        for page in pages
+        for s in page.get("Snapshots", [])
+        if s.get("ReplicationGroupId") == group
+    ]
 
 
 def _cache_exists(conn: Connection, group: str) -> bool:
