@@ -148,3 +148,22 @@ def test_a_first_deploy_stopped_at_any_change_is_finished_by_one_deploy(
         assert found is not None and found["StackStatus"] == "CREATE_COMPLETE", at
         assert "Table" in denied(conn.client("cloudformation"), stack), at
         conn.client("cloudformation").delete_stack(StackName=stack)
+
+
+def test_a_rollback_killed_under_the_lower_policy_is_undone_by_deploying_the_phase_again(
+    stack: str, config_file: str, conn: Connection, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Killed after SetStackPolicy and before ExecuteChangeSet: phase 2 is deployed under
+    phase 1's policy. Deploying phase 2 changes nothing, and must protect the database."""
+    flags = ["--yes", "--skip-validate", "-c", config_file]
+    down = ["rollback", stack, "dev", "--to-phase", "1", *flags]
+    fresh(conn, stack, 2, flags, capsys)
+    code, calls = stopped(10_000, "SIGKILL", down)  # uninterrupted: the calls it makes
+    assert code == NOT_REACHED
+    item = fresh(conn, stack, 2, flags, capsys)
+    code, _ = stopped(calls.index("SetStackPolicy") + 1, "SIGKILL", down)
+    assert code == -9
+    assert "DatabaseCluster" not in denied(conn.client("cloudformation"), stack)
+    code, out, err = run(["deploy", stack, "dev", "--phase", "2", *flags], capsys)
+    assert code == 0 and "no changes" in out, err
+    assert_settled(conn, stack, 2, item, "rollback killed after SetStackPolicy, phase 2 again")
