@@ -262,6 +262,8 @@ def test_a_rollback_goes_down_from_the_deployed_phase_and_says_what_it_keeps(
     assert "DatabaseCluster" in snapshotted and "kept in the account" in err
     answer = json.loads(out)
     assert answer["status"] == "UPDATE_COMPLETE" and "DatabaseEndpoint" not in answer
+    # What the account shows afterwards goes to stderr too.
+    assert "Checked in the account" in err and "ConfigBucket" in err
 
 
 def test_the_deployed_phase_is_read_from_the_template_description() -> None:

@@ -329,10 +329,16 @@ def outcome(result: Outcome) -> None:
         success(f"{result.stack_name}: {result.status}")
     else:
         error(f"{result.stack_name}: {result.status}")
-    for warning in result.warnings:
-        err.print(f"[yellow]! {escape(warning)}[/]", markup=True, emoji=False)
     if result.outputs:
         table("Outputs", ["name", "value"], sorted(result.outputs.items()))
+    notices(result)
+
+
+def notices(result: Outcome) -> None:
+    """Warnings of an outcome and what the account showed afterwards (with `--output json`
+    too: they go to stderr then)."""
+    for warning in result.warnings:
+        err.print(f"[yellow]! {escape(warning)}[/]", markup=True, emoji=False)
     if result.retained:
         table(
             "Kept in your account (the resource, or its final snapshot)",

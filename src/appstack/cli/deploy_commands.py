@@ -158,6 +158,7 @@ def _deploy(
         _restore_protection(conn, stack, lift)
     if output == "json":
         render.as_json({"stack": result.stack_name, "status": result.status, **result.outputs})
+        render.notices(result)
     else:
         render.outcome(result)
     if not result.ok:
