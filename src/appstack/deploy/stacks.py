@@ -272,6 +272,9 @@ def apply(
         # Another deploy may have started while this one waited for confirmation: refuse
         # before touching its stack policy.
         check_deployable(describe(cfn, name))
+        # ExecuteChangeSet takes no temporary policy: the stack's own is enforced during the
+        # update (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html),
+        # so the new template's policy is set first, and set right again once it has run.
         cfn.set_stack_policy(StackName=name, StackPolicyBody=protection.stack_policy(template))
     try:
         changesets.execute(cfn, change_set)
