@@ -233,3 +233,25 @@ def test_status_leaves_the_policy_of_a_stack_appstack_did_not_deploy_alone(
         assert "StackPolicyBody" not in cfn.get_stack_policy(StackName="not-appstacks")
     finally:
         cfn.delete_stack(StackName="not-appstacks")
+
+
+def test_a_production_rollback_stopped_while_lifting_deletion_protection_says_what_to_do(
+    tmp_path: Path,
+    emulator_endpoint: str,
+    cfn: Any,
+    interrupt_after: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config_file = write_config(tmp_path, region=REGION)
+    name = f"cut{tmp_path.name[-6:].replace('_', '')}-prod"
+    flags = ["--yes", "--skip-validate", "-c", config_file]
+    try:
+        code, _, err = run(["deploy", name, "prod", "--phase", "2", *flags], capsys)
+        assert code == 0, err
+        interrupt_after.append("ExecuteChangeSet")  # the update that lifts the protection
+        code, _, err = run(["rollback", name, "prod", "--to-phase", "1", *flags], capsys)
+        assert code == 130
+        assert "nothing was removed" in err and "run the same command again" in err
+        assert "DatabaseCluster" in denied(cfn, name)  # still guarded by the stack policy
+    finally:
+        cfn.delete_stack(StackName=name)

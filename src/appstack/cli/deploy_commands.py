@@ -238,11 +238,19 @@ def _lift_protection(
     """Run the update that lifts deletion protection, then make the confirmed change again
     (executing one change set deletes the stack's others) and check it is the one shown."""
     stacks.discard(conn, shown)
-    lifted = _follow(
-        stack,
-        len(lift),
-        functools.partial(stacks.set_deletion_protection, conn, stack, lift, False),
-    )
+    try:
+        lifted = _follow(
+            stack,
+            len(lift),
+            functools.partial(stacks.set_deletion_protection, conn, stack, lift, False),
+        )
+    except KeyboardInterrupt:
+        render.note(
+            f"stopped while lifting deletion protection of {', '.join(sorted(lift))}; nothing "
+            "was removed. Once it is done (appstack watch), run the same command again to "
+            "remove them, or deploy the current phase to protect them again"
+        )
+        raise
     if not lifted.ok:
         render.outcome(lifted)
         raise stacks.DeployError(
