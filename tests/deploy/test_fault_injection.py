@@ -167,3 +167,28 @@ def test_a_rollback_killed_under_the_lower_policy_is_undone_by_deploying_the_pha
     code, out, err = run(["deploy", stack, "dev", "--phase", "2", *flags], capsys)
     assert code == 0 and "no changes" in out, err
     assert_settled(conn, stack, 2, item, "rollback killed after SetStackPolicy, phase 2 again")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11: the emulator does not implement UpdateTerminationProtection "
+    "(it answers an HTML 500), so no stack shows EnableTerminationProtection",
+)
+def test_a_first_production_deploy_killed_after_execute_is_protected_by_the_next_deploy(
+    config_file: str, conn: Connection, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flags = ["--yes", "--skip-validate", "-c", config_file]
+    create = ["deploy", "faults-prod", "prod", "--phase", "1", *flags]
+    cfn = conn.client("cloudformation")
+    try:
+        code, calls = stopped(10_000, "SIGKILL", create)
+        assert code == NOT_REACHED
+        cfn.delete_stack(StackName="faults-prod")
+        stopped(calls.index("ExecuteChangeSet") + 1, "SIGKILL", create)
+        code, _, err = run(create, capsys)
+        assert code == 0, err
+        found = cfn.describe_stacks(StackName="faults-prod")["Stacks"][0]
+        assert found["EnableTerminationProtection"]
+        assert "Table" in denied(cfn, "faults-prod")
+    finally:
+        cfn.delete_stack(StackName="faults-prod")
