@@ -256,10 +256,14 @@ def test_a_rollback_goes_down_from_the_deployed_phase_and_says_what_it_keeps(
     rollback = ["rollback", stack, "dev", "--to-phase", "1", "--yes", "--skip-validate"]
     code, out, err = run([*rollback, "--output", "json", "-c", config_file], capsys)
     assert code == 0, err
-    # The change summary (what is kept) goes to stderr: stdout is the JSON answer alone.
-    assert "DatabaseCluster" in err and "kept in the account" in err
+    # The change summary (what is kept, snapshotted, deleted) goes to stderr: stdout is the
+    # JSON answer alone. The cluster's DeletionPolicy is Snapshot: it is not kept.
+    [snapshotted] = [line for line in err.splitlines() if line.startswith("deleted after a final")]
+    assert "DatabaseCluster" in snapshotted and "kept in the account" in err
     answer = json.loads(out)
     assert answer["status"] == "UPDATE_COMPLETE" and "DatabaseEndpoint" not in answer
+    # What the account shows afterwards goes to stderr too.
+    assert "Checked in the account" in err and "ConfigBucket" in err
 
 
 def test_the_deployed_phase_is_read_from_the_template_description() -> None:

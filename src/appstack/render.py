@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:
     from appstack.checks.findings import Finding
@@ -67,7 +68,7 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[obj
     for column in columns:
         grid.add_column(column)
     for row in rows:
-        grid.add_row(*(escape(str(cell)) for cell in row))  # text, not markup
+        grid.add_row(*(Text(str(cell)) for cell in row))  # text: no markup, no :emoji: codes
     out.print(grid)
 
 
@@ -227,8 +228,52 @@ def change_summary(change_set: ChangeSet) -> None:
     out.print(grid)
     counts = ", ".join(f"{change_set.count(k)} {k}" for k in colours)
     out.print(counts, markup=False)
-    for kept in change_set.kept:
-        out.print(f"kept in the account (DeletionPolicy): {kept}", markup=False)
+    removal_summary(change_set)
+
+
+def removal_summary(change_set: ChangeSet) -> None:
+    """What each removal does to its resource, said before it runs."""
+    from appstack.deploy.removals import KEPT, SNAPSHOT
+
+    removals = change_set.removals
+    for removal in (r for r in removals if r.fate == KEPT):
+        out.print(
+            f"kept in the account (DeletionPolicy Retain): {removal.label}",
+            markup=False,
+            emoji=False,
+        )
+    for removal in (r for r in removals if r.fate == SNAPSHOT):
+        out.print(
+            f"deleted after a final snapshot (DeletionPolicy Snapshot): {removal.label}; "
+            "CloudFormation names the snapshot, its name is shown once it is taken",
+            markup=False,
+            emoji=False,
+        )
+    deleted = [r for r in removals if r.fate not in (KEPT, SNAPSHOT)]
+    if deleted:
+        data = [r.label for r in deleted if r.stateful]
+        out.print(
+            f"deleted: {len(deleted)} removed resource(s)"
+            + (f", with their data: {', '.join(data)}" if data else ", none of them holding data"),
+            markup=False,
+            emoji=False,
+        )
+    for removal in (r for r in removals if r.deletion_protected):
+        out.print(
+            f"{removal.logical_id} has deletion protection: CloudFormation cannot delete it and "
+            "would leave it running, out of the stack, with no snapshot. appstack first runs "
+            "an update that turns its deletion protection off (nothing else changes), then "
+            "this change.",
+            markup=False,
+        )
+
+
+def repairs(done: Sequence[str], failed: Sequence[str]) -> None:
+    """Protection a command found missing or lowered (an interrupted deploy) and set again."""
+    for line in done:
+        err.print(f"[yellow]repaired:[/] {escape(line)}", markup=True, emoji=False)
+    for line in failed:
+        err.print(f"[yellow]! {escape(line)}[/]", markup=True, emoji=False)
 
 
 def refusal(risks: Sequence[str]) -> None:
@@ -284,16 +329,28 @@ def outcome(result: Outcome) -> None:
         success(f"{result.stack_name}: {result.status}")
     else:
         error(f"{result.stack_name}: {result.status}")
-    for warning in result.warnings:
-        err.print(f"[yellow]! {escape(warning)}[/]", markup=True)
     if result.outputs:
         table("Outputs", ["name", "value"], sorted(result.outputs.items()))
+    notices(result)
+
+
+def notices(result: Outcome) -> None:
+    """Warnings of an outcome and what the account showed afterwards (with `--output json`
+    too: they go to stderr then)."""
+    for warning in result.warnings:
+        err.print(f"[yellow]! {escape(warning)}[/]", markup=True, emoji=False)
     if result.retained:
         table(
             "Kept in your account (the resource, or its final snapshot)",
             ["resource"],
             [[r] for r in result.retained],
         )
+    if result.checked:
+        table(
+            "Checked in the account after the change", ["resource"], [[c] for c in result.checked]
+        )
+    if result.left:
+        table("Still in the stack", ["resource"], [[r] for r in result.left])
 
 
 def as_json(data: object) -> None:

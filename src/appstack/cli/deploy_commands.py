@@ -11,7 +11,7 @@ import click
 
 from appstack import blueprint, config, render
 from appstack.cli.options import config_option, phase_option, target
-from appstack.deploy import events, stacks
+from appstack.deploy import changesets, events, repair, stacks
 from appstack.deploy.session import Connection
 from appstack.errors import UsageError
 from appstack.local import emulator, transforms
@@ -129,8 +129,9 @@ def _deploy(
 ) -> None:
     tgt = target(env, phase, config_path, region=conn_args[2])
     conn = connect(conn_args, tgt.app.region)
+    found = _settle(conn, stack, tgt.is_production)
     if going_down:
-        _check_lower(tgt, stack, stacks.current(conn, stack))
+        _check_lower(tgt, stack, found)
     template, current = _checks(tgt, stack, conn, skip_validate)
     change_set, risks = stacks.plan(conn, stack, current, template, allow_data_loss)
     if change_set.empty:
@@ -140,32 +141,133 @@ def _deploy(
         else:
             render.success(f"{stack}: no changes")
         return
+    try:
+        lift = _confirm(conn, stack, change_set, risks, yes)
+    except BaseException:
+        # Ctrl-C or a refusal before anything ran: a first deploy leaves no stack under review.
+        stacks.discard(conn, change_set)
+        raise
+    if lift:
+        change_set = _lift_protection(conn, stack, change_set, lift, template, allow_data_loss)
+    result = _follow(
+        stack,
+        len(change_set.changes),
+        functools.partial(stacks.apply, conn, change_set, template, tgt.is_production),
+    )
+    if lift and not result.ok:
+        _restore_protection(conn, stack, lift)
+    if output == "json":
+        render.as_json({"stack": result.stack_name, "status": result.status, **result.outputs})
+        render.notices(result)
+    else:
+        render.outcome(result)
+    if not result.ok:
+        raise stacks.DeployError(f"deploy of {stack} failed and was rolled back")
+
+
+def _restore_protection(conn: Connection, stack: str, lift: set[str]) -> None:
+    """The removal failed and was rolled back: protect what was to be removed again."""
+    restore = functools.partial(stacks.set_deletion_protection, conn, stack, lift, True)
+    restored = _follow(stack, len(lift), restore)
+    if restored.ok:
+        render.success(f"{stack}: deletion protection back on {', '.join(sorted(lift))}")
+    else:
+        render.warning(
+            f"deletion protection of {', '.join(sorted(lift))} is still off: deploy the "
+            "current phase to turn it back on"
+        )
+
+
+def _settle(conn: Connection, stack: str, production: bool | None) -> dict[str, Any] | None:
+    """The stack as found, once an abandoned review is cleared and its protection repaired."""
+    cfn = conn.client("cloudformation")
+    found = stacks.describe(cfn, stack)
+    if stacks.clear_abandoned_review(cfn, found):
+        render.note(
+            f"{stack} held only an unexecuted change set of an earlier deploy "
+            "(REVIEW_IN_PROGRESS, no resources); it was deleted"
+        )
+        return None
+    _repair(cfn, found, production)
+    return found
+
+
+def _repair(cfn: Any, found: dict[str, Any] | None, production: bool | None = None) -> None:
+    """Repair the protection of a stack appstack deployed (its template description says
+    so); another tool's stack is left as it is."""
+    if found is None or stacks.deployed_phase(found) is None:
+        return
+    repaired = repair.repair(cfn, found, production=production)
+    render.repairs(repaired.done, repaired.failed)
+
+
+def _confirm(
+    conn: Connection,
+    stack: str,
+    change_set: changesets.ChangeSet,
+    risks: list[str],
+    yes: bool,
+) -> set[str]:
+    """Show the change and what it does to removed resources; refuse it or have it confirmed.
+
+    Returns the removed resources whose deletion protection must be lifted first."""
     render.change_summary(change_set)
     if risks:
-        stacks.discard(conn, change_set)
         render.refusal(risks)
         raise stacks.DeployError(
             "refused: this change would lose data; change the template, "
             "or pass --allow-data-loss if you mean it"
         )
+    lift = {r.logical_id for r in change_set.removals if r.deletion_protected}
     if not yes:
         if not render.is_interactive():
-            stacks.discard(conn, change_set)
             raise stacks.DeployError("no terminal to confirm on: pass --yes to deploy")
         if not click.confirm(f"Deploy these changes to {stack}?"):
-            stacks.discard(conn, change_set)
             raise click.exceptions.Abort()
-    result = _follow(
-        stack,
-        len(change_set.changes),
-        functools.partial(stacks.apply, conn, change_set, template, tgt.env.deletion_protection),
+    return lift
+
+
+def _lift_protection(
+    conn: Connection,
+    stack: str,
+    shown: changesets.ChangeSet,
+    lift: set[str],
+    template: dict[str, Any],
+    allow_data_loss: bool,
+) -> changesets.ChangeSet:
+    """Run the update that lifts deletion protection, then make the confirmed change again
+    (executing one change set deletes the stack's others) and check it is the one shown."""
+    stacks.discard(conn, shown)
+    try:
+        lifted = _follow(
+            stack,
+            len(lift),
+            functools.partial(stacks.set_deletion_protection, conn, stack, lift, False),
+        )
+    except KeyboardInterrupt:
+        render.note(
+            f"stopped while lifting deletion protection of {', '.join(sorted(lift))}; nothing "
+            "was removed. Once it is done (appstack watch), run the same command again to "
+            "remove them, or deploy the current phase to protect them again"
+        )
+        raise
+    if not lifted.ok:
+        render.outcome(lifted)
+        raise stacks.DeployError(
+            f"lifting deletion protection of {', '.join(sorted(lift))} failed; nothing was removed"
+        )
+    render.success(f"{stack}: deletion protection lifted on {', '.join(sorted(lift))}")
+    change_set, risks = stacks.plan(
+        conn, stack, stacks.current(conn, stack), template, allow_data_loss
     )
-    if output == "json":
-        render.as_json({"stack": result.stack_name, "status": result.status, **result.outputs})
-    else:
-        render.outcome(result)
-    if not result.ok:
-        raise stacks.DeployError(f"deploy of {stack} failed and was rolled back")
+    planned = {(c.action, c.logical_id) for c in shown.changes}
+    if risks or {(c.action, c.logical_id) for c in change_set.changes} - planned:
+        stacks.discard(conn, change_set)
+        raise stacks.DeployError(
+            f"the change to {stack} is no longer the one confirmed; nothing was removed. "
+            f"Run the command again to see the change as it is now"
+        )
+    return change_set
 
 
 def _check_lower(tgt: config.Target, stack: str, current: dict[str, Any] | None) -> None:
@@ -293,9 +395,11 @@ def _stack_name(stack: str, config_path: Path | None) -> tuple[str, str]:
 @connection_options
 @config_option
 def status(stack: str, conn_args: Any, config_path: Path | None) -> None:
-    """The stack's status."""
+    """The stack's status (and its protection, repaired if an interruption lowered it)."""
     name, region = _stack_name(stack, config_path)
-    found = stacks.describe(connect(conn_args, region).client("cloudformation"), name)
+    cfn = connect(conn_args, region).client("cloudformation")
+    found = stacks.describe(cfn, name)
+    _repair(cfn, found)
     render.info(f"{name}: {found['StackStatus'] if found else 'not deployed'}")
 
 
@@ -354,6 +458,13 @@ def destroy(
         click.confirm(f"Delete stack {name}?", abort=True)
     result = _follow(name, 1, functools.partial(stacks.destroy, conn, name))
     render.outcome(result)
+    if not result.ok:
+        reason = f": {result.failure.reason}" if result.failure else ""
+        raise stacks.DeployError(
+            f"deletion of {name} ended in {result.status}{reason}. Still in the stack: "
+            f"{'; '.join(result.left) or 'see appstack events ' + name}. Fix the cause, then "
+            f"run appstack destroy {name} again"
+        )
 
 
 def _destroy_retaining(name: str, conn: Connection, yes: bool, retain_ids: tuple[str, ...]) -> None:
@@ -381,7 +492,16 @@ def watch(stack: str, conn_args: Any, config_path: Path | None) -> None:
     """Re-attach to the stack's running operation."""
     name, region = _stack_name(stack, config_path)
     cfn = connect(conn_args, region).client("cloudformation")
+    found = stacks.describe(cfn, name)
+    if found is None:
+        raise stacks.DeployError(f"stack {name} does not exist: there is nothing to watch")
+    if found["StackStatus"] == "REVIEW_IN_PROGRESS":
+        raise stacks.DeployError(
+            f"stack {name} is not deployed: it holds only a change set that never ran "
+            f"(REVIEW_IN_PROGRESS); the next appstack deploy clears it"
+        )
     final, _ = _follow(name, 1, functools.partial(stacks.follow, cfn, name))
+    _repair(cfn, final)
     render.info(f"{name}: {final['StackStatus']}")
 
 

@@ -14,11 +14,14 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from appstack.deploy.waiting import poll
+
+if TYPE_CHECKING:
+    from appstack.deploy.removals import Removal
 
 #: Largest TemplateBody CloudFormation accepts; bigger templates go through S3.
 #: Source: CloudFormation quotas (template body size in a request: 51,200 bytes).
@@ -52,6 +55,8 @@ class ChangeSet:
     #: CloudFormation found nothing to change (FAILED, "didn't contain changes"). A change set
     #: without resource changes is not empty when its Outputs change: it still runs.
     unchanged: bool = False
+    #: Every removed resource with what its removal does to it (kept, snapshot, deleted).
+    removals: list[Removal] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from appstack.deploy import changesets, events, protection, template_bucket
+from appstack.deploy import changesets, events, protection, removals, repair, template_bucket
 from appstack.deploy.session import Connection
 from appstack.deploy.waiting import poll
 from appstack.errors import AppstackError
@@ -33,6 +33,10 @@ class Outcome:
     failure: events.Event | None = None
     retained: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: What the account shows after the change, against what was said before it.
+    checked: list[str] = field(default_factory=list)
+    #: What a failed deletion left in the stack, with the reason of each.
+    left: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -204,14 +208,50 @@ def plan(
     # An empty change set risks nothing: the deployed template is only needed to judge changes.
     old = {} if creating or change_set.empty else template_of(cfn, stack_name)
     risks = protection.risks(change_set.changes, old, template)
-    old_resources = old.get("Resources", {})
+    if any(c.action == "Remove" for c in change_set.changes):
+        change_set.removals = removals.of(change_set.changes, old, physical_ids(cfn, stack_name))
     change_set.kept = [
-        f"{c.logical_id} ({c.resource_type})"
-        for c in change_set.changes
-        if c.action == "Remove"
-        and old_resources.get(c.logical_id, {}).get("DeletionPolicy") in protection.KEEPS_DATA
+        f"{r.logical_id} ({r.resource_type})"
+        for r in change_set.removals
+        if r.fate == removals.KEPT
     ]
     return change_set, [] if allow_data_loss else risks
+
+
+def physical_ids(cfn: Any, stack_name: str) -> dict[str, str]:
+    """The physical id of each resource of the stack, by logical id."""
+    found = {}
+    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack_name):
+        for resource in page["StackResourceSummaries"]:
+            found[resource["LogicalResourceId"]] = resource.get("PhysicalResourceId", "")
+    return found
+
+
+def clear_abandoned_review(cfn: Any, stack: dict[str, Any] | None) -> bool:
+    """Delete a stack that holds only appstack's unexecuted change sets (REVIEW_IN_PROGRESS
+    with no resource: a first deploy stopped at its confirmation); True if it did.
+
+    A CREATE change set makes a stack in REVIEW_IN_PROGRESS that holds nothing until the
+    change set runs (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-describing-stacks.html);
+    its name stays taken until DeleteStack removes it.
+    A change set another tool made (not named appstack-...) leaves the stack alone."""
+    if stack is None or stack["StackStatus"] != "REVIEW_IN_PROGRESS":
+        return False
+    name = stack["StackName"]
+    if physical_ids(cfn, name):
+        return False
+    summaries = cfn.list_change_sets(StackName=name).get("Summaries", [])
+    if any(not s.get("ChangeSetName", "").startswith("appstack-") for s in summaries):
+        return False
+    cfn.delete_stack(StackName=name)
+    poll(lambda: _gone(cfn, name), timeout=120)
+    return True
+
+
+def _gone(cfn: Any, name: str) -> bool | None:
+    stack = describe(cfn, name)
+    return True if stack is None or stack["StackStatus"] == "DELETE_COMPLETE" else None
 
 
 def discard(conn: Connection, change_set: changesets.ChangeSet) -> None:
@@ -259,20 +299,25 @@ def apply(
     production: bool,
     on_event: Callable[[events.Event], None] | None = None,
 ) -> Outcome:
-    """Execute a change set, follow it to the end, set the stack policy and protection."""
+    """Execute a change set, follow it to the end, set the stack policy and protection.
+
+    Protection is lowered only for the operation that needs it: an update runs under the new
+    template's policy (what it removes is no longer protected from deletion); once the
+    operation ends, `repair.repair` gives the stack the policy of the template then deployed
+    (the new one, or the old one after a rollback). If this process does not live to see the
+    end, the next `deploy`, `rollback`, `status` or `watch` repairs it the same way."""
     cfn = conn.client("cloudformation")
     name = change_set.stack_name
-    policy = protection.stack_policy(template)
     if not change_set.creating:
         # Another deploy may have started while this one waited for confirmation: refuse
         # before touching its stack policy.
         check_deployable(describe(cfn, name))
     require_available(cfn, change_set)
     if not change_set.creating:
-        # The new template's policy, before executing: resources this change removes (their
-        # data is kept, or --allow-data-loss said so) are no longer protected from deletion,
-        # while everything that stays remains protected from replacement and deletion.
-        cfn.set_stack_policy(StackName=name, StackPolicyBody=policy)
+        # ExecuteChangeSet takes no temporary policy: the stack's own is enforced during the
+        # update (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html),
+        # so the new template's policy is set first, and set right again once it has run.
+        cfn.set_stack_policy(StackName=name, StackPolicyBody=protection.stack_policy(template))
     try:
         changesets.execute(cfn, change_set)
     except ClientError as exc:
@@ -285,17 +330,76 @@ def apply(
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
     except BotoCoreError as exc:
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
+    warnings = []
+    if change_set.creating and production:
+        # At once, not after the creation: termination protection can be set in any status
+        # but DELETE_IN_PROGRESS and DELETE_COMPLETE
+        # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html).
+        warnings += _terminate_protection(cfn, name, True)
     final, seen = follow(cfn, name, on_event, change_set.token)
     outcome = Outcome(name, final["StackStatus"], change_set, outputs(final))
     outcome.failure = events.root_cause(seen)
-    if outcome.ok:
-        if change_set.creating:  # a stack under review takes no policy; an update has it already
-            cfn.set_stack_policy(StackName=name, StackPolicyBody=policy)
-        if production:
-            try:
-                cfn.update_termination_protection(StackName=name, EnableTerminationProtection=True)
-            except (ClientError, BotoCoreError, ResponseParserError) as exc:
-                outcome.warnings.append(f"termination protection not set: {exc}")
+    if change_set.creating and production and final["StackStatus"] == "ROLLBACK_COMPLETE":
+        # A failed creation holds nothing, and its only way forward is deletion.
+        warnings += _terminate_protection(cfn, name, False)
+    repaired = repair.repair(cfn, final, template if outcome.ok else None, production)
+    outcome.warnings = list(dict.fromkeys(warnings + repaired.failed))
+    if outcome.ok and change_set.removals:
+        checked = removals.check(conn, change_set.removals)
+        outcome.checked, outcome.warnings = checked.facts, outcome.warnings + checked.problems
+    return outcome
+
+
+def _terminate_protection(cfn: Any, name: str, on: bool) -> list[str]:
+    try:
+        cfn.update_termination_protection(StackName=name, EnableTerminationProtection=on)
+    except (ClientError, BotoCoreError, ResponseParserError) as exc:
+        return [f"termination protection not {'set' if on else 'lifted'}: {exc}"]
+    return []
+
+
+def set_deletion_protection(
+    conn: Connection,
+    stack_name: str,
+    logical_ids: set[str],
+    on: bool,
+    on_event: Callable[[events.Event], None] | None = None,
+) -> Outcome:
+    """Update the deployed template with deletion protection off (or back on) on `logical_ids`
+    and nothing else, so that a following change can delete them with their final snapshot
+    (or, if that change failed, so that they are protected again).
+
+    CloudFormation cannot delete a deletion-protected resource; in an update's cleanup it
+    drops it from the stack and still completes, leaving it running with no snapshot
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html).
+    The stack policy stays as it is: it denies Replace and Delete, not this Modify."""
+    cfn = conn.client("cloudformation")
+    stack = describe(cfn, stack_name)
+    check_deployable(stack)
+    deployed = template_of(cfn, stack_name)
+    lifted = repair.with_deletion_protection(deployed, logical_ids, on)
+    try:
+        change_set = changesets.create(cfn, stack_name, lifted, False)
+    except (changesets.ChangeSetFailed, ClientError) as exc:
+        raise DeployError(f"CloudFormation refused to change deletion protection: {exc}") from exc
+    unexpected = [
+        c.logical_id
+        for c in change_set.changes
+        if c.action != "Modify" or c.kind == "replace" or c.logical_id not in logical_ids
+    ]
+    if unexpected:
+        changesets.delete(cfn, stack_name, change_set.name)
+        raise DeployError(
+            f"changing deletion protection of {', '.join(sorted(logical_ids))} would also change "
+            f"{', '.join(unexpected)}; nothing was changed. Deploy the current phase first "
+            f"(appstack deploy {stack_name} ...), then roll back again"
+        )
+    if change_set.empty:  # already so (an earlier rollback stopped after this step)
+        return Outcome(stack_name, "NO_CHANGES", change_set)
+    changesets.execute(cfn, change_set)
+    final, seen = follow(cfn, stack_name, on_event, change_set.token)
+    outcome = Outcome(stack_name, final["StackStatus"], change_set, outputs(final))
+    outcome.failure = events.root_cause(seen)
     return outcome
 
 
@@ -314,10 +418,31 @@ def destroy(
             "turn it off in the CloudFormation console first if you really mean it"
         )
     retained = retained_resources(template_of(cfn, stack_name))
-    token = f"appstack-destroy-{uuid.uuid4().hex}"  # marks this delete's events
+    # Only this deletion's events count (an earlier failed deletion's are not shown again).
+    token = f"appstack-destroy-{uuid.uuid4().hex}"
     cfn.delete_stack(StackName=stack_name, ClientRequestToken=token)
     final, seen = follow(cfn, stack_name, on_event, token)
-    return Outcome(stack_name, final["StackStatus"], None, {}, events.root_cause(seen), retained)
+    outcome = Outcome(stack_name, final["StackStatus"], None, {}, events.root_cause(seen))
+    if outcome.status == "DELETE_COMPLETE":
+        outcome.retained = retained
+    else:
+        outcome.left = left_behind(cfn, stack_name)
+    return outcome
+
+
+def left_behind(cfn: Any, stack_name: str) -> list[str]:
+    """The resources a failed deletion left in the stack, each with its reason."""
+    left = []
+    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack_name):
+        for resource in page["StackResourceSummaries"]:
+            if resource.get("ResourceStatus") == "DELETE_COMPLETE":
+                continue
+            reason = resource.get("ResourceStatusReason")
+            left.append(
+                f"{resource['LogicalResourceId']} ({resource['ResourceType']})"
+                + (f": {reason}" if reason else "")
+            )
+    return left
 
 
 def retained_resources(template: dict[str, Any]) -> list[str]:
