@@ -74,6 +74,18 @@ def prod(build_template: Callable[..., Template]) -> Template:
     return build_template("prod")
 
 
+def _emulator_log(port: int) -> Any:
+    import os
+    import subprocess
+    from pathlib import Path
+
+    folder = os.environ.get("APPSTACK_TEST_EMULATOR_LOG")
+    if not folder:
+        return subprocess.DEVNULL
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return (Path(folder) / f"emulator-{port}.log").open("w")
+
+
 @pytest.fixture(scope="session")
 def emulator_endpoint() -> Any:
     """A moto server with appstack's models on a free local port; fake credentials only."""
@@ -93,8 +105,9 @@ def emulator_endpoint() -> Any:
         port = sock.getsockname()[1]
     process = subprocess.Popen(
         [sys.executable, "-m", "appstack.local.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        # APPSTACK_TEST_EMULATOR_LOG=DIR keeps each emulator's output (its tracebacks) there.
+        stdout=_emulator_log(port),
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -112,3 +125,9 @@ def emulator_endpoint() -> Any:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(5)
+
+
+def remove_stack(cfn: Any, stack_name: str) -> None:
+    """Delete a test's stack as its owner would: termination protection (prod) lifted first."""
+    cfn.update_termination_protection(StackName=stack_name, EnableTerminationProtection=False)
+    cfn.delete_stack(StackName=stack_name)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from appstack import config, demo, phases
 from appstack.deploy.session import Connection
 
@@ -17,12 +15,6 @@ def test_the_demo_goes_up_and_down_twice() -> None:
     assert demo.steps() == [1, top, 1, top, 1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: resources removed by a phase-down and added back by the next phase-up "
-    "stay in the emulator's cache, so the second phase-down fails (NoSuchEntity: Role "
-    "...-BackupRole-... not found)",
-)
 def test_the_demo_keeps_the_item_through_every_step(emulator_endpoint: str) -> None:
     app = config.in_region(config.load(ROOT / "demo" / "appstack.yaml"), "ap-northeast-1")
     outcome = demo.run(Connection(app.region, endpoint=emulator_endpoint), app)

@@ -21,6 +21,7 @@ import pytest
 
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
+from conftest import remove_stack
 from deploy.policies import denied
 from test_deploy_commands import run
 
@@ -81,14 +82,14 @@ def assert_settled(conn: Connection, stack: str, phase: int, item: dict[str, Any
 @pytest.fixture
 def stack(conn: Connection) -> Iterator[str]:
     yield "faults-dev"
-    conn.client("cloudformation").delete_stack(StackName="faults-dev")
+    remove_stack(conn.client("cloudformation"), "faults-dev")
 
 
 def fresh(
     conn: Connection, stack: str, phase: int, flags: list[str], capsys: Any
 ) -> dict[str, Any]:
     """The stack created anew at `phase`, with an item in its table; the item's key."""
-    conn.client("cloudformation").delete_stack(StackName=stack)
+    remove_stack(conn.client("cloudformation"), stack)
     code, _, err = run(["deploy", stack, "dev", "--phase", str(phase), *flags], capsys)
     assert code == 0, err
     item = {"pk": {"S": "kept"}, "sk": {"S": "1"}}
@@ -138,7 +139,7 @@ def test_a_first_deploy_stopped_at_any_change_is_finished_by_one_deploy(
     ):
         code, calls = stopped(10_000, "SIGKILL", create)
         assert code == NOT_REACHED
-        conn.client("cloudformation").delete_stack(StackName=stack)
+        remove_stack(conn.client("cloudformation"), stack)
         n = calls.index(after) + 1
         at = f"first deploy stopped by {signal_name} after {after}"
         stopped(n, signal_name, create)
@@ -147,7 +148,7 @@ def test_a_first_deploy_stopped_at_any_change_is_finished_by_one_deploy(
         found = stacks.current(conn, stack)
         assert found is not None and found["StackStatus"] == "CREATE_COMPLETE", at
         assert "Table" in denied(conn.client("cloudformation"), stack), at
-        conn.client("cloudformation").delete_stack(StackName=stack)
+        remove_stack(conn.client("cloudformation"), stack)
 
 
 def test_a_rollback_killed_under_the_lower_policy_is_undone_by_deploying_the_phase_again(
@@ -183,7 +184,7 @@ def test_a_first_production_deploy_killed_after_execute_is_protected_by_the_next
     try:
         code, calls = stopped(10_000, "SIGKILL", create)
         assert code == NOT_REACHED
-        cfn.delete_stack(StackName="faults-prod")
+        remove_stack(cfn, "faults-prod")
         stopped(calls.index("ExecuteChangeSet") + 1, "SIGKILL", create)
         code, _, err = run(create, capsys)
         assert code == 0, err
@@ -191,4 +192,4 @@ def test_a_first_production_deploy_killed_after_execute_is_protected_by_the_next
         assert found["EnableTerminationProtection"]
         assert "Table" in denied(cfn, "faults-prod")
     finally:
-        cfn.delete_stack(StackName="faults-prod")
+        remove_stack(cfn, "faults-prod")

@@ -118,6 +118,10 @@ def recorded(emulator_endpoint: str) -> set[str]:
     ec2 = conn.client("ec2")  # a subnet made outside the stack blocks the VPC's delete
     ec2.associate_vpc_cidr_block(VpcId=vpc, CidrBlock="10.11.0.0/16")
     ec2.create_subnet(VpcId=vpc, CidrBlock="10.11.0.0/24")
+    # A production stack is destroyed by its owner after lifting termination protection.
+    conn.client("cloudformation").update_termination_protection(
+        StackName="iam-recorded", EnableTerminationProtection=False
+    )
     recording[0] = True
     assert stacks.destroy(conn, "iam-recorded").status == "DELETE_FAILED"
     assert retain.destroy_retaining(conn, "iam-recorded").status == "DELETE_COMPLETE"

@@ -18,6 +18,7 @@ import click
 import pytest
 
 from appstack.deploy.session import Connection
+from conftest import remove_stack
 from deploy.policies import denied
 from test_deploy_commands import run, write_config
 
@@ -39,7 +40,7 @@ def stack(tmp_path: Path, cfn: Any) -> Iterator[str]:
     """A stack name of this test's own; the stack is deleted afterwards (VPCs are few)."""
     name = f"cut{tmp_path.name[-6:].replace('_', '')}-dev"
     yield name
-    cfn.delete_stack(StackName=name)
+    remove_stack(cfn, name)
 
 
 @pytest.fixture
@@ -158,7 +159,7 @@ def test_a_production_create_interrupted_after_execute_is_protected_from_termina
         run(["status", name, "-c", config_file], capsys)
         assert cfn.describe_stacks(StackName=name)["Stacks"][0]["EnableTerminationProtection"]
     finally:
-        cfn.delete_stack(StackName=name)
+        remove_stack(cfn, name)
 
 
 def test_ctrl_c_at_the_confirmation_of_a_first_deploy_leaves_no_stack(
@@ -232,7 +233,7 @@ def test_status_leaves_the_policy_of_a_stack_appstack_did_not_deploy_alone(
         assert code == 0 and "repaired" not in err
         assert "StackPolicyBody" not in cfn.get_stack_policy(StackName="not-appstacks")
     finally:
-        cfn.delete_stack(StackName="not-appstacks")
+        remove_stack(cfn, "not-appstacks")
 
 
 def test_a_production_rollback_stopped_while_lifting_deletion_protection_says_what_to_do(
@@ -254,4 +255,4 @@ def test_a_production_rollback_stopped_while_lifting_deletion_protection_says_wh
         assert "nothing was removed" in err and "run the same command again" in err
         assert "DatabaseCluster" in denied(cfn, name)  # still guarded by the stack policy
     finally:
-        cfn.delete_stack(StackName=name)
+        remove_stack(cfn, name)

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from appstack.deploy.session import Connection
+from conftest import remove_stack
 
 REGION = "ca-central-1"  # VPCs of its own
 VPN = "environments:\n  dev:\n    vpn:\n      customer_gateway_ip: 203.0.113.10\n"
@@ -58,8 +59,8 @@ def rollback_4_to_1(
     assert code == 0, err
     code, out, err = cli(["rollback", "down-dev", "dev", "--to-phase", "1", *flags])
     yield code, out + err
-    Connection(REGION, endpoint=emulator_endpoint).client("cloudformation").delete_stack(
-        StackName="down-dev"
+    remove_stack(
+        Connection(REGION, endpoint=emulator_endpoint).client("cloudformation"), "down-dev"
     )
 
 
@@ -93,11 +94,6 @@ def test_rollback_4_to_1_says_how_many_resources_are_deleted_and_that_none_holds
     assert "none of them holding data" in deleted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: the emulator takes no final snapshot when a resource with "
-    "DeletionPolicy Snapshot is removed (DB cluster, ElastiCache replication group)",
-)
 def test_rollback_4_to_1_names_the_final_snapshots_it_finds_in_the_account(
     rollback_4_to_1: tuple[int, str],
 ) -> None:
@@ -153,7 +149,7 @@ def prod_rollback(
         patch.setattr(Connection, "client", client)
         code, out, err = cli(["rollback", "down-prod", "prod", "--to-phase", "1", *flags])
     yield code, out + err, executed, conn
-    conn.client("cloudformation").delete_stack(StackName="down-prod")
+    remove_stack(conn.client("cloudformation"), "down-prod")
 
 
 def test_a_production_rollback_says_the_database_refuses_deletion_before_it_runs(
@@ -174,12 +170,6 @@ def test_a_production_rollback_lifts_deletion_protection_before_removing_the_dat
     assert "DatabaseCluster" not in removal["Resources"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: the emulator does not apply an update of DBCluster DeletionProtection "
-    "(moto's model has no update path) and refuses the cleanup delete of a protected cluster "
-    "up front; issue 11: no final snapshot for DeletionPolicy Snapshot",
-)
 def test_a_production_rollback_below_phase_2_deletes_the_database_after_its_final_snapshot(
     prod_rollback: tuple[int, str, list[dict[str, Any]], Connection],
 ) -> None:

@@ -20,6 +20,7 @@ import pytest
 
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
+from conftest import remove_stack
 from deploy.policies import denied
 from test_deploy_commands import run
 
@@ -101,4 +102,4 @@ def test_the_production_ladder_keeps_data_snapshots_and_protection_at_every_step
         # The emulator may not have termination protection yet; the stack goes anyway.
         with contextlib.suppress(Exception):
             cfn.update_termination_protection(StackName=stack, EnableTerminationProtection=False)
-        cfn.delete_stack(StackName=stack)
+        remove_stack(cfn, stack)

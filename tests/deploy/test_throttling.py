@@ -125,10 +125,6 @@ def test_a_throttled_deploy_leaves_its_stack_policy(
     assert "LogicalResourceId/Data" in policy["StackPolicyBody"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: the emulator does not implement UpdateTerminationProtection yet",
-)
 def test_a_throttled_production_deploy_leaves_termination_protection(
     protected_under_throttling: tuple[Connection, stacks.Outcome],
 ) -> None:

@@ -46,10 +46,6 @@ def test_switching_backup_off_keeps_the_vault(ladder: dict[str, Any]) -> None:
     assert ladder["first"].outputs["BackupVaultName"] in [v["BackupVaultName"] for v in vaults]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: moto re-adds a removed resource from its cache and creates nothing",
-)
 def test_switching_backup_on_again_succeeds_with_a_new_vault(ladder: dict[str, Any]) -> None:
     assert ladder["up"].ok, ladder["up"].failure
     first, again = (

@@ -57,10 +57,14 @@ DEFAULT_SNAPSHOT_TYPES = ("AWS::RDS::DBCluster",)
 class ResourcesFailed(Exception):
     """Some resources of a stack operation failed; the stack event names them."""
 
-    def __init__(self, operation: str, names: list[str]) -> None:
+    def __init__(
+        self, operation: str, names: list[str], reasons: dict[str, str] | None = None
+    ) -> None:
         super().__init__(
             f"The following resource(s) failed to {operation}: [{', '.join(sorted(names))}]."
         )
+        #: Each failed resource's own reason (the service's error), by logical id.
+        self.reasons = reasons or {}
 
 
 class CustomNameReplacement(Exception):
@@ -479,7 +483,9 @@ def delete(resource_map: Any) -> None:
             resource_map, name, resources[name]["Type"], "DELETE_FAILED", _message(error)
         )
     if errors:
-        raise ResourcesFailed("delete", list(errors))
+        raise ResourcesFailed(
+            "delete", list(errors), {name: _message(error) for name, error in errors.items()}
+        )
 
 
 @rule(

@@ -35,6 +35,9 @@ def install() -> None:
         for logical_id, parsed in self._parsed_resources.items():
             physical.setdefault(logical_id, getattr(parsed, "physical_resource_id", ""))
         self._appstack_physical = physical
+        # Every resource the stack had when its deletion began, gone or not, for the listing.
+        declared = getattr(self, "_appstack_declared", {})
+        self._appstack_declared = {**self._resource_json_map, **declared}
         for logical_id in getattr(self, "_appstack_retain", set()):
             self._parsed_resources.pop(logical_id, None)  # kept in the account, not deleted
         self._appstack_failed = {}
@@ -44,8 +47,9 @@ def install() -> None:
             policy_kept = {
                 k for k, v in self._resource_json_map.items() if v.get("DeletionPolicy") == "Retain"
             }
+            reasons: dict[str, str] = getattr(exc, "reasons", {})
             self._appstack_failed = {
-                logical_id: str(exc)
+                logical_id: reasons.get(logical_id, str(exc))
                 for logical_id in self._parsed_resources
                 if logical_id not in policy_kept
             }
@@ -63,7 +67,8 @@ def install() -> None:
             return original_list(self)
         physical = getattr(resource_map, "_appstack_physical", {})
         summaries = []
-        for logical_id, resource_json in resource_map._resource_json_map.items():
+        declared = getattr(resource_map, "_appstack_declared", resource_map._resource_json_map)
+        for logical_id, resource_json in declared.items():
             if logical_id in failed:
                 status, reason = "DELETE_FAILED", failed[logical_id]
             elif resource_json.get("DeletionPolicy") == "Retain":
