@@ -18,8 +18,11 @@ from test_deploy_commands import run
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
-def event(n: int, logical_id: str, status: str, reason: str = "") -> dict[str, Any]:
+def event(
+    n: int, logical_id: str, status: str, reason: str = "", token: str = "earlier-attempt"
+) -> dict[str, Any]:
     return {
+        "ClientRequestToken": token,  # AWS stamps each event with its operation's token
         "EventId": f"e{n}",
         "Timestamp": START + timedelta(seconds=n),
         "LogicalResourceId": logical_id,
@@ -54,12 +57,14 @@ class FailingDeletion:
     def get_template(self, StackName: str) -> dict[str, Any]:
         return {"TemplateBody": {"Resources": {"Logs": {"Type": "AWS::S3::Bucket"}}}}
 
-    def delete_stack(self, StackName: str) -> None:
+    def delete_stack(self, StackName: str, ClientRequestToken: str) -> None:
         self.deleted = True
+        reason = "The following resource(s) failed to delete: [Logs]."
         self.events += [
-            event(3, "Logs", "DELETE_FAILED", "The bucket you tried to delete is not empty"),
-            event(4, "s", "DELETE_FAILED", "The following resource(s) failed to delete: [Logs]."),
-        ]
+            event(3, "Logs", "DELETE_FAILED", "The bucket you tried to delete is not empty",
+                  ClientRequestToken),
+            event(4, "s", "DELETE_FAILED", reason, ClientRequestToken),
+        ]  # fmt: skip
 
     def get_paginator(self, name: str) -> Pages:
         if name == "describe_stack_events":

@@ -28,8 +28,8 @@ BLOCKING_STATES = {
     "UPDATE_ROLLBACK_FAILED": "a rollback failed; run `aws cloudformation "
     "continue-update-rollback --stack-name STACK` (skipping the resources that block it)",
     "DELETE_FAILED": "a delete failed; run `appstack destroy STACK` again: it deletes the "
-    "stack and keeps in the account exactly the resources that could not be deleted (one that "
-    "holds data only when named: `--retain LOGICAL_ID`)",
+    "stack again and, if that fails too, keeps in the account exactly the resources that "
+    "could not be deleted (one that holds data only when named: `--retain LOGICAL_ID`)",
 }
 
 

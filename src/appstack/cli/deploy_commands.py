@@ -445,26 +445,32 @@ def destroy(
     stack: str, yes: bool, retain_ids: tuple[str, ...], conn_args: Any, config_path: Path | None
 ) -> None:
     """Delete the stack; resources with DeletionPolicy Retain are kept and listed. After a
-    failed delete (DELETE_FAILED), the resources that could not be deleted are kept."""
+    failed delete (DELETE_FAILED), the stack is deleted again (its cause may be fixed) and,
+    if that fails too, the resources that still cannot be deleted are offered to be kept."""
     name, region = _stack_name(stack, config_path)
     conn = connect(conn_args, region)
     found = stacks.current(conn, name)
-    if found is not None and found["StackStatus"] == "DELETE_FAILED":
-        _destroy_retaining(name, conn, yes, retain_ids)
-        return
+    retrying = found is not None and found["StackStatus"] == "DELETE_FAILED"
     if not yes:
         if not render.is_interactive():
             raise stacks.DeployError("no terminal to confirm on: pass --yes to destroy")
         click.confirm(f"Delete stack {name}?", abort=True)
     result = _follow(name, 1, functools.partial(stacks.destroy, conn, name))
     render.outcome(result)
-    if not result.ok:
-        reason = f": {result.failure.reason}" if result.failure else ""
+    if result.ok:
+        return
+    reason = f": {result.failure.reason}" if result.failure else ""
+    failed = (
+        f"deletion of {name} ended in {result.status}{reason}. Still in the stack: "
+        f"{'; '.join(result.left) or 'see appstack events ' + name}"
+    )
+    if not retrying or result.status != "DELETE_FAILED":
         raise stacks.DeployError(
-            f"deletion of {name} ended in {result.status}{reason}. Still in the stack: "
-            f"{'; '.join(result.left) or 'see appstack events ' + name}. Fix the cause, then "
-            f"run appstack destroy {name} again"
+            f"{failed}. Fix the cause and run appstack destroy {name} again; if it fails "
+            f"again, it offers to keep what cannot be deleted"
         )
+    render.warning(failed)
+    _destroy_retaining(name, conn, yes, retain_ids)
 
 
 def _destroy_retaining(name: str, conn: Connection, yes: bool, retain_ids: tuple[str, ...]) -> None:

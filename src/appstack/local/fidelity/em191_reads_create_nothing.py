@@ -2,7 +2,8 @@
 
 moto's resource map creates a resource the first time it is read. Once a deletion (of the
 stack, or of a failed creation by its rollback) has taken resources away, DescribeStacks
-(its Outputs), DeleteStack (dropping its exports) and ListStackResources read the map again, and moto creates the
+(its Outputs), DeleteStack (dropping its exports) and ListStackResources read the map
+again, and moto creates the
 deleted resources anew, or fails with a 500 where one they refer to is gone. On AWS a read
 changes nothing: a stack that is deleting, failed to delete or rolled back its creation lists
 the resources it still has, and its Outputs are the ones its last operation produced.
