@@ -3,7 +3,10 @@ on failure; a failed creation deletes what it made.
 
 AWS: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
 and https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html
-(a resource that cannot be deleted during cleanup is left behind; the update still succeeds).
+(a resource that cannot be deleted during cleanup is left behind; the update still succeeds)
+and https://repost.aws/knowledge-center/cloudformation-stack-cleanup-stuck ("CloudFormation
+tries to delete a resource three times before CloudFormation skips the resource and
+continues the cleanup process").
 """
 
 from __future__ import annotations

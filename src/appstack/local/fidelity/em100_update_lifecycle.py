@@ -8,7 +8,10 @@ UpdateReplacePolicy says. A failure before cleanup rolls the stack back to its p
 template (what this update created is deleted); a delete that fails during cleanup does not
 fail the stack: the resource gets a DELETE_FAILED event, is left behind outside the stack,
 and the stack ends UPDATE_COMPLETE
-(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html).
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html;
+"CloudFormation tries to delete a resource three times before CloudFormation skips the
+resource and continues the cleanup process":
+https://repost.aws/knowledge-center/cloudformation-stack-cleanup-stuck).
 A failed creation deletes what it created (ROLLBACK_COMPLETE), and a stack deletion that
 cannot delete a resource ends DELETE_FAILED with the resource kept.
 
