@@ -3,7 +3,10 @@ on failure; a failed creation deletes what it made.
 
 AWS: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
 and https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html
-(a resource that cannot be deleted during cleanup is left behind; the update still succeeds).
+(a resource that cannot be deleted during cleanup is left behind; the update still succeeds)
+and https://repost.aws/knowledge-center/cloudformation-stack-cleanup-stuck ("CloudFormation
+tries to delete a resource three times before CloudFormation skips the resource and
+continues the cleanup process").
 """
 
 from __future__ import annotations
@@ -207,3 +210,21 @@ def test_a_failed_create_stack_ends_rollback_complete_with_nothing_left(
     assert cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"] == "ROLLBACK_COMPLETE"
     assert cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"] == []
     assert {t["TopicArn"] for t in sns.list_topics()["Topics"]} == before
+
+
+def test_a_failed_update_stack_ends_update_rollback_complete_on_the_old_template(
+    cfn: Any, emulator_endpoint: str
+) -> None:
+    """UpdateStack (not through a change set) rolls back the same way."""
+    stack, name = unique("updatestack"), unique("vault")
+    client("backup", emulator_endpoint, REGION).create_backup_vault(BackupVaultName=name)
+    before = {"Resources": {"Topic": topic()}}
+    cfn.create_stack(StackName=stack, TemplateBody=json.dumps(before))
+    after = {"Resources": {"Topic": topic(), "Extra": topic(), "Vault": vault(name)}}
+    cfn.update_stack(StackName=stack, TemplateBody=json.dumps(after))
+    assert cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"] == (
+        "UPDATE_ROLLBACK_COMPLETE"
+    )
+    resources = cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"]
+    assert [r["LogicalResourceId"] for r in resources] == ["Topic"]
+    assert set(cfn.get_template(StackName=stack)["TemplateBody"]["Resources"]) == {"Topic"}

@@ -69,3 +69,25 @@ def test_a_trail_whose_role_does_not_exist_fails_and_rolls_back(
     assert failed[0]["ResourceStatusReason"].startswith("InvalidCloudWatchLogsRoleArnException")
     trails = client("cloudtrail", emulator_endpoint, REGION).describe_trails()["trailList"]
     assert [t for t in trails if stack in t["Name"]] == []
+
+
+def test_a_policy_for_a_role_that_is_gone_fails_with_no_such_entity(
+    cfn: Any, emulator_endpoint: str
+) -> None:
+    """IAM refuses it itself (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html:
+    NoSuchEntity); the stack rolls back with IAM's error as the resource's reason."""
+    stack = unique("policynorole")
+    policy = {
+        "Type": "AWS::IAM::Policy",
+        "Properties": {
+            "PolicyName": "read",
+            "Roles": ["deleted-long-ago"],
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+            },
+        },
+    }
+    assert deploy(cfn, stack, {"Resources": {"Policy": policy}}) == "ROLLBACK_COMPLETE"
+    failed = events(cfn, stack, "CREATE_FAILED")
+    assert failed[0]["ResourceStatusReason"].startswith("NoSuchEntity")

@@ -8,7 +8,10 @@ UpdateReplacePolicy says. A failure before cleanup rolls the stack back to its p
 template (what this update created is deleted); a delete that fails during cleanup does not
 fail the stack: the resource gets a DELETE_FAILED event, is left behind outside the stack,
 and the stack ends UPDATE_COMPLETE
-(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html).
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html;
+"CloudFormation tries to delete a resource three times before CloudFormation skips the
+resource and continues the cleanup process":
+https://repost.aws/knowledge-center/cloudformation-stack-cleanup-stuck).
 A failed creation deletes what it created (ROLLBACK_COMPLETE), and a stack deletion that
 cannot delete a resource ends DELETE_FAILED with the resource kept.
 
@@ -543,8 +546,23 @@ def install() -> None:
             self._add_stack_event("ROLLBACK_COMPLETE")
             self.status = "ROLLBACK_COMPLETE"
 
+    original_stack_update = Stack.update
+
+    def stack_update(self: Any, template: str, *args: Any, **kwargs: Any) -> None:
+        """UpdateStack: a failed update ends UPDATE_ROLLBACK_COMPLETE on the old template."""
+        previous = self.template
+        try:
+            original_stack_update(self, template, *args, **kwargs)
+        except Exception as exc:
+            self.template = previous
+            self._parse_template()
+            self._add_stack_event("UPDATE_FAILED", resource_status_reason=_message(exc))
+            self._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+            self.status = "UPDATE_ROLLBACK_COMPLETE"
+
     setattr(Stack, "_create_resource_map", _create_resource_map)  # noqa: B010
     setattr(Stack, "create_resources", create_resources)  # noqa: B010
+    setattr(Stack, "update", stack_update)  # noqa: B010
     setattr(ResourceMap, "create", create)  # noqa: B010
     setattr(ResourceMap, "update", update)  # noqa: B010
     setattr(ResourceMap, "build_resource_diff", resource_diff)  # noqa: B010
