@@ -59,6 +59,10 @@ def execute(cfn: Any, name: str, template: dict[str, Any]) -> dict[str, Any]:
         ChangeSetType="UPDATE",
         TemplateBody=json.dumps(template),
     )
+    # Only an AVAILABLE change set runs: wait until it is made (EM305).
+    cfn.get_waiter("change_set_create_complete").wait(
+        StackName=name, ChangeSetName="next", WaiterConfig={"Delay": 1}
+    )
     cfn.execute_change_set(StackName=name, ChangeSetName="next")
     stack: dict[str, Any] = cfn.describe_stacks(StackName=name)["Stacks"][0]
     return stack
