@@ -44,6 +44,16 @@ BEFORE = json.loads(
 ITEM = {"pk": {"S": "written-at-phase-4"}, "sk": {"S": "before-the-migration"}}
 
 
+#: The old phase-4 template names the backup vault `<app>-<env>-vault`; the new one names it
+#: per creation, a create-only change: CloudFormation replaces the vault, which the stack
+#: policy denies (Update:Replace on a stateful resource), and the whole migration rolls back.
+VAULT_RENAMED = pytest.mark.xfail(
+    strict=True,
+    reason="issue 12: migrating a phase-4 stack from before the per-creation vault name "
+    "replaces BackupVault, which its stack policy denies, so the update rolls back",
+)
+
+
 def deploy(conn: Connection, template: dict[str, Any]) -> stacks.Outcome:
     template, _ = transforms.for_emulator(template)
     change_set, _ = stacks.plan(conn, STACK, stacks.current(conn, STACK), template)
@@ -104,6 +114,7 @@ def test_forgetting_own_log_group_false_is_refused_by_the_stack_policy_not_a_rep
     assert "LogicalResourceId/DatabaseCluster" in deny["Resource"]
 
 
+@VAULT_RENAMED
 def test_the_update_succeeds(migrated: dict[str, Any]) -> None:
     assert migrated["after"].status == "UPDATE_COMPLETE", migrated["after"].failure
 
@@ -115,6 +126,7 @@ def test_the_cluster_is_the_same_cluster(migrated: dict[str, Any]) -> None:
     assert after["Endpoint"] == migrated["before"].outputs["DatabaseEndpoint"]
 
 
+@VAULT_RENAMED
 def test_rds_now_manages_the_password_with_the_environments_key(
     migrated: dict[str, Any],
 ) -> None:
@@ -127,6 +139,7 @@ def test_rds_now_manages_the_password_with_the_environments_key(
     assert managed["KmsKeyId"] in keys
 
 
+@VAULT_RENAMED
 def test_the_old_credentials_secret_is_kept_not_deleted(migrated: dict[str, Any]) -> None:
     # DatabaseSecret had DeletionPolicy Retain: leaving the template keeps it in the account.
     old_arn = migrated["before"].outputs["DatabaseSecretArn"]
@@ -135,6 +148,7 @@ def test_the_old_credentials_secret_is_kept_not_deleted(migrated: dict[str, Any]
     assert client.describe_secret(SecretId=old_arn)["ARN"] == old_arn
 
 
+@VAULT_RENAMED
 def test_the_rotation_function_and_schedule_are_gone(migrated: dict[str, Any]) -> None:
     client = migrated["conn"].client("cloudformation")
     resources = client.describe_stack_resources(StackName=STACK)["StackResources"]
