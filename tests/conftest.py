@@ -128,6 +128,29 @@ def emulator_endpoint() -> Any:
 
 
 def remove_stack(cfn: Any, stack_name: str) -> None:
-    """Delete a test's stack as its owner would: termination protection (prod) lifted first."""
-    cfn.update_termination_protection(StackName=stack_name, EnableTerminationProtection=False)
+    """Delete a test's stack as its owner would: termination protection (prod) and the
+    deletion protection of its load balancer and database lifted first. A stack that does
+    not exist is fine (DeleteStack answers it with success too)."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    try:
+        cfn.update_termination_protection(StackName=stack_name, EnableTerminationProtection=False)
+    except ClientError as exc:
+        if "does not exist" not in str(exc):
+            raise
+        return
+    where = {"region_name": cfn.meta.region_name, "endpoint_url": cfn.meta.endpoint_url}
+    pages = cfn.get_paginator("list_stack_resources").paginate(StackName=stack_name)
+    for resource in (r for page in pages for r in page["StackResourceSummaries"]):
+        physical = resource.get("PhysicalResourceId")
+        if resource["ResourceType"] == "AWS::ElasticLoadBalancingV2::LoadBalancer":
+            boto3.client("elbv2", **where).modify_load_balancer_attributes(
+                LoadBalancerArn=physical,
+                Attributes=[{"Key": "deletion_protection.enabled", "Value": "false"}],
+            )
+        elif resource["ResourceType"] == "AWS::RDS::DBCluster":
+            boto3.client("rds", **where).modify_db_cluster(
+                DBClusterIdentifier=physical, DeletionProtection=False, ApplyImmediately=True
+            )
     cfn.delete_stack(StackName=stack_name)

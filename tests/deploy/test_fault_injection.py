@@ -170,11 +170,6 @@ def test_a_rollback_killed_under_the_lower_policy_is_undone_by_deploying_the_pha
     assert_settled(conn, stack, 2, item, "rollback killed after SetStackPolicy, phase 2 again")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: the emulator does not implement UpdateTerminationProtection "
-    "(it answers an HTML 500), so no stack shows EnableTerminationProtection",
-)
 def test_a_first_production_deploy_killed_after_execute_is_protected_by_the_next_deploy(
     config_file: str, conn: Connection, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -186,8 +181,8 @@ def test_a_first_production_deploy_killed_after_execute_is_protected_by_the_next
         assert code == NOT_REACHED
         remove_stack(cfn, "faults-prod")
         stopped(calls.index("ExecuteChangeSet") + 1, "SIGKILL", create)
-        code, _, err = run(create, capsys)
-        assert code == 0, err
+        code, out, err = run(create, capsys)
+        assert code == 0, out + err
         found = cfn.describe_stacks(StackName="faults-prod")["Stacks"][0]
         assert found["EnableTerminationProtection"]
         assert "Table" in denied(cfn, "faults-prod")

@@ -42,19 +42,15 @@ IAM_ACTION = {
     ("sts", "GetCallerIdentity"): None,
 }
 
-# Two needs the client cannot see are added where they arise: CloudFormation reads a
-# TemplateURL with the caller's credentials (s3:GetObject), and a hosted transform needs
-# CreateChangeSet on arn:aws:cloudformation:<region>:aws:transform/<name> (the policy's
-# SecretsRotationTransform statement; the emulator drops that transform):
+# A need the client cannot see is added where it arises: CloudFormation reads a
+# TemplateURL with the caller's credentials (s3:GetObject). The templates use no hosted
+# transform (RDS manages the database password), so CreateChangeSet needs no transform ARN:
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html
 
 #: parliament findings that are understood and accepted, with the reason.
 ACCEPTED = {
     # The lifecycle rule expires old templates: deleting objects that way is the point.
     "RESOURCE_POLICY_PRIVILEGE_ESCALATION",
-    # parliament 1.6.4's action table knows only stacks as CreateChangeSet's resource; the
-    # transform resource is AWS's documented one (see above).
-    "RESOURCE_MISMATCH",
 }
 
 

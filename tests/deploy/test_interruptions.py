@@ -139,11 +139,6 @@ def test_a_rollback_stopped_between_its_policy_and_its_change_set_is_repaired_by
     assert "stack policy left" in err and "DatabaseCluster" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: the emulator does not implement UpdateTerminationProtection "
-    "(it answers an HTML 500), so no stack shows EnableTerminationProtection",
-)
 def test_a_production_create_interrupted_after_execute_is_protected_from_termination(
     tmp_path: Path,
     emulator_endpoint: str,
