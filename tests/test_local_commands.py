@@ -55,6 +55,9 @@ def test_an_emulator_started_in_one_folder_is_found_and_stopped_from_another(
     assert "running" in status and "time scale 0.5" in status
     assert "AWS::XRay::SamplingRule" in status  # recorded only: moto has no sampling rules
     assert "AWS::WAFv2::WebACL" not in status  # created in moto's WAFv2 backend
+    again = run(["local", "start", "--port", port, "--time-scale", "2"], capsys)
+    assert "already running" in again and "time scale 0.5" in again
+    assert "stop it first to change its time scale" in again
     cfn = boto3.client(
         "cloudformation",
         region_name="us-east-1",

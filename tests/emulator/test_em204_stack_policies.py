@@ -199,3 +199,33 @@ def test_not_resource_and_not_action_and_wildcards_match_as_documented() -> None
     assert denial(body, "Update:Modify", "WebServer", "AWS::EC2::Instance") is None
     assert denial(body, "Update:Modify", "Database", "AWS::RDS::DBCluster") is not None
     assert denial(body, "Update:Delete", "WebServer", "AWS::EC2::Instance") is not None
+
+
+def test_update_stack_can_override_the_policy_for_one_update_and_set_a_new_one(
+    cfn: Any, emulator_endpoint: str
+) -> None:
+    # UpdateStack: StackPolicyDuringUpdateBody is "a temporary overriding stack policy during
+    # this update"; StackPolicyBody is the new stack policy (the current one otherwise stays).
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStack.html
+    deny_all = policy({"Effect": "Deny", "Action": "Update:*", "Principal": "*", "Resource": "*"})
+    deployed(cfn, "policy-override", deny_all)
+    cfn.update_stack(
+        StackName="policy-override",
+        TemplateBody=json.dumps(TOPIC_CHANGED),
+        StackPolicyDuringUpdateBody=policy(ALLOW_ALL),
+    )
+    stack = cfn.describe_stacks(StackName="policy-override")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+    assert topic_name(cfn, emulator_endpoint, "policy-override") == "after"
+    assert json.loads(cfn.get_stack_policy(StackName="policy-override")["StackPolicyBody"]) == (
+        json.loads(deny_all)
+    )
+    cfn.update_stack(
+        StackName="policy-override",
+        TemplateBody=json.dumps(BEFORE),
+        StackPolicyDuringUpdateBody=policy(ALLOW_ALL),
+        StackPolicyBody=policy(ALLOW_ALL),
+    )
+    assert json.loads(cfn.get_stack_policy(StackName="policy-override")["StackPolicyBody"]) == (
+        json.loads(policy(ALLOW_ALL))
+    )

@@ -7,7 +7,9 @@ removed resource), matched by Resource or NotResource (LogicalResourceId/NAME, w
 Action or NotAction, and by a ResourceType Condition when there is one; a Deny that matches
 wins over every Allow. A denied update fails: the resource reports UPDATE_FAILED "Action denied
 by stack policy", and the stack rolls back to UPDATE_ROLLBACK_COMPLETE with nothing changed.
-moto 5.2.5 stores the policy and never reads it. Added resources are not governed by it.
+UpdateStack may name a policy for that update alone (StackPolicyDuringUpdateBody) and a new
+one (StackPolicyBody). moto 5.2.5 stores the policy and never reads it. Added resources are
+not governed by it.
 """
 
 from __future__ import annotations
@@ -98,14 +100,12 @@ def action_of(change: Any) -> str | None:
     return None
 
 
-def denials(stack: Any, changes: Iterable[Any]) -> list[tuple[Any, str]]:
-    """The changes the stack's policy denies, each with the reason."""
+def denials(policy: str, changes: Iterable[Any]) -> list[tuple[Any, str]]:
+    """The changes `policy` denies, each with the reason."""
     found = []
     for change in changes:
         action = action_of(change)
-        reason = action and denial(
-            stack.policy or "", action, change.logical_resource_id, change.resource_type
-        )
+        reason = action and denial(policy, action, change.logical_resource_id, change.resource_type)
         if reason:
             found.append((change, reason))
     return found
@@ -140,6 +140,10 @@ def roll_back(stack: Any, denied: list[tuple[Any, str]]) -> None:
     stack.status = "UPDATE_ROLLBACK_COMPLETE"
 
 
+#: StackPolicyDuringUpdateBody of the UpdateStack being answered, by the stack name it gave.
+_DURING_UPDATE: dict[str, str] = {}
+
+
 @rule(
     "EM204",
     "Stack policies: each change of an update is allowed or denied (Deny wins, default deny)",
@@ -147,6 +151,7 @@ def roll_back(stack: Any, denied: list[tuple[Any, str]]) -> None:
 )
 def install() -> None:
     from moto.cloudformation.models import ChangeSet, CloudFormationBackend
+    from moto.cloudformation.responses import CloudFormationResponse
 
     execute_change_set = CloudFormationBackend.execute_change_set
     update_stack = CloudFormationBackend.update_stack
@@ -157,7 +162,7 @@ def install() -> None:
         change_set = find_change_set(self, change_set_name, stack_name)
         if change_set is not None and change_set.change_set_type == "UPDATE":
             stack = find_stack(self, change_set.stack_id)
-            denied = denials(stack, change_set.changes) if stack is not None else []
+            denied = denials(stack.policy or "", change_set.changes) if stack is not None else []
             if denied:
                 # Executing still drops the stack's other change sets (CloudFormation
                 # computed them against the stack as it was).
@@ -174,7 +179,9 @@ def install() -> None:
 
     def guarded_update_stack(self: Any, name: str, template: str, *a: Any, **kw: Any) -> Any:
         stack = find_stack(self, name)
-        if stack is not None and (stack.policy or "").strip():
+        during = _DURING_UPDATE.pop(name, None)
+        rules = during if during is not None else (stack.policy if stack is not None else "")
+        if stack is not None and (rules or "").strip():
             preview = ChangeSet(
                 change_set_type="UPDATE",
                 change_set_id="stack-policy-preview",
@@ -184,11 +191,31 @@ def install() -> None:
                 parameters=stack.parameters,
                 description="",
             )
-            denied = denials(stack, preview.changes)
+            denied = denials(rules or "", preview.changes)
             if denied:
                 roll_back(stack, denied)
                 return stack
         return update_stack(self, name, template, *a, **kw)
 
+    update_stack_request = CloudFormationResponse.update_stack
+
+    def update_stack_with_policies(self: Any) -> Any:
+        """UpdateStack's StackPolicyDuringUpdateBody (this update only) and StackPolicyBody
+        (the stack's policy from now on), which moto ignores."""
+        name = self._get_param("StackName")
+        during = self._get_param("StackPolicyDuringUpdateBody")
+        if during:
+            _DURING_UPDATE[name] = during
+        try:
+            answer = update_stack_request(self)
+        finally:
+            _DURING_UPDATE.pop(name, None)
+        new_policy = self._get_param("StackPolicyBody")
+        stack = find_stack(self.cloudformation_backend, name)
+        if new_policy and stack is not None:
+            stack.policy = new_policy
+        return answer
+
+    setattr(CloudFormationResponse, "update_stack", update_stack_with_policies)  # noqa: B010
     setattr(CloudFormationBackend, "execute_change_set", guarded_execute_change_set)  # noqa: B010
     setattr(CloudFormationBackend, "update_stack", guarded_update_stack)  # noqa: B010

@@ -401,7 +401,8 @@ def install() -> None:
             def stack_of() -> Any:
                 return find_stack(self, name)
 
-            key = (self.account_id, self.region_name, str(name))
+            existing = find_stack(self, name)  # named by its id, or by its name
+            key = (self.account_id, self.region_name, existing.name if existing else str(name))
             plan = _plan(self, kind, name, args, kw)
 
             def work() -> Any:

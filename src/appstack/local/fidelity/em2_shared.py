@@ -3,8 +3,8 @@
 moto's threaded server answers each request on its own thread with no lock, and a stack
 operation that takes time (EM207) runs on a thread of its own after its request is answered.
 Every request is answered under `LOCK` (`serialize_requests`, installed by EM207), and an
-operation holds it too except while it waits (`pause`): a check of a stack's state and the
-change that follows it happen in one step, as CloudFormation makes them.
+operation holds it too except while it waits (EM207's `wait`): a check of a stack's state
+and the change that follows it happen in one step, as CloudFormation makes them.
 """
 
 from __future__ import annotations
@@ -14,18 +14,8 @@ from typing import Any
 
 from moto.cloudformation.exceptions import CloudFormationError, ValidationError
 
-#: Held by each request and by a running stack operation (except while it waits: `pause`).
+#: Held by each request and by a running stack operation (except while it waits).
 LOCK = threading.Condition(threading.RLock())
-
-
-def pause(seconds: float) -> None:
-    """Wait `seconds` with the lock given up (the caller holds it), then take it back."""
-    import time
-
-    deadline = time.monotonic() + seconds
-    with LOCK:
-        while (left := deadline - time.monotonic()) > 0:
-            LOCK.wait(left)
 
 
 def find_stack(backend: Any, name_or_id: str | None) -> Any | None:
