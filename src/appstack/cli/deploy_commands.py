@@ -126,13 +126,14 @@ def _deploy(
     conn_args: tuple[bool, str | None, str | None],
     config_path: Path | None,
     going_down: bool = False,
+    allow_outage: bool = False,
 ) -> None:
     tgt = target(env, phase, config_path, region=conn_args[2])
     conn = connect(conn_args, tgt.app.region)
     if going_down:
         _check_lower(tgt, stack, stacks.current(conn, stack))
     template, current = _checks(tgt, stack, conn, skip_validate)
-    change_set, risks = stacks.plan(conn, stack, current, template, allow_data_loss)
+    change_set, refused = stacks.plan(conn, stack, current, template, allow_data_loss, allow_outage)
     if change_set.empty:
         if output == "json":  # the stack as it stands: nothing ran, so preflight's view holds
             status = current["StackStatus"] if current else "NOT_DEPLOYED"
@@ -140,13 +141,16 @@ def _deploy(
         else:
             render.success(f"{stack}: no changes")
         return
+    if change_set.creating:
+        render.note(_new_environment(stack, conn.region))
     render.change_summary(change_set)
-    if risks:
+    if refused:
         stacks.discard(conn, change_set)
-        render.refusal(risks)
+        render.refusal(refused)
         raise stacks.DeployError(
-            "refused: this change would lose data; change the template, "
-            "or pass --allow-data-loss if you mean it"
+            f"refused: {len(refused)} change(s) above would lose data, interrupt users or "
+            "cannot run; nothing was changed. Follow the safe path named, or pass the flag "
+            "named if you mean it"
         )
     if not yes:
         if not render.is_interactive():
@@ -166,6 +170,13 @@ def _deploy(
         render.outcome(result)
     if not result.ok:
         raise stacks.DeployError(f"deploy of {stack} failed and was rolled back")
+
+
+def _new_environment(stack: str, region: str) -> str:
+    return (
+        f"{stack} is not deployed in {region}: this creates a new, empty environment there; "
+        "one deployed in another Region (an earlier `region`) keeps running, with its data"
+    )
 
 
 def _check_lower(tgt: config.Target, stack: str, current: dict[str, Any] | None) -> None:
@@ -196,6 +207,9 @@ _SKIP_VALIDATE = click.option(
 @phase_option
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
 @click.option("--allow-data-loss", is_flag=True, help="Allow deleting or replacing stored data.")
+@click.option(
+    "--allow-outage", is_flag=True, help="Allow changes that interrupt users (named in the plan)."
+)
 @_OUTPUT
 @_SKIP_VALIDATE
 @connection_options
@@ -236,14 +250,17 @@ def plan(stack: str, env: str, phase: int | None, conn_args: Any, config_path: P
     template = _template(tgt, conn)
     current = stacks.current(conn, stack)
     previous = stacks.template_of(conn.client("cloudformation"), stack) if current else None
-    change_set, risks = stacks.plan(conn, stack, current, template)
+    change_set, refused = stacks.plan(conn, stack, current, template)
     stacks.discard(conn, change_set)
     if change_set.empty:
         render.success(f"{stack}: no changes")
         return
+    if change_set.creating:
+        render.note(_new_environment(stack, conn.region))
     _estimates(tgt, template, previous)
     render.change_summary(change_set)
-    render.refusal(risks)
+    if refused:
+        render.refusal(["deploy would refuse, before changing anything:", *refused])
 
 
 def _estimates(

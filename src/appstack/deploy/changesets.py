@@ -7,11 +7,14 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from appstack.deploy.waiting import poll
+
+if TYPE_CHECKING:
+    from appstack.deploy.classify import Verdict
 
 #: Largest TemplateBody CloudFormation accepts; bigger templates go through S3.
 #: Source: CloudFormation quotas (template body size in a request: 51,200 bytes).
@@ -21,11 +24,23 @@ CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAN
 
 
 @dataclass(frozen=True)
+class Detail:
+    """One entry of a resource change's Details: what changed and whether it recreates.
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChangeDetail.html
+    """
+
+    attribute: str  # Properties | Metadata | CreationPolicy | UpdatePolicy | DeletionPolicy | ...
+    name: str  # the property name, for Properties
+    requires_recreation: str = "Never"  # Never | Conditionally | Always
+
+
+@dataclass(frozen=True)
 class Change:
     action: str  # Add | Modify | Remove
     logical_id: str
     resource_type: str
     replacement: str = "False"  # True | False | Conditional
+    details: tuple[Detail, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -42,6 +57,10 @@ class ChangeSet:
     changes: list[Change] = field(default_factory=list)
     #: Removed resources whose DeletionPolicy keeps them (and their data) in the account.
     kept: list[str] = field(default_factory=list)
+    #: What each change means (the classifier's verdicts), once planned.
+    verdicts: list[Verdict] = field(default_factory=list)
+    #: Logical ids whose stack-policy protection --allow-data-loss lifts for this operation.
+    lifted: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -113,6 +132,14 @@ def _changes(described: dict[str, Any]) -> list[Change]:
                 logical_id=rc.get("LogicalResourceId", ""),
                 resource_type=rc.get("ResourceType", ""),
                 replacement=str(rc.get("Replacement", "False")),
+                details=tuple(
+                    Detail(
+                        d.get("Target", {}).get("Attribute", ""),
+                        d.get("Target", {}).get("Name", ""),
+                        d.get("Target", {}).get("RequiresRecreation", "Never"),
+                    )
+                    for d in rc.get("Details", [])
+                ),
             )
         )
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -12,7 +13,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from appstack.deploy import changesets, events, protection
+from appstack.deploy import changesets, classify, events, protection
 from appstack.deploy.session import Connection
 from appstack.deploy.waiting import poll
 from appstack.errors import AppstackError
@@ -174,8 +175,11 @@ def plan(
     stack: dict[str, Any] | None,
     template: dict[str, Any],
     allow_data_loss: bool = False,
+    allow_outage: bool = False,
 ) -> tuple[changesets.ChangeSet, list[str]]:
-    """Create the change set and the data-loss risks it carries (the change set is kept).
+    """Create the change set, classify each change (`change_set.verdicts`), and return the
+    refusals: what the classifier refuses, or gates behind a flag not given (the change
+    set is kept either way).
 
     `stack` is the stack as described just before (`describe`), None if not deployed."""
     cfn = conn.client("cloudformation")
@@ -192,7 +196,9 @@ def plan(
         raise DeployError(f"CloudFormation refused the change: {exc}") from exc
     # An empty change set risks nothing: the deployed template is only needed to judge changes.
     old = {} if creating or change_set.empty else template_of(cfn, stack_name)
-    risks = protection.risks(change_set.changes, old, template)
+    judged = classify.classify(change_set.changes, old, template)
+    change_set.verdicts = list(judged.verdicts)
+    change_set.lifted = judged.lifted(allow_data_loss)
     old_resources = old.get("Resources", {})
     change_set.kept = [
         f"{c.logical_id} ({c.resource_type})"
@@ -200,7 +206,7 @@ def plan(
         if c.action == "Remove"
         and old_resources.get(c.logical_id, {}).get("DeletionPolicy") in protection.KEEPS_DATA
     ]
-    return change_set, [] if allow_data_loss else risks
+    return change_set, classify.sentences(judged.blocking(allow_data_loss, allow_outage))
 
 
 def discard(conn: Connection, change_set: changesets.ChangeSet) -> None:
@@ -219,21 +225,31 @@ def apply(
     production: bool,
     on_event: Callable[[events.Event], None] | None = None,
 ) -> Outcome:
-    """Execute a change set, follow it to the end, set the stack policy and protection."""
+    """Execute a change set, follow it to the end, set the stack policy and protection.
+
+    The policy in force is read first; when the execution is refused, fails or rolls back,
+    it is put back. Ids that --allow-data-loss lifted (`change_set.lifted`) are unprotected
+    for this operation only."""
     cfn = conn.client("cloudformation")
     name = change_set.stack_name
     policy = protection.stack_policy(template)
+    previous: str | None = None
     if not change_set.creating:
         # Another deploy may have started while this one waited for confirmation: refuse
         # before touching its stack policy.
         check_deployable(describe(cfn, name))
+        previous = current_policy(cfn, name)
         # The new template's policy, before executing: resources this change removes (their
         # data is kept, or --allow-data-loss said so) are no longer protected from deletion,
-        # while everything that stays remains protected from replacement and deletion.
-        cfn.set_stack_policy(StackName=name, StackPolicyBody=policy)
+        # everything that stays remains protected from replacement and deletion, except the
+        # ids --allow-data-loss lifted for this operation (the plan's verdicts).
+        cfn.set_stack_policy(
+            StackName=name, StackPolicyBody=protection.stack_policy(template, change_set.lifted)
+        )
     try:
         changesets.execute(cfn, change_set)
     except ClientError as exc:
+        _restore_policy(cfn, change_set, previous)
         if exc.response.get("Error", {}).get("Code") in OVERTAKEN:
             raise DeployError(
                 f"another deploy changed stack {name} while this one waited, and CloudFormation "
@@ -242,19 +258,42 @@ def apply(
             ) from exc
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
     except BotoCoreError as exc:
+        _restore_policy(cfn, change_set, previous)
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
     final, seen = follow(cfn, name, on_event)
     outcome = Outcome(name, final["StackStatus"], change_set, outputs(final))
     outcome.failure = events.root_cause(seen)
-    if outcome.ok:
-        if change_set.creating:  # a stack under review takes no policy; an update has it already
-            cfn.set_stack_policy(StackName=name, StackPolicyBody=policy)
-        if production:
-            try:
-                cfn.update_termination_protection(StackName=name, EnableTerminationProtection=True)
-            except (ClientError, BotoCoreError, ResponseParserError) as exc:
-                outcome.warnings.append(f"termination protection not set: {exc}")
+    if not outcome.ok:
+        # Rolled back: the deployed template is the old one again, and so is its policy.
+        _restore_policy(cfn, change_set, previous)
+        return outcome
+    if change_set.creating or change_set.lifted:
+        # A stack under review takes no policy; a lift was for this operation only.
+        cfn.set_stack_policy(StackName=name, StackPolicyBody=policy)
+    if production:
+        try:
+            cfn.update_termination_protection(StackName=name, EnableTerminationProtection=True)
+        except (ClientError, BotoCoreError, ResponseParserError) as exc:
+            outcome.warnings.append(f"termination protection not set: {exc}")
     return outcome
+
+
+def current_policy(cfn: Any, stack_name: str) -> str | None:
+    """The stack's policy as it is now (None: it has none)."""
+    body = cfn.get_stack_policy(StackName=stack_name).get("StackPolicyBody")
+    return str(body) if body else None
+
+
+def _restore_policy(cfn: Any, change_set: changesets.ChangeSet, previous: str | None) -> None:
+    """Put back the policy read before the operation. A policy cannot be removed, only
+    replaced: "none" comes back as allowing every update, which is what no policy does."""
+    if change_set.creating:
+        return  # a stack under review has no policy to restore
+    # Quietly: the original error matters more than a failed restore.
+    with contextlib.suppress(ClientError, BotoCoreError):
+        cfn.set_stack_policy(
+            StackName=change_set.stack_name, StackPolicyBody=previous or protection.ALLOW_ALL
+        )
 
 
 def destroy(
