@@ -47,8 +47,9 @@ class TaskNeeds:
     task_statements: list[Statement] = field(default_factory=list)
     execution_statements: list[Statement] = field(default_factory=list)
     sidecars: list[ContainerDefinition] = field(default_factory=list)
-    #: (description, port, destination security group) the tasks may reach
-    egress: list[tuple[str, int, Any]] = field(default_factory=list)
+    #: (purpose, description, port, destination security group) the tasks may reach; the
+    #: purpose names the rule's logical id, so one rule never takes over another's id
+    egress: list[tuple[str, str, int, Any]] = field(default_factory=list)
     #: logical IDs the service waits for (its secrets must exist before tasks start)
     depends_on: list[str] = field(default_factory=list)
 
