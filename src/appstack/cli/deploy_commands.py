@@ -245,10 +245,15 @@ def rollback(
 @config_option
 def plan(stack: str, env: str, phase: int | None, conn_args: Any, config_path: Path | None) -> None:
     """Preview the changes of deploying ENV as STACK (the change set is deleted afterwards)."""
+    from appstack.checks import preflight
+
     tgt = target(env, phase, config_path, region=conn_args[2])
     conn = connect(conn_args, tgt.app.region)
     template = _template(tgt, conn)
-    current = stacks.current(conn, stack)
+    # Preflight only reads: what it finds (a vpc_cidr the deployed VPC cannot take, ...)
+    # is what deploy would stop on, so the plan says it first.
+    found, current = preflight.ask(tgt, stack, conn)
+    render.findings(found)
     previous = stacks.template_of(conn.client("cloudformation"), stack) if current else None
     change_set, refused = stacks.plan(conn, stack, current, template)
     stacks.discard(conn, change_set)
