@@ -154,16 +154,25 @@ class Stack:
 
     def log_group(self, title: str, key: Key, purpose: str, name: Any = None) -> LogGroup:
         """A log group encrypted with the environment's key and kept for the environment's
-        retention (rule AS006 asks both); `name` only where a service needs a fixed one."""
+        retention (rule AS006 asks both); `name` only where a service needs a fixed one.
+
+        Log history is data (the stateful table lists log groups, as cfn-lint's I3011 does):
+        a group with a generated name is kept when its capability goes (its retention still
+        expires the events). A group with a fixed name is deleted with it, said explicitly:
+        kept, it would hold the name and the capability could never be switched on again
+        (AlreadyExists); the plan names that deletion before it runs."""
         named = {} if name is None else {"LogGroupName": name}
-        return self.add(
+        on_delete = RETAIN if name is None else "Delete"
+        return self.stateful(
             LogGroup(
                 title,
                 **named,
                 RetentionInDays=self.settings.log_retention_days,
                 KmsKeyId=GetAtt(key, "Arn"),
                 Tags=self.tags(purpose),
-            )
+            ),
+            on_delete=on_delete,
+            on_replace=on_delete,
         )
 
     def skip_check(self, resource: AWSObject, check_id: str, reason: str) -> None:

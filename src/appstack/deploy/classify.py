@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources as files
 from typing import Any
 
-from appstack.checks.rules.stateful_policies import keeps_data, stateful_types
+from appstack.checks.rules.stateful_policies import deletes_by_choice, keeps_data, stateful_types
 from appstack.deploy.changesets import Change
 
 IN_PLACE = "in place"
@@ -164,6 +164,14 @@ def judge(change: Change, old: Mapping[str, Any], new: Mapping[str, Any]) -> Ver
     if change.action == "Add":
         return Verdict(change, IN_PLACE, "")
     if change.action == "Remove":
+        chosen = deletes_by_choice(before, "DeletionPolicy")
+        if stateful and chosen and not keeps_data(before, "DeletionPolicy"):
+            return Verdict(
+                change,
+                IN_PLACE,
+                "deleted with its content (the template's DeletionPolicy Delete)",
+                table["stateful_replace"].get(change.resource_type, ""),
+            )
         if stateful and not keeps_data(before, "DeletionPolicy"):
             return Verdict(
                 change,
