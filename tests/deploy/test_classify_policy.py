@@ -107,3 +107,34 @@ def test_a_stack_without_a_policy_gets_one_that_allows_what_none_did(
     monkeypatch.setattr(cfn, "get_stack_policy", lambda StackName: {})
     run(monkeypatch, cfn, template, [])
     assert cfn.policies[-1] == ALLOW_ALL
+
+
+def test_switching_deletion_protection_off_removes_termination_protection(
+    monkeypatch: pytest.MonkeyPatch, template: dict[str, Any]
+) -> None:
+    """`deletion_protection: false` does what the README says: the stack no longer refuses
+    `destroy`. https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateTerminationProtection.html
+    """
+    calls: list[bool] = []
+    cfn = Recorder()
+    cfn.update_termination_protection = (  # type: ignore[attr-defined]
+        lambda StackName, EnableTerminationProtection: calls.append(EnableTerminationProtection)
+    )
+    monkeypatch.setattr(
+        stacks,
+        "follow",
+        lambda *a, **k: (
+            {
+                "StackName": "s",
+                "StackStatus": "UPDATE_COMPLETE",
+                "EnableTerminationProtection": True,
+            },
+            [],
+        ),
+    )
+    change_set = changesets.ChangeSet("s", "cs", creating=False)
+    stacks.apply(cfn, change_set, template, production=False)  # type: ignore[arg-type]
+    assert calls == [False]
+    calls.clear()
+    stacks.apply(cfn, change_set, template, production=True)  # type: ignore[arg-type]
+    assert calls == []  # already protected: nothing to change

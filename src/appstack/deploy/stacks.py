@@ -270,11 +270,16 @@ def apply(
     if change_set.creating or change_set.lifted:
         # A stack under review takes no policy; a lift was for this operation only.
         cfn.set_stack_policy(StackName=name, StackPolicyBody=policy)
-    if production:
+    # Termination protection follows deletion_protection both ways: switched off, `destroy`
+    # must work again. https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateTerminationProtection.html
+    if production != bool(final.get("EnableTerminationProtection")):
         try:
-            cfn.update_termination_protection(StackName=name, EnableTerminationProtection=True)
+            cfn.update_termination_protection(
+                StackName=name, EnableTerminationProtection=production
+            )
         except (ClientError, BotoCoreError, ResponseParserError) as exc:
-            outcome.warnings.append(f"termination protection not set: {exc}")
+            verb = "set" if production else "removed"
+            outcome.warnings.append(f"termination protection not {verb}: {exc}")
     return outcome
 
 
@@ -308,7 +313,8 @@ def destroy(
     if stack.get("EnableTerminationProtection"):
         raise DeployError(
             f"stack {stack_name} has termination protection (a production environment); "
-            "turn it off in the CloudFormation console first if you really mean it"
+            "if you really mean it, set `deletion_protection: false` for its environment and "
+            "deploy (that removes the protection), then destroy"
         )
     retained = retained_resources(template_of(cfn, stack_name))
     cfn.delete_stack(StackName=stack_name)
