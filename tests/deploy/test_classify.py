@@ -200,3 +200,17 @@ def test_every_kind_in_the_table_is_a_known_kind_and_cites_its_source() -> None:
         for resource_type, entry in table[section].items():
             assert entry.get("kind", classify.IN_PLACE) in classify.KINDS, resource_type
             assert "https://docs.aws.amazon.com/" in entry["source"], resource_type
+
+
+def test_removing_a_deletion_protected_database_is_refused_until_protection_is_off(
+    deployed: dict[str, Any],
+) -> None:
+    """CloudFormation would try to delete the cluster after its snapshot and fail."""
+    after = prod(features={"database": False})
+    change = Change("Remove", "DatabaseCluster", "AWS::RDS::DBCluster")
+    verdict = classify.judge(change, deployed, after)
+    assert verdict.kind == classify.REFUSED and verdict.gate is None
+    assert "deletion_protection: false first" in verdict.safe_path
+    unprotected = prod(deletion_protection=False)
+    verdict = classify.judge(change, unprotected, after)
+    assert not verdict.blocks and "final snapshot" in verdict.effect

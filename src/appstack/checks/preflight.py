@@ -359,7 +359,7 @@ def _stack_resources(context: Context, resource_type: str) -> list[dict[str, Any
     summaries = context.client("cloudformation").describe_stack_resources(
         StackName=context.stack_name
     )["StackResources"]
-    return [r for r in summaries if r["ResourceType"] == resource_type]
+    return [r for r in summaries if r.get("ResourceType") == resource_type]
 
 
 def _output(context: Context, key: str) -> str | None:

@@ -256,10 +256,10 @@ def plan(stack: str, env: str, phase: int | None, conn_args: Any, config_path: P
     render.findings(found)
     previous = stacks.template_of(conn.client("cloudformation"), stack) if current else None
     change_set, refused = stacks.plan(conn, stack, current, template)
-    stacks.discard(conn, change_set)
-    if change_set.empty:
+    if change_set.empty:  # none was kept: an empty change set is deleted (or never made)
         render.success(f"{stack}: no changes")
         return
+    stacks.discard(conn, change_set)
     if change_set.creating:
         render.note(_new_environment(stack, conn.region))
     _estimates(tgt, template, previous)

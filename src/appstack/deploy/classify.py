@@ -164,6 +164,9 @@ def judge(change: Change, old: Mapping[str, Any], new: Mapping[str, Any]) -> Ver
     if change.action == "Add":
         return Verdict(change, IN_PLACE, "")
     if change.action == "Remove":
+        guarded = table["remove"].get(change.resource_type, {}).get("when_property")
+        if guarded and before.get("Properties", {}).get(guarded) is True:
+            return _from_table(change, table["remove"][change.resource_type])
         chosen = deletes_by_choice(before, "DeletionPolicy")
         if stateful and chosen and not keeps_data(before, "DeletionPolicy"):
             return Verdict(
@@ -191,6 +194,8 @@ def judge(change: Change, old: Mapping[str, Any], new: Mapping[str, Any]) -> Ver
         entry = table["remove"].get(change.resource_type)
         if entry and entry.get("while_type_stays") not in (None, *_types(new)):
             entry = None  # removed together with what it serves: nothing is left degraded
+        if entry and "when_property" in entry:
+            entry = None  # its property does not apply here
         return _from_table(change, entry) if entry else Verdict(change, IN_PLACE, "")
     if change.replacement in ("True", "Conditional"):
         if stateful:
