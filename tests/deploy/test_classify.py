@@ -147,6 +147,14 @@ def test_a_new_alarm_address_gets_nothing_until_it_confirms(deployed: dict[str, 
     assert "until it confirms" in verdict.effect
 
 
+def test_a_first_alarm_address_gets_nothing_until_it_confirms(deployed: dict[str, Any]) -> None:
+    after = prod(alarm_email="ops@example.com")
+    assert "AlarmEmailSubscription" in after["Resources"]
+    change = Change("Add", "AlarmEmailSubscription", "AWS::SNS::Subscription")
+    verdict = classify.judge(change, deployed, after)
+    assert "until it confirms" in verdict.effect and not verdict.blocks
+
+
 def test_removing_the_certificate_refuses_https_clients_unless_allowed() -> None:
     cert = "arn:aws:acm:us-east-1:123456789012:certificate/abc-123"
     before, after = prod(certificate_arn=cert), prod()
@@ -196,7 +204,7 @@ def test_a_plain_update_is_in_place_and_not_worth_naming(deployed: dict[str, Any
 def test_every_kind_in_the_table_is_a_known_kind_and_cites_its_source() -> None:
     table = classify.knowledge()
     assert set(table["kinds"]) == set(classify.KINDS)
-    for section in ("replace", "remove", "modify"):
+    for section in ("add", "replace", "remove", "modify"):
         for resource_type, entry in table[section].items():
             assert entry.get("kind", classify.IN_PLACE) in classify.KINDS, resource_type
             assert "https://docs.aws.amazon.com/" in entry["source"], resource_type

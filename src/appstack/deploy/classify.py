@@ -162,7 +162,8 @@ def judge(change: Change, old: Mapping[str, Any], new: Mapping[str, Any]) -> Ver
     after = {"Type": change.resource_type, **new.get("Resources", {}).get(change.logical_id, {})}
     stateful = holds_data(change.resource_type, before if change.action == "Remove" else after)
     if change.action == "Add":
-        return Verdict(change, IN_PLACE, "")
+        entry = table["add"].get(change.resource_type)
+        return _from_table(change, entry) if entry else Verdict(change, IN_PLACE, "")
     if change.action == "Remove":
         guarded = table["remove"].get(change.resource_type, {}).get("when_property")
         if guarded and before.get("Properties", {}).get(guarded) is True:
