@@ -8,6 +8,7 @@ https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AuthorizeSecurityGrou
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -57,3 +58,25 @@ def test_rule_ids_name_purpose_and_content() -> None:
     names = set(rules(template()))
     assert {"TaskEgressToDatabase", "TaskEgressToCache"} <= names
     assert {"TaskIngressFromOnPremise19216800100024", "VpnRoute17202000000016"} <= names
+
+
+def test_a_rule_moved_to_a_new_id_is_refused_before_it_fails_on_the_duplicate() -> None:
+    """A stack deployed with ids by position meets the ids by purpose once: the plan says
+    so, and what to do, instead of an update that fails and rolls back."""
+    from appstack.deploy import classify
+    from appstack.deploy.changesets import Change
+
+    new = template()
+    old = json.loads(json.dumps(new))
+    old["Resources"]["TaskEgress1"] = old["Resources"].pop("TaskEgressToDatabase")
+    old["Resources"]["TaskEgress1"]["Properties"]["Description"] = "an older wording"
+    changes = [
+        Change("Remove", "TaskEgress1", "AWS::EC2::SecurityGroupEgress"),
+        Change("Add", "TaskEgressToDatabase", "AWS::EC2::SecurityGroupEgress"),
+        Change("Add", "TaskIngressFromOnPremise17202000000016", "AWS::EC2::SecurityGroupIngress"),
+    ]
+    _, moved, other = classify.classify(changes, old, new).verdicts
+    assert moved.kind == classify.REFUSED and moved.gate is None
+    assert "TaskEgress1" in moved.effect and "duplicate" in moved.effect
+    assert "by hand" in moved.safe_path
+    assert not other.blocks

@@ -226,11 +226,51 @@ def judge(change: Change, old: Mapping[str, Any], new: Mapping[str, Any]) -> Ver
     return Verdict(change, IN_PLACE, "")
 
 
+def _same_rule(
+    change: Change, removed: Sequence[Change], old: Mapping[str, Any], new: Mapping[str, Any]
+) -> str | None:
+    """The removed logical id that holds the very rule `change` adds, if any."""
+    ignored = knowledge()["same_rule"]["ignored"].get(change.resource_type)
+    if change.action != "Add" or ignored is None:
+        return None
+
+    def rule(template: Mapping[str, Any], name: str) -> dict[str, Any]:
+        properties = template.get("Resources", {}).get(name, {}).get("Properties", {})
+        return {k: v for k, v in properties.items() if k not in ignored}
+
+    added = rule(new, change.logical_id)
+    for gone in removed:
+        if gone.resource_type == change.resource_type and rule(old, gone.logical_id) == added:
+            return gone.logical_id
+    return None
+
+
 def classify(
     changes: Iterable[Change], old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> Classification:
-    """Every change of a change set, judged against the deployed and the new template."""
-    return Classification(tuple(judge(c, old, new) for c in changes))
+    """Every change of a change set, judged against the deployed and the new template.
+
+    A rule added under a new logical id while its old id is removed is refused: the
+    update would fail on the duplicate (ids by position made this common)."""
+    changes = list(changes)
+    removed = [c for c in changes if c.action == "Remove"]
+    collision = knowledge()["same_rule"]
+    verdicts = []
+    for change in changes:
+        held_by = _same_rule(change, removed, old, new)
+        if held_by is None:
+            verdicts.append(judge(change, old, new))
+            continue
+        words = {"old": held_by, "new": change.logical_id}
+        verdicts.append(
+            Verdict(
+                change,
+                REFUSED,
+                collision["effect"].format(**words),
+                collision["safe_path"].format(**words),
+            )
+        )
+    return Classification(tuple(verdicts))
 
 
 def sentences(verdicts: Sequence[Verdict]) -> list[str]:
