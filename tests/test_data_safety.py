@@ -1,8 +1,9 @@
 """Moving between any two phases keeps (or snapshots) every piece of data.
 
 For each environment and each ordered pair of phases, the change CloudFormation would make
-is derived from the two templates (what goes, what changes, taken at its worst: replaced),
-and the guard that runs before every deploy must find nothing to refuse.
+is derived from the two templates (what goes, and what changes: replaced when a create-only
+property of the registry schema changes, as AWS reports it), and the guard that runs before
+every deploy must find nothing to refuse.
 """
 
 from __future__ import annotations
@@ -27,16 +28,33 @@ CONFIG = {
 PAIRS = list(itertools.permutations(PHASES, 2))
 
 
+#: Properties the CloudFormation reference documents as "Update requires: Replacement"
+#: beyond the registry schema's createOnlyProperties.
+#: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html
+DOCUMENTED_REPLACEMENTS = {"AWS::DynamoDB::Table": {"KeySchema"}}
+
+
+def create_only(resource_type: str) -> set[str]:
+    """The properties whose change replaces a resource (cfn-lint's registry schemas)."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+    names = {p.split("/")[2] for p in schema.get("createOnlyProperties", [])}
+    return names | DOCUMENTED_REPLACEMENTS.get(resource_type, set())
+
+
 def changes_between(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """The change set's resource changes, every modification assumed to replace."""
+    """The change set's resource changes: a modification replaces when a create-only
+    property changes (Replacement "True"), as the change set reports it."""
     before, after = old["Resources"], new["Resources"]
     found = [Change("Remove", n, r["Type"]) for n, r in before.items() if n not in after]
     found += [Change("Add", n, r["Type"]) for n, r in after.items() if n not in before]
-    found += [
-        Change("Modify", n, after[n]["Type"], "Conditional")
-        for n in before.keys() & after.keys()
-        if before[n] != after[n]
-    ]
+    for n in before.keys() & after.keys():
+        if before[n] == after[n]:
+            continue
+        was, now = before[n].get("Properties", {}), after[n].get("Properties", {})
+        forced = any(was.get(p) != now.get(p) for p in create_only(after[n]["Type"]))
+        found.append(Change("Modify", n, after[n]["Type"], "True" if forced else "False"))
     return found
 
 
@@ -104,6 +122,19 @@ def test_the_pair_check_catches_a_vault_that_would_be_deleted(
     before["Resources"]["BackupVault"]["DeletionPolicy"] = "Delete"
     assert risks(changes_between(before, after), before, after) == [
         "BackupVault (AWS::Backup::BackupVault) would be deleted"
+    ]
+
+
+def test_the_pair_check_catches_a_table_whose_keys_change(
+    templates: dict[tuple[str, int], dict[str, Any]],
+) -> None:
+    """Replaced with UpdateReplacePolicy Retain, the table is still lost to the application:
+    it switches to a new, empty table while the old one sits orphaned."""
+    before = templates["dev", 1]
+    after = json.loads(json.dumps(before))
+    after["Resources"]["Table"]["Properties"]["KeySchema"][0]["AttributeName"] = "id"
+    assert risks(changes_between(before, after), before, after) == [
+        "Table (AWS::DynamoDB::Table) would be replaced"
     ]
 
 

@@ -93,6 +93,9 @@ class CacheSettings(_Strict):
     node_type: str = Field("cache.t4g.micro", pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")
     nodes: int = Field(1, ge=1, le=6)
     engine: Literal["redis", "valkey"] = "redis"
+    #: Days ElastiCache keeps automatic snapshots (0 turns them off; at most 35).
+    #: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-automatic.html
+    snapshot_retention_days: int = Field(1, ge=0, le=35)
 
 
 class VpnSettings(_Strict):
@@ -331,7 +334,7 @@ DEFAULT_ENVIRONMENTS: dict[str, dict[str, Any]] = {
         "log_retention_days": 90,
         "deletion_protection": True,
         "database": {"min_capacity": 0.5, "max_capacity": 8, "readers": 1},
-        "cache": {"node_type": "cache.t4g.small", "nodes": 2},
+        "cache": {"node_type": "cache.t4g.small", "nodes": 2, "snapshot_retention_days": 7},
         "usage": {
             "nat_gb": 100,
             "alb_lcu": 2,

@@ -53,7 +53,7 @@ environments:
     min_count: 2
     max_count: 10
     log_retention_days: 90
-    deletion_protection: true   # table, load balancer and database refuse deletion
+    deletion_protection: true   # table, load balancer, database and stack refuse deletion
     database:                   # phase 2: Aurora Serverless v2 (ACU = Aurora capacity units)
       min_capacity: 0.5
       max_capacity: 8
@@ -61,4 +61,5 @@ environments:
     cache:                      # phase 3: ElastiCache
       node_type: cache.t4g.small
       nodes: 2
+      snapshot_retention_days: 7   # days of automatic snapshots (0-35)
 """

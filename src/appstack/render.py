@@ -229,6 +229,7 @@ def change_summary(change_set: ChangeSet) -> None:
     counts = ", ".join(f"{change_set.count(k)} {k}" for k in colours)
     out.print(counts, markup=False)
     removal_summary(change_set)
+    meaning(change_set)
 
 
 def removal_summary(change_set: ChangeSet) -> None:
@@ -274,6 +275,26 @@ def repairs(done: Sequence[str], failed: Sequence[str]) -> None:
         err.print(f"[yellow]repaired:[/] {escape(line)}", markup=True, emoji=False)
     for line in failed:
         err.print(f"[yellow]! {escape(line)}[/]", markup=True, emoji=False)
+
+
+def meaning(change_set: ChangeSet) -> None:
+    """What the notable changes mean (the classifier's verdicts): kind, effect, safe path."""
+    notable = [v for v in change_set.verdicts if v.notable]
+    if not notable:
+        return
+    colours = {"in place": "yellow", "interrupting": "red", "replacing": "magenta"}
+    grid = Table(title="What these changes mean", title_justify="left")
+    for column in ("kind", "logical id", "what happens", "safe path"):
+        grid.add_column(column)
+    for v in notable:
+        colour = colours.get(v.kind, "bold red")
+        grid.add_row(
+            f"[{colour}]{v.kind}[/]",
+            v.change.logical_id,
+            escape(v.effect or "replaced: a new physical id; dependents follow"),
+            escape(v.safe_path + (f" (or {v.gate})" if v.gate else "")),
+        )
+    out.print(grid)
 
 
 def refusal(risks: Sequence[str]) -> None:

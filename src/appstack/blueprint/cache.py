@@ -25,8 +25,6 @@ from appstack.blueprint.stack import RETAIN, SNAPSHOT, Stack
 PORT = 6379
 #: AUTH token length; ElastiCache accepts 16 to 128 printable characters (data/cache.json).
 TOKEN_LENGTH = 64
-SNAPSHOT_DAYS_PROD = 7
-SNAPSHOT_DAYS = 1
 
 
 @memoize
@@ -91,9 +89,7 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> R
             KmsKeyId=GetAtt(key, "Arn"),
             TransitEncryptionEnabled=True,
             AuthToken=Sub("{{resolve:secretsmanager:${CacheAuthSecret}:SecretString}}"),
-            SnapshotRetentionLimit=(
-                SNAPSHOT_DAYS_PROD if stack.target.is_production else SNAPSHOT_DAYS
-            ),
+            SnapshotRetentionLimit=settings.snapshot_retention_days,
             AutoMinorVersionUpgrade=True,
             Tags=stack.tags("cache"),
         ),

@@ -57,5 +57,5 @@ def data_store_group(
             Tags=stack.tags(purpose),
         )
     )
-    stack.needs.egress.append((f"{protocol} to the {purpose}", port, Ref(group)))
+    stack.needs.egress.append((purpose, f"{protocol} to the {purpose}", port, Ref(group)))
     return group

@@ -127,10 +127,12 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
         )
     )
 
-    for i, (description, port, destination) in enumerate(needs.egress, start=1):
+    # Named by purpose, not position: switching one data store off must not hand its id to
+    # another's rule (EC2 refuses the duplicate rule a replacement would create first).
+    for purpose, description, port, destination in needs.egress:
         stack.add(
             SecurityGroupEgress(
-                f"TaskEgress{i}",
+                f"TaskEgressTo{purpose.capitalize()}",
                 GroupId=Ref(door.task_security_group),
                 IpProtocol="tcp",
                 FromPort=port,

@@ -47,8 +47,9 @@ class TaskNeeds:
     task_statements: list[Statement] = field(default_factory=list)
     execution_statements: list[Statement] = field(default_factory=list)
     sidecars: list[ContainerDefinition] = field(default_factory=list)
-    #: (description, port, destination security group) the tasks may reach
-    egress: list[tuple[str, int, Any]] = field(default_factory=list)
+    #: (purpose, description, port, destination security group) the tasks may reach; the
+    #: purpose names the rule's logical id, so one rule never takes over another's id
+    egress: list[tuple[str, str, int, Any]] = field(default_factory=list)
     #: logical IDs the service waits for (its secrets must exist before tasks start)
     depends_on: list[str] = field(default_factory=list)
 
@@ -160,16 +161,25 @@ class Stack:
 
     def log_group(self, title: str, key: Key, purpose: str, name: Any = None) -> LogGroup:
         """A log group encrypted with the environment's key and kept for the environment's
-        retention (rule AS006 asks both); `name` only where a service needs a fixed one."""
+        retention (rule AS006 asks both); `name` only where a service needs a fixed one.
+
+        Log history is data (the stateful table lists log groups, as cfn-lint's I3011 does):
+        a group with a generated name is kept when its capability goes (its retention still
+        expires the events). A group with a fixed name is deleted with it, said explicitly:
+        kept, it would hold the name and the capability could never be switched on again
+        (AlreadyExists); the plan names that deletion before it runs."""
         named = {} if name is None else {"LogGroupName": name}
-        return self.add(
+        on_delete = RETAIN if name is None else "Delete"
+        return self.stateful(
             LogGroup(
                 title,
                 **named,
                 RetentionInDays=self.settings.log_retention_days,
                 KmsKeyId=GetAtt(key, "Arn"),
                 Tags=self.tags(purpose),
-            )
+            ),
+            on_delete=on_delete,
+            on_replace=on_delete,
         )
 
     def skip_check(self, resource: AWSObject, check_id: str, reason: str) -> None:

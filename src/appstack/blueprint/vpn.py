@@ -8,6 +8,8 @@ application port from the on-premise ranges listed.
 
 from __future__ import annotations
 
+import ipaddress
+
 from troposphere import Ref
 from troposphere.ec2 import (
     CustomerGateway,
@@ -26,6 +28,15 @@ from appstack.config import vpn_facts
 
 #: The only VPN type AWS offers (AWS::EC2::VPNGateway, CustomerGateway, VPNConnection Type).
 VPN_TYPE = "ipsec.1"
+
+
+def cidr_id(cidr: ipaddress.IPv4Network) -> str:
+    """A range as a logical-id part, by content: 192.168.1.0/24 -> 19216800100024 (each
+    octet in three digits, the prefix in two), so removing one range never renames another.
+    Numbered by position, resource N's replacement would be the rule resource N+1 still
+    holds, and EC2 refuses the duplicate."""
+    octets = "".join(f"{int(o):03d}" for o in str(cidr.network_address).split("."))
+    return f"{octets}{cidr.prefixlen:02d}"
 
 
 def build(stack: Stack, network: Network, task_sg: SecurityGroup) -> VPNConnection:
@@ -64,10 +75,10 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup) -> VPNConnecti
         )
     )
     if vpn.static_routes:
-        for i, cidr in enumerate(vpn.on_premise_cidrs, start=1):
+        for cidr in vpn.on_premise_cidrs:
             stack.add(
                 VPNConnectionRoute(
-                    f"VpnRoute{i}",
+                    f"VpnRoute{cidr_id(cidr)}",
                     VpnConnectionId=Ref(connection),
                     DestinationCidrBlock=str(cidr),
                 )
@@ -85,10 +96,10 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup) -> VPNConnecti
     )
 
     port = stack.target.app.port
-    for i, cidr in enumerate(vpn.on_premise_cidrs, start=1):
+    for cidr in vpn.on_premise_cidrs:
         stack.add(
             SecurityGroupIngress(
-                f"TaskIngressFromOnPremise{i}",
+                f"TaskIngressFromOnPremise{cidr_id(cidr)}",
                 GroupId=Ref(task_sg),
                 IpProtocol="tcp",
                 FromPort=port,

@@ -225,12 +225,85 @@ def elastic_ip_quota(context: Context) -> list[Finding]:
     )
 
 
+def vpc_range(context: Context) -> list[Finding]:
+    """A deployed VPC keeps its range: CidrBlock is create-only, so a new `vpc_cidr` would
+    replace the VPC and about 40 resources in it, and the update fails after a long time
+    (the internet gateway and the NAT addresses cannot move).
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpc.html
+    """
+    vpc_id = _output(context, "VpcId")
+    if vpc_id is None:
+        return []
+    vpcs = context.client("ec2").describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
+    deployed = vpcs[0]["CidrBlock"] if vpcs else None
+    wanted = str(context.target.env.vpc_cidr)
+    if deployed is None or deployed == wanted:
+        return []
+    field = f"environments.{context.target.env_name}.vpc_cidr"
+    return [
+        Finding(
+            "PF006",
+            "error",
+            "VPC",
+            f"{field} is {wanted}, but the deployed VPC {vpc_id} has {deployed}; a VPC's "
+            "range cannot change in place (the VPC and everything in it would be replaced)",
+            f"set {field} back to {deployed}; for a new range, deploy a new environment "
+            "beside this one, move traffic and data to it, then destroy this one",
+        )
+    ]
+
+
+def config_recorder_owner(context: Context) -> list[Finding]:
+    """The stack that owns the Region's Config recorder keeps it while other rules use it:
+    `config_recorder_exists: true` or `features: {config: false}` there would delete it, and
+    every other environment's rules would stop evaluating, silently.
+    https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html
+    """
+    env = context.target.env
+    keeps = context.target.has("config") and not env.config_recorder_exists
+    if keeps or not _owns_resource(context, "AWS::Config::ConfigurationRecorder"):
+        return []
+    ours = {
+        r.get("PhysicalResourceId") for r in _stack_resources(context, "AWS::Config::ConfigRule")
+    }
+    rules = context.client("config").describe_config_rules().get("ConfigRules", [])
+    others = sorted(r["ConfigRuleName"] for r in rules if r["ConfigRuleName"] not in ours)
+    where = f"environments.{context.target.env_name}"
+    region = context.target.app.region
+    if not others:
+        return [
+            Finding(
+                "PF007",
+                "warning",
+                "ConfigRecorder",
+                f"this deploy deletes the AWS Config recorder this stack owns: recording stops "
+                f"for the account in {region}",
+                f"keep features.config on and {where}.config_recorder_exists false to keep it",
+            )
+        ]
+    shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    return [
+        Finding(
+            "PF007",
+            "error",
+            "ConfigRecorder",
+            f"this stack owns the AWS Config recorder of {region}, and {len(others)} other "
+            f"Config rule(s) depend on it ({shown}); this deploy would delete it and they would "
+            "stop evaluating",
+            f"keep features.config on and {where}.config_recorder_exists false on this stack "
+            "until another stack (or the account baseline) owns a recorder",
+        )
+    ]
+
+
 CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
     stack_state,
     stack_owner,
     config_recorder,
+    config_recorder_owner,
     certificate,
     vpc_quota,
+    vpc_range,
     elastic_ip_quota,
 )
 
@@ -326,6 +399,13 @@ def _stack_resources(context: Context, resource_type: str) -> list[dict[str, Any
         for r in page["StackResourceSummaries"]
         if r["ResourceType"] == resource_type
     ]
+
+
+def _output(context: Context, key: str) -> str | None:
+    for output in (context.stack or {}).get("Outputs", []):
+        if output.get("OutputKey") == key:
+            return str(output["OutputValue"])
+    return None
 
 
 def _owns_resource(context: Context, resource_type: str) -> bool:

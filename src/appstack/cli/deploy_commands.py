@@ -126,6 +126,7 @@ def _deploy(
     conn_args: tuple[bool, str | None, str | None],
     config_path: Path | None,
     going_down: bool = False,
+    allow_outage: bool = False,
 ) -> None:
     tgt = target(env, phase, config_path, region=conn_args[2])
     conn = connect(conn_args, tgt.app.region)
@@ -133,7 +134,7 @@ def _deploy(
     if going_down:
         _check_lower(tgt, stack, found)
     template, current = _checks(tgt, stack, conn, skip_validate)
-    change_set, risks = stacks.plan(conn, stack, current, template, allow_data_loss)
+    change_set, refused = stacks.plan(conn, stack, current, template, allow_data_loss, allow_outage)
     if change_set.empty:
         if output == "json":  # the stack as it stands: nothing ran, so preflight's view holds
             status = current["StackStatus"] if current else "NOT_DEPLOYED"
@@ -142,13 +143,15 @@ def _deploy(
             render.success(f"{stack}: no changes")
         return
     try:
-        lift = _confirm(conn, stack, change_set, risks, yes)
+        lift = _confirm(conn, stack, change_set, refused, yes)
     except BaseException:
         # Ctrl-C or a refusal before anything ran: a first deploy leaves no stack under review.
         stacks.discard(conn, change_set)
         raise
     if lift:
-        change_set = _lift_protection(conn, stack, change_set, lift, template, allow_data_loss)
+        change_set = _lift_protection(
+            conn, stack, change_set, lift, template, allow_data_loss, allow_outage
+        )
     result = _follow(
         stack,
         len(change_set.changes),
@@ -205,18 +208,21 @@ def _confirm(
     conn: Connection,
     stack: str,
     change_set: changesets.ChangeSet,
-    risks: list[str],
+    refused: list[str],
     yes: bool,
 ) -> set[str]:
     """Show the change and what it does to removed resources; refuse it or have it confirmed.
 
     Returns the removed resources whose deletion protection must be lifted first."""
+    if change_set.creating:
+        render.note(_new_environment(stack, conn.region))
     render.change_summary(change_set)
-    if risks:
-        render.refusal(risks)
+    if refused:  # the caller discards the change set
+        render.refusal(refused)
         raise stacks.DeployError(
-            "refused: this change would lose data; change the template, "
-            "or pass --allow-data-loss if you mean it"
+            f"refused: {len(refused)} change(s) above would lose data, interrupt users or "
+            "cannot run; nothing was changed. Follow the safe path named, or pass the flag "
+            "named if you mean it"
         )
     lift = {r.logical_id for r in change_set.removals if r.deletion_protected}
     if not yes:
@@ -234,6 +240,7 @@ def _lift_protection(
     lift: set[str],
     template: dict[str, Any],
     allow_data_loss: bool,
+    allow_outage: bool,
 ) -> changesets.ChangeSet:
     """Run the update that lifts deletion protection, then make the confirmed change again
     (executing one change set deletes the stack's others) and check it is the one shown."""
@@ -258,7 +265,7 @@ def _lift_protection(
         )
     render.success(f"{stack}: deletion protection lifted on {', '.join(sorted(lift))}")
     change_set, risks = stacks.plan(
-        conn, stack, stacks.current(conn, stack), template, allow_data_loss
+        conn, stack, stacks.current(conn, stack), template, allow_data_loss, allow_outage
     )
     planned = {(c.action, c.logical_id) for c in shown.changes}
     if risks or {(c.action, c.logical_id) for c in change_set.changes} - planned:
@@ -268,6 +275,13 @@ def _lift_protection(
             f"Run the command again to see the change as it is now"
         )
     return change_set
+
+
+def _new_environment(stack: str, region: str) -> str:
+    return (
+        f"{stack} is not deployed in {region}: this creates a new, empty environment there; "
+        "one deployed in another Region (an earlier `region`) keeps running, with its data"
+    )
 
 
 def _check_lower(tgt: config.Target, stack: str, current: dict[str, Any] | None) -> None:
@@ -298,6 +312,9 @@ _SKIP_VALIDATE = click.option(
 @phase_option
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
 @click.option("--allow-data-loss", is_flag=True, help="Allow deleting or replacing stored data.")
+@click.option(
+    "--allow-outage", is_flag=True, help="Allow changes that interrupt users (named in the plan)."
+)
 @_OUTPUT
 @_SKIP_VALIDATE
 @connection_options
@@ -333,19 +350,27 @@ def rollback(
 @config_option
 def plan(stack: str, env: str, phase: int | None, conn_args: Any, config_path: Path | None) -> None:
     """Preview the changes of deploying ENV as STACK (the change set is deleted afterwards)."""
+    from appstack.checks import preflight
+
     tgt = target(env, phase, config_path, region=conn_args[2])
     conn = connect(conn_args, tgt.app.region)
     template = _template(tgt, conn)
-    current = stacks.current(conn, stack)
+    # Preflight only reads: what it finds (a vpc_cidr the deployed VPC cannot take, ...)
+    # is what deploy would stop on, so the plan says it first.
+    found, current = preflight.ask(tgt, stack, conn)
+    render.findings(found)
     previous = stacks.template_of(conn.client("cloudformation"), stack) if current else None
-    change_set, risks = stacks.plan(conn, stack, current, template)
-    stacks.discard(conn, change_set)
-    if change_set.empty:
+    change_set, refused = stacks.plan(conn, stack, current, template)
+    if change_set.empty:  # none was kept: an empty change set is deleted (or never made)
         render.success(f"{stack}: no changes")
         return
+    stacks.discard(conn, change_set)
+    if change_set.creating:
+        render.note(_new_environment(stack, conn.region))
     _estimates(tgt, template, previous)
     render.change_summary(change_set)
-    render.refusal(risks)
+    if refused:
+        render.refusal(["deploy would refuse, before changing anything:", *refused])
 
 
 def _estimates(

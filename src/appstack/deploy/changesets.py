@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 from appstack.deploy.waiting import poll
 
 if TYPE_CHECKING:
+    from appstack.deploy.classify import Verdict
     from appstack.deploy.removals import Removal
 
 #: Largest TemplateBody CloudFormation accepts; bigger templates go through S3.
@@ -31,11 +32,23 @@ CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAN
 
 
 @dataclass(frozen=True)
+class Detail:
+    """One entry of a resource change's Details: what changed and whether it recreates.
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChangeDetail.html
+    """
+
+    attribute: str  # Properties | Metadata | CreationPolicy | UpdatePolicy | DeletionPolicy | ...
+    name: str  # the property name, for Properties
+    requires_recreation: str = "Never"  # Never | Conditionally | Always
+
+
+@dataclass(frozen=True)
 class Change:
     action: str  # Add | Modify | Remove
     logical_id: str
     resource_type: str
     replacement: str = "False"  # True | False | Conditional
+    details: tuple[Detail, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -57,6 +70,10 @@ class ChangeSet:
     unchanged: bool = False
     #: Every removed resource with what its removal does to it (kept, snapshot, deleted).
     removals: list[Removal] = field(default_factory=list)
+    #: What each change means (the classifier's verdicts), once planned.
+    verdicts: list[Verdict] = field(default_factory=list)
+    #: Logical ids whose stack-policy protection --allow-data-loss lifts for this operation.
+    lifted: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -147,6 +164,14 @@ def _changes(items: list[dict[str, Any]]) -> list[Change]:
                 logical_id=rc.get("LogicalResourceId", ""),
                 resource_type=rc.get("ResourceType", ""),
                 replacement=str(rc.get("Replacement", "False")),
+                details=tuple(
+                    Detail(
+                        d.get("Target", {}).get("Attribute", ""),
+                        d.get("Target", {}).get("Name", ""),
+                        d.get("Target", {}).get("RequiresRecreation", "Never"),
+                    )
+                    for d in rc.get("Details", [])
+                ),
             )
         )
     return result

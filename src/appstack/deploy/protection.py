@@ -1,77 +1,75 @@
-"""Refuse a change that would lose data: stateful resources removed or replaced unprotected.
+"""Protection of data: the data-loss guard and the stack policy, from one table.
 
-What holds data, and which policies keep it, is the same knowledge the AS003 rule uses
-(`data/stateful.json`): one table for the check before a deploy and the guard during it.
+What holds data and which policies keep it is the stateful table (`data/stateful.json`, the
+one rule AS003 reads); what a change does to it is the classifier's verdict. The guard
+refuses what the classifier gates behind --allow-data-loss, and the stack policy denies
+replacing and deleting every resource that holds data, except the logical ids a deploy with
+--allow-data-loss lifts for its own operation. Stack policies:
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from appstack.checks.rules.stateful_policies import keeps_data, stateful_types
+from appstack.deploy import classify
 from appstack.deploy.changesets import Change
 
 #: DeletionPolicy values that leave the data behind (the resource itself, or a snapshot).
 KEEPS_DATA = frozenset({"Retain", "RetainExceptOnCreate", "Snapshot"})
 
+#: What a stack without a policy allows: every update (a policy cannot be removed, only
+#: replaced, so restoring "no policy" sets this one).
+ALLOW_ALL = json.dumps(
+    {"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}]},
+    separators=(",", ":"),
+)
 
-def _stateful(resource_type: str) -> bool:
-    return resource_type in stateful_types()
+_SHORT = {"Remove": "would be deleted", "Modify": "would be replaced"}
 
 
 def risks(changes: Iterable[Change], old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    """One sentence per change that would lose the data of a stateful resource."""
-    old_resources = old.get("Resources", {})
-    new_resources = new.get("Resources", {})
+    """One sentence per change that would lose the data of a stateful resource: the
+    verdicts the classifier gates behind --allow-data-loss."""
     found = []
-    for change in changes:
-        if not _stateful(change.resource_type):
+    for verdict in classify.classify(changes, old, new).verdicts:
+        if verdict.gate != classify.ALLOW_DATA_LOSS:
             continue
-        before = {"Type": change.resource_type, **old_resources.get(change.logical_id, {})}
-        after = {"Type": change.resource_type, **new_resources.get(change.logical_id, {})}
-        if change.action == "Remove" and not keeps_data(before, "DeletionPolicy"):
-            found.append(f"{change.logical_id} ({change.resource_type}) would be deleted")
-        elif change.action == "Modify" and change.replacement in ("True", "Conditional"):
-            if not keeps_data(after, "UpdateReplacePolicy"):
-                found.append(
-                    f"{change.logical_id} ({change.resource_type}) would be replaced "
-                    "without UpdateReplacePolicy Retain or Snapshot"
-                )
-        elif change.action == "Modify":
-            for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
-                if keeps_data(before, policy) and not keeps_data(after, policy):
-                    found.append(
-                        f"{change.logical_id} ({change.resource_type}) would lose its "
-                        f"{policy} {before[policy]}"
-                    )
+        change = verdict.change
+        what = f"{change.logical_id} ({change.resource_type})"
+        if change.action == "Modify" and change.replacement not in ("True", "Conditional"):
+            found.append(f"{what} {verdict.effect.removeprefix('it ')}")
+        else:
+            found.append(f"{what} {_SHORT[change.action]}")
     return found
 
 
-def stack_policy(template: Mapping[str, Any]) -> str:
-    """A stack policy denying Replace and Delete on every stateful resource of `template`."""
-    protected = sorted(
-        f"LogicalResourceId/{name}"
+def protected(template: Mapping[str, Any]) -> list[str]:
+    """The logical ids the stack policy of `template` protects: every resource that holds
+    data (the classifier's stateful table)."""
+    return sorted(
+        name
         for name, resource in template.get("Resources", {}).items()
-        if _stateful(resource.get("Type", ""))
-        and keeps_data(resource, "UpdateReplacePolicy")
-        # Instances of a cluster hold no data of their own; the cluster itself may be named.
-        and not (
-            resource.get("Type") == "AWS::RDS::DBInstance"
-            and resource.get("Properties", {}).get("DBClusterIdentifier")
-        )
+        if classify.holds_data(resource.get("Type", ""), resource)
     )
+
+
+def stack_policy(template: Mapping[str, Any], lifted: Collection[str] = ()) -> str:
+    """A stack policy denying Replace and Delete on every resource of `template` that holds
+    data, except `lifted` (the ids --allow-data-loss lets this operation replace or delete)."""
+    names = [n for n in protected(template) if n not in set(lifted)]
     statements: list[dict[str, Any]] = [
         {"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}
     ]
-    if protected:
+    if names:
         statements.append(
             {
                 "Effect": "Deny",
                 "Action": ["Update:Replace", "Update:Delete"],
                 "Principal": "*",
-                "Resource": protected,
+                "Resource": [f"LogicalResourceId/{n}" for n in names],
             }
         )
     return json.dumps({"Statement": statements}, separators=(",", ":"))

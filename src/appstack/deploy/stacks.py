@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import uuid
@@ -12,7 +13,15 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from appstack.deploy import changesets, events, protection, removals, repair, template_bucket
+from appstack.deploy import (
+    changesets,
+    classify,
+    events,
+    protection,
+    removals,
+    repair,
+    template_bucket,
+)
 from appstack.deploy.session import Connection
 from appstack.deploy.waiting import poll
 from appstack.errors import AppstackError
@@ -189,8 +198,11 @@ def plan(
     stack: dict[str, Any] | None,
     template: dict[str, Any],
     allow_data_loss: bool = False,
+    allow_outage: bool = False,
 ) -> tuple[changesets.ChangeSet, list[str]]:
-    """Create the change set and the data-loss risks it carries (the change set is kept).
+    """Create the change set, classify each change (`change_set.verdicts`), and return the
+    refusals: what the classifier refuses, or gates behind a flag not given (the change
+    set is kept either way).
 
     `stack` is the stack as described just before (`describe`), None if not deployed."""
     cfn = conn.client("cloudformation")
@@ -207,7 +219,9 @@ def plan(
         raise DeployError(f"CloudFormation refused the change: {exc}") from exc
     # An empty change set risks nothing: the deployed template is only needed to judge changes.
     old = {} if creating or change_set.empty else template_of(cfn, stack_name)
-    risks = protection.risks(change_set.changes, old, template)
+    judged = classify.classify(change_set.changes, old, template)
+    change_set.verdicts = list(judged.verdicts)
+    change_set.lifted = judged.lifted(allow_data_loss)
     if any(c.action == "Remove" for c in change_set.changes):
         change_set.removals = removals.of(change_set.changes, old, physical_ids(cfn, stack_name))
     change_set.kept = [
@@ -215,7 +229,7 @@ def plan(
         for r in change_set.removals
         if r.fate == removals.KEPT
     ]
-    return change_set, [] if allow_data_loss else risks
+    return change_set, classify.sentences(judged.blocking(allow_data_loss, allow_outage))
 
 
 def physical_ids(cfn: Any, stack_name: str) -> dict[str, str]:
@@ -301,26 +315,34 @@ def apply(
 ) -> Outcome:
     """Execute a change set, follow it to the end, set the stack policy and protection.
 
-    Protection is lowered only for the operation that needs it: an update runs under the new
-    template's policy (what it removes is no longer protected from deletion); once the
-    operation ends, `repair.repair` gives the stack the policy of the template then deployed
-    (the new one, or the old one after a rollback). If this process does not live to see the
+    Protection is lowered only for the operation that needs it: the policy in force is read
+    first, and an update runs under the new template's policy (what it removes is no longer
+    protected from deletion; ids that --allow-data-loss lifted, `change_set.lifted`, are open
+    for this operation only). When the execution is refused, fails or rolls back, the policy
+    read first is put back; once the operation ends, `repair.repair` checks that the stack
+    has the policy of the template then deployed. If this process does not live to see the
     end, the next `deploy`, `rollback`, `status` or `watch` repairs it the same way."""
     cfn = conn.client("cloudformation")
     name = change_set.stack_name
+    previous: str | None = None
     if not change_set.creating:
         # Another deploy may have started while this one waited for confirmation: refuse
         # before touching its stack policy.
         check_deployable(describe(cfn, name))
     require_available(cfn, change_set)
     if not change_set.creating:
+        previous = current_policy(cfn, name)
         # ExecuteChangeSet takes no temporary policy: the stack's own is enforced during the
         # update (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html),
-        # so the new template's policy is set first, and set right again once it has run.
-        cfn.set_stack_policy(StackName=name, StackPolicyBody=protection.stack_policy(template))
+        # so the new template's policy is set first (less what --allow-data-loss lifted for
+        # this operation), and set right again once it has run.
+        cfn.set_stack_policy(
+            StackName=name, StackPolicyBody=protection.stack_policy(template, change_set.lifted)
+        )
     try:
         changesets.execute(cfn, change_set)
     except ClientError as exc:
+        _restore_policy(cfn, change_set, previous)
         if exc.response.get("Error", {}).get("Code") in OVERTAKEN:
             raise DeployError(
                 f"another deploy changed stack {name} while this one waited, and CloudFormation "
@@ -329,6 +351,7 @@ def apply(
             ) from exc
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
     except BotoCoreError as exc:
+        _restore_policy(cfn, change_set, previous)
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
     warnings = []
     if change_set.creating and production:
@@ -339,8 +362,19 @@ def apply(
     final, seen = follow(cfn, name, on_event, change_set.token)
     outcome = Outcome(name, final["StackStatus"], change_set, outputs(final))
     outcome.failure = events.root_cause(seen)
+    if not outcome.ok:
+        # Rolled back: the deployed template is the old one again, and so is its policy.
+        _restore_policy(cfn, change_set, previous)
+    elif change_set.lifted:
+        # A lift was for this operation only.
+        cfn.set_stack_policy(StackName=name, StackPolicyBody=protection.stack_policy(template))
     if change_set.creating and production and final["StackStatus"] == "ROLLBACK_COMPLETE":
         # A failed creation holds nothing, and its only way forward is deletion.
+        warnings += _terminate_protection(cfn, name, False)
+    if outcome.ok and not production and final.get("EnableTerminationProtection"):
+        # Termination protection follows deletion_protection both ways: switched off,
+        # `destroy` must work again.
+        # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateTerminationProtection.html
         warnings += _terminate_protection(cfn, name, False)
     repaired = repair.repair(cfn, final, template if outcome.ok else None, production)
     outcome.warnings = list(dict.fromkeys(warnings + repaired.failed))
@@ -403,6 +437,24 @@ def set_deletion_protection(
     return outcome
 
 
+def current_policy(cfn: Any, stack_name: str) -> str | None:
+    """The stack's policy as it is now (None: it has none)."""
+    body = cfn.get_stack_policy(StackName=stack_name).get("StackPolicyBody")
+    return str(body) if body else None
+
+
+def _restore_policy(cfn: Any, change_set: changesets.ChangeSet, previous: str | None) -> None:
+    """Put back the policy read before the operation. A policy cannot be removed, only
+    replaced: "none" comes back as allowing every update, which is what no policy does."""
+    if change_set.creating:
+        return  # a stack under review has no policy to restore
+    # Quietly: the original error matters more than a failed restore.
+    with contextlib.suppress(ClientError, BotoCoreError):
+        cfn.set_stack_policy(
+            StackName=change_set.stack_name, StackPolicyBody=previous or protection.ALLOW_ALL
+        )
+
+
 def destroy(
     conn: Connection,
     stack_name: str,
@@ -415,7 +467,8 @@ def destroy(
     if stack.get("EnableTerminationProtection"):
         raise DeployError(
             f"stack {stack_name} has termination protection (a production environment); "
-            "turn it off in the CloudFormation console first if you really mean it"
+            "if you really mean it, set `deletion_protection: false` for its environment and "
+            "deploy (that removes the protection), then destroy"
         )
     retained = retained_resources(template_of(cfn, stack_name))
     # Only this deletion's events count (an earlier failed deletion's are not shown again).

@@ -32,6 +32,17 @@ def keeps_data(resource: dict[str, Any], attribute: str) -> bool:
     return policy in KEEPING and (policy != "Snapshot" or bool(info["snapshot"]))
 
 
+def deletes_by_choice(resource: dict[str, Any], attribute: str) -> bool:
+    """Whether the template says, explicitly, that this resource's data may go: a type the
+    table marks `keep: explicit` (a log group with a fixed name), or an instance of a
+    cluster (which holds none)."""
+    info = stateful_types().get(resource.get("Type", ""))
+    if info is None or attribute not in resource:
+        return False
+    in_cluster = bool(resource.get("Properties", {}).get("DBClusterIdentifier"))
+    return info.get("keep") == "explicit" or bool(info.get("in_cluster_exempt") and in_cluster)
+
+
 class StatefulResourcesKeepData(Rule):
     id = "AS003"
     description = "Stateful resources keep their data on delete and on replace"
@@ -43,7 +54,23 @@ class StatefulResourcesKeepData(Rule):
     def check(self, template: Template) -> list[Finding]:
         found = []
         for logical_id, resource in resources(template, *stateful_types()):
+            info = stateful_types()[resource["Type"]]
+            in_cluster = bool(resource.get("Properties", {}).get("DBClusterIdentifier"))
+            explicit = info.get("keep") == "explicit" or (
+                info.get("in_cluster_exempt") and in_cluster
+            )
             for attribute in ("DeletionPolicy", "UpdateReplacePolicy"):
+                if explicit:
+                    # What cfn-lint's I3011 asks: the decision written down, whatever it is.
+                    if attribute not in resource:
+                        found.append(
+                            self.finding(
+                                logical_id,
+                                f"{resource['Type']} has no explicit {attribute}: say whether "
+                                "its data is kept (Retain) or deleted (Delete)",
+                            )
+                        )
+                    continue
                 if not keeps_data(resource, attribute):
                     policy = resource.get(attribute, "Delete (the default)")
                     found.append(
