@@ -83,13 +83,19 @@ ROWS: list[Row] = [
     Row(
         f"{ENV}features",
         {"database": False},
-        ("deletion_protection: false first",),
-        REFUSED,
+        ("turns it off",),
+        PROCEEDS,
         variant="database",
     ),
     Row(f"{ENV}database.min_capacity", 1, ("DatabaseCluster",)),
     Row(f"{ENV}database.max_capacity", 16, ("DatabaseCluster",)),
     Row(f"{ENV}database.readers", 0, ("no failover target",)),
+    Row(f"{ENV}database.seconds_until_auto_pause", 600),
+    # The cluster's name comes from its own log group: without it the name is generated, a
+    # create-only change that replaces the database.
+    Row(f"{ENV}database.own_log_group", False, ("DatabaseCluster",), DATA_LOSS),
+    Row(f"{ENV}config_history.keep_days", 365, ("ConfigBucket",)),
+    Row(f"{ENV}config_history.noncurrent_version_days", 60, ("ConfigBucket",)),
     Row(f"{ENV}firewall.rate_limit", 1000, ("WebAcl",)),
     Row(f"{ENV}cache.node_type", "cache.t4g.medium", ("Cache",)),
     Row(f"{ENV}cache.nodes", 3, ("Cache",)),
