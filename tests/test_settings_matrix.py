@@ -60,21 +60,23 @@ USAGE = {name: 123 for name in config.UsageSettings.model_fields}
 ROWS: list[Row] = [
     Row("application_name", "mx2", ("PF002", "used by application 'mx'"), REFUSED),
     Row("image", "public.ecr.aws/nginx/nginx:mainline", ("TaskDefinition",)),
-    Row("port", 8080, ("TargetGroup", "503"), OUTAGE, xfail=REPLACEMENT),
+    Row("port", 8080, ("TargetGroup", "503"), OUTAGE),
     Row("health_check_path", "/health", ("TargetGroup",)),
     Row("region", OTHER_REGION, ("new, empty environment", "PF004"), REFUSED),
-    Row("partition_key", "id", ("KeySchema cannot change in place",), DATA_LOSS, REPLACEMENT),
-    Row("sort_key", None, ("KeySchema cannot change in place",), DATA_LOSS, REPLACEMENT),
+    Row("partition_key", "id", ("KeySchema cannot change in place",), DATA_LOSS),
+    Row("sort_key", None, ("KeySchema cannot change in place",), DATA_LOSS),
     Row(f"{ENV}vpc_cidr", "10.31.0.0/16", ("PF006", "cannot change in place"), REFUSED),
     Row(f"{ENV}nat_gateways", 1, ("NatGateway2",)),
     Row(f"{ENV}cpu", 512, ("TaskDefinition",)),
     Row(f"{ENV}memory", 4096, ("TaskDefinition",)),
     Row(f"{ENV}architecture", "ARM64", ("TaskDefinition",)),
-    Row(f"{ENV}desired_count", 3, ("Service",)),
+    # The service's count belongs to autoscaling once created (no DesiredCount in the
+    # template): the setting is the cost estimate's task count alone.
+    Row(f"{ENV}desired_count", 3, ("no changes",)),
     Row(f"{ENV}min_count", 1, ("ServiceScalableTarget",)),
     Row(f"{ENV}max_count", 5, ("ServiceScalableTarget",)),
     Row(f"{ENV}cpu_target", 70, ("ServiceCpuScalingPolicy",)),
-    Row(f"{ENV}alarm_email", "oncall@example.com", ("until it confirms",), xfail=REPLACEMENT),
+    Row(f"{ENV}alarm_email", "oncall@example.com", ("until it confirms",)),
     Row(f"{ENV}alarm_email", None, ("no longer e-mailed",), variant="removed"),
     Row(f"{ENV}certificate_arn", None, ("HttpsListener", "https://"), OUTAGE, variant="removed"),
     Row(f"{ENV}log_retention_days", 30, ("events older than 30 days are deleted",)),
@@ -93,7 +95,7 @@ ROWS: list[Row] = [
     Row(f"{ENV}database.seconds_until_auto_pause", 600),
     # The cluster's name comes from its own log group: without it the name is generated, a
     # create-only change that replaces the database.
-    Row(f"{ENV}database.own_log_group", False, ("DatabaseCluster",), DATA_LOSS),
+    Row(f"{ENV}database.own_log_group", False, ("DeletionProtection on",), REFUSED),
     Row(f"{ENV}config_history.keep_days", 365, ("ConfigBucket",)),
     Row(f"{ENV}config_history.noncurrent_version_days", 60, ("ConfigBucket",)),
     Row(f"{ENV}firewall.rate_limit", 1000, ("WebAcl",)),
@@ -101,11 +103,11 @@ ROWS: list[Row] = [
     Row(f"{ENV}cache.nodes", 3, ("Cache",)),
     Row(f"{ENV}cache.engine", "valkey", ("Cache",)),
     Row(f"{ENV}cache.snapshot_retention_days", 14, ("Cache",)),
-    Row(f"{ENV}vpn.customer_gateway_ip", "203.0.113.20", ("on-premise",), OUTAGE, REPLACEMENT),
-    Row(f"{ENV}vpn.bgp_asn", 65010, ("on-premise",), OUTAGE, REPLACEMENT),
-    Row(f"{ENV}vpn.amazon_side_asn", 64600, ("on-premise",), OUTAGE, REPLACEMENT),
+    Row(f"{ENV}vpn.customer_gateway_ip", "203.0.113.20", ("on-premise",), OUTAGE),
+    Row(f"{ENV}vpn.bgp_asn", 65010, ("on-premise",), OUTAGE),
+    Row(f"{ENV}vpn.amazon_side_asn", 64600, ("on-premise",), OUTAGE),
     Row(f"{ENV}vpn.on_premise_cidrs", ["192.168.2.0/24"], ("TaskIngressFromOnPremise",)),
-    Row(f"{ENV}vpn.static_routes", True, ("on-premise",), OUTAGE, REPLACEMENT),
+    Row(f"{ENV}vpn.static_routes", True, ("on-premise",), OUTAGE),
     Row(f"{ENV}config_recorder_exists", True, ("PF007", "ConfigRecorder")),
     Row(f"{ENV}usage", USAGE, ("no changes",)),
     # Last: it removes phase 4 (audit included: its log group is kept) and the reset adds it
@@ -114,7 +116,7 @@ ROWS: list[Row] = [
     Row(
         f"{ENV}phase",
         3,
-        ("BackupVault", "AuditLogGroup", "kept in the account", "deleted with its content"),
+        ("BackupVault", "AuditLogGroup", "kept in the account"),
     ),
 ]
 

@@ -70,7 +70,6 @@ def test_own_rule_as003_passes_prod_and_catches_a_log_group_without_a_decision()
         ("FlowLogGroup", True),
         ("AuditLogGroup", True),  # the trail's bucket keeps the files too
         ("WebAclLogGroup", False),  # a fixed name: kept, it would block the firewall's return
-        ("DatabaseRotationLogGroup", False),
     ],
 )
 def test_each_log_group_says_what_it_keeps_and_the_plan_names_a_deletion(

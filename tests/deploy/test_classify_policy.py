@@ -27,6 +27,8 @@ class Recorder:
         self.final, self.refuse = final, refuse
         self.policies: list[str] = []
         self.executed = False
+        #: The policy the stack had before the operation (None: it had none).
+        self.initial: str | None = PREVIOUS
 
     def client(self, service: str) -> Recorder:
         return self
@@ -34,8 +36,16 @@ class Recorder:
     def describe_stacks(self, StackName: str) -> dict[str, Any]:
         return {"Stacks": [{"StackName": StackName, "StackStatus": "UPDATE_COMPLETE"}]}
 
+    def describe_change_set(self, StackName: str, ChangeSetName: str) -> dict[str, Any]:
+        return {"Status": "CREATE_COMPLETE", "ExecutionStatus": "AVAILABLE"}
+
+    def get_template(self, StackName: str) -> dict[str, Any]:
+        # What is deployed once the operation rolled back: a stack whose policy is PREVIOUS.
+        return {"TemplateBody": {"Resources": {}}}
+
     def get_stack_policy(self, StackName: str) -> dict[str, Any]:
-        return {"StackPolicyBody": PREVIOUS}
+        current = self.policies[-1] if self.policies else self.initial
+        return {"StackPolicyBody": current} if current else {}
 
     def set_stack_policy(self, StackName: str, StackPolicyBody: str) -> None:
         self.policies.append(StackPolicyBody)
@@ -104,7 +114,7 @@ def test_a_stack_without_a_policy_gets_one_that_allows_what_none_did(
     monkeypatch: pytest.MonkeyPatch, template: dict[str, Any]
 ) -> None:
     cfn = Recorder(final="UPDATE_ROLLBACK_COMPLETE")
-    monkeypatch.setattr(cfn, "get_stack_policy", lambda StackName: {})
+    cfn.initial = None
     run(monkeypatch, cfn, template, [])
     assert cfn.policies[-1] == ALLOW_ALL
 

@@ -86,12 +86,19 @@ def test_rollback_4_to_1_does_not_call_snapshotted_resources_kept(
     assert "DatabaseCluster" not in kept and "Cache " not in kept
 
 
-def test_rollback_4_to_1_says_how_many_resources_are_deleted_and_that_none_holds_data(
+def test_rollback_4_to_1_says_how_many_resources_are_deleted_and_which_hold_data(
     rollback_4_to_1: tuple[int, str],
 ) -> None:
+    """Only the log groups with a fixed name go with their events (kept, they would hold
+    their name and the capability could not come back); every other resource that holds
+    data is kept or snapshotted."""
     _, said = rollback_4_to_1
     [deleted] = lines(said, "deleted: ")
-    assert "none of them holding data" in deleted
+    held = deleted.split("with their data: ", 1)[1]
+    assert {n.split(" (")[0].strip(", ") for n in held.split("), ") if n} == {
+        "DatabaseLogGroup",
+        "WebAclLogGroup",
+    }
 
 
 def test_rollback_4_to_1_names_the_final_snapshots_it_finds_in_the_account(

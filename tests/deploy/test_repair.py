@@ -16,7 +16,14 @@ def test_no_policy_leaves_every_stateful_resource_open(
     build_template: Callable[..., Template],
 ) -> None:
     needed = protection.stack_policy(build_template("dev", 1))
-    assert repair.lacks(None, needed) == ["AccessLogBucket", "EncryptionKey", "Table"]
+    # Log groups hold data too (their events): the stack policy protects them as well.
+    assert repair.lacks(None, needed) == [
+        "AccessLogBucket",
+        "AppLogGroup",
+        "EncryptionKey",
+        "FlowLogGroup",
+        "Table",
+    ]
 
 
 def test_phase_1_policy_on_a_phase_2_stack_leaves_the_database_open(
@@ -25,7 +32,12 @@ def test_phase_1_policy_on_a_phase_2_stack_leaves_the_database_open(
     lower = protection.stack_policy(build_template("dev", 1))
     needed = protection.stack_policy(build_template("dev", 2))
     # RDS keeps the database password in a secret of its own (ManageMasterUserPassword).
-    assert repair.lacks(lower, needed) == ["ConfigBucket", "DatabaseCluster"]
+    assert repair.lacks(lower, needed) == [
+        "ConfigBucket",
+        "DatabaseCluster",
+        "DatabaseLogGroup",
+        "WebAclLogGroup",
+    ]
     assert repair.lacks(needed, needed) == []
 
 

@@ -199,6 +199,18 @@ def judge(change: Change, old: Mapping[str, Any], new: Mapping[str, Any]) -> Ver
             entry = None  # its property does not apply here
         return _from_table(change, entry) if entry else Verdict(change, IN_PLACE, "")
     if change.replacement in ("True", "Conditional"):
+        guarded = table["remove"].get(change.resource_type, {}).get("when_property")
+        if stateful and guarded and before.get("Properties", {}).get(guarded) is True:
+            # The old copy is deleted in the update's cleanup, which a deletion-protected
+            # resource refuses: it would stay behind, running and out of the stack.
+            return Verdict(
+                change,
+                REFUSED,
+                f"it would be replaced, and the old copy has {guarded} on: CloudFormation "
+                "cannot delete it, so it would stay behind, running and out of the stack, "
+                "while the application switches to an empty new one",
+                "keep the setting that forces the replacement as deployed",
+            )
         if stateful:
             return _stateful_replacement(change, before)
         entry = table["replace"].get(change.resource_type)
