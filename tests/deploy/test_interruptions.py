@@ -22,7 +22,7 @@ from conftest import remove_stack
 from deploy.policies import denied
 from test_deploy_commands import run, write_config
 
-REGION = "ap-southeast-2"  # VPCs of its own: preflight counts the Region's VPCs
+REGION = "af-south-1"  # VPCs of its own: preflight counts the Region's VPCs
 
 
 @pytest.fixture
