@@ -53,7 +53,7 @@ def test_a_new_vpc_range_on_a_deployed_stack_is_refused_in_preflight(
 def test_the_owner_of_the_config_recorder_keeps_it_while_other_rules_use_it(
     tmp_path: Path, emulator_endpoint: str
 ) -> None:
-    region = "eu-north-1"
+    region = "ca-west-1"  # a Region of its own: its Config recorder and rules
     path = write(tmp_path / "a.yaml", region)
     assert deploy(path, "pf-dev", "--phase", "2") == 0
     assert "PF007" not in findings(path, "pf-dev", emulator_endpoint, phase=2)

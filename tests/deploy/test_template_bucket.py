@@ -42,7 +42,8 @@ def deploy(conn: Connection, name: str) -> stacks.Outcome:
 
 @pytest.fixture(scope="module")
 def large_deploy(emulator_endpoint: str) -> tuple[Connection, list[tuple[str, dict[str, Any]]]]:
-    conn = Connection("eu-south-1", endpoint=emulator_endpoint)
+    # A Region of its own: no other test's large template has made the bucket there.
+    conn = Connection("ap-east-1", endpoint=emulator_endpoint)
     calls = s3_calls(conn)
     assert deploy(conn, "large-owned").ok
     return conn, calls
@@ -68,14 +69,14 @@ def test_the_template_bucket_is_in_the_account_regional_namespace(
     conn, calls = large_deploy
     [create] = [params for name, params in calls if name == "CreateBucket"]
     assert create["BucketNamespace"] == "account-regional"
-    assert create["Bucket"] == f"appstack-templates-{account(conn)}-eu-south-1-an"
+    assert create["Bucket"] == f"appstack-templates-{account(conn)}-ap-east-1-an"
 
 
 def test_old_templates_expire(
     large_deploy: tuple[Connection, list[tuple[str, dict[str, Any]]]],
 ) -> None:
     conn, _ = large_deploy
-    bucket = f"appstack-templates-{account(conn)}-eu-south-1-an"
+    bucket = f"appstack-templates-{account(conn)}-ap-east-1-an"
     rules = conn.client("s3").get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert [r["Expiration"]["Days"] for r in rules if r["Status"] == "Enabled"] == [
         template_bucket.EXPIRE_AFTER_DAYS

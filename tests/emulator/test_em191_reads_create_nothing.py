@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
-REGION = "eu-north-1"
+REGION = "ap-southeast-3"  # its retained VPC stays: a Region of its own
 TEMPLATE = {
     "Resources": {
         "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/16"}},
