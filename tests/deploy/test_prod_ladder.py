@@ -29,7 +29,7 @@ LADDER = [1, 2, 3, 4, 1, 4, 2, 1]
 #: The data each phase holds, which its stack policy must protect.
 DATA = {
     1: {"Table", "EncryptionKey", "AccessLogBucket"},
-    2: {"DatabaseCluster", "DatabaseSecret", "ConfigBucket"},
+    2: {"DatabaseCluster", "ConfigBucket"},  # the password is RDS-managed
     3: {"Cache", "CacheAuthSecret"},
     4: {"BackupVault", "AppSecret", "AuditLogBucket"},
 }
@@ -37,9 +37,13 @@ SNAPSHOTS = {
     "AWS::RDS::DBCluster": lambda conn, name: conn.client("rds").describe_db_cluster_snapshots(
         DBClusterIdentifier=name, SnapshotType="manual"
     )["DBClusterSnapshots"],
-    "AWS::ElastiCache::ReplicationGroup": lambda conn, name: conn.client(
-        "elasticache"
-    ).describe_snapshots(ReplicationGroupId=name)["Snapshots"],
+    # Every snapshot, filtered here: asked by the id of a group that is gone, moto answers
+    # ReplicationGroupNotFound.
+    "AWS::ElastiCache::ReplicationGroup": lambda conn, name: [
+        s
+        for s in conn.client("elasticache").describe_snapshots()["Snapshots"]
+        if s.get("ReplicationGroupId") == name
+    ],
 }
 
 
