@@ -56,13 +56,6 @@ def resources(conn: Connection, stack: str) -> dict[str, tuple[str, str]]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: the emulator has no termination protection, takes no final snapshot "
-    "for DeletionPolicy Snapshot, does not apply DBCluster DeletionProtection updates, and "
-    "keeps removed-then-added resources in its cache; issue 12: BackupVault has a fixed "
-    "BackupVaultName and Retain, so 4 -> 1 -> 4 meets AlreadyExists on AWS",
-)
 def test_the_production_ladder_keeps_data_snapshots_and_protection_at_every_step(
     tmp_path: Path, emulator_endpoint: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
