@@ -14,16 +14,15 @@ creates anew with it (not kept, not named itself), such as an IAM role's RoleId.
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 from importlib import resources as files
 from typing import Any
 
 from appstack.checks.findings import Finding
 from appstack.checks.rules.base import Rule, Template, resources
+from appstack.estimates.forecast import references
 
 KEPT = ("Retain", "RetainExceptOnCreate")
-_SUB_NAME = re.compile(r"\$\{([^}!]+)\}")
 
 
 @cache
@@ -64,7 +63,7 @@ class RetainedResourcesHaveNoFixedName(Rule):
 
 def _unique_per_creation(name: Any, all_resources: dict[str, Any]) -> bool:
     """Whether `name` refers to a resource that CloudFormation creates anew each time."""
-    return any(_created_anew(all_resources.get(target)) for target in _targets(name))
+    return any(_created_anew(all_resources.get(target)) for target in references(name))
 
 
 def _created_anew(resource: Any) -> bool:
@@ -72,25 +71,3 @@ def _created_anew(resource: Any) -> bool:
         return False
     prop = name_properties().get(resource.get("Type", ""))
     return prop is None or prop not in resource.get("Properties", {})
-
-
-def _targets(value: Any) -> set[str]:
-    """Every logical ID (or parameter) that `value` refers to."""
-    found: set[str] = set()
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key == "Ref" and isinstance(inner, str):
-                found.add(inner)
-            elif key == "Fn::GetAtt":
-                found.add(str(inner[0] if isinstance(inner, list) else inner.split(".")[0]))
-            elif key == "Fn::Sub":
-                text = inner if isinstance(inner, str) else inner[0]
-                found |= {m.split(".")[0] for m in _SUB_NAME.findall(text)}
-                if isinstance(inner, list):
-                    found |= _targets(inner[1])
-            else:
-                found |= _targets(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            found |= _targets(inner)
-    return found

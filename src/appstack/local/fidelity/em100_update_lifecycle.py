@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from appstack.estimates.forecast import references
 from appstack.local.fidelity import rule
 
 SOURCE = (
@@ -85,35 +86,11 @@ class CustomNameReplacement(Exception):
 # what every phase shares
 
 
-def _refs(value: Any) -> set[str]:
-    """Logical ids a piece of template refers to (Ref, Fn::GetAtt, Fn::Sub)."""
-    import re
-
-    found: set[str] = set()
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key == "Ref" and isinstance(inner, str):
-                found.add(inner)
-            elif key == "Fn::GetAtt":
-                found.add(inner[0] if isinstance(inner, list) else str(inner).split(".")[0])
-            elif key == "Fn::Sub":
-                text = inner if isinstance(inner, str) else inner[0]
-                found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
-                if isinstance(inner, list) and len(inner) > 1:
-                    found |= _refs(inner[1])
-            else:
-                found |= _refs(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            found |= _refs(inner)
-    return found
-
-
 def dependencies(resources: dict[str, Any], logical_id: str) -> set[str]:
     """The resources of the template `logical_id` needs first (references and DependsOn)."""
     body = resources[logical_id]
     depends = body.get("DependsOn") or []
-    found = _refs(body.get("Properties", {})) | set(
+    found = references(body.get("Properties", {})) | set(
         [depends] if isinstance(depends, str) else depends
     )
     return {name for name in found if name in resources and name != logical_id}

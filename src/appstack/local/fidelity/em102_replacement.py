@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from appstack.estimates.forecast import references
 from appstack.local.fidelity import em100_update_lifecycle as lifecycle
 from appstack.local.fidelity import rule
 
@@ -79,10 +80,6 @@ def replaces(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> bo
     return bool(recreated(resource_type, old, new))
 
 
-def _references(value: Any) -> set[str]:
-    return lifecycle._refs(value)
-
-
 def recreated_through(
     resource_type: str, resource_json: dict[str, Any], replaced: set[str]
 ) -> dict[str, set[str]]:
@@ -90,7 +87,7 @@ def recreated_through(
     resources they refer to."""
     found: dict[str, set[str]] = {}
     for path in create_only(resource_type):
-        causes = _references(_at(_properties(resource_json), path)) & replaced
+        causes = references(_at(_properties(resource_json), path)) & replaced
         if causes:
             found.setdefault(path[0], set()).update(causes)
     return found
