@@ -22,7 +22,7 @@ from appstack.deploy.session import Connection
 from appstack.estimates.forecast import forecast, load_durations
 from emulator.own_emulator import emulator
 
-SCALE = 0.25
+SCALE = 0.5  # a 2 s creation: room for a poll while it runs, on a loaded machine too
 REGION = "us-west-2"
 TEMPLATE = {
     "Resources": {
