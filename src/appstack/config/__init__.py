@@ -1,0 +1,55 @@
+"""appstack.yaml: typed settings, validated, with errors that name the file, the field and the fix.
+
+Flow: YAML text -> merged with each environment's defaults -> pydantic models -> cross-field
+checks (Fargate sizes, overlapping CIDRs) -> `AppConfig`. `resolve` then picks one environment
+and phase as a `Target`, which is all a blueprint needs.
+
+- `schema`: the models (one per section of the file) and `Target`;
+- `loading`: the file and its YAML, defaults merged in, errors described, `resolve`;
+- `checks`: checks across fields and the facts they read (Fargate, Aurora, VPN).
+"""
+
+from appstack.config.checks import (
+    aurora_capacity_problems,
+    aurora_facts,
+    fargate_size_problem,
+    vpn_facts,
+)
+from appstack.config.loading import in_region, load, parse, resolve
+from appstack.config.schema import (
+    DEFAULT_FILE,
+    MAX_APP_NAME,
+    AppConfig,
+    CacheSettings,
+    ConfigHistorySettings,
+    DatabaseSettings,
+    EnvironmentSettings,
+    FirewallSettings,
+    Target,
+    UsageSettings,
+    VpnSettings,
+)
+from appstack.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_FILE",
+    "MAX_APP_NAME",
+    "AppConfig",
+    "CacheSettings",
+    "ConfigError",
+    "ConfigHistorySettings",
+    "DatabaseSettings",
+    "EnvironmentSettings",
+    "FirewallSettings",
+    "Target",
+    "UsageSettings",
+    "VpnSettings",
+    "aurora_capacity_problems",
+    "aurora_facts",
+    "fargate_size_problem",
+    "in_region",
+    "load",
+    "parse",
+    "resolve",
+    "vpn_facts",
+]

@@ -1,0 +1,366 @@
+"""The settings of appstack.yaml as typed, validated models, and `Target` (one environment
+at one phase), which is all a blueprint needs. Field checks live here; checks that span
+fields live in `appstack.config.checks`."""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+from appstack.config.checks import PRIVATE_RANGES, vpn_facts
+from appstack.phases import ALL_CAPABILITIES, FOUNDATION, PHASES, capabilities
+
+DEFAULT_FILE = "appstack.yaml"
+
+#: Retention periods CloudWatch Logs accepts (AWS::Logs::LogGroup RetentionInDays).
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+_APP_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_ENV_NAME = re.compile(r"^[a-z][a-z0-9]*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+MAX_APP_NAME = 24
+MAX_ENV_NAME = 10
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Strict):
+    """Aurora PostgreSQL Serverless v2 capacity, in Aurora capacity units (ACU).
+
+    `min_capacity: 0` pauses idle instances after `seconds_until_auto_pause`; the bounds
+    depend on the engine version (`aurora_capacity_problems`)."""
+
+    min_capacity: float = Field(0.5, ge=0, le=256)
+    max_capacity: float = Field(2, ge=1, le=256)
+    seconds_until_auto_pause: int = Field(300, ge=300, le=86_400)
+    readers: int = Field(0, ge=0, le=15)
+    #: Create the cluster's PostgreSQL log group (retention, KMS key) before the cluster. It
+    #: names the cluster, so keep it false for a database an earlier appstack created (with
+    #: a generated identifier): naming it would replace it.
+    own_log_group: bool = True
+
+
+class FirewallSettings(_Strict):
+    """WAF: requests allowed per client IP in any 5-minute window."""
+
+    rate_limit: int = Field(2000, ge=10, le=2_000_000_000)
+
+
+class CacheSettings(_Strict):
+    node_type: str = Field("cache.t4g.micro", pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")
+    nodes: int = Field(1, ge=1, le=6)
+    engine: Literal["redis", "valkey"] = "redis"
+    #: Days ElastiCache keeps automatic snapshots (0 turns them off; at most 35).
+    #: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-automatic.html
+    snapshot_retention_days: int = Field(1, ge=0, le=35)
+
+
+class VpnSettings(_Strict):
+    """Site-to-site VPN to the on-premise network."""
+
+    customer_gateway_ip: ipaddress.IPv4Address | None = None
+    bgp_asn: int = Field(65000, ge=1, le=4_294_967_294)
+    #: ASN of the AWS side (virtual private gateway); None keeps AWS's default (64512).
+    amazon_side_asn: int | None = None
+    on_premise_cidrs: tuple[ipaddress.IPv4Network, ...] = ()
+    static_routes: bool = False
+
+    @field_validator("amazon_side_asn")
+    @classmethod
+    def _amazon_side_asn(cls, value: int | None) -> int | None:
+        ranges = vpn_facts()["amazon_side_asn"]["ranges"]
+        if value is not None and not any(lo <= value <= hi for lo, hi in ranges):
+            raise ValueError(
+                f"{value} is not a private ASN AWS accepts for a virtual private gateway; "
+                "use 64512 to 65534 or 4200000000 to 4294967294"
+            )
+        return value
+
+
+class ConfigHistorySettings(_Strict):
+    """How long the AWS Config bucket keeps what Config delivers (configuration history and
+    snapshots), and the versions an overwrite or delete leaves behind.
+
+    The default keeps history as long as AWS Config keeps configuration items by default,
+    7 years (2557 days; https://docs.aws.amazon.com/config/latest/developerguide/delete-config-data-with-retention-period.html).
+    """
+
+    keep_days: int = Field(2557, ge=1, le=36500)
+    noncurrent_version_days: int = Field(30, ge=1, le=36500)
+
+
+class UsageSettings(_Strict):
+    """Monthly usage the cost estimate assumes (prices come from data/prices/<region>.json)."""
+
+    nat_gb: float = Field(10, ge=0, description="GB through the NAT gateways")
+    alb_lcu: float = Field(0.2, ge=0, description="average ALB capacity units")
+    requests_million: float = Field(10, ge=0, description="HTTP requests (WAF inspects each)")
+    table_writes_million: float = Field(1, ge=0, description="DynamoDB write request units")
+    table_reads_million: float = Field(5, ge=0, description="DynamoDB read request units")
+    table_gb: float = Field(1, ge=0, description="DynamoDB table size")
+    database_acu: float | None = Field(
+        None, ge=0, le=256, description="average ACU per instance; None = database.min_capacity"
+    )
+    database_gb: float = Field(10, ge=0, description="Aurora storage")
+    database_io_million: float = Field(10, ge=0, description="Aurora I/O requests")
+    log_gb: float = Field(5, ge=0, description="CloudWatch Logs ingested")
+    config_items: int = Field(5000, ge=0, description="AWS Config configuration items recorded")
+    config_evaluations_per_rule: int = Field(2000, ge=0, description="evaluations per rule")
+    trail_gb: float = Field(1, ge=0, description="CloudTrail log files kept in S3")
+    trail_data_events_million: float = Field(0, ge=0, description="CloudTrail data events")
+    secret_api_calls: int = Field(10000, ge=0, description="Secrets Manager API calls")
+    traces_million: float = Field(1, ge=0, description="X-Ray traces recorded")
+    backup_gb: float = Field(50, ge=0, description="AWS Backup storage")
+
+
+class EnvironmentSettings(_Strict):
+    """One environment's settings: network, sizes, high availability, phase."""
+
+    vpc_cidr: ipaddress.IPv4Network
+    nat_gateways: int = Field(1, ge=1, le=2)
+    cpu: int = 256
+    memory: int = 512
+    architecture: Literal["X86_64", "ARM64"] = "X86_64"
+    #: Tasks the cost estimate assumes; the template leaves the count to autoscaling.
+    desired_count: int = Field(1, ge=1, le=1000)
+    min_count: int = Field(1, ge=1, le=1000)
+    max_count: int = Field(2, ge=1, le=1000)
+    cpu_target: int = Field(60, ge=10, le=95)
+    phase: int = Field(1, ge=min(PHASES), le=max(PHASES))
+    alarm_email: str | None = None
+    certificate_arn: str | None = None
+    log_retention_days: int = 30
+    deletion_protection: bool = False
+    features: dict[str, bool] = Field(default_factory=dict)
+    database: DatabaseSettings = DatabaseSettings()
+    firewall: FirewallSettings = FirewallSettings()
+    cache: CacheSettings = CacheSettings()
+    vpn: VpnSettings = VpnSettings()
+    config_recorder_exists: bool = False
+    config_history: ConfigHistorySettings = ConfigHistorySettings()
+    usage: UsageSettings = UsageSettings()
+
+    @field_validator("vpc_cidr", mode="before")
+    @classmethod
+    def _cidr(cls, value: Any) -> Any:
+        try:
+            network = ipaddress.IPv4Network(str(value), strict=True)
+        except ValueError as exc:
+            raise ValueError(
+                f"{value!r} is not an IPv4 network with its host bits zero ({exc}); "
+                "write it like 10.10.0.0/16"
+            ) from None
+        if not any(network.subnet_of(r) for r in PRIVATE_RANGES):
+            raise ValueError(
+                f"{network} is not a private range; use one inside 10.0.0.0/8, "
+                "172.16.0.0/12 or 192.168.0.0/16"
+            )
+        if not 16 <= network.prefixlen <= 24:
+            raise ValueError(
+                f"{network} has a /{network.prefixlen} prefix; a VPC here needs a "
+                "prefix between /16 and /24 (four subnets are cut from it)"
+            )
+        return network
+
+    @field_validator("alarm_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value):
+            raise ValueError(f"{value!r} is not an e-mail address; write it like ops@example.com")
+        return value
+
+    @field_validator("certificate_arn")
+    @classmethod
+    def _certificate(cls, value: str | None) -> str | None:
+        if value is not None and not _ACM_ARN.match(value):
+            raise ValueError(
+                f"{value!r} is not an ACM certificate ARN; it looks like "
+                "arn:aws:acm:us-east-1:123456789012:certificate/<id>"
+            )
+        return value
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            nearest = min(LOG_RETENTION_DAYS, key=lambda d: abs(d - value))
+            raise ValueError(
+                f"CloudWatch Logs does not accept {value} days; use one of "
+                f"{', '.join(map(str, LOG_RETENTION_DAYS))} (nearest: {nearest})"
+            )
+        return value
+
+    @field_validator("features")
+    @classmethod
+    def _features(cls, value: dict[str, bool]) -> dict[str, bool]:
+        for name, enabled in value.items():
+            if name not in ALL_CAPABILITIES:
+                raise ValueError(
+                    f"unknown capability {name!r}{did_you_mean(name, ALL_CAPABILITIES)}"
+                    f"; capabilities are {', '.join(ALL_CAPABILITIES)}"
+                )
+            if name in FOUNDATION and not enabled:
+                raise ValueError(f"{name!r} is part of the foundation and cannot be switched off")
+        return value
+
+
+class AppConfig(_Strict):
+    """The whole appstack.yaml."""
+
+    application_name: str = "myapp"
+    image: str = "public.ecr.aws/nginx/nginx:stable"
+    port: int = Field(80, ge=1, le=65535)
+    health_check_path: str = Field("/", pattern=r"^/[\x21-\x7e]{0,1023}$")
+    region: str = "us-east-1"
+    partition_key: str = Field("pk", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
+    sort_key: str | None = Field("sk", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
+    environments: dict[str, EnvironmentSettings]
+    _source: str = PrivateAttr(default=DEFAULT_FILE)
+
+    @property
+    def source(self) -> str:
+        """Where the settings came from (a file, or the built-in defaults), for errors."""
+        return self._source
+
+    @field_validator("application_name")
+    @classmethod
+    def _app_name(cls, value: str) -> str:
+        if len(value) > MAX_APP_NAME or not _APP_NAME.match(value):
+            raise ValueError(
+                f"{value!r} cannot name AWS resources; use 1 to {MAX_APP_NAME} lowercase letters, "
+                "digits and single hyphens, starting with a letter (it prefixes stack, "
+                "load-balancer and log-group names, whose limits are short)"
+            )
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if not REGION.match(value):
+            raise ValueError(f"{value!r} is not an AWS Region code; write it like us-east-1")
+        return value
+
+    @field_validator("environments")
+    @classmethod
+    def _env_names(cls, value: dict[str, EnvironmentSettings]) -> dict[str, EnvironmentSettings]:
+        if not value:
+            raise ValueError("at least one environment is needed")
+        for name in value:
+            if len(name) > MAX_ENV_NAME or not _ENV_NAME.match(name):
+                raise ValueError(
+                    f"environment name {name!r} cannot name AWS resources; use 1 to "
+                    f"{MAX_ENV_NAME} lowercase letters and digits, starting with a letter"
+                )
+        return value
+
+    def stack_name(self, env: str) -> str:
+        """The default CloudFormation stack name of an environment."""
+        return f"{self.application_name}-{env}"
+
+
+#: Built-in environments; a config file overrides their fields and may add more.
+DEFAULT_ENVIRONMENTS: dict[str, dict[str, Any]] = {
+    "dev": {
+        "vpc_cidr": "10.10.0.0/16",
+        "nat_gateways": 1,
+        "cpu": 256,
+        "memory": 512,
+        "desired_count": 1,
+        "min_count": 1,
+        "max_count": 2,
+        "log_retention_days": 14,
+    },
+    "staging": {
+        "vpc_cidr": "10.20.0.0/16",
+        "nat_gateways": 1,
+        "cpu": 512,
+        "memory": 1024,
+        "desired_count": 2,
+        "min_count": 2,
+        "max_count": 4,
+        "log_retention_days": 30,
+    },
+    "prod": {
+        "vpc_cidr": "10.30.0.0/16",
+        "nat_gateways": 2,
+        "cpu": 1024,
+        "memory": 2048,
+        "desired_count": 2,
+        "min_count": 2,
+        "max_count": 10,
+        "log_retention_days": 90,
+        "deletion_protection": True,
+        "database": {"min_capacity": 0.5, "max_capacity": 8, "readers": 1},
+        "cache": {"node_type": "cache.t4g.small", "nodes": 2, "snapshot_retention_days": 7},
+        "usage": {
+            "nat_gb": 100,
+            "alb_lcu": 2,
+            "table_writes_million": 50,
+            "table_reads_million": 200,
+            "table_gb": 20,
+            "log_gb": 20,
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One environment of one application at one phase: the input of a blueprint."""
+
+    app: AppConfig
+    env_name: str
+    env: EnvironmentSettings
+    phase: int
+
+    @property
+    def capabilities(self) -> tuple[str, ...]:
+        return capabilities(self.phase, self.env.features)
+
+    def has(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    @property
+    def stack_name(self) -> str:
+        return self.app.stack_name(self.env_name)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env.deletion_protection
+
+
+def did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
