@@ -3,6 +3,7 @@ traceback."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -145,3 +146,100 @@ def test_a_path_with_a_nul_byte_is_a_usage_error(
         main(argv)
     assert exited.value.code == 2
     assert "NUL byte" in capsys.readouterr().err
+
+
+# ------------------------------------------------ bad paths and bad text: exit 2, one line
+
+
+def usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """Run appstack; it must exit 2 with one line on stderr and no traceback. The line."""
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exited.value.code == 2, err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    return err.strip()
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_latin_1_config_is_a_usage_error_that_asks_for_utf_8(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / "appstack.yaml").write_bytes("region: us-east-1\nimage: café\n".encode("latin-1"))
+    line = usage_error(["synth", "dev"], capsys)
+    assert "appstack.yaml" in line and "UTF-8" in line and "line 2" in line
+
+
+def test_a_utf_16_config_is_a_usage_error_that_names_utf_16(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / "appstack.yaml").write_bytes("application_name: x\n".encode("utf-16"))
+    line = usage_error(["synth", "dev"], capsys)
+    assert "UTF-16" in line and "UTF-8" in line
+
+
+def test_a_utf_8_config_with_a_byte_order_mark_is_read(in_tmp: Path) -> None:
+    (in_tmp / "appstack.yaml").write_bytes("application_name: bom\n".encode("utf-8-sig"))
+    assert config.load().application_name == "bom"
+
+
+def test_a_control_character_in_the_config_is_one_line_with_its_line(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / "appstack.yaml").write_text("region: us-east-1\nimage: a\x07b\n")
+    line = usage_error(["synth", "dev"], capsys)
+    assert "line 2" in line and "\\x07" in line
+
+
+def test_a_duplicate_key_is_an_error_naming_the_key_and_both_lines(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / "appstack.yaml").write_text(
+        "environments:\n  dev:\n    cpu: 512\n    memory: 1024\n    cpu: 256\n"
+    )
+    line = usage_error(["synth", "dev"], capsys)
+    assert "'cpu'" in line and "line 5" in line and "line 3" in line
+
+
+def test_a_duplicate_environment_is_an_error_too() -> None:
+    text = "environments:\n  dev: {phase: 2}\n  dev: {phase: 1}\n"
+    with pytest.raises(ConfigError, match=r"'dev'.*line 3"):
+        config.loading.parse_text(text, "appstack.yaml")
+
+
+def test_a_merge_key_may_override_what_it_merges() -> None:
+    text = (
+        "environments:\n"
+        "  qa: &base {vpc_cidr: 10.40.0.0/16, cpu: 512, memory: 1024}\n"
+        "  demo: {<<: *base, vpc_cidr: 10.50.0.0/16}\n"
+    )
+    app = config.loading.parse_text(text, "appstack.yaml")
+    assert app.environments["demo"].vpc_cidr.exploded == "10.50.0.0/16"
+    assert app.environments["demo"].cpu == 512
+
+
+def test_deeply_nested_yaml_is_a_usage_error(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / "appstack.yaml").write_text("image: " + "[" * 5000 + "]" * 5000 + "\n")
+    line = usage_error(["synth", "dev"], capsys)
+    assert "nested" in line and "line 1" in line
+
+
+def test_an_aliased_value_is_not_expanded_into_the_error(in_tmp: Path) -> None:
+    # Each level refers to the one below nine times: expanded, the last holds 9**9 items.
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    lines.append("image: *a8")
+    (in_tmp / "appstack.yaml").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ConfigError) as caught:
+        config.load("appstack.yaml")
+    message = str(caught.value)
+    assert "image" in message and len(message) < 2000, len(message)

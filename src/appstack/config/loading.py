@@ -4,6 +4,7 @@ environment and phase as a `Target`."""
 
 from __future__ import annotations
 
+import reprlib
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,13 @@ from appstack.config.schema import (
 from appstack.errors import ConfigError, UsageError
 from appstack.phases import PHASES
 
+#: How deep appstack.yaml may nest; its own settings nest four levels. Deeper YAML would
+#: only exhaust the parser's recursion (a traceback instead of an error).
+MAX_DEPTH = 32
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
 
 def load(path: str | Path | None = None) -> AppConfig:
     """Load appstack.yaml (or defaults when `path` is None and no file exists)."""
@@ -32,26 +40,26 @@ def load(path: str | Path | None = None) -> AppConfig:
             return parse({}, source="built-in defaults")
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(
             str(path),
             [("", f"cannot read the file ({exc.strerror}); run `appstack init` to write one")],
         ) from None
+    return parse_text(_decode(raw, str(path)), str(path))
+
+
+def parse_text(text: str, source: str = DEFAULT_FILE) -> AppConfig:
+    """Validate the YAML text of a config file; raise ConfigError naming what is wrong."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        raise ConfigError(
-            str(path),
-            [("", f"not valid YAML{line}: {getattr(exc, 'problem', exc)}; fix the syntax")],
-        ) from None
+        raise ConfigError(source, [("", _yaml_problem(exc, text))]) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(
-            str(path),
+            source,
             [
                 (
                     "",
@@ -60,7 +68,91 @@ def load(path: str | Path | None = None) -> AppConfig:
                 )
             ],
         )
-    return parse(data, source=str(path))
+    return parse(data, source=source)
+
+
+def _decode(raw: bytes, source: str) -> str:
+    """The text of a config file, which must be UTF-8 (a byte-order mark is allowed)."""
+    if raw.startswith(_UTF16_BOMS):
+        raise ConfigError(
+            source, [("", "the file is UTF-16 text; save it as UTF-8 (without BOM) and retry")]
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(
+            source,
+            [
+                (
+                    "",
+                    f"byte 0x{raw[exc.start]:02x} at line {line}, column {column} is not UTF-8 "
+                    "(the file may be Latin-1 or another legacy encoding); save it as UTF-8",
+                )
+            ],
+        ) from None
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
+    """One line saying where the YAML is broken and how."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        return (
+            f"not valid YAML at line {line}: the character {char!r} is not allowed in YAML "
+            "text; remove it"
+        )
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, _DuplicateKey):
+        return f"{problem}: YAML would keep only the last one, silently; remove one"
+    if isinstance(exc, _TooDeep):
+        return f"{problem}{where}; appstack.yaml needs only a few levels"
+    return f"not valid YAML{where}: {' '.join(problem.split())}; fix the syntax"
+
+
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    pass
+
+
+class _TooDeep(yaml.composer.ComposerError):
+    pass
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (YAML 1.2 requires
+    keys to be unique; PyYAML keeps the last) and nesting deeper than MAX_DEPTH."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _TooDeep(None, None, f"nested deeper than {MAX_DEPTH} levels", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG or not isinstance(key_node, yaml.ScalarNode):
+                continue  # a merge key may override what it merges
+            key = self.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise _DuplicateKey(
+                    None,
+                    None,
+                    f"the key {key!r} is given twice, at line {seen[key]} and at line {line}",
+                    key_node.start_mark,
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 def parse(data: dict[str, Any], source: str = DEFAULT_FILE) -> AppConfig:
@@ -162,10 +254,17 @@ def _describe(error: Any) -> tuple[str, str]:
             f"allowed keys here: {', '.join(allowed)}"
         )
     elif kind in ("int_parsing", "float_parsing", "int_type", "bool_parsing", "string_type"):
-        message = f"{message} (got {error.get('input')!r})"
+        message = f"{message} (got {_short(error.get('input'))})"
     elif kind == "missing":
         message = "this field is required"
     return path, message
+
+
+def _short(value: Any) -> str:
+    """A value as an error shows it: cut short (an alias can make a small file a huge value)."""
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother = 2, 60, 60
+    return short.repr(value)
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
