@@ -243,3 +243,106 @@ def test_an_aliased_value_is_not_expanded_into_the_error(in_tmp: Path) -> None:
         config.load("appstack.yaml")
     message = str(caught.value)
     assert "image" in message and len(message) < 2000, len(message)
+
+
+def test_synth_into_a_path_under_a_file_is_a_usage_error(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / "afile").write_text("")
+    line = usage_error(["synth", "dev", "--out", "afile/sub"], capsys)
+    assert "afile" in line and "not a directory" in line
+
+
+def test_diagram_into_a_missing_directory_is_a_usage_error(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = usage_error(["diagram", "dev", "-o", str(in_tmp / "missing" / "dir" / "x.mmd")], capsys)
+    assert "missing" in line and "does not exist" in line
+
+
+def test_init_into_a_missing_directory_is_a_usage_error(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = usage_error(["init", str(in_tmp / "missing" / "x.yaml")], capsys)
+    assert "does not exist" in line
+    assert not (in_tmp / "missing").exists()
+
+
+def test_init_onto_a_directory_is_a_usage_error(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / "here").mkdir()
+    line = usage_error(["init", "here"], capsys)
+    assert "directory" in line
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["local", "status"], ["local", "stop"], ["status", "myapp-dev", "--local"]],
+)
+def test_a_local_port_that_is_not_a_number_is_a_usage_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APPSTACK_LOCAL_PORT", "abc")
+    line = usage_error(argv, capsys)
+    assert "APPSTACK_LOCAL_PORT" in line and "'abc'" in line
+
+
+def test_a_local_port_out_of_range_in_the_environment_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APPSTACK_LOCAL_PORT", "99999")
+    line = usage_error(["local", "status"], capsys)
+    assert "APPSTACK_LOCAL_PORT" in line and "65535" in line
+
+
+@pytest.mark.parametrize("command", ["start", "stop", "status"])
+def test_a_port_option_out_of_range_is_a_usage_error(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = usage_error(["local", command, "--port", "99999"], capsys)
+    assert "--port" in line and "65535" in line
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"garbage",
+        b"\xff\xfe\x00\x01",
+        b"[1, 2]",
+        b'{"pid": "x", "command": "y"}',
+        b'{"pid": 1, "command": [1, 2]}',
+        b'{"pid": -1, "command": ["a"], "time_scale": "fast"}',
+        b'{"pid": 99999999999999999999999, "command": ["a"]}',
+    ],
+)
+def test_a_garbage_state_file_is_an_emulator_that_is_not_running(
+    garbage: bytes,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A state file is appstack's own record; one it cannot read (a crash, a disk error)
+    means no emulator it knows of runs there, and `local stop` clears it."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    state = tmp_path / "appstack" / "emulator-4777.json"
+    state.parent.mkdir()
+    state.write_bytes(garbage)
+    main_exits_0(["local", "status", "--port", "4777"], capsys)
+    assert "emulator stopped" in capsys.readouterr().out
+    main_exits_0(["local", "stop", "--port", "4777"], capsys)
+    assert not state.exists()
+
+
+def main_exits_0(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        main(argv)
+    except SystemExit as exc:
+        assert exc.code in (0, None), capsys.readouterr().err
+
+
+def test_an_unknown_option_is_one_line_that_points_at_the_help(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    line = usage_error(["synth", "dev", "--no-such-option"], capsys)
+    assert "--no-such-option" in line and "appstack synth --help" in line

@@ -65,8 +65,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         render.error("aborted")
         sys.exit(130)
+    except click.UsageError as exc:  # one line, like appstack's own usage errors
+        help_hint = f" (see {exc.ctx.command_path} --help)" if exc.ctx else ""
+        render.error(" ".join(exc.format_message().split()) + help_hint)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        render.error(exc.format_message())
         sys.exit(exc.exit_code)
     except AppstackError as exc:
         render.error(str(exc))

@@ -8,16 +8,21 @@ from typing import Any
 import click
 
 from appstack import config, render, synth
-from appstack.cli.options import SafePath, all_option, config_option, phase_option, select_targets
+from appstack.cli.options import (
+    OutputDir,
+    OutputFile,
+    all_option,
+    config_option,
+    phase_option,
+    select_targets,
+)
 from appstack.errors import UsageError
 from appstack.init_file import INIT_TEXT
 
 
 @click.command()
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@click.argument(
-    "path", type=SafePath(dir_okay=False, path_type=Path), default=Path(config.DEFAULT_FILE)
-)
+@click.argument("path", type=OutputFile(), default=Path(config.DEFAULT_FILE))
 def init(path: Path, force: bool) -> None:
     """Write a commented appstack.yaml with the defaults."""
     if path.exists() and not force:
@@ -32,8 +37,9 @@ def init(path: Path, force: bool) -> None:
 @all_option
 @click.option(
     "--out",
+    "-o",
     "out_dir",
-    type=SafePath(file_okay=False, path_type=Path),
+    type=OutputDir(),
     default=Path("build"),
     show_default=True,
     help="Directory for the template.",

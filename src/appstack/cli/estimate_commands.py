@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from appstack import blueprint, config, render
-from appstack.cli.options import SafePath, config_option, phase_option, target
+from appstack.cli.options import OutputFile, config_option, phase_option, target
 from appstack.errors import UsageError
 from appstack.estimates import cost, diagram, forecast
 from appstack.phases import PHASES, capabilities
@@ -88,7 +88,7 @@ def forecast_command(
     "-o",
     "--out",
     "out_file",
-    type=SafePath(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     required=True,
     help="FILE.mmd (Mermaid), FILE.png or FILE.svg (need Graphviz and `diagrams`).",
 )

@@ -8,7 +8,10 @@ from appstack import render
 from appstack.local import emulator
 
 port_option = click.option(
-    "--port", type=int, default=None, help="Port (default: APPSTACK_LOCAL_PORT or 4599)."
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Port (default: APPSTACK_LOCAL_PORT or 4599).",
 )
 
 

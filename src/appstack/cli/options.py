@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,42 @@ class SafePath(click.Path):
         if "\x00" in str(value):
             self.fail("a path cannot contain a NUL byte", param, ctx)
         return super().convert(value, param, ctx)
+
+
+class OutputFile(SafePath):
+    """A file to write: not a directory, in a directory that exists and may be written to."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, writable=True, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path: Path = super().convert(value, param, ctx)
+        folder = path.parent
+        if not folder.exists():
+            self.fail(f"directory {folder} does not exist; create it first", param, ctx)
+        if not folder.is_dir():
+            self.fail(f"{folder} is not a directory", param, ctx)
+        if not os.access(folder, os.W_OK):
+            self.fail(f"directory {folder} is not writable", param, ctx)
+        return path
+
+
+class OutputDir(SafePath):
+    """A directory to write into, created if missing: what exists of it is a directory."""
+
+    def __init__(self) -> None:
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path: Path = super().convert(value, param, ctx)
+        for part in (path, *path.parents):
+            if part.exists():  # the nearest existing one: the others are created under it
+                if not part.is_dir():
+                    self.fail(f"{part} is a file, not a directory", param, ctx)
+                if not os.access(part, os.W_OK):
+                    self.fail(f"directory {part} is not writable", param, ctx)
+                break
+        return path
 
 
 config_option = click.option(

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from appstack.errors import AppstackError
+from appstack.errors import AppstackError, UsageError
 
 DEFAULT_PORT = 4599
 HOST = "127.0.0.1"
@@ -50,7 +50,15 @@ class Emulator:
 
 
 def port_from_env(port: int | None = None) -> int:
-    return port or int(os.environ.get("APPSTACK_LOCAL_PORT", DEFAULT_PORT))
+    if port:
+        return port
+    text = os.environ.get("APPSTACK_LOCAL_PORT") or str(DEFAULT_PORT)
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 65535):
+        raise UsageError(
+            f"APPSTACK_LOCAL_PORT={text!r} is not a port; set it to a number from 1 to 65535, "
+            f"or unset it (default {DEFAULT_PORT})"
+        )
+    return int(text)
 
 
 def state_dir() -> Path:
@@ -126,7 +134,9 @@ def status(port: int | None = None) -> Emulator:
     port = port_from_env(port)
     state = _read_state(port)
     pid, argv, scale = state.get("pid"), state.get("command"), state.get("time_scale", 0.0)
-    if not (isinstance(pid, int) and isinstance(argv, list) and is_emulator(pid, argv)):
+    if not (isinstance(argv, list) and all(isinstance(part, str) for part in argv)):
+        argv = None  # a state file appstack did not write as it is
+    if not (isinstance(pid, int) and argv and is_emulator(pid, argv)):
         return Emulator(None, port)
     return Emulator(pid, port, float(scale) if isinstance(scale, int | float) else 0.0)
 
