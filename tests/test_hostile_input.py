@@ -346,3 +346,27 @@ def test_an_unknown_option_is_one_line_that_points_at_the_help(
 ) -> None:
     line = usage_error(["synth", "dev", "--no-such-option"], capsys)
     assert "--no-such-option" in line and "appstack synth --help" in line
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["synth", "dev", "--all"],
+        ["synth", "--all", "--phase", "2"],
+        ["validate", "prod", "--all", "--no-scan"],
+    ],
+)
+def test_all_with_an_environment_or_a_phase_is_a_usage_error_not_ignored(
+    argv: list[str], in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = usage_error(argv, capsys)
+    assert "--all" in line
+    assert not (in_tmp / "build").exists()
+
+
+def test_a_template_that_cannot_be_written_is_a_usage_error(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / "build" / "myapp-dev-phase1.template.json").mkdir(parents=True)
+    line = usage_error(["synth", "dev", "--phase", "1"], capsys)
+    assert "myapp-dev-phase1.template.json" in line

@@ -27,7 +27,10 @@ def init(path: Path, force: bool) -> None:
     """Write a commented appstack.yaml with the defaults."""
     if path.exists() and not force:
         raise UsageError(f"{path} exists already; edit it, or pass --force to overwrite it")
-    path.write_text(INIT_TEXT, encoding="utf-8")
+    try:
+        path.write_text(INIT_TEXT, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
     render.success(f"wrote {path}")
 
 
@@ -58,7 +61,11 @@ def synth_command(
 ) -> None:
     """Write the CloudFormation template of ENV (or of --all) and print each path."""
     for one in select_targets(env, phase, all_targets, config_path):
-        render.info(str(synth.write(one, out_dir, fmt)))
+        try:
+            written = synth.write(one, out_dir, fmt)
+        except OSError as exc:
+            raise UsageError(f"cannot write {exc.filename or out_dir}: {exc.strerror}") from None
+        render.info(str(written))
 
 
 def register(group: click.Group) -> None:

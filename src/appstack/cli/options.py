@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from appstack import config
+from appstack.errors import UsageError
 from appstack.phases import PHASES
 
 
@@ -87,6 +88,12 @@ def select_targets(
     env: str | None, phase: int | None, all_targets: bool, config_path: Path | None
 ) -> list[config.Target]:
     """ENV at --phase, or with --all every buildable environment and phase."""
+    if all_targets and (env or phase is not None):
+        given = f"environment {env!r}" if env else f"--phase {phase}"
+        raise UsageError(
+            f"--all takes every environment at every phase, so the {given} would be ignored; "
+            "pass one or the other"
+        )
     if all_targets:
         app = config.load(config_path)
         targets = buildable_targets(app)
