@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -79,24 +80,77 @@ def is_interactive() -> bool:
 # ---------------------------------------------------------------- estimates
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 resource`, `2 resources`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def json_document(data: object) -> None:
-    """Print `data` as JSON (dataclasses become objects)."""
+    """Print `data` as JSON (dataclasses become objects; figures rounded, see `_figure`)."""
     out.print_json(json.dumps(_plain(data)), highlight=False)
 
 
-def _plain(value: object) -> object:
+#: Fields of the estimates that hold US dollars (shown in cents) or seconds (in tenths).
+_MONEY = frozenset({"monthly", "saving", "total", "delta", "by_capability"})
+_SECONDS = frozenset({"start", "finish", "seconds", "delay", "floor", "cleanup"})
+
+
+def _figure(name: str, number: float) -> float:
+    """A float as JSON shows it: money in cents, durations in tenths of a second, anything
+    else (a unit price of $0.0000125) to 12 significant digits, which drops the binary noise
+    of sums (0.44999999999999996) and keeps every digit a price table holds."""
+    if name in _MONEY:
+        return round(number, 2)
+    if name in _SECONDS:
+        return round(number, 1)
+    return float(f"{number:.12g}")
+
+
+def _plain(value: object, name: str = "") -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        plain = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name in ("total", "by_capability"):  # derived figures a reader of JSON needs too
-            derived = getattr(value, name, None)
-            if derived is not None and not isinstance(plain.get(name), float | int):
-                plain[name] = _plain(derived() if callable(derived) else derived)
+        plain = {f.name: _plain(getattr(value, f.name), f.name) for f in dataclasses.fields(value)}
+        if _line_items(plain.get("items")):
+            _add_up(plain)
+        for derived_name in ("total", "by_capability"):  # derived figures JSON readers need too
+            derived = getattr(value, derived_name, None)
+            if derived is not None and not isinstance(plain.get(derived_name), float | int | dict):
+                plain[derived_name] = _plain(
+                    derived() if callable(derived) else derived, derived_name
+                )
         return plain
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v, name if name in _MONEY else str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(v) for v in value]
+        listed = [_plain(v, name) for v in value]
+        _redo_deltas(listed)
+        return listed
+    if isinstance(value, float):
+        return _figure(name, value)
     return value
+
+
+def _line_items(items: object) -> bool:
+    return isinstance(items, list) and all(isinstance(i, dict) and "monthly" in i for i in items)
+
+
+def _add_up(estimate: dict[str, Any]) -> None:
+    """Totals of an estimate as a bill shows them: sums of the line items in cents."""
+    by_capability: dict[str, float] = {}
+    for item in estimate["items"]:
+        capability = str(item.get("capability", ""))
+        by_capability[capability] = by_capability.get(capability, 0.0) + item["monthly"]
+    estimate["total"] = round(sum(i["monthly"] for i in estimate["items"]), 2)
+    estimate["by_capability"] = {k: round(v, 2) for k, v in by_capability.items()}
+
+
+def _redo_deltas(phases: list[object]) -> None:
+    """A phase's change from the one before, as the difference of the totals shown."""
+    for before, after in itertools.pairwise(phases):
+        if not (isinstance(before, dict) and isinstance(after, dict)):
+            return
+        if after.get("delta") is None or not before.get("estimate") or not after.get("estimate"):
+            continue
+        after["delta"] = round(after["estimate"]["total"] - before["estimate"]["total"], 2)
 
 
 def _usd(amount: float) -> str:
@@ -172,9 +226,9 @@ def forecast_report(env: str, phase: int, from_phase: int | None, result: Foreca
     """Expected wall time, the critical path resource by resource, the floor, needless waits."""
     what = f"update from phase {from_phase}" if from_phase is not None else "create"
     scope = (
-        f"{result.resources} resources"
+        plural(result.resources, "resource")
         if from_phase is None
-        else f"{result.counted} of {result.resources} resources added or changed"
+        else f"{result.counted} of {plural(result.resources, 'resource')} added or changed"
     )
     out.print(f"[bold]{env}, phase {phase} ({what}):[/] about {_duration(result.total)} ({scope})")
     grid = Table(title="critical path", title_justify="left")
@@ -254,7 +308,7 @@ def removal_summary(change_set: ChangeSet) -> None:
     if deleted:
         data = [r.label for r in deleted if r.stateful]
         out.print(
-            f"deleted: {len(deleted)} removed resource(s)"
+            f"deleted: {plural(len(deleted), 'removed resource')}"
             + (f", with their data: {', '.join(data)}" if data else ", none of them holding data"),
             markup=False,
             emoji=False,
@@ -401,4 +455,5 @@ def plan_estimates(
     else:
         sign = "+" if delta >= 0 else "-"
         money = f"cost: ${monthly:,.2f}/month ({sign}${abs(delta):,.2f} from now)"
-    out.print(f"{money}; expected duration: {_duration(seconds)} ({resources} resources to change)")
+    changing = plural(resources, "resource")
+    out.print(f"{money}; expected duration: {_duration(seconds)} ({changing} to change)")

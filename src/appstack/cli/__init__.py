@@ -62,8 +62,11 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="appstack", standalone_mode=False)
-    except click.exceptions.Abort:
-        render.error("aborted")
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C while a command ran
+            render.error("interrupted")
+        else:  # a confirmation answered no (or Ctrl-C at its prompt): the user's choice
+            render.note("not confirmed: nothing was changed")
         sys.exit(130)
     except click.UsageError as exc:  # one line, like appstack's own usage errors
         help_hint = f" (see {exc.ctx.command_path} --help)" if exc.ctx else ""

@@ -49,10 +49,12 @@ def validate_command(
         )
     failed = [r for r in reports if not r.ok]
     for report in reports:
-        status = "ok" if report.ok else f"{len(report.findings)} finding(s)"
+        status = "ok" if report.ok else render.plural(len(report.findings), "finding")
         render.info(f"{report.target.stack_name} phase {report.target.phase}: {status}")
     if failed:
-        raise ValidationFailed(f"{len(failed)} of {len(reports)} template(s) did not pass")
+        raise ValidationFailed(
+            f"{len(failed)} of {render.plural(len(reports), 'template')} did not pass"
+        )
 
 
 def register(group: click.Group) -> None:
