@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appstack import blueprint, config
-from appstack.cli import main
+from appstack.cli import cli, main
 from appstack.errors import ConfigError, UsageError
 
 ENV_KEYS = list(config.EnvironmentSettings.model_fields)
@@ -268,6 +269,20 @@ def test_init_into_a_missing_directory_is_a_usage_error(
     assert not (in_tmp / "missing").exists()
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["init", "x" * 300],
+        ["synth", "dev", "--out", "x" * 300],
+        ["diagram", "dev", "-o", "x" * 300 + ".mmd"],
+    ],
+)
+def test_a_file_name_too_long_for_the_system_is_a_usage_error(
+    argv: list[str], in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "too long" in usage_error(argv, capsys).lower()
+
+
 def test_init_onto_a_directory_is_a_usage_error(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -370,3 +385,178 @@ def test_a_template_that_cannot_be_written_is_a_usage_error(
     (in_tmp / "build" / "myapp-dev-phase1.template.json").mkdir(parents=True)
     line = usage_error(["synth", "dev", "--phase", "1"], capsys)
     assert "myapp-dev-phase1.template.json" in line
+
+
+# ------------------------------------------------ every command, random input
+
+
+def every_command(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The command path of every command under `group`, found through click (so a new
+    command is driven as soon as it is registered)."""
+    ctx = click.Context(group)
+    found: list[tuple[str, ...]] = []
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if isinstance(command, click.Group):
+            found += every_command(command, (*path, name))
+        elif command is not None:
+            found.append((*path, name))
+    return found
+
+
+def command_of(path: tuple[str, ...]) -> click.Command:
+    command: click.Command | None = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.get_command(click.Context(command), name)
+    assert command is not None
+    return command
+
+
+COMMANDS = every_command(cli)
+
+#: Flags that would make a random command line slow or lasting: checkov on every template,
+#: a real deploy of a valid config on the shared emulator, an emulator of its own.
+ALWAYS = {"--skip-validate", "--no-scan"}
+NEVER = {"--yes", "--local", "--allow-data-loss", "--allow-outage"}
+
+hostile_text = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", "-", "--", "-h", "dev", "prod", "1", "-1", "99999", "json", "\x00"]),
+)
+hostile_paths = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "afile/sub",
+            "afile",
+            "/missing/dir/x.mmd",
+            ".",
+            "",
+            "x" * 300,
+            "out.mmd",
+            "out.png",
+            "/proc/version",
+            "/dev/null",
+            "build",
+        ]
+    ),
+)
+config_bytes = st.one_of(
+    st.binary(max_size=200),
+    st.text(max_size=120).map(lambda t: t.encode("utf-8")),
+    st.sampled_from(
+        [
+            b"",
+            b"environments: {dev: {phase: 2}}\n",
+            b"application_name: hyp\nenvironments: {prod: {vpn: {customer_gateway_ip: 8.8.8.8}}}",
+            b"region: eu-west-1\n",
+        ]
+    ),
+    st.sampled_from(
+        [
+            "region: us-east-1\nimage: caf\xe9\n".encode("latin-1"),
+            "application_name: x\n".encode("utf-16"),
+            b"a: 1\na: 2\n",
+            b"x: " + b"[" * 200 + b"]" * 200,
+        ]
+    ),
+)
+
+
+def not_an_int(text: str) -> bool:
+    try:
+        int(text)
+    except ValueError:
+        return True
+    return False
+
+
+#: Values a parameter takes when used as meant, by parameter name: half the values drawn are
+#: these, so a command line gets past parsing and the config into the command's own work.
+MEANT: dict[str, list[str]] = {
+    "env": ["dev", "staging", "prod"],
+    "phase": ["1", "2", "3", "4"],
+    "to_phase": ["1", "2"],
+    "from_phase": ["1", "2"],
+    "region": ["us-east-1", "eu-west-1", "us-west-2"],
+    "out_dir": ["build", "afile/sub", "x" * 300],
+    "out_file": ["out.mmd", "out.png", "/missing/dir/x.mmd"],
+    "path": ["appstack.yaml", "afile", "/missing/x.yaml"],
+    "time_scale": ["0", "0.5"],
+}
+
+
+def value_for(param: click.Parameter, port: int) -> st.SearchStrategy[str]:
+    """Random values for one parameter: as meant, or hostile."""
+    if param.name == "port":  # never a free port: `local start` would start an emulator
+        bad = st.one_of(st.integers(65536, 10**7).map(str), st.text(max_size=8).filter(not_an_int))
+        return st.one_of(st.just(str(port)), bad)
+    if param.name == "stack":  # a name no other test uses, hostile in its tail
+        return st.one_of(st.just("hyp-dev"), hostile_text.map(lambda v: f"hyp{v}"))
+    meant = list(MEANT.get(param.name or "", []))
+    if isinstance(param.type, click.Choice):
+        meant += [str(c) for c in param.type.choices]
+    hostile = hostile_paths if isinstance(param.type, click.Path) else hostile_text
+    if not meant:
+        return hostile
+    return st.one_of(st.sampled_from(meant), st.sampled_from(meant), hostile)
+
+
+def command_line(data: st.DataObject, path: tuple[str, ...], port: int, config: str) -> list[str]:
+    command = command_of(path)
+    argv = list(path)
+    for param in command.params:
+        if isinstance(param, click.Argument) and data.draw(st.integers(0, 5)):
+            argv.append(data.draw(value_for(param, port)))
+    for option in (p for p in command.params if isinstance(p, click.Option)):
+        name = max(option.opts, key=len)
+        if name in NEVER or not (name in ALWAYS or option.required or data.draw(st.booleans())):
+            continue
+        flag = data.draw(st.sampled_from(option.opts))
+        if option.is_flag:
+            argv.append(flag)
+        elif option.name == "config_path" and data.draw(st.integers(0, 3)):
+            argv += [flag, config]
+        else:
+            argv += [flag, data.draw(value_for(option, port))]
+    if not data.draw(st.integers(0, 4)):  # now and then, something the command does not take
+        argv.append(data.draw(hostile_text))
+    return argv
+
+
+def test_every_command_is_driven() -> None:
+    assert {("synth",), ("deploy",), ("local", "start"), ("diagram",)} <= set(COMMANDS)
+    assert len(COMMANDS) >= 18
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_every_command_meets_random_input_without_a_traceback(
+    data: st.DataObject,
+    emulator_endpoint: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Random bytes as the config file, random paths and argument strings, every command (the
+    ones that ask AWS, on the shared emulator): exit 0, 1 or 2, and never a traceback."""
+    port = int(emulator_endpoint.rsplit(":", 1)[1])
+    monkeypatch.setenv("APPSTACK_LOCAL_PORT", str(port))  # taken: `local start` cannot start
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.getbasetemp() / "state"))
+    cwd = tmp_path_factory.mktemp("cwd")
+    (cwd / "afile").write_text("")
+    (cwd / "config.yaml").write_bytes(data.draw(config_bytes, label="config"))
+    path = data.draw(st.sampled_from(COMMANDS), label="command")
+    argv = command_line(data, path, port, "config.yaml")
+    monkeypatch.chdir(cwd)
+    try:
+        main(argv)
+    except SystemExit as exc:
+        assert exc.code in (0, 1, 2, None), f"appstack {argv} exited {exc.code}"
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err

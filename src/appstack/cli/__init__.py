@@ -81,6 +81,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         render.error("interrupted")
         sys.exit(130)
+    except OSError as exc:
+        if exc.filename is None:  # not a path: a bug, or the network (botocore wraps that)
+            raise
+        # A path the user named that the system refused (too long a name, no permission).
+        render.error(f"{exc.filename}: {exc.strerror or exc}")
+        sys.exit(2)
     except Exception as exc:
         # botocore's errors (ClientError, BotoCoreError, ResponseParserError), matched by
         # module so that commands which never talk to AWS need not import botocore.
