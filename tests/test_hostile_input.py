@@ -3,6 +3,7 @@ traceback."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -560,3 +561,19 @@ def test_every_command_meets_random_input_without_a_traceback(
         assert exc.code in (0, 1, 2, None), f"appstack {argv} exited {exc.code}"
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize("scale", ["nan", "inf", "-1"])
+def test_a_time_scale_that_is_no_finite_factor_is_a_usage_error(
+    scale: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    with socket.socket() as taken:  # were the scale accepted, start would stop here (exit 1)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.setenv("APPSTACK_LOCAL_PORT", str(taken.getsockname()[1]))
+        line = usage_error(["local", "start", "--time-scale", scale], capsys)
+    assert "--time-scale" in line

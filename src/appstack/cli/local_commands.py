@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import click
 
 from appstack import render
 from appstack.local import emulator
+
+
+class FiniteFactor(click.FloatRange):
+    """A factor of 0 or more that is a number (click's FloatRange lets nan and inf through)."""
+
+    name = "factor"
+
+    def __init__(self) -> None:
+        super().__init__(min=0)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        factor = super().convert(value, param, ctx)
+        if not math.isfinite(factor):
+            self.fail(f"{value!r} is not a number; pass 0 (instant) or more", param, ctx)
+        return factor
+
 
 port_option = click.option(
     "--port",
@@ -28,7 +47,7 @@ def _scale(seconds: float) -> str:
 @port_option
 @click.option(
     "--time-scale",
-    type=click.FloatRange(min=0),
+    type=FiniteFactor(),
     default=None,
     help="Each resource takes its typical duration times this (default 0: instant).",
 )
