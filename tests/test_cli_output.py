@@ -125,7 +125,7 @@ def test_a_declined_deploy_is_nothing_done_not_an_error(
     code, _, err = run(["deploy", stack, "dev", "--skip-validate", "-c", str(cfg)], capsys)
     assert code == 130  # the README's exit code of a declined confirmation
     assert "error" not in err.lower()
-    assert "nothing was changed" in err
+    assert "not confirmed: stopped before making the change" in err
 
 
 def test_cost_json_adds_up_like_a_bill(capsys: pytest.CaptureFixture[str]) -> None:

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C while a command ran
             render.error("interrupted")
         else:  # a confirmation answered no (or Ctrl-C at its prompt): the user's choice
-            render.note("not confirmed: nothing was changed")
+            render.note("not confirmed: stopped before making the change")
         sys.exit(130)
     except click.UsageError as exc:  # one line, like appstack's own usage errors
         help_hint = f" (see {exc.ctx.command_path} --help)" if exc.ctx else ""
