@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -215,3 +217,159 @@ def test_a_stack_left_in_delete_failed_gets_the_advice_destroy_follows(
     [finding] = preflight(target(), "myapp-dev", session)
     assert finding.rule == "PF001"
     assert "`appstack destroy myapp-dev` again" in finding.fix and "--retain" in finding.fix
+
+
+# Preflight checks are declared units (an id, what they check, their fix) kept in step with
+# the README, and the stack states that block an update have one home.
+
+
+def test_every_preflight_check_is_declared_with_an_id_a_description_and_a_fix() -> None:
+    from appstack.checks import preflight as module
+
+    assert [c.id for c in module.CHECKS] == sorted(module.REGISTRY)
+    assert len(module.CHECKS) >= 7
+    for declared in module.CHECKS:
+        assert re.fullmatch(r"PF\d{3}", declared.id) and declared.id != module.UNREACHABLE
+        assert declared.title and declared.fix and callable(declared.run)
+
+
+def test_a_malformed_preflight_check_id_is_refused() -> None:
+    from appstack.checks import preflight as module
+
+    with pytest.raises(ValueError, match="three digits"):
+        module.check("P1", "made up", "none")
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_preflight_section() -> str:
+    text = README.read_text()
+    heading = "### Preflight checks"
+    assert heading in text, f"README.md has no '{heading}' section"
+    body = text.split(heading, 1)[1]
+    return re.split(r"\n##+ ", body, maxsplit=1)[0]
+
+
+def test_the_readme_preflight_section_lists_exactly_the_declared_checks() -> None:
+    from appstack.checks import preflight as module
+
+    section = readme_preflight_section()
+    listed = set(re.findall(r"^\| (PF\d{3}) \|", section, flags=re.MULTILINE))
+    assert listed == set(module.REGISTRY)
+    assert set(re.findall(r"\bPF\d{3}\b", section)) <= set(module.REGISTRY) | {module.UNREACHABLE}
+
+
+#: Every stack status CloudFormation reports (API_Stack.html, StackStatus).
+STACK_STATUSES = [
+    "CREATE_IN_PROGRESS",
+    "CREATE_FAILED",
+    "CREATE_COMPLETE",
+    "ROLLBACK_IN_PROGRESS",
+    "ROLLBACK_FAILED",
+    "ROLLBACK_COMPLETE",
+    "DELETE_IN_PROGRESS",
+    "DELETE_FAILED",
+    "DELETE_COMPLETE",
+    "UPDATE_IN_PROGRESS",
+    "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+    "UPDATE_COMPLETE",
+    "UPDATE_FAILED",
+    "UPDATE_ROLLBACK_IN_PROGRESS",
+    "UPDATE_ROLLBACK_FAILED",
+    "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+    "UPDATE_ROLLBACK_COMPLETE",
+    "REVIEW_IN_PROGRESS",
+    "IMPORT_IN_PROGRESS",
+    "IMPORT_COMPLETE",
+    "IMPORT_ROLLBACK_IN_PROGRESS",
+    "IMPORT_ROLLBACK_FAILED",
+    "IMPORT_ROLLBACK_COMPLETE",
+]
+
+
+@pytest.mark.parametrize("status", STACK_STATUSES)
+def test_preflight_and_the_deploy_engine_refuse_the_same_stack_states(status: str) -> None:
+    """https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html"""
+    from appstack.checks import preflight as module
+    from appstack.deploy import stacks
+
+    stack = {"StackName": "myapp-dev", "StackStatus": status}
+    context = module.Context(target(), "myapp-dev", None, stack)
+    refused_by_preflight = any(f.severity == "error" for f in module.stack_state(context))
+    try:
+        stacks.check_deployable(stack)
+    except stacks.DeployError:
+        refused_by_engine = True
+    else:
+        refused_by_engine = False
+    assert refused_by_preflight == refused_by_engine
+
+
+# PF007: the Config recorder this stack owns (one per account and Region; every Config rule
+# there evaluates only what it records:
+# https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html).
+
+RECORDER_REGION = "ap-south-2"  # a Region of its own: its Config recorder
+
+
+def run_cli(*argv: str) -> int:
+    from appstack.cli import main
+
+    try:
+        main(list(argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def write_config(path: Path, **dev: Any) -> Path:
+    import yaml
+
+    data = {"application_name": "rec", "region": RECORDER_REGION, "environments": {"dev": dev}}
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def pf007(path: Path, endpoint: str, phase: int) -> Any:
+    tgt = config.resolve(config.load(path), "dev", phase)
+    found = preflight(tgt, "rec-dev", Connection(RECORDER_REGION, None, endpoint))
+    return next((f for f in found if f.rule == "PF007"), None)
+
+
+def test_recording_never_stops_by_a_setting_and_stops_by_a_deliberate_rollback(
+    tmp_path: Path, emulator_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_config(tmp_path / "appstack.yaml")
+    deploy = ("deploy", "rec-dev", "dev", "--yes", "--skip-validate", "-c", str(path))
+    assert run_cli(*deploy, "--phase", "2") == 0
+    assert pf007(path, emulator_endpoint, phase=2) is None
+
+    # A setting that would delete the recorder is refused, even with no other rule in the
+    # Region: recording would stop for the whole account as a side effect.
+    for change in ({"features": {"config": False}}, {"config_recorder_exists": True}):
+        write_config(path, **change)
+        found = pf007(path, emulator_endpoint, phase=2)
+        assert found is not None and found.severity == "error", change
+        assert "recording stops for the whole account" in found.message
+        assert "rollback rec-dev dev --to-phase 1" in found.fix
+    assert run_cli(*deploy, "--phase", "2") == 1
+    config_client = boto3.client(
+        "config", region_name=RECORDER_REGION, endpoint_url=emulator_endpoint
+    )
+    assert config_client.describe_configuration_recorders()["ConfigurationRecorders"]
+
+    # Going below phase 2 is the deliberate way: a warning, the plan names what stops, and
+    # the rollback runs.
+    write_config(path)
+    found = pf007(path, emulator_endpoint, phase=1)
+    assert found is not None and found.severity == "warning"
+    capsys.readouterr()
+    rollback = ("rollback", "rec-dev", "dev", "--to-phase", "1", "--yes", "--skip-validate")
+    assert run_cli(*rollback, "-c", str(path)) == 0
+    said = capsys.readouterr()
+    shown = " ".join((said.out + said.err).split())
+    assert "recording stops for the whole account in ap-south-2" in shown  # preflight
+    # The plan's row for the recorder (data/changes.json), as its table wraps it.
+    assert "ConfigRecorder" in shown and "for the whole account and Region, and every" in shown
+    assert config_client.describe_configuration_recorders()["ConfigurationRecorders"] == []

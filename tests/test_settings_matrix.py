@@ -108,7 +108,7 @@ ROWS: list[Row] = [
     Row(f"{ENV}vpn.amazon_side_asn", 64600, ("on-premise",), OUTAGE),
     Row(f"{ENV}vpn.on_premise_cidrs", ["192.168.2.0/24"], ("TaskIngressFromOnPremise",)),
     Row(f"{ENV}vpn.static_routes", True, ("on-premise",), OUTAGE),
-    Row(f"{ENV}config_recorder_exists", True, ("PF007", "ConfigRecorder")),
+    Row(f"{ENV}config_recorder_exists", True, ("PF007", "recording stops"), REFUSED),
     Row(f"{ENV}usage", USAGE, ("no changes",)),
     # Last: it removes phase 4 (audit included: its log group is kept) and the reset adds it
     # back, and the emulator does not yet recreate what a later update removed and adds back

@@ -37,4 +37,9 @@ def emulator(**env: str) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
-        process.wait(5)
+        try:
+            # It finishes the requests it serves first; on a loaded machine that takes a while.
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)

@@ -175,3 +175,144 @@ def test_what_refers_to_a_replaced_resource_by_a_create_only_property_is_replace
     group = ec2.describe_security_groups(GroupIds=[new_group])["SecurityGroups"][0]
     assert group["VpcId"] == new_vpc
     assert old_vpc not in [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
+
+
+# A replacement caused by a changed parameter value, the template text unchanged: the change
+# set compares the properties as resolved with the old and the new values
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChangeDetail.html:
+# ChangeSource ParameterReference, CausingEntity the parameter's name).
+
+KEYED_BY_PARAMETER: dict[str, Any] = {
+    "Parameters": {
+        "Key": {"Type": "String", "Default": "pk"},
+        "Title": {"Type": "String", "Default": "alarms"},
+    },
+    "Resources": {
+        "Table": {
+            "Type": "AWS::DynamoDB::Table",
+            "Properties": {
+                "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": {"Ref": "Key"}, "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": {"Ref": "Key"}, "KeyType": "HASH"}],
+            },
+        },
+        "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": {"Ref": "Title"}}},
+    },
+}
+
+
+def deploy_with(cfn: Any, stack: str, template: dict[str, Any], **parameters: str) -> str:
+    """Create or update `stack` with these parameter values; the change set's name."""
+    try:
+        cfn.describe_stacks(StackName=stack)
+        kind = "UPDATE"
+    except cfn.exceptions.ClientError:
+        kind = "CREATE"
+    name = unique("cs")
+    cfn.create_change_set(
+        StackName=stack,
+        ChangeSetName=name,
+        ChangeSetType=kind,
+        TemplateBody=json.dumps(template),
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+    )
+    return name
+
+
+def changes_of(cfn: Any, stack: str, change_set: str) -> dict[str, Any]:
+    return {
+        c["ResourceChange"]["LogicalResourceId"]: c["ResourceChange"]
+        for c in cfn.describe_change_set(StackName=stack, ChangeSetName=change_set)["Changes"]
+    }
+
+
+def test_a_key_changed_only_by_a_parameter_value_is_shown_as_a_replacement(cfn: Any) -> None:
+    stack = unique("keyparam")
+    cfn.execute_change_set(
+        StackName=stack, ChangeSetName=deploy_with(cfn, stack, KEYED_BY_PARAMETER)
+    )
+    change = changes_of(cfn, stack, deploy_with(cfn, stack, KEYED_BY_PARAMETER, Key="id"))
+    assert set(change) == {"Table"}
+    assert change["Table"]["Action"] == "Modify"
+    assert change["Table"]["Replacement"] == "True"
+    assert {
+        "Target": {"Attribute": "Properties", "Name": "KeySchema", "RequiresRecreation": "Always"},
+        "Evaluation": "Static",
+        "ChangeSource": "ParameterReference",
+        "CausingEntity": "Key",
+    } in change["Table"]["Details"]
+
+
+def test_a_key_changed_only_by_a_parameter_value_replaces_the_table(
+    cfn: Any, dynamodb: Any
+) -> None:
+    stack = unique("keyparamrun")
+    cfn.execute_change_set(
+        StackName=stack, ChangeSetName=deploy_with(cfn, stack, KEYED_BY_PARAMETER)
+    )
+    old = physical_id(cfn, stack, "Table")
+    name = deploy_with(cfn, stack, KEYED_BY_PARAMETER, Key="id")
+    cfn.execute_change_set(StackName=stack, ChangeSetName=name)
+    assert cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+    new = physical_id(cfn, stack, "Table")
+    assert new != old
+    assert dynamodb.describe_table(TableName=new)["Table"]["KeySchema"] == ID_KEY
+    assert old not in dynamodb.list_tables()["TableNames"]
+
+
+def test_a_parameter_value_feeding_a_property_updated_in_place_is_a_modification(
+    cfn: Any,
+) -> None:
+    stack = unique("titleparam")
+    cfn.execute_change_set(
+        StackName=stack, ChangeSetName=deploy_with(cfn, stack, KEYED_BY_PARAMETER)
+    )
+    change = changes_of(cfn, stack, deploy_with(cfn, stack, KEYED_BY_PARAMETER, Title="pager"))
+    assert set(change) == {"Topic"}
+    assert change["Topic"]["Replacement"] == "False"
+    assert change["Topic"]["Details"] == [
+        {
+            "Target": {
+                "Attribute": "Properties",
+                "Name": "DisplayName",
+                "RequiresRecreation": "Never",
+            },
+            "Evaluation": "Static",
+            "ChangeSource": "ParameterReference",
+            "CausingEntity": "Title",
+        }
+    ]
+
+
+RANGE_BY_ENVIRONMENT: dict[str, Any] = {
+    "Parameters": {"Environment": {"Type": "String", "Default": "dev"}},
+    "Mappings": {
+        "Ranges": {
+            "dev": {"Cidr": "10.10.0.0/16"},
+            "test": {"Cidr": "10.10.0.0/16"},
+            "prod": {"Cidr": "10.30.0.0/16"},
+        }
+    },
+    "Resources": {
+        "Vpc": {
+            "Type": "AWS::EC2::VPC",
+            "Properties": {
+                "CidrBlock": {"Fn::FindInMap": ["Ranges", {"Ref": "Environment"}, "Cidr"]}
+            },
+        }
+    },
+}
+
+
+def test_a_parameter_that_picks_another_mapping_value_replaces_the_vpc(cfn: Any) -> None:
+    """CidrBlock is create-only (aws-resource-ec2-vpc.html: Update requires Replacement)."""
+    stack = unique("rangeparam")
+    cfn.execute_change_set(
+        StackName=stack, ChangeSetName=deploy_with(cfn, stack, RANGE_BY_ENVIRONMENT)
+    )
+    same = changes_of(cfn, stack, deploy_with(cfn, stack, RANGE_BY_ENVIRONMENT, Environment="test"))
+    assert same.get("Vpc", {}).get("Replacement") != "True"
+    other = changes_of(
+        cfn, stack, deploy_with(cfn, stack, RANGE_BY_ENVIRONMENT, Environment="prod")
+    )
+    assert other["Vpc"]["Replacement"] == "True"

@@ -1,12 +1,17 @@
 """Preflight: ask the target account, read-only, what would make a deploy fail.
 
-Each check is a small function `(context) -> findings`; `preflight` runs them all. Nothing
-here changes the account: only Describe/Get/List calls.
+Each check is a small declared unit, like appstack's template rules and the emulator's
+fidelity rules: an id (`PF` and three digits), a one-line description, the fix it points
+to, and a function `(context) -> findings` registered with `@check(...)`. `CHECKS` lists
+them by id and `ask` runs them all; the README's preflight section lists the same ids (a
+test keeps them in step). A check that cannot ask AWS gives a `PF000` warning instead.
+Nothing here changes the account: only Describe/Get/List calls.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -17,20 +22,27 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from appstack.checks.findings import Finding
 from appstack.config import Target
+from appstack.phases import capabilities
 
-#: Stack states from which an update cannot start, and what to do instead.
-BLOCKING_STATES = {
-    "ROLLBACK_COMPLETE": "the first create failed and rolled back; delete the stack "
-    "(`appstack destroy STACK`) and deploy again",
-    "ROLLBACK_FAILED": "the failed create could not be rolled back; delete the stack "
-    "(`appstack destroy STACK`; if that delete fails, run it again to keep what could not be "
-    "deleted), then deploy again",
-    "UPDATE_ROLLBACK_FAILED": "a rollback failed; run `aws cloudformation "
-    "continue-update-rollback --stack-name STACK` (skipping the resources that block it)",
-    "DELETE_FAILED": "a delete failed; run `appstack destroy STACK` again: it deletes the "
-    "stack again and, if that fails too, keeps in the account exactly the resources that "
-    "could not be deleted (one that holds data only when named: `--retain LOGICAL_ID`)",
-}
+
+@cache
+def _stack_states() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        resources.files("appstack.data").joinpath("stack_states.json").read_text()
+    )
+    return data
+
+
+#: Stack states from which an update cannot start, and what to do instead (STACK: the
+#: stack's name). The one home of this fact: the deploy engine refuses the same states.
+BLOCKING_STATES: dict[str, str] = dict(_stack_states()["blocked"])
+
+
+def busy(status: str) -> bool:
+    """Whether another operation runs on a stack in `status` (a stack under review, made by
+    a change set that never ran, is not busy)."""
+    states = _stack_states()
+    return status.endswith(states["busy_suffix"]) and status not in states["not_busy"]
 
 
 @dataclass
@@ -44,6 +56,42 @@ class Context:
         return self.session.client(service)
 
 
+Run = Callable[[Context], list[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One preflight check: its id, what it asks, the fix it points to, and the code."""
+
+    id: str
+    title: str
+    fix: str
+    run: Run
+
+
+#: Every check, by id (registered when this module is imported).
+REGISTRY: dict[str, Check] = {}
+
+#: The id of the warning a check gives when it cannot ask AWS.
+UNREACHABLE = "PF000"
+
+_ID = re.compile(r"^PF\d{3}$")
+
+
+def check(check_id: str, title: str, fix: str) -> Callable[[Run], Run]:
+    """Register the decorated function as preflight check `check_id`."""
+    if not _ID.match(check_id) or check_id == UNREACHABLE:
+        raise ValueError(f"preflight check id {check_id!r} is not PF followed by three digits")
+
+    def register(run: Run) -> Run:
+        if check_id in REGISTRY and REGISTRY[check_id].run is not run:
+            raise ValueError(f"preflight check {check_id} is declared twice")
+        REGISTRY[check_id] = Check(check_id, title, fix, run)
+        return run
+
+    return register
+
+
 def preflight(target: Target, stack_name: str, session: Any) -> list[Finding]:
     """Every preflight finding for deploying `target` as `stack_name`."""
     return ask(target, stack_name, session)[0]
@@ -55,16 +103,16 @@ def ask(
     """The preflight findings, and the stack as they found it (None: not deployed yet)."""
     context = Context(target, stack_name, session, _describe_stack(session, target, stack_name))
     findings: list[Finding] = []
-    for check in CHECKS:
+    for declared in CHECKS:
         try:
-            findings += check(context)
+            findings += declared.run(context)
         except (ClientError, BotoCoreError) as exc:
             findings.append(
                 Finding(
-                    "PF000",
+                    UNREACHABLE,
                     "warning",
                     "",
-                    f"{check.__name__} could not ask AWS: {exc}",
+                    f"{declared.id} ({declared.title}) could not ask AWS: {exc}",
                     "check the credentials' read permissions",
                 )
             )
@@ -82,6 +130,12 @@ def _describe_stack(session: Any, target: Target, name: str) -> dict[str, Any] |
     return stacks[0] if stacks else None
 
 
+@check(
+    "PF001",
+    "the stack can take an update now (not failed, rolled back or busy)",
+    "follow the advice for its state (destroy and deploy again, continue the rollback, or "
+    "wait for the running operation)",
+)
 def stack_state(context: Context) -> list[Finding]:
     if context.stack is None:
         return []
@@ -96,7 +150,7 @@ def stack_state(context: Context) -> list[Finding]:
                 BLOCKING_STATES[status].replace("STACK", context.stack_name),
             )
         ]
-    if status.endswith("_IN_PROGRESS"):
+    if busy(status):
         return [
             Finding(
                 "PF001",
@@ -109,6 +163,11 @@ def stack_state(context: Context) -> list[Finding]:
     return []
 
 
+@check(
+    "PF002",
+    "the stack name is not used by another application",
+    "choose another stack name, or another application_name",
+)
 def stack_owner(context: Context) -> list[Finding]:
     if context.stack is None:
         return []
@@ -130,6 +189,11 @@ def stack_owner(context: Context) -> list[Finding]:
     ]
 
 
+@check(
+    "PF003",
+    "an AWS Config recorder the stack does not own is declared with config_recorder_exists",
+    "set config_recorder_exists to match the account (true: appstack adds only the rules)",
+)
 def config_recorder(context: Context) -> list[Finding]:
     if not context.target.has("config"):
         return []
@@ -164,6 +228,11 @@ def config_recorder(context: Context) -> list[Finding]:
     return []
 
 
+@check(
+    "PF004",
+    "the certificate exists, is ISSUED and is in the stack's Region",
+    "request or import an ISSUED certificate in the stack's Region and set certificate_arn",
+)
 def certificate(context: Context) -> list[Finding]:
     arn = context.target.env.certificate_arn
     if not arn:
@@ -225,6 +294,11 @@ def elastic_ip_quota(context: Context) -> list[Finding]:
     )
 
 
+@check(
+    "PF006",
+    "vpc_cidr is the range of the deployed VPC (a VPC's range cannot change in place)",
+    "set vpc_cidr back to the deployed range, or deploy a new environment and move to it",
+)
 def vpc_range(context: Context) -> list[Finding]:
     """A deployed VPC keeps its range: CidrBlock is create-only, so a new `vpc_cidr` would
     replace the VPC and about 40 resources in it, and the update fails after a long time
@@ -253,11 +327,26 @@ def vpc_range(context: Context) -> list[Finding]:
     ]
 
 
+@check(
+    "PF007",
+    "the Config recorder this stack owns is not removed by a setting, nor while other rules use it",
+    "stop recording on purpose with `appstack rollback STACK ENV --to-phase 1` (its plan "
+    "names it), or hand the recorder to the account baseline first",
+)
 def config_recorder_owner(context: Context) -> list[Finding]:
-    """The stack that owns the Region's Config recorder keeps it while other rules use it:
-    `config_recorder_exists: true` or `features: {config: false}` there would delete it, and
-    every other environment's rules would stop evaluating, silently.
-    https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html
+    """AWS Config records through one recorder per account and Region, and every Config rule
+    of that Region (other environments' too) evaluates only what it records
+    (https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html). The
+    stack that owns it deletes it when `features: {config: false}` or
+    `config_recorder_exists: true` is set, or when it goes below the phase that adds Config.
+
+    - Other Config rules in the Region use it: refused, whatever the change (they would
+      stop evaluating, silently, for environments this deploy knows nothing of).
+    - A setting would delete it while the phase still has Config: refused. A setting is
+      easily changed in passing; stopping the account's recording is not a side effect.
+    - Going below phase 2 (`rollback --to-phase 1`, or `deploy --phase 1`): allowed with a
+      warning, and the plan names the removal ("recording stops for the whole account and
+      Region"), so a deliberate rollback stays possible and is never silent.
     """
     env = context.target.env
     keeps = context.target.has("config") and not env.config_recorder_exists
@@ -270,42 +359,63 @@ def config_recorder_owner(context: Context) -> list[Finding]:
     others = sorted(r["ConfigRuleName"] for r in rules if r["ConfigRuleName"] not in ours)
     where = f"environments.{context.target.env_name}"
     region = context.target.app.region
-    if not others:
+    stops = f"recording stops for the whole account in {region}"
+    rollback = f"`appstack rollback {context.stack_name} {context.target.env_name} --to-phase 1`"
+    if others:
+        shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
         return [
             Finding(
                 "PF007",
-                "warning",
+                "error",
                 "ConfigRecorder",
-                f"this deploy deletes the AWS Config recorder this stack owns: recording stops "
-                f"for the account in {region}",
-                f"keep features.config on and {where}.config_recorder_exists false to keep it",
+                f"this stack owns the AWS Config recorder of {region}, and {len(others)} other "
+                f"Config rule(s) depend on it ({shown}); this deploy would delete it and they "
+                "would stop evaluating",
+                f"keep features.config on and {where}.config_recorder_exists false on this "
+                "stack until another stack (or the account baseline) owns a recorder",
             )
         ]
-    shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    if "config" in capabilities(context.target.phase):
+        setting = (
+            f"{where}.config_recorder_exists: true"
+            if env.config_recorder_exists
+            else f"{where}.features.config: false"
+        )
+        return [
+            Finding(
+                "PF007",
+                "error",
+                "ConfigRecorder",
+                f"{setting} would delete the AWS Config recorder this stack owns: {stops}",
+                f"keep features.config on and config_recorder_exists false; to stop recording "
+                f"on purpose, go below phase 2 with {rollback} (its plan names what stops); to "
+                "hand the recorder to the account baseline, have it retained and imported "
+                "there first, then set config_recorder_exists: true",
+            )
+        ]
     return [
         Finding(
             "PF007",
-            "error",
+            "warning",
             "ConfigRecorder",
-            f"this stack owns the AWS Config recorder of {region}, and {len(others)} other "
-            f"Config rule(s) depend on it ({shown}); this deploy would delete it and they would "
-            "stop evaluating",
-            f"keep features.config on and {where}.config_recorder_exists false on this stack "
-            "until another stack (or the account baseline) owns a recorder",
+            f"this deploy deletes the AWS Config recorder this stack owns: {stops}",
+            f"stay at phase 2 or above to keep it; {where}.config_recorder_exists: true once "
+            "the account baseline records",
         )
     ]
 
 
-CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
-    stack_state,
-    stack_owner,
-    config_recorder,
-    config_recorder_owner,
-    certificate,
-    vpc_quota,
-    vpc_range,
-    elastic_ip_quota,
+@check(
+    "PF005",
+    "the Region's VPC and Elastic IP quotas leave room for what the deploy adds",
+    "release unused VPCs or addresses, or request a higher quota in Service Quotas",
 )
+def quotas(context: Context) -> list[Finding]:
+    return vpc_quota(context) + elastic_ip_quota(context)
+
+
+#: Every check, in id order.
+CHECKS: tuple[Check, ...] = tuple(REGISTRY[k] for k in sorted(REGISTRY))
 
 
 @cache

@@ -13,6 +13,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
+from appstack.checks.preflight import BLOCKING_STATES, busy
 from appstack.deploy import (
     changesets,
     classify,
@@ -87,24 +88,14 @@ def check_deployable(stack: dict[str, Any] | None) -> None:
     if stack is None:
         return
     name, status = stack["StackName"], stack["StackStatus"]
-    if status == "REVIEW_IN_PROGRESS":  # a change set was made but never run: not busy
-        return
-    if status.endswith("_IN_PROGRESS"):
+    if busy(status):
         raise DeployError(
             f"stack {name} is busy ({status}); another deploy is running. "
             f"Wait for it: appstack watch {name}"
         )
-    if status == "ROLLBACK_COMPLETE":
-        raise DeployError(
-            f"stack {name} is ROLLBACK_COMPLETE: its first creation failed and it cannot be "
-            f"updated. Delete it (appstack destroy {name}), then deploy again"
-        )
-    if status == "UPDATE_ROLLBACK_FAILED":
-        raise DeployError(
-            f"stack {name} is UPDATE_ROLLBACK_FAILED. Fix the resource named in "
-            f"`appstack events {name}`, then run: aws cloudformation continue-update-rollback "
-            f"--stack-name {name}"
-        )
+    if status in BLOCKING_STATES:
+        advice = BLOCKING_STATES[status].replace("STACK", name)
+        raise DeployError(f"stack {name} is {status}: {advice}")
 
 
 def outputs(stack: dict[str, Any] | None) -> dict[str, str]:

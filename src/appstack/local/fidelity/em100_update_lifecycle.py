@@ -222,6 +222,74 @@ def _replaces(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> b
     return any(decide(resource_type, old, new) for decide in REPLACES)
 
 
+# ---------------------------------------------------------------------------------------
+# parameter values
+
+
+def parameter_values(template: dict[str, Any], given: Any) -> dict[str, Any]:
+    """The value of each parameter of `template`: the one given, else its Default."""
+    declared = template.get("Parameters") or {}
+    values = {name: (spec or {}).get("Default") for name, spec in declared.items()}
+    values.update({k: v for k, v in (given or {}).items() if k in declared})
+    return values
+
+
+def resolve_parameters(value: Any, values: dict[str, Any], mappings: dict[str, Any]) -> Any:
+    """`value` with every parameter it refers to replaced by the parameter's value, and the
+    Fn::FindInMap, Fn::Sub, Fn::Join and Fn::Select that become literal evaluated, so that two
+    declarations can be compared as CloudFormation compares the resolved properties (a
+    property whose parameter changed has changed, one whose mapping entry is the same has
+    not). What cannot be resolved here (GetAtt, Ref to a resource) is kept as written."""
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, list):
+            return [walk(inner) for inner in item]
+        if not isinstance(item, dict):
+            return item
+        if len(item) == 1:
+            ((key, inner),) = item.items()
+            if key == "Ref" and isinstance(inner, str) and inner in values:
+                return values[inner]
+            if key == "Fn::FindInMap" and isinstance(inner, list) and len(inner) == 3:
+                names = [walk(part) for part in inner]
+                if all(isinstance(n, str) for n in names):
+                    found = mappings.get(names[0], {}).get(names[1], {})
+                    if isinstance(found, dict) and names[2] in found:
+                        return found[names[2]]
+                return {key: names}
+            if key == "Fn::Sub":
+                text, own = (inner, {}) if isinstance(inner, str) else (inner[0], inner[1])
+                if isinstance(text, str) and isinstance(own, dict):
+                    for name, given in values.items():
+                        if name not in own and isinstance(given, str):
+                            text = text.replace("${" + name + "}", given)
+                    own = walk(own)
+                    return {key: text if not own else [text, own]} if "${" in text else text
+            if key == "Fn::Join" and isinstance(inner, list) and len(inner) == 2:
+                parts = walk(inner[1])
+                literal = isinstance(parts, list) and all(isinstance(p, str) for p in parts)
+                if isinstance(inner[0], str) and literal:
+                    return inner[0].join(parts)
+                return {key: [inner[0], parts]}
+            if key == "Fn::Select" and isinstance(inner, list) and len(inner) == 2:
+                index, options = walk(inner[0]), walk(inner[1])
+                if isinstance(options, list) and str(index).isdigit() and int(index) < len(options):
+                    return options[int(index)]
+                return {key: [index, options]}
+        return {key: walk(inner) for key, inner in item.items()}
+
+    return walk(value)
+
+
+def resolved(template: dict[str, Any], given: Any, resource_json: dict[str, Any]) -> dict[str, Any]:
+    """A resource of `template` with its parameters (given, else defaults) resolved."""
+    values = parameter_values(template, given)
+    found: dict[str, Any] = resolve_parameters(
+        resource_json, values, template.get("Mappings") or {}
+    )
+    return found
+
+
 def _custom_name(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> str | None:
     """The fixed name a replacement would have to take again, if the template fixes one."""
     from moto.cloudformation.parsing import resource_name_property_from_type
@@ -297,10 +365,16 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
     old_resources: dict[str, Any] = self._resource_json_map
     new_resources: dict[str, Any] = template["Resources"]
     added = set(actions["Add"])
+    # Replacement is judged on the properties as resolved with the old and the new parameter
+    # values: a create-only property fed by a parameter whose value changed replaces too.
+    given = parameters or self.input_parameters
+    before_values = {n: resolved(self._template, self.input_parameters, old_resources[n])
+                     for n in actions["Modify"]}  # fmt: skip
+    after_values = {n: resolved(template, given, new_resources[n]) for n in actions["Modify"]}
     replaced = {
         name
         for name in actions["Modify"]
-        if _replaces(new_resources[name]["Type"], old_resources[name], new_resources[name])
+        if _replaces(new_resources[name]["Type"], before_values[name], after_values[name])
     }
     # A resource whose create-only property refers to a replaced one is replaced too.
     growing = True
@@ -338,7 +412,10 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
         for name in creation_order(new_resources):
             resource_type = new_resources[name]["Type"]
             if name in replaced:
-                fixed = _custom_name(resource_type, old_resources[name], new_resources[name])
+                fixed = _custom_name(
+                    resource_type, before_values.get(name, old_resources[name]),
+                    after_values.get(name, new_resources[name]),
+                )  # fmt: skip
                 if fixed is not None:
                     error = CustomNameReplacement(fixed)
                     resource_event(

@@ -6,8 +6,13 @@ A property is replaced, not updated, when the type's registry schema lists it in
 change set says so as CloudFormation does (`Replacement: "True"`, and one `Details` entry a
 changed property, `RequiresRecreation: "Always"` for those), and the update creates a new
 resource with a new physical id before the cleanup phase deletes the old one as its
-UpdateReplacePolicy says (EM100). moto 5.2.5 shows every change as a modification and
-applies none of these.
+UpdateReplacePolicy says (EM100). Properties are compared as resolved with the stack's
+parameter values and the new ones (Ref, and the Fn::FindInMap, Fn::Sub, Fn::Join and
+Fn::Select they feed), so a create-only property whose parameter value changed replaces the
+resource though the template's text is the same; such a change is listed with
+`ChangeSource: ParameterReference` and the parameter as `CausingEntity`. moto 5.2.5 shows
+every change as a modification, applies none of these, and lists no change at all for a
+changed parameter value.
 """
 
 from __future__ import annotations
@@ -97,23 +102,49 @@ def replaces_through(resource_type: str, resource_json: dict[str, Any], replaced
     return bool(recreated_through(resource_type, resource_json, replaced))
 
 
-def details(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
-    """The change set's Details of a modification, one entry a changed property."""
+def details(
+    resource_type: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    changed_parameters: frozenset[str] = frozenset(),
+    declared: tuple[dict[str, Any], dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """The change set's Details of a modification, one entry a changed property.
+
+    `old` and `new` are the resource as resolved with the old and the new parameter values;
+    `declared` is the resource as the two templates write it. A property whose declaration
+    is the same but whose value changed with a parameter is a `ParameterReference` change,
+    one entry a changed parameter it refers to, as CloudFormation lists it
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChangeDetail.html).
+    """
     before, after = _properties(old), _properties(new)
+    written_before, written_after = (
+        (_properties(declared[0]), _properties(declared[1])) if declared else (before, after)
+    )
     always = recreated(resource_type, old, new)
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-    return [
-        {
-            "Target": {
-                "Attribute": "Properties",
-                "Name": name,
-                "RequiresRecreation": "Always" if name in always else "Never",
-            },
-            "Evaluation": "Static",
-            "ChangeSource": "DirectModification",
+    found: list[dict[str, Any]] = []
+    for name in changed:
+        target = {
+            "Attribute": "Properties",
+            "Name": name,
+            "RequiresRecreation": "Always" if name in always else "Never",
         }
-        for name in changed
-    ]
+        if written_before.get(name) != written_after.get(name):
+            found.append(
+                {"Target": target, "Evaluation": "Static", "ChangeSource": "DirectModification"}
+            )
+            continue
+        for cause in sorted(references(written_after.get(name)) & changed_parameters):
+            found.append(
+                {
+                    "Target": dict(target),
+                    "Evaluation": "Static",
+                    "ChangeSource": "ParameterReference",
+                    "CausingEntity": cause,
+                }
+            )
+    return found
 
 
 def dynamic_details(
@@ -147,12 +178,36 @@ def install() -> None:
         resource_map = self.stack.resource_map
         old = resource_map._resource_json_map
         new = self.template_dict.get("Resources", {})
+        # A resource whose declaration is the same but refers to a parameter whose value
+        # changed is modified too (moto compares the templates' text only).
+        listed = {c.logical_resource_id for c in changes}
+        for name in lifecycle.resource_diff(resource_map, self.template_dict, self.parameters)[
+            "Modify"
+        ]:
+            if name not in listed:
+                changes.append(Change("Modify", name, new[name]["Type"]))
+        # Properties as resolved with the stack's parameter values and the change set's.
+        given = self.parameters or resource_map.input_parameters
+        before = {
+            n: lifecycle.resolved(resource_map._template, resource_map.input_parameters, old[n])
+            for n in old
+        }
+        after = {n: lifecycle.resolved(self.template_dict, given, new[n]) for n in new}
+        old_values = lifecycle.parameter_values(
+            resource_map._template, resource_map.input_parameters
+        )
+        new_values = lifecycle.parameter_values(self.template_dict, given)
+        changed_parameters = frozenset(
+            p for p in new_values if p in old_values and old_values[p] != new_values[p]
+        )
         always = {
             c.logical_resource_id
             for c in changes
             if c.action == "Modify"
             and c.logical_resource_id in old
-            and replaces(c.resource_type, old[c.logical_resource_id], new[c.logical_resource_id])
+            and replaces(
+                c.resource_type, before[c.logical_resource_id], after[c.logical_resource_id]
+            )
         }
         for change in changes:
             name = change.logical_resource_id
@@ -162,7 +217,10 @@ def install() -> None:
             if change.action in ("Modify", "Remove") and existing is not None:
                 extra["physical_resource_id"] = lifecycle.physical_id_of(existing)
             if change.action == "Modify" and name in old and name in new:
-                found = details(change.resource_type, old[name], new[name])
+                found = details(
+                    change.resource_type, before[name], after[name], changed_parameters,
+                    (old[name], new[name]),
+                )  # fmt: skip
                 found += dynamic_details(change.resource_type, new[name], always)
                 extra["replacement"] = (
                     "True"
