@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
-import json
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from appstack.data import load as data_file
 from appstack.errors import ConfigError, UsageError
 from appstack.phases import ALL_CAPABILITIES, FOUNDATION, PHASES, capabilities
 
@@ -459,13 +457,9 @@ def in_region(config: AppConfig, region: str | None) -> AppConfig:
     return config.model_copy(update={"region": region})  # keeps the source
 
 
-@cache
 def vpn_facts() -> dict[str, Any]:
     """ASN ranges and reservations of Site-to-Site VPN (data/vpn.json)."""
-    facts: dict[str, Any] = json.loads(
-        resources.files("appstack.data").joinpath("vpn.json").read_text()
-    )
-    return facts
+    return data_file("vpn")
 
 
 def vpn_problems(
@@ -611,14 +605,10 @@ def _cross_checks(config: AppConfig) -> list[tuple[str, str]]:
     return problems
 
 
-@cache
 def aurora_facts() -> dict[str, Any]:
     """The Aurora engine appstack deploys and the capacity bounds of its versions
     (data/aurora.json)."""
-    facts: dict[str, Any] = json.loads(
-        resources.files("appstack.data").joinpath("aurora.json").read_text()
-    )
-    return facts
+    return data_file("aurora")
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -664,10 +654,8 @@ def aurora_capacity_problems(
     return problems
 
 
-@cache
 def _fargate_sizes() -> dict[str, dict[str, Any]]:
-    text = resources.files("appstack.data").joinpath("fargate.json").read_text()
-    sizes: dict[str, dict[str, Any]] = json.loads(text)["memory_by_cpu"]
+    sizes: dict[str, dict[str, Any]] = data_file("fargate")["memory_by_cpu"]
     return sizes
 
 

@@ -8,11 +8,8 @@ recorder of this stack. The rules chosen are those this stack's capabilities sho
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
 from awacs.aws import (
     Action,
@@ -54,6 +51,7 @@ from appstack.blueprint.buckets import (
 )
 from appstack.blueprint.loadbalancer import tls_only_statement
 from appstack.blueprint.stack import RETAIN, Stack
+from appstack.data import load
 
 #: The AWS managed policy for a Config role (`service-role/ConfigRole` was replaced by it).
 CONFIG_ROLE_POLICY = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWS_ConfigRole"
@@ -78,9 +76,7 @@ class ManagedRule:
 @cache
 def managed_rules() -> tuple[ManagedRule, ...]:
     """Every AWS Config managed rule appstack knows, with the capability it checks."""
-    text = resources.files("appstack.data").joinpath("config_rules.json").read_text()
-    data: dict[str, Any] = json.loads(text)
-    return tuple(ManagedRule(**rule) for rule in data["rules"])
+    return tuple(ManagedRule(**rule) for rule in load("config_rules")["rules"])
 
 
 def build(stack: Stack, key: Key) -> list[ConfigRule]:

@@ -6,10 +6,7 @@ from the load balancer's security group alone, on the container port.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from awacs.aws import (
@@ -57,6 +54,7 @@ from appstack.blueprint.buckets import private_bucket, server_access_log_stateme
 from appstack.blueprint.network import Network
 from appstack.blueprint.security import no_egress
 from appstack.blueprint.stack import RETAIN, Stack
+from appstack.data import load
 
 #: TLS 1.3 and 1.2 only (AWS's recommended policy for new HTTPS listeners).
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -319,11 +317,8 @@ def tls_only_statement(bucket_logical_id: str) -> Statement:
     )
 
 
-@cache
 def _elb_log_delivery() -> dict[str, Any]:
-    text = resources.files("appstack.data").joinpath("elb_log_delivery.json").read_text()
-    data: dict[str, Any] = json.loads(text)
-    return data
+    return load("elb_log_delivery")
 
 
 def elb_log_principal(region: str) -> Principal:

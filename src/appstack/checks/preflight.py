@@ -6,17 +6,15 @@ here changes the account: only Describe/Get/List calls.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from appstack.checks.findings import Finding
 from appstack.config import Target
+from appstack.data import load
 
 #: Stack states from which an update cannot start, and what to do instead.
 BLOCKING_STATES = {
@@ -308,12 +306,8 @@ CHECKS: tuple[Callable[[Context], list[Finding]], ...] = (
 )
 
 
-@cache
 def _quotas() -> dict[str, dict[str, Any]]:
-    data: dict[str, dict[str, Any]] = json.loads(
-        resources.files("appstack.data").joinpath("quotas.json").read_text()
-    )
-    return data
+    return load("quotas")
 
 
 #: The permission whose absence leaves a quota unknown (the default is assumed).

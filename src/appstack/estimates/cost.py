@@ -12,10 +12,10 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from appstack.config import AppConfig, EnvironmentSettings, UsageSettings, resolve
+from appstack.data import load, names
 from appstack.errors import UsageError
 
 Template = Mapping[str, Any]
@@ -97,10 +97,7 @@ class CostEstimate:
 
 
 def available_regions() -> list[str]:
-    folder = resources.files("appstack.data").joinpath("prices")
-    return sorted(
-        p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json")
-    )
+    return [name.removeprefix("prices/") for name in names("prices")]
 
 
 @cache
@@ -112,8 +109,7 @@ def load_prices(region: str) -> PriceTable:
             f"{', '.join(available_regions())} (use --region, or add "
             f"src/appstack/data/prices/{region}.json with a source per price)"
         )
-    text = resources.files("appstack.data").joinpath("prices", f"{region}.json").read_text()
-    data = json.loads(text)
+    data = load(f"prices/{region}")
     prices = {
         key: Price(key, float(p["usd"]), p["unit"], p["status"], p["source"], p.get("date", ""))
         for key, p in data["prices"].items()

@@ -12,14 +12,13 @@ removed; a DependsOn edge only orders, and one that waits on a slow resource is 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
+from appstack.data import load
 from appstack.errors import AppstackError
 
 Template = Mapping[str, Any]
@@ -58,7 +57,7 @@ class Durations:
 
 @cache
 def load_durations() -> Durations:
-    data = json.loads(resources.files("appstack.data").joinpath("durations.json").read_text())
+    data = load("durations")
     return Durations(
         data["default"], data["durations"], float(data["slow_seconds"]), data["source"]
     )

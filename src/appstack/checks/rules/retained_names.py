@@ -13,23 +13,19 @@ creates anew with it (not kept, not named itself), such as an IAM role's RoleId.
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib import resources as files
 from typing import Any
 
 from appstack.checks.findings import Finding
 from appstack.checks.rules.base import Rule, Template, resources
+from appstack.data import load
 from appstack.estimates.forecast import references
 
 KEPT = ("Retain", "RetainExceptOnCreate")
 
 
-@cache
 def name_properties() -> dict[str, str]:
     """The property that names a resource, by type (data/physical_names.json)."""
-    text = files.files("appstack.data").joinpath("physical_names.json").read_text()
-    names: dict[str, str] = json.loads(text)["name_property"]
+    names: dict[str, str] = load("physical_names")["name_property"]
     return names
 
 

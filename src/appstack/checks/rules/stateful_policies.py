@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from importlib import resources as files
 from typing import Any
 
 from appstack.checks.findings import Finding
 from appstack.checks.rules.base import Rule, Template, resources
+from appstack.data import load
 
 KEEPING = ("Retain", "RetainExceptOnCreate", "Snapshot")
 
@@ -16,8 +15,7 @@ KEEPING = ("Retain", "RetainExceptOnCreate", "Snapshot")
 @cache
 def stateful_types() -> dict[str, dict[str, Any]]:
     """Resource types that hold data, and whether they support the Snapshot policy."""
-    text = files.files("appstack.data").joinpath("stateful.json").read_text()
-    types: dict[str, dict[str, Any]] = json.loads(text)["types"]
+    types: dict[str, dict[str, Any]] = load("stateful")["types"]
     return types
 
 

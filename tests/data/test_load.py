@@ -1,0 +1,41 @@
+"""The data layer: every fact file read through one loader, each naming its source."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from appstack import data
+
+FILES = sorted(
+    entry.name.removesuffix(".json")
+    for entry in resources.files("appstack.data").iterdir()
+    if entry.name.endswith(".json")
+)
+
+
+def test_every_data_file_is_read_once_and_shared() -> None:
+    for name in FILES:
+        assert data.load(name) is data.load(name)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_data_file_names_its_source(name: str) -> None:
+    facts = data.load(name)
+    sources = [key for key in facts if key.lstrip("_").startswith("source")]
+    assert sources, f"data/{name}.json has no source"
+    assert all(str(facts[key]).strip() for key in sources)
+
+
+def test_price_tables_are_listed_by_the_name_load_takes() -> None:
+    regions = data.names("prices")
+    assert "prices/us-east-1" in regions
+    for region in regions:
+        prices = data.load(region)["prices"]
+        assert all(price["source"] for price in prices.values()), region
+
+
+def test_a_missing_data_file_is_an_error_not_an_empty_table() -> None:
+    with pytest.raises(FileNotFoundError):
+        data.load("no_such_facts")
