@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from appstack.checks.rules.stateful_policies import deletes_by_choice, keeps_data, stateful_types
 from appstack.data import load
+from appstack.data.stateful import deletes_by_choice, keeps_data, stateful_types
 from appstack.deploy.changesets import Change
 
 IN_PLACE = "in place"
