@@ -12,13 +12,11 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
 
 from appstack.config import AppConfig, EnvironmentSettings, UsageSettings, resolve
 from appstack.data import load, names
 from appstack.errors import UsageError
-
-Template = Mapping[str, Any]
+from appstack.template import Template, literal_number, properties, ref_target, resources
 
 
 @dataclass(frozen=True)
@@ -117,43 +115,6 @@ def load_prices(region: str) -> PriceTable:
     return PriceTable(data["region"], data["currency"], float(data["hours_per_month"]), prices)
 
 
-# ---------------------------------------------------------------- template helpers
-
-
-def resources_of(template: Template, *types: str) -> dict[str, Mapping[str, Any]]:
-    """The resources of the given types, by logical ID."""
-    found: dict[str, Mapping[str, Any]] = {}
-    for logical_id, resource in template.get("Resources", {}).items():
-        if resource.get("Type") in types:
-            found[logical_id] = resource
-    return found
-
-
-def _props(resource: Mapping[str, Any]) -> Mapping[str, Any]:
-    properties: Mapping[str, Any] = resource.get("Properties", {}) or {}
-    return properties
-
-
-def _number(value: Any, default: float) -> float:
-    """A literal number (or numeric string) from a template; `default` for an intrinsic."""
-    if isinstance(value, bool):
-        return default
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return default
-    return default
-
-
-def _ref(value: Any) -> str | None:
-    if isinstance(value, Mapping) and isinstance(value.get("Ref"), str):
-        return str(value["Ref"])
-    return None
-
-
 # ---------------------------------------------------------------- line items
 
 
@@ -198,7 +159,7 @@ LineItems = Callable[[Template, EnvironmentSettings, _Pricer], list[LineItem]]
 
 def network_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
     items: list[LineItem] = []
-    nats = len(resources_of(t, "AWS::EC2::NatGateway"))
+    nats = len(resources(t, "AWS::EC2::NatGateway"))
     if nats:
         items.append(
             p.item("network", "NAT gateway hours", nats * p.hours, "NAT-hours", "nat_gateway_hour")
@@ -213,7 +174,7 @@ def network_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[Lin
                 "usage.nat_gb",
             )
         )
-    eips = len(resources_of(t, "AWS::EC2::EIP"))
+    eips = len(resources(t, "AWS::EC2::EIP"))
     if eips:
         items.append(
             p.item(
@@ -229,8 +190,8 @@ def network_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[Lin
 
 def load_balancer_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
     items: list[LineItem] = []
-    for lb in resources_of(t, "AWS::ElasticLoadBalancingV2::LoadBalancer").values():
-        props = _props(lb)
+    for lb in resources(t, "AWS::ElasticLoadBalancingV2::LoadBalancer").values():
+        props = properties(lb)
         if props.get("Type", "application") != "application":
             continue
         items.append(p.item("service", "load balancer hours", p.hours, "ALB-hours", "alb_hour"))
@@ -260,16 +221,16 @@ def load_balancer_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> li
 
 def fargate_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
     items: list[LineItem] = []
-    task_defs = resources_of(t, "AWS::ECS::TaskDefinition")
-    for service in resources_of(t, "AWS::ECS::Service").values():
-        props = _props(service)
-        task_def = task_defs.get(_ref(props.get("TaskDefinition")) or "")
+    task_defs = resources(t, "AWS::ECS::TaskDefinition")
+    for service in resources(t, "AWS::ECS::Service").values():
+        props = properties(service)
+        task_def = task_defs.get(ref_target(props.get("TaskDefinition")) or "")
         if task_def is None:
             continue
-        tprops = _props(task_def)
-        tasks = _number(props.get("DesiredCount"), env.desired_count)
-        vcpu = _number(tprops.get("Cpu"), env.cpu) / 1024
-        memory_gb = _number(tprops.get("Memory"), env.memory) / 1024
+        tprops = properties(task_def)
+        tasks = literal_number(props.get("DesiredCount"), env.desired_count)
+        vcpu = literal_number(tprops.get("Cpu"), env.cpu) / 1024
+        memory_gb = literal_number(tprops.get("Memory"), env.memory) / 1024
         platform = tprops.get("RuntimePlatform") or {}
         arch = "arm" if platform.get("CpuArchitecture") == "ARM64" else "x86"
         label = f"{tasks:g} task(s) x {vcpu:g} vCPU / {memory_gb:g} GB, {arch}"
@@ -296,9 +257,9 @@ def fargate_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[Lin
 
 def table_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
     tables = [
-        _props(r)
-        for r in resources_of(t, "AWS::DynamoDB::Table").values()
-        if _props(r).get("BillingMode") == "PAY_PER_REQUEST"
+        properties(r)
+        for r in resources(t, "AWS::DynamoDB::Table").values()
+        if properties(r).get("BillingMode") == "PAY_PER_REQUEST"
     ]
     if not tables:
         return []
@@ -351,21 +312,21 @@ def table_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineI
 
 def database_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
     items: list[LineItem] = []
-    instances = resources_of(t, "AWS::RDS::DBInstance").values()
-    for cluster_id, cluster in resources_of(t, "AWS::RDS::DBCluster").items():
-        props = _props(cluster)
+    instances = resources(t, "AWS::RDS::DBInstance").values()
+    for cluster_id, cluster in resources(t, "AWS::RDS::DBCluster").items():
+        props = properties(cluster)
         scaling = props.get("ServerlessV2ScalingConfiguration")
         if not scaling:
             continue
         members = [
             i
             for i in instances
-            if _ref(_props(i).get("DBClusterIdentifier")) == cluster_id
-            and _props(i).get("DBInstanceClass") == "db.serverless"
+            if ref_target(properties(i).get("DBClusterIdentifier")) == cluster_id
+            and properties(i).get("DBInstanceClass") == "db.serverless"
         ]
         acu = env.usage.database_acu
         if acu is None:
-            acu = _number(scaling.get("MinCapacity"), env.database.min_capacity)
+            acu = literal_number(scaling.get("MinCapacity"), env.database.min_capacity)
         io_optimized = props.get("StorageType") == "aurora-iopt1"
         suffix = "_io_optimized" if io_optimized else ""
         items.append(
@@ -405,19 +366,19 @@ def database_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[Li
 def cache_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
     items: list[LineItem] = []
     groups = [
-        (_props(r), None) for r in resources_of(t, "AWS::ElastiCache::ReplicationGroup").values()
+        (properties(r), None) for r in resources(t, "AWS::ElastiCache::ReplicationGroup").values()
     ] + [
-        (_props(r), _number(_props(r).get("NumCacheNodes"), 1))
-        for r in resources_of(t, "AWS::ElastiCache::CacheCluster").values()
+        (properties(r), literal_number(properties(r).get("NumCacheNodes"), 1))
+        for r in resources(t, "AWS::ElastiCache::CacheCluster").values()
     ]
     for props, fixed_nodes in groups:
         if fixed_nodes is not None:
             nodes = fixed_nodes
         elif "NumCacheClusters" in props:
-            nodes = _number(props["NumCacheClusters"], env.cache.nodes)
+            nodes = literal_number(props["NumCacheClusters"], env.cache.nodes)
         elif "NumNodeGroups" in props or "ReplicasPerNodeGroup" in props:
-            shards = _number(props.get("NumNodeGroups"), 1)
-            nodes = shards * (_number(props.get("ReplicasPerNodeGroup"), 0) + 1)
+            shards = literal_number(props.get("NumNodeGroups"), 1)
+            nodes = shards * (literal_number(props.get("ReplicasPerNodeGroup"), 0) + 1)
         else:
             nodes = env.cache.nodes
         node_type = props.get("CacheNodeType", env.cache.node_type)
@@ -449,8 +410,8 @@ def cache_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineI
 
 def firewall_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
     items: list[LineItem] = []
-    for acl in resources_of(t, "AWS::WAFv2::WebACL").values():
-        rules = len(_props(acl).get("Rules") or [])
+    for acl in resources(t, "AWS::WAFv2::WebACL").values():
+        rules = len(properties(acl).get("Rules") or [])
         items.append(p.item("firewall", "WAF web ACL", 1, "ACL-months", "waf_web_acl_month"))
         if rules:
             items.append(
@@ -476,7 +437,7 @@ def firewall_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[Li
 
 
 def vpn_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
-    connections = len(resources_of(t, "AWS::EC2::VPNConnection"))
+    connections = len(resources(t, "AWS::EC2::VPNConnection"))
     if not connections:
         return []
     return [
@@ -493,7 +454,7 @@ def vpn_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineIte
 
 def config_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
     items: list[LineItem] = []
-    if resources_of(t, "AWS::Config::ConfigurationRecorder"):
+    if resources(t, "AWS::Config::ConfigurationRecorder"):
         items.append(
             p.item(
                 "config",
@@ -504,7 +465,7 @@ def config_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[Line
                 "usage.config_items",
             )
         )
-    rules = len(resources_of(t, "AWS::Config::ConfigRule"))
+    rules = len(resources(t, "AWS::Config::ConfigRule"))
     if rules:
         items.append(
             p.item(
@@ -520,7 +481,7 @@ def config_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[Line
 
 
 def audit_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
-    trails = resources_of(t, "AWS::CloudTrail::Trail")
+    trails = resources(t, "AWS::CloudTrail::Trail")
     if not trails:
         return []
     items = [
@@ -544,9 +505,9 @@ def audit_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineI
     has_data_events = any(
         sel.get("DataResources")
         for trail in trails.values()
-        for sel in _props(trail).get("EventSelectors") or []
+        for sel in properties(trail).get("EventSelectors") or []
         if isinstance(sel, Mapping)
-    ) or any(_props(trail).get("AdvancedEventSelectors") for trail in trails.values())
+    ) or any(properties(trail).get("AdvancedEventSelectors") for trail in trails.values())
     if has_data_events:
         items.append(
             p.item(
@@ -566,13 +527,13 @@ def secrets_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[Lin
     # other, and rotated by RDS.
     managed = [
         c
-        for c in resources_of(t, "AWS::RDS::DBCluster", "AWS::RDS::DBInstance").values()
+        for c in resources(t, "AWS::RDS::DBCluster", "AWS::RDS::DBInstance").values()
         if c.get("Properties", {}).get("ManageMasterUserPassword") is True
     ]
-    secrets = len(resources_of(t, "AWS::SecretsManager::Secret")) + len(managed)
+    secrets = len(resources(t, "AWS::SecretsManager::Secret")) + len(managed)
     if not secrets:
         return []
-    rotations = len(resources_of(t, "AWS::SecretsManager::RotationSchedule")) + len(managed)
+    rotations = len(resources(t, "AWS::SecretsManager::RotationSchedule")) + len(managed)
     return [
         p.item(
             "secrets",
@@ -593,7 +554,7 @@ def secrets_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[Lin
 
 
 def tracing_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
-    if not resources_of(t, "AWS::XRay::SamplingRule", "AWS::XRay::Group"):
+    if not resources(t, "AWS::XRay::SamplingRule", "AWS::XRay::Group"):
         return []
     free = p.prices.get("xray_free_traces_million")
     billable = max(0.0, env.usage.traces_million - (free.usd if free else 0.0))
@@ -610,7 +571,7 @@ def tracing_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[Lin
 
 
 def insights_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
-    if not resources_of(t, "AWS::ApplicationInsights::Application"):
+    if not resources(t, "AWS::ApplicationInsights::Application"):
         return []
     return [
         LineItem(
@@ -628,7 +589,7 @@ def insights_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[Li
 
 
 def backup_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
-    if not resources_of(t, "AWS::Backup::BackupPlan"):
+    if not resources(t, "AWS::Backup::BackupPlan"):
         return []
     return [
         p.item(
@@ -644,7 +605,7 @@ def backup_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[Line
 
 def monitoring_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[LineItem]:
     items: list[LineItem] = []
-    groups = resources_of(t, "AWS::Logs::LogGroup")
+    groups = resources(t, "AWS::Logs::LogGroup")
     if groups:
         u: UsageSettings = env.usage
         items.append(
@@ -668,12 +629,12 @@ def monitoring_items(t: Template, env: EnvironmentSettings, p: _Pricer) -> list[
                 "steady state: monthly volume x retention",
             )
         )
-    alarms = len(resources_of(t, "AWS::CloudWatch::Alarm"))
+    alarms = len(resources(t, "AWS::CloudWatch::Alarm"))
     if alarms:
         items.append(
             p.item("alarms", f"CloudWatch alarms ({alarms})", alarms, "alarms", "cw_alarm_month")
         )
-    keys = len(resources_of(t, "AWS::KMS::Key"))
+    keys = len(resources(t, "AWS::KMS::Key"))
     if keys:
         items.append(
             p.item("encryption", f"KMS keys ({keys})", keys, "key-months", "kms_key_month")
@@ -712,7 +673,7 @@ def hints(
     items = list(items)
     production = env.deletion_protection
     hours = p.hours_per_month
-    nats = len(resources_of(t, "AWS::EC2::NatGateway"))
+    nats = len(resources(t, "AWS::EC2::NatGateway"))
     if nats > 1 and not production:
         saving = (nats - 1) * hours * (p.usd("nat_gateway_hour") + p.usd("public_ipv4_hour"))
         found.append(
@@ -766,9 +727,9 @@ def hints(
 
 def _has_gateway_endpoints(t: Template) -> bool:
     names = " ".join(
-        json.dumps(_props(r).get("ServiceName", ""))
-        for r in resources_of(t, "AWS::EC2::VPCEndpoint").values()
-        if _props(r).get("VpcEndpointType", "Gateway") == "Gateway"
+        json.dumps(properties(r).get("ServiceName", ""))
+        for r in resources(t, "AWS::EC2::VPCEndpoint").values()
+        if properties(r).get("VpcEndpointType", "Gateway") == "Gateway"
     )
     return ".s3" in names and ".dynamodb" in names
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule, Template, resources
+from appstack.checks.rules.base import Rule
 from appstack.data import load
-from appstack.estimates.forecast import references
+from appstack.template import Template, references, resources
 
 KEPT = ("Retain", "RetainExceptOnCreate")
 
@@ -40,7 +40,7 @@ class RetainedResourcesHaveNoFixedName(Rule):
     def check(self, template: Template) -> list[Finding]:
         found = []
         all_resources = template.get("Resources", {})
-        for logical_id, resource in resources(template, *name_properties()):
+        for logical_id, resource in resources(template, *name_properties()).items():
             if resource.get("DeletionPolicy") not in KEPT:
                 continue
             prop = name_properties()[resource["Type"]]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule, Template, resources
+from appstack.checks.rules.base import Rule
 from appstack.data.stateful import explicit_only, keeps_data, stateful_types
+from appstack.template import Template, resources
 
 
 class StatefulResourcesKeepData(Rule):
@@ -17,7 +18,7 @@ class StatefulResourcesKeepData(Rule):
 
     def check(self, template: Template) -> list[Finding]:
         found = []
-        for logical_id, resource in resources(template, *stateful_types()):
+        for logical_id, resource in resources(template, *stateful_types()).items():
             explicit = explicit_only(resource)
             for attribute in ("DeletionPolicy", "UpdateReplacePolicy"):
                 if explicit:

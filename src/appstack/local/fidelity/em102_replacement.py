@@ -16,9 +16,9 @@ from functools import cache
 from typing import Any
 
 from appstack.data import load
-from appstack.estimates.forecast import references
 from appstack.local.fidelity import em100_update_lifecycle as lifecycle
 from appstack.local.fidelity import rule
+from appstack.template import references
 
 SOURCE = (
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
