@@ -462,6 +462,12 @@ def vpn_facts() -> dict[str, Any]:
     return data_file("vpn")
 
 
+def needs_vpn_address(env: EnvironmentSettings, phase: int) -> bool:
+    """Whether `env` at `phase` builds the site-to-site VPN but lacks the on-premise device's
+    address (`resolve` refuses it, naming the field; `synth --all` leaves it out)."""
+    return "vpn" in capabilities(phase, env.features) and env.vpn.customer_gateway_ip is None
+
+
 def vpn_problems(
     vpn: VpnSettings, vpc_cidr: ipaddress.IPv4Network, region: str
 ) -> list[tuple[str, str]]:
