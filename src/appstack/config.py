@@ -24,30 +24,7 @@ from appstack.phases import ALL_CAPABILITIES, FOUNDATION, PHASES, capabilities
 DEFAULT_FILE = "appstack.yaml"
 
 #: Retention periods CloudWatch Logs accepts (AWS::Logs::LogGroup RetentionInDays).
-LOG_RETENTION_DAYS = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
+LOG_RETENTION_DAYS = tuple(int(days) for days in data_file("logs")["retention_in_days"])
 
 _PRIVATE_RANGES = tuple(
     ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")

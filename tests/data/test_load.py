@@ -39,3 +39,24 @@ def test_price_tables_are_listed_by_the_name_load_takes() -> None:
 def test_a_missing_data_file_is_an_error_not_an_empty_table() -> None:
     with pytest.raises(FileNotFoundError):
         data.load("no_such_facts")
+
+
+def test_log_retention_periods_are_the_ones_cloudwatch_logs_accepts() -> None:
+    # The registry schema of AWS::Logs::LogGroup (shipped with cfn-lint) lists them too.
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    from appstack import config
+
+    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", "AWS::Logs::LogGroup")
+    allowed = schema.schema["properties"]["RetentionInDays"]["enum"]
+    assert data.load("logs")["retention_in_days"] == allowed
+    assert list(config.LOG_RETENTION_DAYS) == allowed
+
+
+def test_reserved_master_user_names_are_data_with_their_source() -> None:
+    from appstack.blueprint import database
+
+    facts = data.load("aurora")
+    assert "_source_master_username" in facts
+    assert set(facts["master_username"]["reserved"]) == database.RESERVED_USERNAMES
+    assert database.username_problem(facts["master_username"]["reserved_prefix"] + "x")
