@@ -16,7 +16,7 @@ from troposphere.kms import Key
 from troposphere.secretsmanager import GenerateSecretString, Secret
 
 from appstack.blueprint.network import Network
-from appstack.blueprint.security import data_store_group
+from appstack.blueprint.shared import data_store_group
 from appstack.blueprint.stack import RETAIN, SNAPSHOT, Stack
 from appstack.data import load
 

@@ -34,8 +34,8 @@ from troposphere.rds import (
 from troposphere.validators import double, integer
 
 from appstack.blueprint.network import Network
-from appstack.blueprint.security import data_store_group
-from appstack.blueprint.stack import SNAPSHOT, Stack, service_role_trust
+from appstack.blueprint.shared import data_store_group, service_role_trust
+from appstack.blueprint.stack import SNAPSHOT, Stack
 from appstack.config import DatabaseSettings, aurora_facts
 
 MONITORING_SECONDS = 60

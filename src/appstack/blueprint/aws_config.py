@@ -1,4 +1,5 @@
-"""Config: AWS Config records the environment's resources and checks them against managed rules.
+"""The capability `config`, which is AWS Config: it records the environment's resources and
+checks them against managed rules.
 
 AWS allows one configuration recorder (and one delivery channel) per account and Region. The
 first environment in an account creates them; environments whose account already records
@@ -34,28 +35,21 @@ from troposphere.iam import Policy, Role
 from troposphere.kms import Key
 from troposphere.s3 import (
     AbortIncompleteMultipartUpload,
-    Bucket,
-    BucketEncryption,
-    BucketPolicy,
-    LifecycleConfiguration,
     LifecycleRule,
     NoncurrentVersionExpiration,
     ServerSideEncryptionByDefault,
     ServerSideEncryptionRule,
 )
 
-from appstack.blueprint.buckets import (
-    ACCESS_LOG_POLICY,
-    private_bucket,
-    server_access_logging,
-)
-from appstack.blueprint.loadbalancer import tls_only_statement
-from appstack.blueprint.stack import RETAIN, Stack
+from appstack.blueprint.shared import log_bucket
+from appstack.blueprint.stack import Stack
 from appstack.data import load
 
 #: The AWS managed policy for a Config role (`service-role/ConfigRole` was replaced by it).
 CONFIG_ROLE_POLICY = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWS_ConfigRole"
 CONFIG_PRINCIPAL = "config.amazonaws.com"
+#: The bucket Config delivers configuration history and snapshots to.
+BUCKET = "ConfigBucket"
 #: Where Config writes in its bucket (Config developer guide, permissions for the S3 bucket).
 DELIVERY_PREFIX = "${ConfigBucket.Arn}/AWSLogs/${AWS::AccountId}/Config/*"
 #: Parts of an upload Config never finished are removed after a week.
@@ -106,86 +100,63 @@ def _recorder(stack: Stack, key: Key) -> tuple[ConfigurationRecorder, DeliveryCh
     # Configuration history is audit evidence: it outlives the stack, for as long as the
     # config says (`config_history`); a versioned bucket would otherwise keep every delivery
     # and every overwritten version forever.
-    bucket = stack.stateful(
-        Bucket(
-            "ConfigBucket",
-            BucketEncryption=BucketEncryption(
-                ServerSideEncryptionConfiguration=[
-                    ServerSideEncryptionRule(
-                        ServerSideEncryptionByDefault=ServerSideEncryptionByDefault(
-                            SSEAlgorithm="aws:kms", KMSMasterKeyID=GetAtt(key, "Arn")
-                        ),
-                        BucketKeyEnabled=True,
-                    )
-                ]
-            ),
-            **private_bucket(),
-            LoggingConfiguration=server_access_logging("config"),
-            LifecycleConfiguration=LifecycleConfiguration(
-                Rules=[
-                    LifecycleRule(
-                        Id="expire-config-history",
-                        Status="Enabled",
-                        ExpirationInDays=history.keep_days,
-                        NoncurrentVersionExpiration=NoncurrentVersionExpiration(
-                            NoncurrentDays=history.noncurrent_version_days
-                        ),
-                        AbortIncompleteMultipartUpload=AbortIncompleteMultipartUpload(
-                            DaysAfterInitiation=ABORT_UPLOADS_AFTER_DAYS
-                        ),
-                    )
-                ]
-            ),
-            Tags=stack.tags("config"),
-            DependsOn=[ACCESS_LOG_POLICY],
-        ),
-        on_delete=RETAIN,
-        on_replace=RETAIN,
-    )
     same_account = Condition(StringEquals("AWS:SourceAccount", Ref("AWS::AccountId")))
     config_service = Principal("Service", CONFIG_PRINCIPAL)
-    bucket_policy = stack.add(
-        BucketPolicy(
-            "ConfigBucketPolicy",
-            Bucket=Ref(bucket),
-            PolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Sid="AWSConfigBucketPermissionsCheck",
-                        Effect=Allow,
-                        Principal=config_service,
-                        Action=[Action("s3", "GetBucketAcl")],
-                        Resource=[GetAtt(bucket, "Arn")],
-                        Condition=same_account,
-                    ),
-                    Statement(
-                        Sid="AWSConfigBucketExistenceCheck",
-                        Effect=Allow,
-                        Principal=config_service,
-                        Action=[Action("s3", "ListBucket")],
-                        Resource=[GetAtt(bucket, "Arn")],
-                        Condition=same_account,
-                    ),
-                    Statement(
-                        Sid="AWSConfigBucketDelivery",
-                        Effect=Allow,
-                        Principal=config_service,
-                        Action=[Action("s3", "PutObject")],
-                        Resource=[Sub(DELIVERY_PREFIX)],
-                        Condition=Condition(
-                            StringEquals(
-                                {
-                                    "s3:x-amz-acl": "bucket-owner-full-control",
-                                    "AWS:SourceAccount": Ref("AWS::AccountId"),
-                                }
-                            )
-                        ),
-                    ),
-                    tls_only_statement("ConfigBucket"),
-                ],
+    bucket, bucket_policy = log_bucket(
+        stack,
+        BUCKET,
+        encryption=ServerSideEncryptionRule(
+            ServerSideEncryptionByDefault=ServerSideEncryptionByDefault(
+                SSEAlgorithm="aws:kms", KMSMasterKeyID=GetAtt(key, "Arn")
             ),
-        )
+            BucketKeyEnabled=True,
+        ),
+        expiry=LifecycleRule(
+            Id="expire-config-history",
+            Status="Enabled",
+            ExpirationInDays=history.keep_days,
+            NoncurrentVersionExpiration=NoncurrentVersionExpiration(
+                NoncurrentDays=history.noncurrent_version_days
+            ),
+            AbortIncompleteMultipartUpload=AbortIncompleteMultipartUpload(
+                DaysAfterInitiation=ABORT_UPLOADS_AFTER_DAYS
+            ),
+        ),
+        tag="config",
+        writers=[
+            Statement(
+                Sid="AWSConfigBucketPermissionsCheck",
+                Effect=Allow,
+                Principal=config_service,
+                Action=[Action("s3", "GetBucketAcl")],
+                Resource=[GetAtt(BUCKET, "Arn")],
+                Condition=same_account,
+            ),
+            Statement(
+                Sid="AWSConfigBucketExistenceCheck",
+                Effect=Allow,
+                Principal=config_service,
+                Action=[Action("s3", "ListBucket")],
+                Resource=[GetAtt(BUCKET, "Arn")],
+                Condition=same_account,
+            ),
+            Statement(
+                Sid="AWSConfigBucketDelivery",
+                Effect=Allow,
+                Principal=config_service,
+                Action=[Action("s3", "PutObject")],
+                Resource=[Sub(DELIVERY_PREFIX)],
+                Condition=Condition(
+                    StringEquals(
+                        {
+                            "s3:x-amz-acl": "bucket-owner-full-control",
+                            "AWS:SourceAccount": Ref("AWS::AccountId"),
+                        }
+                    )
+                ),
+            ),
+        ],
+        logged_as="config",
     )
 
     # Config assumes this role to read resource configurations and to deliver to the bucket.
