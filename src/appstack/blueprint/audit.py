@@ -28,11 +28,9 @@ from troposphere.s3 import (
     BucketPolicy,
     LifecycleRule,
     NoncurrentVersionExpiration,
-    ServerSideEncryptionByDefault,
-    ServerSideEncryptionRule,
 )
 
-from appstack.blueprint.shared import log_bucket, service_role_trust
+from appstack.blueprint.shared import kms_encryption, log_bucket, service_role_trust
 from appstack.blueprint.stack import Stack
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
@@ -115,16 +113,11 @@ def _bucket(stack: Stack, key: Key) -> BucketPolicy:
     _, policy = log_bucket(
         stack,
         BUCKET,
-        encryption=ServerSideEncryptionRule(
-            ServerSideEncryptionByDefault=ServerSideEncryptionByDefault(
-                SSEAlgorithm="aws:kms", KMSMasterKeyID=GetAtt(key, "Arn")
-            ),
-            # No S3 Bucket Key: with one, creating a trail that encrypts with SSE-KMS needs
-            # kms:Decrypt as well (CloudTrail guide, "Required KMS key policy elements for
-            # trails"). A trail writes a few objects an hour, so the KMS calls a Bucket Key
-            # would save cost cents a month.
-            BucketKeyEnabled=False,
-        ),
+        # No S3 Bucket Key: with one, creating a trail that encrypts with SSE-KMS needs
+        # kms:Decrypt as well (CloudTrail guide, "Required KMS key policy elements for
+        # trails"). A trail writes a few objects an hour, so the KMS calls a Bucket Key
+        # would save cost cents a month.
+        encryption=kms_encryption(key, bucket_key=False),
         expiry=LifecycleRule(
             Id="expire-audit-logs",
             Status="Enabled",

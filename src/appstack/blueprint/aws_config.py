@@ -37,11 +37,9 @@ from troposphere.s3 import (
     AbortIncompleteMultipartUpload,
     LifecycleRule,
     NoncurrentVersionExpiration,
-    ServerSideEncryptionByDefault,
-    ServerSideEncryptionRule,
 )
 
-from appstack.blueprint.shared import log_bucket
+from appstack.blueprint.shared import kms_encryption, log_bucket
 from appstack.blueprint.stack import Stack
 from appstack.data import load
 
@@ -105,12 +103,7 @@ def _recorder(stack: Stack, key: Key) -> tuple[ConfigurationRecorder, DeliveryCh
     bucket, bucket_policy = log_bucket(
         stack,
         BUCKET,
-        encryption=ServerSideEncryptionRule(
-            ServerSideEncryptionByDefault=ServerSideEncryptionByDefault(
-                SSEAlgorithm="aws:kms", KMSMasterKeyID=GetAtt(key, "Arn")
-            ),
-            BucketKeyEnabled=True,
-        ),
+        encryption=kms_encryption(key, bucket_key=True),
         expiry=LifecycleRule(
             Id="expire-config-history",
             Status="Enabled",

@@ -24,6 +24,7 @@ from awacs.aws import (
 )
 from troposphere import GetAtt, Ref, Sub
 from troposphere.ec2 import SecurityGroup, SecurityGroupRule
+from troposphere.kms import Key
 from troposphere.s3 import (
     Bucket,
     BucketEncryption,
@@ -107,6 +108,17 @@ def tls_only_statement(bucket_logical_id: str) -> Statement:
         Action=[Action("s3", "*")],
         Resource=[GetAtt(bucket_logical_id, "Arn"), Sub(f"${{{bucket_logical_id}.Arn}}/*")],
         Condition=Condition(Bool("aws:SecureTransport", "false")),
+    )
+
+
+def kms_encryption(key: Key, bucket_key: bool) -> ServerSideEncryptionRule:
+    """Default encryption with the environment's KMS key (`bucket_key`: with an S3 Bucket Key,
+    which saves KMS calls where a service does not need kms:Decrypt to write)."""
+    return ServerSideEncryptionRule(
+        ServerSideEncryptionByDefault=ServerSideEncryptionByDefault(
+            SSEAlgorithm="aws:kms", KMSMasterKeyID=GetAtt(key, "Arn")
+        ),
+        BucketKeyEnabled=bucket_key,
     )
 
 
