@@ -35,6 +35,8 @@ from troposphere.iam import Policy, Role
 from troposphere.kms import Key
 from troposphere.s3 import (
     AbortIncompleteMultipartUpload,
+    Bucket,
+    BucketPolicy,
     LifecycleRule,
     NoncurrentVersionExpiration,
 )
@@ -94,111 +96,8 @@ def build(stack: Stack, key: Key) -> list[ConfigRule]:
 
 
 def _recorder(stack: Stack, key: Key) -> tuple[ConfigurationRecorder, DeliveryChannel]:
-    history = stack.settings.config_history
-    # Configuration history is audit evidence: it outlives the stack, for as long as the
-    # config says (`config_history`); a versioned bucket would otherwise keep every delivery
-    # and every overwritten version forever.
-    same_account = Condition(StringEquals("AWS:SourceAccount", Ref("AWS::AccountId")))
-    config_service = Principal("Service", CONFIG_PRINCIPAL)
-    bucket, bucket_policy = log_bucket(
-        stack,
-        BUCKET,
-        encryption=kms_encryption(key, bucket_key=True),
-        expiry=LifecycleRule(
-            Id="expire-config-history",
-            Status="Enabled",
-            ExpirationInDays=history.keep_days,
-            NoncurrentVersionExpiration=NoncurrentVersionExpiration(
-                NoncurrentDays=history.noncurrent_version_days
-            ),
-            AbortIncompleteMultipartUpload=AbortIncompleteMultipartUpload(
-                DaysAfterInitiation=ABORT_UPLOADS_AFTER_DAYS
-            ),
-        ),
-        tag="config",
-        writers=[
-            Statement(
-                Sid="AWSConfigBucketPermissionsCheck",
-                Effect=Allow,
-                Principal=config_service,
-                Action=[Action("s3", "GetBucketAcl")],
-                Resource=[GetAtt(BUCKET, "Arn")],
-                Condition=same_account,
-            ),
-            Statement(
-                Sid="AWSConfigBucketExistenceCheck",
-                Effect=Allow,
-                Principal=config_service,
-                Action=[Action("s3", "ListBucket")],
-                Resource=[GetAtt(BUCKET, "Arn")],
-                Condition=same_account,
-            ),
-            Statement(
-                Sid="AWSConfigBucketDelivery",
-                Effect=Allow,
-                Principal=config_service,
-                Action=[Action("s3", "PutObject")],
-                Resource=[Sub(DELIVERY_PREFIX)],
-                Condition=Condition(
-                    StringEquals(
-                        {
-                            "s3:x-amz-acl": "bucket-owner-full-control",
-                            "AWS:SourceAccount": Ref("AWS::AccountId"),
-                        }
-                    )
-                ),
-            ),
-        ],
-        logged_as="config",
-    )
-
-    # Config assumes this role to read resource configurations and to deliver to the bucket.
-    role = stack.add(
-        Role(
-            "ConfigRole",
-            AssumeRolePolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Effect=Allow,
-                        Principal=config_service,
-                        Action=[Action("sts", "AssumeRole")],
-                        Condition=same_account,
-                    )
-                ],
-            ),
-            ManagedPolicyArns=[Sub(CONFIG_ROLE_POLICY)],
-            Policies=[
-                Policy(
-                    PolicyName="deliver-to-config-bucket",
-                    PolicyDocument=PolicyDocument(
-                        Version="2012-10-17",
-                        Statement=[
-                            Statement(
-                                Effect=Allow,
-                                Action=[Action("s3", "PutObject")],
-                                Resource=[Sub(DELIVERY_PREFIX)],
-                                Condition=Condition(
-                                    StringEquals("s3:x-amz-acl", "bucket-owner-full-control")
-                                ),
-                            ),
-                            Statement(
-                                Effect=Allow,
-                                Action=[Action("s3", "GetBucketAcl")],
-                                Resource=[GetAtt(bucket, "Arn")],
-                            ),
-                            Statement(
-                                Effect=Allow,
-                                Action=[Action("kms", "Decrypt"), Action("kms", "GenerateDataKey")],
-                                Resource=[GetAtt(key, "Arn")],
-                            ),
-                        ],
-                    ),
-                )
-            ],
-            Tags=stack.tags("config"),
-        )
-    )
+    bucket, bucket_policy = _bucket(stack, key)
+    role = _role(stack, key)
     recorder = stack.add(
         ConfigurationRecorder(
             "ConfigRecorder",
@@ -223,3 +122,120 @@ def _recorder(stack: Stack, key: Key) -> tuple[ConfigurationRecorder, DeliveryCh
         )
     )
     return recorder, channel
+
+
+def _config_service() -> Principal:
+    return Principal("Service", CONFIG_PRINCIPAL)
+
+
+def _same_account() -> Condition:
+    """Config acting for this account only (the confused-deputy guard)."""
+    return Condition(StringEquals("AWS:SourceAccount", Ref("AWS::AccountId")))
+
+
+def _bucket(stack: Stack, key: Key) -> tuple[Bucket, BucketPolicy]:
+    history = stack.settings.config_history
+    # Configuration history is audit evidence: it outlives the stack, for as long as the
+    # config says (`config_history`); a versioned bucket would otherwise keep every delivery
+    # and every overwritten version forever.
+    return log_bucket(
+        stack,
+        BUCKET,
+        encryption=kms_encryption(key, bucket_key=True),
+        expiry=LifecycleRule(
+            Id="expire-config-history",
+            Status="Enabled",
+            ExpirationInDays=history.keep_days,
+            NoncurrentVersionExpiration=NoncurrentVersionExpiration(
+                NoncurrentDays=history.noncurrent_version_days
+            ),
+            AbortIncompleteMultipartUpload=AbortIncompleteMultipartUpload(
+                DaysAfterInitiation=ABORT_UPLOADS_AFTER_DAYS
+            ),
+        ),
+        tag="config",
+        writers=[
+            Statement(
+                Sid="AWSConfigBucketPermissionsCheck",
+                Effect=Allow,
+                Principal=_config_service(),
+                Action=[Action("s3", "GetBucketAcl")],
+                Resource=[GetAtt(BUCKET, "Arn")],
+                Condition=_same_account(),
+            ),
+            Statement(
+                Sid="AWSConfigBucketExistenceCheck",
+                Effect=Allow,
+                Principal=_config_service(),
+                Action=[Action("s3", "ListBucket")],
+                Resource=[GetAtt(BUCKET, "Arn")],
+                Condition=_same_account(),
+            ),
+            Statement(
+                Sid="AWSConfigBucketDelivery",
+                Effect=Allow,
+                Principal=_config_service(),
+                Action=[Action("s3", "PutObject")],
+                Resource=[Sub(DELIVERY_PREFIX)],
+                Condition=Condition(
+                    StringEquals(
+                        {
+                            "s3:x-amz-acl": "bucket-owner-full-control",
+                            "AWS:SourceAccount": Ref("AWS::AccountId"),
+                        }
+                    )
+                ),
+            ),
+        ],
+        logged_as="config",
+    )
+
+
+def _role(stack: Stack, key: Key) -> Role:
+    """The role Config assumes to read resource configurations and deliver to the bucket."""
+    return stack.add(
+        Role(
+            "ConfigRole",
+            AssumeRolePolicyDocument=PolicyDocument(
+                Version="2012-10-17",
+                Statement=[
+                    Statement(
+                        Effect=Allow,
+                        Principal=_config_service(),
+                        Action=[Action("sts", "AssumeRole")],
+                        Condition=_same_account(),
+                    )
+                ],
+            ),
+            ManagedPolicyArns=[Sub(CONFIG_ROLE_POLICY)],
+            Policies=[
+                Policy(
+                    PolicyName="deliver-to-config-bucket",
+                    PolicyDocument=PolicyDocument(
+                        Version="2012-10-17",
+                        Statement=[
+                            Statement(
+                                Effect=Allow,
+                                Action=[Action("s3", "PutObject")],
+                                Resource=[Sub(DELIVERY_PREFIX)],
+                                Condition=Condition(
+                                    StringEquals("s3:x-amz-acl", "bucket-owner-full-control")
+                                ),
+                            ),
+                            Statement(
+                                Effect=Allow,
+                                Action=[Action("s3", "GetBucketAcl")],
+                                Resource=[GetAtt(BUCKET, "Arn")],
+                            ),
+                            Statement(
+                                Effect=Allow,
+                                Action=[Action("kms", "Decrypt"), Action("kms", "GenerateDataKey")],
+                                Resource=[GetAtt(key, "Arn")],
+                            ),
+                        ],
+                    ),
+                )
+            ],
+            Tags=stack.tags("config"),
+        )
+    )
