@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from appstack import blueprint, config
-from appstack.template import references
+from appstack.template import references, resources
 
 Template = dict[str, Any]
 
@@ -24,7 +24,7 @@ def synth(data: dict[str, Any] | None = None, env: str = "dev", phase: int = 1) 
 
 def of_type(template: Template, type_name: str) -> dict[str, dict[str, Any]]:
     """The resources of one type, by logical ID."""
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == type_name}
+    return resources(template, type_name)
 
 
 def props(template: Template, logical_id: str) -> dict[str, Any]:
