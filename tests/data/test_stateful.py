@@ -56,3 +56,13 @@ def test_a_log_group_must_say_what_happens_to_its_data() -> None:
     said = {"Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Delete"}
     assert not deletes_by_choice(unsaid, "DeletionPolicy")
     assert deletes_by_choice(said, "DeletionPolicy")
+
+
+def test_what_holds_data_is_what_the_table_lists_except_the_instances_of_a_cluster() -> None:
+    from appstack.data.stateful import holds_data
+
+    member = {"Properties": {"DBClusterIdentifier": {"Ref": "Cluster"}}}
+    assert holds_data("AWS::RDS::DBCluster", {})
+    assert holds_data("AWS::RDS::DBInstance", {"Properties": {}})
+    assert not holds_data("AWS::RDS::DBInstance", member)
+    assert not holds_data("AWS::SNS::Topic", {})

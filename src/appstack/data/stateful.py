@@ -23,12 +23,24 @@ def stateful_types() -> dict[str, dict[str, Any]]:
     return types
 
 
+def _in_cluster_exempt(resource: Mapping[str, Any], info: Mapping[str, Any]) -> bool:
+    """An instance of a cluster: the cluster volume holds the data, the instance none."""
+    in_cluster = bool(resource.get("Properties", {}).get("DBClusterIdentifier"))
+    return bool(info.get("in_cluster_exempt")) and in_cluster
+
+
+def holds_data(resource_type: str, resource: Mapping[str, Any]) -> bool:
+    """Whether a resource holds data itself (an instance of an Aurora cluster does not)."""
+    info = stateful_types().get(resource_type)
+    return info is not None and not _in_cluster_exempt(resource, info)
+
+
 def keeps_data(resource: Mapping[str, Any], attribute: str) -> bool:
     """Whether `attribute` (DeletionPolicy / UpdateReplacePolicy) keeps the resource's data."""
     info = stateful_types().get(resource.get("Type", ""))
     if info is None:
         return True
-    if info.get("in_cluster_exempt") and resource.get("Properties", {}).get("DBClusterIdentifier"):
+    if _in_cluster_exempt(resource, info):
         return True  # the cluster holds the data (and its snapshot); instances hold none
     policy = resource.get(attribute, "Delete")
     return policy in KEEPS_DATA and (policy != "Snapshot" or bool(info["snapshot"]))
@@ -41,8 +53,7 @@ def explicit_only(resource: Mapping[str, Any]) -> bool:
     info = stateful_types().get(resource.get("Type", ""))
     if info is None:
         return False
-    in_cluster = bool(resource.get("Properties", {}).get("DBClusterIdentifier"))
-    return info.get("keep") == "explicit" or bool(info.get("in_cluster_exempt") and in_cluster)
+    return info.get("keep") == "explicit" or _in_cluster_exempt(resource, info)
 
 
 def deletes_by_choice(resource: Mapping[str, Any], attribute: str) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from appstack.data import load
-from appstack.data.stateful import deletes_by_choice, keeps_data, stateful_types
+from appstack.data.stateful import deletes_by_choice, holds_data, keeps_data
 from appstack.deploy.changesets import Change
 
 IN_PLACE = "in place"
@@ -87,15 +87,6 @@ class Classification:
 
     def notable(self) -> list[Verdict]:
         return [v for v in self.verdicts if v.notable]
-
-
-def holds_data(resource_type: str, resource: Mapping[str, Any]) -> bool:
-    """Whether a resource holds data itself (an instance of an Aurora cluster does not)."""
-    info = stateful_types().get(resource_type)
-    if info is None:
-        return False
-    in_cluster = bool(resource.get("Properties", {}).get("DBClusterIdentifier"))
-    return not (info.get("in_cluster_exempt") and in_cluster)
 
 
 def _replaced_by(change: Change) -> str:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
+from appstack.data.stateful import holds_data
 from appstack.deploy import classify
 from appstack.deploy.changesets import Change
 
@@ -45,11 +46,11 @@ def risks(changes: Iterable[Change], old: Mapping[str, Any], new: Mapping[str, A
 
 def protected(template: Mapping[str, Any]) -> list[str]:
     """The logical ids the stack policy of `template` protects: every resource that holds
-    data (the classifier's stateful table)."""
+    data (the stateful table)."""
     return sorted(
         name
         for name, resource in template.get("Resources", {}).items()
-        if classify.holds_data(resource.get("Type", ""), resource)
+        if holds_data(resource.get("Type", ""), resource)
     )
 
 
