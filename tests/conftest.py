@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from appstack import blueprint, config
+from appstack.template import references, resources
 
 Template = dict[str, Any]
+
+#: Every name a value refers to (Ref, Fn::GetAtt, Fn::Sub): the one template walker.
+refs = references
 
 
 def synth(data: dict[str, Any] | None = None, env: str = "dev", phase: int = 1) -> Template:
@@ -21,34 +24,12 @@ def synth(data: dict[str, Any] | None = None, env: str = "dev", phase: int = 1) 
 
 def of_type(template: Template, type_name: str) -> dict[str, dict[str, Any]]:
     """The resources of one type, by logical ID."""
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == type_name}
+    return resources(template, type_name)
 
 
 def props(template: Template, logical_id: str) -> dict[str, Any]:
     properties: dict[str, Any] = template["Resources"][logical_id].get("Properties", {})
     return properties
-
-
-def refs(value: Any) -> set[str]:
-    """Every logical ID a value points at through Ref, Fn::GetAtt or Fn::Sub."""
-    found: set[str] = set()
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key == "Ref" and isinstance(inner, str):
-                found.add(inner)
-            elif key == "Fn::GetAtt":
-                found.add(inner[0] if isinstance(inner, list) else inner.split(".")[0])
-            elif key == "Fn::Sub":
-                text = inner if isinstance(inner, str) else inner[0]
-                found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
-                if isinstance(inner, list):
-                    found |= refs(inner[1])
-            else:
-                found |= refs(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            found |= refs(inner)
-    return found
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from appstack import config
+from appstack import blueprint, config
 from appstack.errors import UsageError
-from appstack.estimates import cost
+from appstack.estimates import cost, prices
+from appstack.estimates.line_items import LineItem
 from conftest import Template
 
-US = cost.load_prices("us-east-1")
+US = prices.load_prices("us-east-1")
 HOURS = 730
 
 
@@ -27,7 +28,7 @@ def estimate(resources: dict[str, Any], env: str = "dev", **overrides: Any) -> c
     return cost.estimate({"Resources": resources}, settings(env, **overrides), US)
 
 
-def line(result: cost.CostEstimate, key: str) -> cost.LineItem:
+def line(result: cost.CostEstimate, key: str) -> LineItem:
     (found,) = [i for i in result.items if i.price_key == key]
     return found
 
@@ -37,7 +38,7 @@ def line(result: cost.CostEstimate, key: str) -> cost.LineItem:
 
 @pytest.mark.parametrize("region", ["us-east-1", "eu-west-1"])
 def test_every_price_names_its_source_date_and_status(region: str) -> None:
-    table = cost.load_prices(region)
+    table = prices.load_prices(region)
     assert table.hours_per_month == HOURS
     for price in table.prices.values():
         assert price.source and price.date and price.unit, price.key
@@ -51,7 +52,7 @@ def test_every_price_names_its_source_date_and_status(region: str) -> None:
 
 
 def test_both_regions_price_the_same_things() -> None:
-    assert set(cost.load_prices("eu-west-1").prices) == set(US.prices)
+    assert set(prices.load_prices("eu-west-1").prices) == set(US.prices)
 
 
 @pytest.mark.parametrize(
@@ -95,21 +96,22 @@ def test_us_east_1_prices_match_the_sourced_list_prices(key: str, usd: float) ->
 
 
 def test_european_prices_that_could_not_be_confirmed_say_so() -> None:
-    eu = cost.load_prices("eu-west-1")
+    eu = prices.load_prices("eu-west-1")
     assert eu.prices["dynamodb_wru_million"].status == "unconfirmed"
     assert eu.prices["waf_web_acl_month"].status == "confirmed"  # one price in every Region
 
 
 def test_a_region_without_prices_is_a_usage_error_naming_the_known_ones() -> None:
     with pytest.raises(UsageError, match=r"eu-west-1, us-east-1"):
-        cost.load_prices("ap-south-9")
+        prices.load_prices("ap-south-9")
 
 
 def test_no_price_is_written_in_the_estimate_code() -> None:
-    text = Path(cost.__file__ or "").read_text(encoding="utf-8")
-    for key, price in US.prices.items():
-        if price.usd not in (0.0, 1.0, 0.1):
-            assert repr(price.usd) not in text, key
+    for module in Path(cost.__file__ or "").parent.glob("*.py"):
+        text = module.read_text(encoding="utf-8")
+        for key, price in US.prices.items():
+            if price.usd not in (0.0, 1.0, 0.1):
+                assert repr(price.usd) not in text, (module.name, key)
 
 
 # ---------------------------------------------------------------- line items
@@ -472,17 +474,26 @@ def test_the_phase_1_template_has_its_gateway_endpoints(dev: Template) -> None:
     assert not any("gateway endpoints" in h.message for h in result.hints)
 
 
-def test_phase_costs_give_each_phase_or_the_reason_it_cannot_be_built() -> None:
-    results = cost.phase_costs(config.parse({}), "dev", [1, 3])
+def test_phase_costs_give_each_phase_or_the_reason_it_cannot_be_built(dev: Template) -> None:
+    results = cost.phase_costs({1: (dev, settings("dev")), 3: "phase 3 needs an address"}, US)
     assert results[0].estimate is not None and results[0].estimate.total > 0
-    # phase 3's VPN needs the on-premise device's address, which the defaults do not have
-    assert results[1].estimate is None and "phase 3" in results[1].problem
+    assert results[1].estimate is None and results[1].problem == "phase 3 needs an address"
 
 
-def test_european_prices_give_a_different_total() -> None:
-    app = config.parse({})
-    (us,) = cost.phase_costs(app, "dev", [1], "us-east-1")
-    (eu,) = cost.phase_costs(app, "dev", [1], "eu-west-1")
+def test_phase_costs_price_the_templates_they_are_given_and_build_none(
+    dev: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_build(*_: Any) -> None:
+        raise AssertionError("the estimate built a template of its own")
+
+    monkeypatch.setattr(blueprint, "build", no_build)
+    (result,) = cost.phase_costs({1: (dev, settings("dev"))}, US)
+    assert result.estimate == cost.estimate(dev, settings("dev"), US)
+
+
+def test_european_prices_give_a_different_total(dev: Template) -> None:
+    (us,) = cost.phase_costs({1: (dev, settings("dev"))}, US)
+    (eu,) = cost.phase_costs({1: (dev, settings("dev"))}, prices.load_prices("eu-west-1"))
     assert us.estimate and eu.estimate and eu.estimate.total > us.estimate.total
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from appstack import config
-from appstack.checks.rules.stateful_policies import stateful_types
+from appstack.data.stateful import stateful_types
 from appstack.deploy.changesets import Change
 from appstack.deploy.protection import risks, stack_policy
 from appstack.phases import PHASES

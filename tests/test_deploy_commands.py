@@ -188,7 +188,7 @@ def test_region_moves_the_template_and_the_checks_with_the_stack(
     """The config says us-east-1, --region eu-west-1: the certificate of the config's Region
     no longer fits, and the load balancer's log bucket trusts eu-west-1's ELB account."""
     from appstack import blueprint
-    from appstack.blueprint.loadbalancer import elb_log_principal
+    from appstack.blueprint.shared import elb_log_principal
     from appstack.cli.options import target
 
     path = tmp_path / "appstack.yaml"

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from appstack.blueprint import secrets
 from appstack.checks.lint import run_cfn_lint
 from conftest import Template, of_type, props, refs, synth
 from database_standin import PHASE_4, features, with_database
@@ -70,7 +69,6 @@ def test_the_key_is_used_only_through_secrets_manager(plain: Template) -> None:
 def test_without_a_database_nothing_rotates_and_no_transform_is_needed(plain: Template) -> None:
     assert of_type(plain, "AWS::SecretsManager::RotationSchedule") == {}
     assert "Transform" not in plain
-    assert secrets.needs_auto_expand(plain) is False
 
 
 def test_with_a_database_no_rotation_function_and_no_transform_are_declared() -> None:
@@ -83,7 +81,6 @@ def test_with_a_database_no_rotation_function_and_no_transform_are_declared() ->
     assert of_type(template, "AWS::SecretsManager::RotationSchedule") == {}
     assert of_type(template, "AWS::Lambda::Function") == {}
     assert "Transform" not in template
-    assert secrets.needs_auto_expand(template) is False
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

@@ -201,3 +201,27 @@ def test_a_missing_device_address_names_the_file_it_is_missing_from(tmp_path: Pa
     with pytest.raises(ConfigError) as raised:
         config.resolve(config.load(path), "dev", 3)
     assert str(raised.value).startswith(f"{path}: environments.dev.vpn.customer_gateway_ip")
+
+
+def test_synth_all_leaves_out_exactly_the_phases_that_lack_the_vpn_address() -> None:
+    from appstack.cli.options import buildable_targets
+
+    app = config.parse(
+        {
+            "environments": {
+                "dev": {"vpn": {"customer_gateway_ip": "203.0.113.10"}},
+                "staging": {"features": {"vpn": False}},
+            }
+        }
+    )
+    built = {(t.env_name, t.phase) for t in buildable_targets(app)}
+    for env, settings in app.environments.items():
+        for phase in (1, 2, 3, 4):
+            try:
+                config.resolve(app, env, phase)
+                refused = False
+            except config.ConfigError as exc:
+                refused = any(f.endswith("customer_gateway_ip") for f, _ in exc.problems)
+            assert refused == config.needs_vpn_address(settings, phase), (env, phase)
+            assert ((env, phase) in built) != refused, (env, phase)
+    assert ("prod", 3) not in built and ("dev", 3) in built and ("staging", 4) in built

@@ -17,7 +17,8 @@ import pytest
 from cfnlint.api import lint
 from cfnlint.config import ManualArgs
 
-from appstack.checks.rules.stateful_policies import StatefulResourcesKeepData, stateful_types
+from appstack.checks.rules.stateful_policies import StatefulResourcesKeepData
+from appstack.data.stateful import stateful_types
 from appstack.deploy import classify
 from appstack.deploy.changesets import Change
 from appstack.deploy.protection import protected

@@ -15,9 +15,9 @@ from troposphere import Template
 from appstack.blueprint import (
     alarms,
     audit,
+    aws_config,
     backup,
     cache,
-    compliance,
     database,
     encryption,
     firewall,
@@ -58,7 +58,7 @@ def build(target: Target) -> Template:
 
     # Capabilities around the running service.
     if target.has("config"):
-        compliance.build(stack, key)
+        aws_config.build(stack, key)
     if target.has("firewall"):
         firewall.build(stack, door.load_balancer, key)
     if target.has("vpn"):

@@ -25,23 +25,13 @@ from troposphere.iam import Policy, Role
 from troposphere.kms import Key
 from troposphere.logs import LogGroup
 from troposphere.s3 import (
-    Bucket,
-    BucketEncryption,
     BucketPolicy,
-    LifecycleConfiguration,
     LifecycleRule,
     NoncurrentVersionExpiration,
-    ServerSideEncryptionByDefault,
-    ServerSideEncryptionRule,
 )
 
-from appstack.blueprint.buckets import (
-    ACCESS_LOG_POLICY,
-    private_bucket,
-    server_access_logging,
-)
-from appstack.blueprint.loadbalancer import tls_only_statement
-from appstack.blueprint.stack import RETAIN, Stack
+from appstack.blueprint.shared import kms_encryption, log_bucket, service_role_trust
+from appstack.blueprint.stack import Stack
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 TRAIL_PURPOSE = "trail"
@@ -119,81 +109,52 @@ def _let_cloudtrail_use_the_key(key: Key) -> None:
 
 def _bucket(stack: Stack, key: Key) -> BucketPolicy:
     # Retained: the audit history outlives the stack.
-    bucket = stack.stateful(
-        Bucket(
-            BUCKET,
-            BucketEncryption=BucketEncryption(
-                ServerSideEncryptionConfiguration=[
-                    ServerSideEncryptionRule(
-                        ServerSideEncryptionByDefault=ServerSideEncryptionByDefault(
-                            SSEAlgorithm="aws:kms", KMSMasterKeyID=GetAtt(key, "Arn")
-                        ),
-                        # No S3 Bucket Key: with one, creating a trail that encrypts with
-                        # SSE-KMS needs kms:Decrypt as well (CloudTrail guide, "Required KMS
-                        # key policy elements for trails"). A trail writes a few objects an
-                        # hour, so the KMS calls a Bucket Key would save cost cents a month.
-                        BucketKeyEnabled=False,
-                    )
-                ]
-            ),
-            **private_bucket(),
-            # Who read or deleted the audit trail is itself audit evidence.
-            LoggingConfiguration=server_access_logging("audit"),
-            LifecycleConfiguration=LifecycleConfiguration(
-                Rules=[
-                    LifecycleRule(
-                        Id="expire-audit-logs",
-                        Status="Enabled",
-                        ExpirationInDays=AUDIT_LOG_DAYS,
-                        NoncurrentVersionExpiration=NoncurrentVersionExpiration(
-                            NoncurrentDays=NONCURRENT_DAYS
-                        ),
-                    )
-                ]
-            ),
-            Tags=stack.tags("audit-logs"),
-            DependsOn=[ACCESS_LOG_POLICY],
-        ),
-        on_delete=RETAIN,
-        on_replace=RETAIN,
-    )
     from_this_trail = StringEquals("aws:SourceArn", trail_arn())
-    return stack.add(
-        BucketPolicy(
-            "AuditLogBucketPolicy",
-            Bucket=Ref(bucket),
-            PolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Sid="CloudTrailChecksTheBucketAcl",
-                        Effect=Allow,
-                        Principal=Principal("Service", CLOUDTRAIL),
-                        Action=[Action("s3", "GetBucketAcl")],
-                        Resource=[GetAtt(bucket, "Arn")],
-                        Condition=Condition(from_this_trail),
-                    ),
-                    Statement(
-                        Sid="CloudTrailWritesThisAccountsLogs",
-                        Effect=Allow,
-                        Principal=Principal("Service", CLOUDTRAIL),
-                        Action=[Action("s3", "PutObject")],
-                        Resource=[Sub(f"${{{BUCKET}.Arn}}/AWSLogs/${{AWS::AccountId}}/*")],
-                        # One StringEquals: a second one would replace the first.
-                        Condition=Condition(
-                            StringEquals(
-                                {
-                                    "aws:SourceArn": trail_arn(),
-                                    "s3:x-amz-acl": "bucket-owner-full-control",
-                                }
-                            )
-                        ),
-                    ),
-                    tls_only_statement(BUCKET),
-                ],
+    _, policy = log_bucket(
+        stack,
+        BUCKET,
+        # No S3 Bucket Key: with one, creating a trail that encrypts with SSE-KMS needs
+        # kms:Decrypt as well (CloudTrail guide, "Required KMS key policy elements for
+        # trails"). A trail writes a few objects an hour, so the KMS calls a Bucket Key
+        # would save cost cents a month.
+        encryption=kms_encryption(key, bucket_key=False),
+        expiry=LifecycleRule(
+            Id="expire-audit-logs",
+            Status="Enabled",
+            ExpirationInDays=AUDIT_LOG_DAYS,
+            NoncurrentVersionExpiration=NoncurrentVersionExpiration(NoncurrentDays=NONCURRENT_DAYS),
+        ),
+        tag="audit-logs",
+        writers=[
+            Statement(
+                Sid="CloudTrailChecksTheBucketAcl",
+                Effect=Allow,
+                Principal=Principal("Service", CLOUDTRAIL),
+                Action=[Action("s3", "GetBucketAcl")],
+                Resource=[GetAtt(BUCKET, "Arn")],
+                Condition=Condition(from_this_trail),
             ),
-        )
+            Statement(
+                Sid="CloudTrailWritesThisAccountsLogs",
+                Effect=Allow,
+                Principal=Principal("Service", CLOUDTRAIL),
+                Action=[Action("s3", "PutObject")],
+                Resource=[Sub(f"${{{BUCKET}.Arn}}/AWSLogs/${{AWS::AccountId}}/*")],
+                # One StringEquals: a second one would replace the first.
+                Condition=Condition(
+                    StringEquals(
+                        {
+                            "aws:SourceArn": trail_arn(),
+                            "s3:x-amz-acl": "bucket-owner-full-control",
+                        }
+                    )
+                ),
+            ),
+        ],
+        # Who read or deleted the audit trail is itself audit evidence.
+        logged_as="audit",
     )
+    return policy
 
 
 def _log_delivery(stack: Stack, key: Key) -> tuple[LogGroup, Role]:
@@ -201,16 +162,7 @@ def _log_delivery(stack: Stack, key: Key) -> tuple[LogGroup, Role]:
     role = stack.add(
         Role(
             "AuditLogDeliveryRole",
-            AssumeRolePolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Effect=Allow,
-                        Principal=Principal("Service", CLOUDTRAIL),
-                        Action=[Action("sts", "AssumeRole")],
-                    )
-                ],
-            ),
+            AssumeRolePolicyDocument=service_role_trust(CLOUDTRAIL),
             Policies=[
                 Policy(
                     PolicyName="deliver-audit-events",

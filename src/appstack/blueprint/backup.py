@@ -8,10 +8,7 @@ to DynamoDB without the account's advanced DynamoDB backup (see `lifecycle_probl
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any, Protocol
 
 from awacs.aws import Action, Allow, PolicyDocument, Principal, Statement
@@ -31,6 +28,7 @@ from troposphere.kms import Key
 from troposphere.rds import DBCluster
 
 from appstack.blueprint.stack import RETAIN, Stack
+from appstack.data import load
 
 #: The AWS managed policies of the AWS Backup service role: one to back up, one to restore
 #: (DynamoDB backups with AWS Backup's advanced features need both). Source: AWS managed
@@ -66,11 +64,8 @@ class BackedUpDatabase(Protocol):
     def cluster(self) -> DBCluster: ...
 
 
-@cache
 def _lifecycle_facts() -> dict[str, Any]:
-    text = resources.files("appstack.data").joinpath("backup_lifecycle.json").read_text()
-    data: dict[str, Any] = json.loads(text)
-    return data
+    return load("backup_lifecycle")
 
 
 def lifecycle_problems(retention: Retention, resource_types: list[str]) -> list[str]:

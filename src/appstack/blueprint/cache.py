@@ -7,9 +7,6 @@ tasks' security group reaches it. Its data is snapshotted when it is deleted or 
 
 from __future__ import annotations
 
-import json
-from functools import cache as memoize
-from importlib import resources
 from typing import Any
 
 from troposphere import GetAtt, Ref, Sub
@@ -19,21 +16,18 @@ from troposphere.kms import Key
 from troposphere.secretsmanager import GenerateSecretString, Secret
 
 from appstack.blueprint.network import Network
-from appstack.blueprint.security import data_store_group
+from appstack.blueprint.shared import data_store_group
 from appstack.blueprint.stack import RETAIN, SNAPSHOT, Stack
+from appstack.data import load
 
 PORT = 6379
 #: AUTH token length; ElastiCache accepts 16 to 128 printable characters (data/cache.json).
 TOKEN_LENGTH = 64
 
 
-@memoize
 def cache_facts() -> dict[str, Any]:
     """Engine versions and AUTH token rules of ElastiCache (data/cache.json)."""
-    facts: dict[str, Any] = json.loads(
-        resources.files("appstack.data").joinpath("cache.json").read_text()
-    )
-    return facts
+    return load("cache")
 
 
 def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> ReplicationGroup:

@@ -34,8 +34,8 @@ from troposphere.rds import (
 from troposphere.validators import double, integer
 
 from appstack.blueprint.network import Network
-from appstack.blueprint.security import data_store_group
-from appstack.blueprint.stack import SNAPSHOT, Stack, service_role_trust
+from appstack.blueprint.shared import data_store_group, service_role_trust
+from appstack.blueprint.stack import SNAPSHOT, Stack
 from appstack.config import DatabaseSettings, aurora_facts
 
 MONITORING_SECONDS = 60
@@ -50,12 +50,9 @@ ENGINE_VERSION = str(aurora_facts()["engine_version"])
 PORT = 5432
 DATABASE_NAME = "app"
 MASTER_USERNAME = "appadmin"
-#: Master user names RDS refuses: `rdsadmin` on every engine, `admin` on PostgreSQL engines,
-#: and names starting with `pg_` (PostgreSQL reserves them for its roles). Source: RDS
-#: CreateDBCluster MasterUsername ("can't be a reserved word"), and the error
-#: "MasterUsername admin cannot be used as it is a reserved word used by the engine".
-RESERVED_USERNAMES = frozenset({"admin", "rdsadmin"})
-RESERVED_USERNAME_PREFIX = "pg_"
+#: Master user names RDS refuses, and the prefix PostgreSQL reserves (data/aurora.json).
+RESERVED_USERNAMES = frozenset(aurora_facts()["master_username"]["reserved"])
+RESERVED_USERNAME_PREFIX = str(aurora_facts()["master_username"]["reserved_prefix"])
 BACKUP_RETENTION_DAYS = 14
 SERVERLESS_INSTANCE_CLASS = "db.serverless"
 

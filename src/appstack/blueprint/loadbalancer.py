@@ -6,23 +6,10 @@ from the load balancer's security group alone, on the container port.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
-from awacs.aws import (
-    Action,
-    Allow,
-    Bool,
-    Condition,
-    Deny,
-    PolicyDocument,
-    Principal,
-    Statement,
-)
-from troposphere import GetAtt, Join, Ref, Sub
+from troposphere import GetAtt, Join, Ref
 from troposphere.ec2 import (
     SecurityGroup,
     SecurityGroupEgress,
@@ -42,25 +29,13 @@ from troposphere.elasticloadbalancingv2 import (
     TargetGroup,
     TargetGroupAttribute,
 )
-from troposphere.s3 import (
-    Bucket,
-    BucketEncryption,
-    BucketPolicy,
-    LifecycleConfiguration,
-    LifecycleRule,
-    NoncurrentVersionExpiration,
-    ServerSideEncryptionByDefault,
-    ServerSideEncryptionRule,
-)
 
-from appstack.blueprint.buckets import private_bucket, server_access_log_statement
 from appstack.blueprint.network import Network
-from appstack.blueprint.security import no_egress
-from appstack.blueprint.stack import RETAIN, Stack
+from appstack.blueprint.shared import access_log_bucket, no_egress
+from appstack.blueprint.stack import Stack
 
 #: TLS 1.3 and 1.2 only (AWS's recommended policy for new HTTPS listeners).
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-ACCESS_LOG_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -151,7 +126,7 @@ def build(
     stack: Stack, network: Network, alb_sg: SecurityGroup, task_sg: SecurityGroup
 ) -> FrontDoor:
     settings, app = stack.settings, stack.target.app
-    logs_policy = _access_log_bucket(stack)
+    logs_policy = access_log_bucket(stack)
     alb = stack.add(
         LoadBalancer(
             "LoadBalancer",
@@ -247,89 +222,3 @@ def build(
     stack.output("ServiceUrl", url, "URL of the application")
     stack.output("LoadBalancerDnsName", GetAtt(alb, "DNSName"), "DNS name of the load balancer")
     return FrontDoor(alb_sg, task_sg, alb, target_group, listener, url)
-
-
-def _access_log_bucket(stack: Stack) -> BucketPolicy:
-    # ALB access logs support only SSE-S3 (AES256) on the destination bucket.
-    bucket = stack.stateful(
-        Bucket(
-            "AccessLogBucket",
-            BucketEncryption=BucketEncryption(
-                ServerSideEncryptionConfiguration=[
-                    ServerSideEncryptionRule(
-                        ServerSideEncryptionByDefault=ServerSideEncryptionByDefault(
-                            SSEAlgorithm="AES256"
-                        )
-                    )
-                ]
-            ),
-            **private_bucket(),
-            LifecycleConfiguration=LifecycleConfiguration(
-                Rules=[
-                    LifecycleRule(
-                        Id="expire-access-logs",
-                        Status="Enabled",
-                        ExpirationInDays=ACCESS_LOG_DAYS,
-                        NoncurrentVersionExpiration=NoncurrentVersionExpiration(NoncurrentDays=7),
-                    )
-                ]
-            ),
-            Tags=stack.tags("access-logs"),
-        ),
-        on_delete=RETAIN,
-        on_replace=RETAIN,
-    )
-    stack.skip_check(
-        bucket,
-        "CKV_AWS_18",
-        "this bucket is the destination of access logs; logging its own access would need "
-        "another log bucket, and that one a third",
-    )
-    return stack.add(
-        BucketPolicy(
-            "AccessLogBucketPolicy",
-            Bucket=Ref(bucket),
-            PolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Sid="LoadBalancerWritesAccessLogs",
-                        Effect=Allow,
-                        Principal=elb_log_principal(stack.target.app.region),
-                        Action=[Action("s3", "PutObject")],
-                        Resource=[Sub("${AccessLogBucket.Arn}/AWSLogs/${AWS::AccountId}/*")],
-                    ),
-                    server_access_log_statement(),
-                    tls_only_statement("AccessLogBucket"),
-                ],
-            ),
-        )
-    )
-
-
-def tls_only_statement(bucket_logical_id: str) -> Statement:
-    """Deny every request to a bucket that does not use TLS."""
-    return Statement(
-        Sid="DenyRequestsWithoutTls",
-        Effect=Deny,
-        Principal=Principal("*"),
-        Action=[Action("s3", "*")],
-        Resource=[GetAtt(bucket_logical_id, "Arn"), Sub(f"${{{bucket_logical_id}.Arn}}/*")],
-        Condition=Condition(Bool("aws:SecureTransport", "false")),
-    )
-
-
-@cache
-def _elb_log_delivery() -> dict[str, Any]:
-    text = resources.files("appstack.data").joinpath("elb_log_delivery.json").read_text()
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
-def elb_log_principal(region: str) -> Principal:
-    """Who writes ALB access logs in `region`: the Region's ELB account, or the service."""
-    data = _elb_log_delivery()
-    account = data["account_by_region"].get(region)
-    if account:
-        return Principal("AWS", f"arn:aws:iam::{account}:root")
-    return Principal("Service", data["service_principal"])

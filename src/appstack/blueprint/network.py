@@ -30,7 +30,8 @@ from troposphere.ec2 import (
 from troposphere.iam import Policy, Role
 from troposphere.kms import Key
 
-from appstack.blueprint.stack import Stack, service_role_trust
+from appstack.blueprint.shared import service_role_trust
+from appstack.blueprint.stack import Stack
 from appstack.config import AppConfig
 
 AZ_COUNT = 2

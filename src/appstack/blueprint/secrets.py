@@ -12,8 +12,6 @@ python3.10 function, past Lambda's end of life; managed rotation needs no functi
 
 from __future__ import annotations
 
-from typing import Any
-
 from awacs.aws import Action, Allow, Condition, Statement, StringEquals
 from troposphere import GetAtt, Ref, Sub
 from troposphere.kms import Key
@@ -29,15 +27,6 @@ APP_SECRET_LENGTH = 64
 def build(stack: Stack, key: Key) -> Secret:
     """The application secret, handed to the task."""
     return _application_secret(stack, key)
-
-
-def needs_auto_expand(template: dict[str, Any]) -> bool:
-    """Whether deploying `template` needs CAPABILITY_AUTO_EXPAND (it declares a transform).
-
-    A transform is a macro: CloudFormation refuses to create or update a stack (also through
-    a change set) whose template expands one unless the caller acknowledges it.
-    """
-    return bool(template.get("Transform"))
 
 
 def _application_secret(stack: Stack, key: Key) -> Secret:

@@ -44,7 +44,8 @@ from troposphere.logs import LogGroup
 
 from appstack.blueprint.loadbalancer import FrontDoor
 from appstack.blueprint.network import Network
-from appstack.blueprint.stack import Stack, service_role_trust
+from appstack.blueprint.shared import service_role_trust
+from appstack.blueprint.stack import Stack
 
 CONTAINER_NAME = "app"
 EXECUTION_POLICY = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from awacs.aws import Action, Allow, Condition, PolicyDocument, Principal, Statement, StringEquals
+from awacs.aws import Action, Allow, Statement
 from troposphere import (
     AWSObject,
     Export,
@@ -76,27 +76,6 @@ class TaskNeeds:
                 Resource=[GetAtt(key, "Arn")],
             ),
         ]
-
-
-def service_role_trust(service: str, same_account: bool = False) -> PolicyDocument:
-    """A trust policy letting an AWS service assume a role (only for this account's
-    resources when `same_account`: the confused-deputy guard)."""
-    condition = (
-        {"Condition": Condition(StringEquals("aws:SourceAccount", Ref("AWS::AccountId")))}
-        if same_account
-        else {}
-    )
-    return PolicyDocument(
-        Version="2012-10-17",
-        Statement=[
-            Statement(
-                Effect=Allow,
-                Principal=Principal("Service", service),
-                Action=[Action("sts", "AssumeRole")],
-                **condition,
-            )
-        ],
-    )
 
 
 class Stack:

@@ -10,27 +10,21 @@ Nothing here changes the account: only Describe/Get/List calls.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from appstack.checks.findings import Finding
 from appstack.config import Target
+from appstack.data import load
 from appstack.phases import capabilities
 
 
-@cache
 def _stack_states() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        resources.files("appstack.data").joinpath("stack_states.json").read_text()
-    )
-    return data
+    return load("stack_states")
 
 
 #: Stack states from which an update cannot start, and what to do instead (STACK: the
@@ -418,12 +412,8 @@ def quotas(context: Context) -> list[Finding]:
 CHECKS: tuple[Check, ...] = tuple(REGISTRY[k] for k in sorted(REGISTRY))
 
 
-@cache
 def _quotas() -> dict[str, dict[str, Any]]:
-    data: dict[str, dict[str, Any]] = json.loads(
-        resources.files("appstack.data").joinpath("quotas.json").read_text()
-    )
-    return data
+    return load("quotas")
 
 
 #: The permission whose absence leaves a quota unknown (the default is assumed).

@@ -377,16 +377,16 @@ def _estimates(
     tgt: config.Target, template: dict[str, Any], previous: dict[str, Any] | None
 ) -> None:
     """What the change set costs per month and how long it takes (both from templates)."""
-    from appstack.estimates import cost, forecast
+    from appstack.estimates import cost, forecast, prices
 
     timing = forecast.forecast(template, previous)
-    if tgt.app.region not in cost.available_regions():
+    if tgt.app.region not in prices.available_regions():
         # A plan is still worth seeing where appstack has no prices.
         render.plan_estimates(None, None, timing.total, timing.counted)
         return
-    prices = cost.load_prices(tgt.app.region)
-    after = cost.estimate(template, tgt.env, prices).total
-    before = cost.estimate(previous, tgt.env, prices).total if previous else 0.0
+    table = prices.load_prices(tgt.app.region)
+    after = cost.estimate(template, tgt.env, table).total
+    before = cost.estimate(previous, tgt.env, table).total if previous else 0.0
     render.plan_estimates(after, after - before, timing.total, timing.counted)
 
 

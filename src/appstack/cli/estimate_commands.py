@@ -10,8 +10,11 @@ import click
 from appstack import blueprint, config, render
 from appstack.cli.options import OutputFile, config_option, phase_option, target
 from appstack.errors import UsageError
-from appstack.estimates import cost, diagram, forecast
+from appstack.estimates import cost, forecast
+from appstack.estimates.prices import load_prices
 from appstack.phases import PHASES, capabilities
+from appstack.render import diagram
+from appstack.template import Template
 
 output_option = click.option(
     "--output", type=click.Choice(["table", "json"]), default="table", show_default=True
@@ -39,7 +42,8 @@ def cost_command(
     app = config.load(config_path)
     chosen = config.resolve(app, env, phase).phase
     phases = list(PHASES) if all_phases else [p for p in (chosen - 1, chosen) if p in PHASES]
-    results = cost.phase_costs(app, env, phases, region)
+    prices = load_prices(region or app.region)
+    results = cost.phase_costs({p: _built(app, env, p) for p in phases}, prices)
     last = results[-1] if not all_phases else results[0]
     if last.estimate is None:
         raise UsageError(last.problem)
@@ -49,6 +53,17 @@ def cost_command(
         )
     else:
         render.cost_report(env, region or app.region, results)
+
+
+def _built(
+    app: config.AppConfig, env: str, phase: int
+) -> tuple[Template, config.EnvironmentSettings] | str:
+    """The template of `env` at `phase` and its settings, or why that phase cannot be built."""
+    try:
+        goal = config.resolve(app, env, phase)
+        return blueprint.to_dict(blueprint.build(goal)), goal.env
+    except UsageError as exc:
+        return str(exc)
 
 
 @click.command(name="forecast")

@@ -124,14 +124,9 @@ def target(
 
 def buildable_targets(app: config.AppConfig) -> list[config.Target]:
     """Every environment at every phase this version can build (the VPN needs its address)."""
-    from appstack.phases import capabilities
-
     return [
         config.resolve(app, env, phase)
         for env, settings in app.environments.items()
         for phase in PHASES
-        if not (
-            "vpn" in capabilities(phase, settings.features)
-            and settings.vpn.customer_gateway_ip is None
-        )
+        if not config.needs_vpn_address(settings, phase)
     ]

@@ -13,6 +13,7 @@ from appstack.config.checks import (
     aurora_capacity_problems,
     aurora_facts,
     fargate_size_problem,
+    needs_vpn_address,
     vpn_facts,
 )
 from appstack.config.loading import in_region, load, parse, resolve
@@ -49,6 +50,7 @@ __all__ = [
     "fargate_size_problem",
     "in_region",
     "load",
+    "needs_vpn_address",
     "parse",
     "resolve",
     "vpn_facts",

@@ -4,13 +4,18 @@ VPN), each answering (field, message) pairs, and the facts they read from data/.
 from __future__ import annotations
 
 import ipaddress
-import json
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from appstack.data import load as data_file
+from appstack.phases import capabilities
+
 if TYPE_CHECKING:
-    from appstack.config.schema import AppConfig, DatabaseSettings, VpnSettings
+    from appstack.config.schema import (
+        AppConfig,
+        DatabaseSettings,
+        EnvironmentSettings,
+        VpnSettings,
+    )
 
 #: The private IPv4 ranges (RFC 1918): a VPC lives in one, a VPN device's address is outside.
 PRIVATE_RANGES = tuple(
@@ -67,13 +72,15 @@ def cross_checks(config: AppConfig) -> list[tuple[str, str]]:
     return problems
 
 
-@cache
 def vpn_facts() -> dict[str, Any]:
     """ASN ranges and reservations of Site-to-Site VPN (data/vpn.json)."""
-    facts: dict[str, Any] = json.loads(
-        resources.files("appstack.data").joinpath("vpn.json").read_text()
-    )
-    return facts
+    return data_file("vpn")
+
+
+def needs_vpn_address(env: EnvironmentSettings, phase: int) -> bool:
+    """Whether `env` at `phase` builds the site-to-site VPN but lacks the on-premise device's
+    address (`resolve` refuses it, naming the field; `synth --all` leaves it out)."""
+    return "vpn" in capabilities(phase, env.features) and env.vpn.customer_gateway_ip is None
 
 
 def vpn_problems(
@@ -132,14 +139,10 @@ def vpn_problems(
     return problems
 
 
-@cache
 def aurora_facts() -> dict[str, Any]:
     """The Aurora engine appstack deploys and the capacity bounds of its versions
     (data/aurora.json)."""
-    facts: dict[str, Any] = json.loads(
-        resources.files("appstack.data").joinpath("aurora.json").read_text()
-    )
-    return facts
+    return data_file("aurora")
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -185,10 +188,8 @@ def aurora_capacity_problems(
     return problems
 
 
-@cache
 def _fargate_sizes() -> dict[str, dict[str, Any]]:
-    text = resources.files("appstack.data").joinpath("fargate.json").read_text()
-    sizes: dict[str, dict[str, Any]] = json.loads(text)["memory_by_cpu"]
+    sizes: dict[str, dict[str, Any]] = data_file("fargate")["memory_by_cpu"]
     return sizes
 
 

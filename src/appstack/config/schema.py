@@ -13,35 +13,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from appstack.config.checks import PRIVATE_RANGES, vpn_facts
+from appstack.data import load as data_file
 from appstack.phases import ALL_CAPABILITIES, FOUNDATION, PHASES, capabilities
 
 DEFAULT_FILE = "appstack.yaml"
 
 #: Retention periods CloudWatch Logs accepts (AWS::Logs::LogGroup RetentionInDays).
-LOG_RETENTION_DAYS = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
+LOG_RETENTION_DAYS = tuple(int(days) for days in data_file("logs")["retention_in_days"])
 
 _APP_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9]*$")

@@ -12,14 +12,12 @@ policy can never disagree: a stateful replacement or deletion is refused up fron
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources as files
 from typing import Any
 
-from appstack.checks.rules.stateful_policies import deletes_by_choice, keeps_data, stateful_types
+from appstack.data import load
+from appstack.data.stateful import deletes_by_choice, holds_data, keeps_data
 from appstack.deploy.changesets import Change
 
 IN_PLACE = "in place"
@@ -32,13 +30,9 @@ ALLOW_DATA_LOSS = "--allow-data-loss"
 ALLOW_OUTAGE = "--allow-outage"
 
 
-@cache
 def knowledge() -> dict[str, Any]:
     """What changes of each type mean (data/changes.json)."""
-    data: dict[str, Any] = json.loads(
-        files.files("appstack.data").joinpath("changes.json").read_text()
-    )
-    return data
+    return load("changes")
 
 
 @dataclass(frozen=True)
@@ -93,15 +87,6 @@ class Classification:
 
     def notable(self) -> list[Verdict]:
         return [v for v in self.verdicts if v.notable]
-
-
-def holds_data(resource_type: str, resource: Mapping[str, Any]) -> bool:
-    """Whether a resource holds data itself (an instance of an Aurora cluster does not)."""
-    info = stateful_types().get(resource_type)
-    if info is None:
-        return False
-    in_cluster = bool(resource.get("Properties", {}).get("DBClusterIdentifier"))
-    return not (info.get("in_cluster_exempt") and in_cluster)
 
 
 def _replaced_by(change: Change) -> str:

@@ -1,7 +1,7 @@
 """Protection of data: the data-loss guard and the stack policy, from one table.
 
-What holds data and which policies keep it is the stateful table (`data/stateful.json`, the
-one rule AS003 reads); what a change does to it is the classifier's verdict. The guard
+What holds data and which policies keep it is the stateful table (`appstack.data.stateful`,
+which rule AS003 reads too); what a change does to it is the classifier's verdict. The guard
 refuses what the classifier gates behind --allow-data-loss, and the stack policy denies
 replacing and deleting every resource that holds data, except the logical ids a deploy with
 --allow-data-loss lifts for its own operation. Stack policies:
@@ -14,11 +14,9 @@ import json
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
+from appstack.data.stateful import holds_data
 from appstack.deploy import classify
 from appstack.deploy.changesets import Change
-
-#: DeletionPolicy values that leave the data behind (the resource itself, or a snapshot).
-KEEPS_DATA = frozenset({"Retain", "RetainExceptOnCreate", "Snapshot"})
 
 #: What a stack without a policy allows: every update (a policy cannot be removed, only
 #: replaced, so restoring "no policy" sets this one).
@@ -48,11 +46,11 @@ def risks(changes: Iterable[Change], old: Mapping[str, Any], new: Mapping[str, A
 
 def protected(template: Mapping[str, Any]) -> list[str]:
     """The logical ids the stack policy of `template` protects: every resource that holds
-    data (the classifier's stateful table)."""
+    data (the stateful table)."""
     return sorted(
         name
         for name, resource in template.get("Resources", {}).items()
-        if classify.holds_data(resource.get("Type", ""), resource)
+        if holds_data(resource.get("Type", ""), resource)
     )
 
 

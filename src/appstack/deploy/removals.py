@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from appstack.checks.rules.stateful_policies import keeps_data, stateful_types
+from appstack.data.stateful import keeps_data, stateful_types
 from appstack.deploy.repair import deletion_protected
 
 if TYPE_CHECKING:

@@ -24,13 +24,12 @@ import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources as files
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
+from appstack.data import load
 from appstack.deploy import protection
 
 #: What UpdateTerminationProtection may fail with where it is not available (the emulator
@@ -39,10 +38,8 @@ _CALL_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
 _DENIED = ("Update:Replace", "Update:Delete")
 
 
-@cache
 def _deletion_protection() -> dict[str, dict[str, str]]:
-    text = files.files("appstack.data").joinpath("deletion_protection.json").read_text()
-    types: dict[str, dict[str, str]] = json.loads(text)["types"]
+    types: dict[str, dict[str, str]] = load("deletion_protection")["types"]
     return types
 
 

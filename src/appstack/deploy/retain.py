@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from appstack.checks.rules.stateful_policies import stateful_types
+from appstack.data.stateful import stateful_types
 from appstack.deploy import events
 from appstack.deploy.session import Connection
 from appstack.deploy.stacks import DeployError, Outcome, describe, follow

@@ -14,6 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
 from appstack.checks.preflight import BLOCKING_STATES, busy
+from appstack.data.stateful import KEEPS_DATA
 from appstack.deploy import (
     changesets,
     classify,
@@ -495,5 +496,5 @@ def retained_resources(template: dict[str, Any]) -> list[str]:
         f"{name} ({resource.get('Type')})"
         + (": deleted after a final snapshot" if resource["DeletionPolicy"] == "Snapshot" else "")
         for name, resource in template.get("Resources", {}).items()
-        if resource.get("DeletionPolicy") in protection.KEEPS_DATA
+        if resource.get("DeletionPolicy") in KEEPS_DATA
     )

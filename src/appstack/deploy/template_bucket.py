@@ -13,17 +13,16 @@ so a template never goes to a bucket of another account. Objects get unique keys
 from __future__ import annotations
 
 import ipaddress
-import json
 import time
 import uuid
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlparse
 
 from botocore.exceptions import ClientError
 
+from appstack.data import load
 from appstack.errors import AppstackError
 
 PREFIX = "appstack-templates"
@@ -51,8 +50,7 @@ class Bucket:
 
 @cache
 def _regions_without_account_namespace() -> frozenset[str]:
-    data = json.loads(resources.files("appstack.data").joinpath("template_bucket.json").read_text())
-    return frozenset(data["regions_without_account_namespace"])
+    return frozenset(load("template_bucket")["regions_without_account_namespace"])
 
 
 def bucket_for(account: str, region: str) -> Bucket:

@@ -12,22 +12,18 @@ removed; a DependsOn edge only orders, and one that waits on a slow resource is 
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
+from appstack.data import load
 from appstack.errors import AppstackError
+from appstack.template import Template, references
 
-Template = Mapping[str, Any]
 Action = Literal["create", "update", "delete"]
 #: Kinds of dependency: "data" (Ref, GetAtt, Sub) or "order" (DependsOn only).
 Kind = Literal["data", "order"]
-
-_SUB_NAME = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
 class DependencyCycle(AppstackError):
@@ -58,7 +54,7 @@ class Durations:
 
 @cache
 def load_durations() -> Durations:
-    data = json.loads(resources.files("appstack.data").joinpath("durations.json").read_text())
+    data = load("durations")
     return Durations(
         data["default"], data["durations"], float(data["slow_seconds"]), data["source"]
     )
@@ -118,38 +114,6 @@ def dependencies(template: Template) -> dict[str, dict[str, Kind]]:
                     deps[dep] = "data"
         graph[logical_id] = deps
     return graph
-
-
-def references(value: Any) -> set[str]:
-    """Every name a value points at through Ref, Fn::GetAtt and Fn::Sub (parameters included)."""
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Mapping):
-            for key, inner in item.items():
-                if key == "Ref" and isinstance(inner, str):
-                    if not inner.startswith("AWS::"):
-                        found.add(inner)
-                elif key == "Fn::GetAtt":
-                    if isinstance(inner, list) and inner and isinstance(inner[0], str):
-                        found.add(inner[0])
-                    elif isinstance(inner, str):
-                        found.add(inner.split(".")[0])
-                elif key == "Fn::Sub":
-                    text, variables = (
-                        (inner, {}) if isinstance(inner, str) else (inner[0], inner[1])
-                    )
-                    for name in _SUB_NAME.findall(text if isinstance(text, str) else ""):
-                        base = name.split(".")[0].strip()
-                        if base not in variables and not base.startswith("AWS::"):
-                            found.add(base)
-                    stack.append(variables)
-                else:
-                    stack.append(inner)
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
 
 
 def topological_order(deps: Mapping[str, Iterable[str]]) -> list[str]:

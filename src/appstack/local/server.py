@@ -7,7 +7,6 @@ import sys
 from moto.server import main as moto_main
 
 from appstack.local import (  # noqa: F401  (registered before any stack is parsed)
-    change_sets,
     fidelity,
     models,
 )

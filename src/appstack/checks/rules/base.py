@@ -1,13 +1,11 @@
-"""The shape of a rule, and helpers to walk a template."""
+"""The shape of a rule."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from appstack.checks.findings import Finding, Severity
-
-Template = dict[str, Any]
+from appstack.template import Template
 
 
 class Rule:
@@ -23,25 +21,3 @@ class Rule:
 
     def finding(self, resource: str, message: str) -> Finding:
         return Finding(self.id, self.severity, resource, message, self.fix)
-
-
-def resources(template: Template, *types: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(logical ID, resource) pairs, optionally of the given types only."""
-    for logical_id, resource in template.get("Resources", {}).items():
-        if not types or resource.get("Type") in types:
-            yield logical_id, resource
-
-
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def ref_target(value: Any) -> str | None:
-    """The logical ID a `{"Ref": X}` or `{"Fn::GetAtt": [X, ...]}` points at."""
-    if isinstance(value, dict):
-        if "Ref" in value:
-            return str(value["Ref"])
-        if "Fn::GetAtt" in value:
-            target = value["Fn::GetAtt"]
-            return str(target[0] if isinstance(target, list) else target.split(".")[0])
-    return None

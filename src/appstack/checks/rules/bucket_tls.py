@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule, Template, as_list, ref_target, resources
+from appstack.checks.rules.base import Rule
+from appstack.template import Template, as_list, ref_target, resources
 
 
 class BucketTlsOnly(Rule):
@@ -16,7 +17,7 @@ class BucketTlsOnly(Rule):
 
     def check(self, template: Template) -> list[Finding]:
         guarded = set()
-        for _, policy in resources(template, "AWS::S3::BucketPolicy"):
+        for _, policy in resources(template, "AWS::S3::BucketPolicy").items():
             properties = policy.get("Properties", {})
             for statement in as_list(properties.get("PolicyDocument", {}).get("Statement", [])):
                 condition = statement.get("Condition", {}).get("Bool", {})
@@ -27,6 +28,6 @@ class BucketTlsOnly(Rule):
                     guarded.add(ref_target(properties.get("Bucket")))
         return [
             self.finding(logical_id, "accepts requests without TLS")
-            for logical_id, _ in resources(template, "AWS::S3::Bucket")
+            for logical_id, _ in resources(template, "AWS::S3::Bucket").items()
             if logical_id not in guarded
         ]

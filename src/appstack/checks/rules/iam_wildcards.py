@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule, Template, as_list, resources
+from appstack.checks.rules.base import Rule
+from appstack.template import Template, as_list, resources
 
 #: Identity policies live here; resource policies (key, bucket, topic) are not IAM grants.
 _POLICY_HOLDERS = (
@@ -24,7 +25,7 @@ class NoWildcardActionOnWildcardResource(Rule):
 
     def check(self, template: Template) -> list[Finding]:
         found = []
-        for logical_id, resource in resources(template, *_POLICY_HOLDERS):
+        for logical_id, resource in resources(template, *_POLICY_HOLDERS).items():
             for statement in _statements(resource.get("Properties", {})):
                 if statement.get("Effect") != "Allow":
                     continue

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule, Template, resources
+from appstack.checks.rules.base import Rule
+from appstack.template import Template, resources
 
 
 class LogGroupsEncryptedWithRetention(Rule):
@@ -13,7 +14,7 @@ class LogGroupsEncryptedWithRetention(Rule):
 
     def check(self, template: Template) -> list[Finding]:
         found = []
-        for logical_id, group in resources(template, "AWS::Logs::LogGroup"):
+        for logical_id, group in resources(template, "AWS::Logs::LogGroup").items():
             properties = group.get("Properties", {})
             missing = [p for p in ("RetentionInDays", "KmsKeyId") if p not in properties]
             if missing:

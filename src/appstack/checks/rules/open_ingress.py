@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule, Template, as_list, ref_target, resources
+from appstack.checks.rules.base import Rule
+from appstack.template import Template, as_list, ref_target, resources
 
 _ANYWHERE = ("0.0.0.0/0", "::/0")
 _WEB_PORTS = {80, 443}
@@ -19,7 +20,7 @@ class OpenIngressOnlyOnLoadBalancerWebPorts(Rule):
     def check(self, template: Template) -> list[Finding]:
         lb_groups = {
             ref_target(g)
-            for _, lb in resources(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+            for _, lb in resources(template, "AWS::ElasticLoadBalancingV2::LoadBalancer").items()
             for g in as_list(lb.get("Properties", {}).get("SecurityGroups", []))
         }
         found = []
@@ -42,10 +43,10 @@ class OpenIngressOnlyOnLoadBalancerWebPorts(Rule):
 
 def _ingress_rules(template: Template) -> list[tuple[str | None, dict[str, Any], str]]:
     rules: list[tuple[str | None, dict[str, Any], str]] = []
-    for logical_id, group in resources(template, "AWS::EC2::SecurityGroup"):
+    for logical_id, group in resources(template, "AWS::EC2::SecurityGroup").items():
         for rule in group.get("Properties", {}).get("SecurityGroupIngress", []):
             rules.append((logical_id, rule, logical_id))
-    for logical_id, rule in resources(template, "AWS::EC2::SecurityGroupIngress"):
+    for logical_id, rule in resources(template, "AWS::EC2::SecurityGroupIngress").items():
         properties = rule.get("Properties", {})
         rules.append((ref_target(properties.get("GroupId")), properties, logical_id))
     return rules

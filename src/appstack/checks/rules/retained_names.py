@@ -13,23 +13,19 @@ creates anew with it (not kept, not named itself), such as an IAM role's RoleId.
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib import resources as files
 from typing import Any
 
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule, Template, resources
-from appstack.estimates.forecast import references
+from appstack.checks.rules.base import Rule
+from appstack.data import load
+from appstack.template import Template, references, resources
 
 KEPT = ("Retain", "RetainExceptOnCreate")
 
 
-@cache
 def name_properties() -> dict[str, str]:
     """The property that names a resource, by type (data/physical_names.json)."""
-    text = files.files("appstack.data").joinpath("physical_names.json").read_text()
-    names: dict[str, str] = json.loads(text)["name_property"]
+    names: dict[str, str] = load("physical_names")["name_property"]
     return names
 
 
@@ -44,7 +40,7 @@ class RetainedResourcesHaveNoFixedName(Rule):
     def check(self, template: Template) -> list[Finding]:
         found = []
         all_resources = template.get("Resources", {})
-        for logical_id, resource in resources(template, *name_properties()):
+        for logical_id, resource in resources(template, *name_properties()).items():
             if resource.get("DeletionPolicy") not in KEPT:
                 continue
             prop = name_properties()[resource["Type"]]

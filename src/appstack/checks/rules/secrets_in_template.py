@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule, Template
+from appstack.checks.rules.base import Rule
+from appstack.template import Template
 
 _SECRET_NAME = re.compile(r"(password|passwd|secret|token|apikey|api_key|privatekey)", re.I)
 _DYNAMIC_REFERENCE = re.compile(r"^\{\{resolve:(secretsmanager|ssm-secure):")

@@ -2,45 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib import resources as files
-from typing import Any
-
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule, Template, resources
-
-KEEPING = ("Retain", "RetainExceptOnCreate", "Snapshot")
-
-
-@cache
-def stateful_types() -> dict[str, dict[str, Any]]:
-    """Resource types that hold data, and whether they support the Snapshot policy."""
-    text = files.files("appstack.data").joinpath("stateful.json").read_text()
-    types: dict[str, dict[str, Any]] = json.loads(text)["types"]
-    return types
-
-
-def keeps_data(resource: dict[str, Any], attribute: str) -> bool:
-    """Whether `attribute` (DeletionPolicy / UpdateReplacePolicy) keeps the resource's data."""
-    info = stateful_types().get(resource.get("Type", ""))
-    if info is None:
-        return True
-    if info.get("in_cluster_exempt") and resource.get("Properties", {}).get("DBClusterIdentifier"):
-        return True  # the cluster holds the data (and its snapshot); instances hold none
-    policy = resource.get(attribute, "Delete")
-    return policy in KEEPING and (policy != "Snapshot" or bool(info["snapshot"]))
-
-
-def deletes_by_choice(resource: dict[str, Any], attribute: str) -> bool:
-    """Whether the template says, explicitly, that this resource's data may go: a type the
-    table marks `keep: explicit` (a log group with a fixed name), or an instance of a
-    cluster (which holds none)."""
-    info = stateful_types().get(resource.get("Type", ""))
-    if info is None or attribute not in resource:
-        return False
-    in_cluster = bool(resource.get("Properties", {}).get("DBClusterIdentifier"))
-    return info.get("keep") == "explicit" or bool(info.get("in_cluster_exempt") and in_cluster)
+from appstack.checks.rules.base import Rule
+from appstack.data.stateful import explicit_only, keeps_data, stateful_types
+from appstack.template import Template, resources
 
 
 class StatefulResourcesKeepData(Rule):
@@ -53,12 +18,8 @@ class StatefulResourcesKeepData(Rule):
 
     def check(self, template: Template) -> list[Finding]:
         found = []
-        for logical_id, resource in resources(template, *stateful_types()):
-            info = stateful_types()[resource["Type"]]
-            in_cluster = bool(resource.get("Properties", {}).get("DBClusterIdentifier"))
-            explicit = info.get("keep") == "explicit" or (
-                info.get("in_cluster_exempt") and in_cluster
-            )
+        for logical_id, resource in resources(template, *stateful_types()).items():
+            explicit = explicit_only(resource)
             for attribute in ("DeletionPolicy", "UpdateReplacePolicy"):
                 if explicit:
                     # What cfn-lint's I3011 asks: the decision written down, whatever it is.

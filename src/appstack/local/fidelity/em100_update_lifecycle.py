@@ -27,8 +27,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from appstack.estimates.forecast import references
 from appstack.local.fidelity import rule
+from appstack.template import references
 
 SOURCE = (
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"

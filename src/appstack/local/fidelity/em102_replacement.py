@@ -17,14 +17,13 @@ changed parameter value.
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from importlib import resources
 from typing import Any
 
-from appstack.estimates.forecast import references
+from appstack.data import load
 from appstack.local.fidelity import em100_update_lifecycle as lifecycle
 from appstack.local.fidelity import rule
+from appstack.template import references
 
 SOURCE = (
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
@@ -35,10 +34,8 @@ SOURCE = (
 SCHEMA_REGION = "us-east-1"
 
 
-@cache
 def _documented() -> dict[str, dict[str, str]]:
-    text = resources.files("appstack.data").joinpath("replacement.json").read_text()
-    types: dict[str, dict[str, str]] = json.loads(text)["types"]
+    types: dict[str, dict[str, str]] = load("replacement")["types"]
     return types
 
 

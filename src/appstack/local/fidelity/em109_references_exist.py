@@ -12,25 +12,19 @@ resource against it when the resource is created or updated.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
-from functools import cache
-from importlib import resources
 from typing import Any
 
+from appstack.data import load
 from appstack.local.fidelity import rule
 from appstack.local.fidelity.em106_missing_role import role_exists
 
 SOURCE = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html"
 
 
-@cache
 def table() -> dict[str, Any]:
     """The declared table: `kinds`, `properties`, `not_checked`."""
-    data: dict[str, Any] = json.loads(
-        resources.files("appstack.data").joinpath("references.json").read_text()
-    )
-    return data
+    return load("references")
 
 
 def _arn_place(value: str, account_id: str, region: str) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from appstack.local.change_sets import execute_as_aws_does
 from appstack.local.fidelity import rule
 from appstack.local.fidelity.em2_shared import (
     ChangeSetNotFound,
@@ -76,7 +77,9 @@ def install() -> None:
                 f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current "
                 f"execution status of [{change_set.execution_status}]"
             )
-        execute_change_set(self, change_set_name, stack_name)
+        execute_as_aws_does(
+            self, change_set, lambda: execute_change_set(self, change_set_name, stack_name)
+        )
         if change_set.execution_status == "EXECUTE_COMPLETE":
             change_set.stack.parameters = change_set.parameters
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from appstack.local.fidelity import rule
+from appstack.local.fidelity.em2_shared import ChangeSetNotFound
 
 
 @rule(
@@ -20,8 +21,6 @@ from appstack.local.fidelity import rule
 )
 def install() -> None:
     from moto.cloudformation.models import CloudFormationBackend
-
-    from appstack.local.change_sets import ChangeSetNotFound
 
     def known(backend: Any, name: str) -> bool:
         return name in backend.change_sets or any(

@@ -11,7 +11,7 @@ as placeholders with a physical ID (`PLACEHOLDER_TYPES`) and listed by
 from __future__ import annotations
 
 from appstack.local.models import fixes
-from appstack.local.models._base import PLACEHOLDER_TYPES, PLACEHOLDERS, RECORDED
+from appstack.local.models._base import PLACEHOLDER_TYPES, PLACEHOLDERS
 from appstack.local.models.autoscaling import ScalableTarget, ScalingPolicy
 from appstack.local.models.backup import BackupPlan, BackupVault
 from appstack.local.models.cloudtrail import Trail
@@ -26,39 +26,9 @@ from appstack.local.models.wafv2 import WebACL, WebACLAssociation, WebACLLogging
 
 fixes.apply()
 
-#: Types the emulator creates in one of moto's service backends through appstack's models.
-MODELLED_TYPES: tuple[str, ...] = tuple(
-    model.cloudformation_type()
-    for model in (
-        AuroraCluster,
-        AuroraInstance,
-        MetricAlarm,
-        Secret,
-        SecretTargetAttachment,
-        CacheSubnetGroup,
-        CacheReplicationGroup,
-        WebACL,
-        WebACLAssociation,
-        WebACLLogging,
-        ConfigurationRecorder,
-        DeliveryChannel,
-        ConfigRule,
-        Trail,
-        BackupVault,
-        BackupPlan,
-        CustomerGateway,
-        VPNConnection,
-        ScalableTarget,
-        ScalingPolicy,
-        ResourceGroup,
-    )
-)
-
 __all__ = [
-    "MODELLED_TYPES",
     "PLACEHOLDERS",
     "PLACEHOLDER_TYPES",
-    "RECORDED",
     "AuroraCluster",
     "AuroraInstance",
     "BackupPlan",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from appstack.errors import UsageError
-from appstack.estimates import diagram
+from appstack.render import diagram
 from conftest import Template
 
 
@@ -106,7 +106,7 @@ def test_the_readme_shows_the_diagram_of_every_phase_as_drawn_today(tmp_path: Pa
     from appstack.cli import main
     from appstack.phases import PHASES
 
-    root = Path(__file__).parent.parent
+    root = Path(__file__).parent.parent.parent
     readme = (root / "README.md").read_text()
     for phase in PHASES:
         out = tmp_path / f"phase{phase}.mmd"

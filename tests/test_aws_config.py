@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from appstack.blueprint import compliance
+from appstack.blueprint import aws_config
 from appstack.checks.lint import run_cfn_lint
 from conftest import Template, of_type, props, refs, synth
 
@@ -164,7 +164,7 @@ def test_database_rules_come_only_with_the_database() -> None:
 def test_every_known_rule_has_a_unique_logical_id_and_a_real_capability() -> None:
     from appstack.phases import ALL_CAPABILITIES
 
-    rules = compliance.managed_rules()
+    rules = aws_config.managed_rules()
     assert len({r.logical_id for r in rules}) == len(rules)
     assert all(r.capability in ALL_CAPABILITIES for r in rules)
     assert all(r.identifier == r.identifier.upper() for r in rules)

@@ -1,4 +1,4 @@
-"""The terminal: every byte appstack prints goes through here."""
+"""The terminal: every byte appstack prints goes through here (pictures: `render.diagram`)."""
 
 from __future__ import annotations
 
@@ -178,11 +178,7 @@ def cost_report(env: str, region: str, phases: Sequence[PhaseCost]) -> None:
         for capability, subtotal in estimate.by_capability().items():
             lines = [i for i in estimate.items if i.capability == capability]
             for i in lines:
-                flag = (
-                    " *"
-                    if i.status not in ("confirmed", "third-party-agree", "confirmed-cap")
-                    else ""
-                )
+                flag = "" if i.confirmed else " *"
                 grid.add_row(
                     capability,
                     i.item,
