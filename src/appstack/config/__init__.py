@@ -19,6 +19,7 @@ from appstack.config.checks import (
 from appstack.config.loading import in_region, load, parse, resolve
 from appstack.config.schema import (
     DEFAULT_FILE,
+    LOG_RETENTION_DAYS,
     MAX_APP_NAME,
     AppConfig,
     CacheSettings,
@@ -34,6 +35,7 @@ from appstack.errors import ConfigError
 
 __all__ = [
     "DEFAULT_FILE",
+    "LOG_RETENTION_DAYS",
     "MAX_APP_NAME",
     "AppConfig",
     "CacheSettings",
