@@ -29,6 +29,7 @@ from typing import Any
 
 from appstack.estimates.forecast import references
 from appstack.local.fidelity import rule
+from appstack.local.fidelity.em1_resolved import resolved
 
 SOURCE = (
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
@@ -297,10 +298,15 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
     old_resources: dict[str, Any] = self._resource_json_map
     new_resources: dict[str, Any] = template["Resources"]
     added = set(actions["Add"])
+    # Judged on the values the old and the new template resolve to (em1_resolved).
+    was = {
+        n: resolved(self._template, self.input_parameters, old_resources[n]) for n in old_resources
+    }
+    will_be = {n: resolved(template, parameters, new_resources[n]) for n in new_resources}
     replaced = {
         name
         for name in actions["Modify"]
-        if _replaces(new_resources[name]["Type"], old_resources[name], new_resources[name])
+        if _replaces(new_resources[name]["Type"], was[name], will_be[name])
     }
     # A resource whose create-only property refers to a replaced one is replaced too.
     growing = True
@@ -338,7 +344,7 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
         for name in creation_order(new_resources):
             resource_type = new_resources[name]["Type"]
             if name in replaced:
-                fixed = _custom_name(resource_type, old_resources[name], new_resources[name])
+                fixed = _custom_name(resource_type, was[name], will_be[name])
                 if fixed is not None:
                     error = CustomNameReplacement(fixed)
                     resource_event(

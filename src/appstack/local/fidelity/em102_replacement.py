@@ -20,6 +20,7 @@ from typing import Any
 from appstack.estimates.forecast import references
 from appstack.local.fidelity import em100_update_lifecycle as lifecycle
 from appstack.local.fidelity import rule
+from appstack.local.fidelity.em1_resolved import resolved
 
 SOURCE = (
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
@@ -145,8 +146,15 @@ def install() -> None:
     def diff(self: Any) -> list[Any]:
         changes = original(self)
         resource_map = self.stack.resource_map
-        old = resource_map._resource_json_map
-        new = self.template_dict.get("Resources", {})
+        # Judged on the values the two templates resolve to (em1_resolved).
+        old = {
+            name: resolved(resource_map._template, resource_map.input_parameters, declared)
+            for name, declared in resource_map._resource_json_map.items()
+        }
+        new = {
+            name: resolved(self.template_dict, self.parameters, declared)
+            for name, declared in self.template_dict.get("Resources", {}).items()
+        }
         always = {
             c.logical_resource_id
             for c in changes
