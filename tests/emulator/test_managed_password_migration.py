@@ -178,3 +178,23 @@ def test_the_data_written_before_is_still_there(migrated: dict[str, Any]) -> Non
     client = migrated["conn"].client("dynamodb")
     item = client.get_item(TableName=migrated["table"], Key=ITEM)["Item"]
     assert item == ITEM
+
+
+def test_a_rotation_of_the_new_secret_restarts_the_service(migrated: dict[str, Any]) -> None:
+    # The rule watches the secret RDS now manages (not the old one) and starts the runbook.
+    conn = migrated["conn"]
+    cfn = conn.client("cloudformation")
+
+    def physical(logical_id: str) -> str:
+        described = cfn.describe_stack_resource(StackName=STACK, LogicalResourceId=logical_id)
+        return str(described["StackResourceDetail"]["PhysicalResourceId"])
+
+    events = conn.client("events")
+    rule = events.describe_rule(Name=physical("DatabaseRotationRule"))
+    pattern = json.loads(rule["EventPattern"])
+    assert pattern["resources"] == [migrated["after"].outputs["DatabaseSecretArn"]]
+    [target] = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+    runbook = physical("DatabaseRestartRunbook")
+    assert target["Arn"].endswith(f":automation-definition/{runbook}:$DEFAULT")
+    document = conn.client("ssm").get_document(Name=runbook)
+    assert document["DocumentType"] == "Automation"
