@@ -9,9 +9,12 @@ So the name is `Fn::If`: the resource's deployed name when the deploy supplies o
 name the blueprint builds, new with each creation. The deployed name enters as the Default of
 a template parameter, empty in the blueprint; `appstack deploy` fills it from the physical id
 of the resource in the deployed stack (`deploy.kept_names`), and only from that. CloudFormation
-resolves parameters and conditions before it compares a resource's properties: the same name,
-reached another way, is no change (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChangeDetail.html,
-"Static" evaluation: CloudFormation determines the value).
+knows parameters and conditions when it makes the change set and compares the values they
+resolve to: the same name reached another way is no change ("Static" evaluation,
+https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChangeDetail.html;
+AWS CDK's change-set diff relies on it, aws/aws-cdk-cli#641 and #1951). A name that comes from
+another resource (Fn::GetAtt) is compared as written, so a stack keeps the parameter's value
+once it has one (aws-cloudformation/cloudformation-coverage-roadmap#290).
 
 The template says which parameter holds which resource's deployed name in its Metadata
 (`appstack` / `DeployedNames`: parameter -> logical id): the deploy engine fills those
