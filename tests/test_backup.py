@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -40,10 +41,18 @@ def test_the_vault_name_is_an_output(table_only: Template) -> None:
     assert output["Export"]["Name"] == {"Fn::Sub": "${AWS::StackName}-BackupVaultName"}
 
 
+def _new_name(template: Template) -> dict[str, Any]:
+    """The name a vault created now takes (the deployed one keeps its own)."""
+    condition, _, new = props(template, "BackupVault")["BackupVaultName"]["Fn::If"]
+    assert condition == "BackupVaultIsDeployed"
+    name: dict[str, Any] = new
+    return name
+
+
 def test_the_vault_name_fits_at_the_longest_names(table_only: Template) -> None:
     # Vault names: 2 to 50 of [a-zA-Z0-9_-]; application names take 24, an IAM unique ID 21
     # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html).
-    separator, parts = props(table_only, "BackupVault")["BackupVaultName"]["Fn::Join"]
+    separator, parts = _new_name(table_only)["Fn::Join"]
     values = {"ApplicationName": "a" * 24, "BackupRole": "AROA" + "B" * 17}
     longest = separator.join(p if isinstance(p, str) else values[refs(p).pop()] for p in parts)
     assert re.fullmatch(r"[a-zA-Z0-9_-]{2,50}", longest)
@@ -54,9 +63,22 @@ def test_the_vault_can_come_back_after_a_phase_down_removed_it(table_only: Templ
     # fail with AlreadyExistsException. Its name comes from the backup role, created anew
     # with it each time (rule AS007).
     assert RetainedResourcesHaveNoFixedName().check(table_only) == []
-    name = props(table_only, "BackupVault")["BackupVaultName"]
-    assert {"Fn::GetAtt": ["BackupRole", "RoleId"]} in name["Fn::Join"][1]
+    assert {"Fn::GetAtt": ["BackupRole", "RoleId"]} in _new_name(table_only)["Fn::Join"][1]
     assert "DeletionPolicy" not in table_only["Resources"]["BackupRole"]
+
+
+def test_a_deployed_vault_keeps_the_name_it_has(table_only: Template) -> None:
+    # BackupVaultName is create-only (AWS::Backup::BackupVault resource schema): a vault the
+    # stack holds keeps its name, whatever way an older template built it. The deploy fills
+    # the parameter from the deployed stack; the blueprint leaves it empty (a new vault).
+    _, kept, _ = props(table_only, "BackupVault")["BackupVaultName"]["Fn::If"]
+    assert kept == {"Ref": "BackupVaultDeployedName"}
+    assert table_only["Parameters"]["BackupVaultDeployedName"]["Default"] == ""
+    assert table_only["Conditions"]["BackupVaultIsDeployed"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "BackupVaultDeployedName"}, ""]}]
+    }
+    declared = table_only["Metadata"]["appstack"]["DeployedNames"]
+    assert declared == {"BackupVaultDeployedName": "BackupVault"}
 
 
 def test_backups_run_daily_into_the_vault(table_only: Template) -> None:

@@ -28,6 +28,8 @@ def with_backup(on: bool) -> dict[str, Any]:
 def deploy(conn: Connection, data: dict[str, Any]) -> stacks.Outcome:
     template = synth(data, env="dev", phase=1)
     change_set, _ = stacks.plan(conn, STACK, stacks.current(conn, STACK), template)
+    if change_set.empty:
+        return stacks.Outcome(STACK, "NO_CHANGES", change_set)
     return stacks.apply(conn, change_set, template, production=False)
 
 
@@ -37,7 +39,8 @@ def ladder(emulator_endpoint: str) -> dict[str, Any]:
     first = deploy(conn, with_backup(True))
     down = deploy(conn, with_backup(False))
     up = deploy(conn, with_backup(True))
-    return {"conn": conn, "first": first, "down": down, "up": up}
+    again = deploy(conn, with_backup(True))
+    return {"conn": conn, "first": first, "down": down, "up": up, "again": again}
 
 
 def test_switching_backup_off_keeps_the_vault(ladder: dict[str, Any]) -> None:
@@ -55,6 +58,19 @@ def test_switching_backup_on_again_succeeds_with_a_new_vault(ladder: dict[str, A
     assert first != again
     vaults = ladder["conn"].client("backup").list_backup_vaults()["BackupVaultList"]
     assert {first, again} <= {v["BackupVaultName"] for v in vaults}
+
+
+def test_deploying_the_same_again_leaves_the_vault_alone(ladder: dict[str, Any]) -> None:
+    # The vault that came back was named from its backup role (its deployed-name parameter
+    # empty); the next deploy keeps the parameter as the stack has it, so the name is not
+    # written another way and nothing changes (blueprint.deployed_names).
+    again = ladder["again"]
+    assert again.status == "NO_CHANGES", again.change_set and again.change_set.changes
+    stack = stacks.current(ladder["conn"], STACK)
+    assert stack is not None
+    values = {p["ParameterKey"]: p.get("ParameterValue") for p in stack["Parameters"]}
+    assert values["BackupVaultDeployedName"] == ""
+    assert stacks.outputs(stack)["BackupVaultName"] == ladder["up"].outputs["BackupVaultName"]
 
 
 def test_a_deleted_backup_plan_frees_its_name(emulator_endpoint: str) -> None:

@@ -44,16 +44,6 @@ BEFORE = json.loads(
 ITEM = {"pk": {"S": "written-at-phase-4"}, "sk": {"S": "before-the-migration"}}
 
 
-#: The old phase-4 template names the backup vault `<app>-<env>-vault`; the new one names it
-#: per creation, a create-only change: CloudFormation replaces the vault, which the stack
-#: policy denies (Update:Replace on a stateful resource), and the whole migration rolls back.
-VAULT_RENAMED = pytest.mark.xfail(
-    strict=True,
-    reason="issue 12: migrating a phase-4 stack from before the per-creation vault name "
-    "replaces BackupVault, which its stack policy denies, so the update rolls back",
-)
-
-
 def deploy(conn: Connection, template: dict[str, Any]) -> stacks.Outcome:
     template, _ = transforms.for_emulator(template)
     change_set, _ = stacks.plan(conn, STACK, stacks.current(conn, STACK), template)
@@ -65,6 +55,11 @@ def the_cluster(conn: Connection) -> dict[str, Any]:
     return dict(cluster)
 
 
+def the_vaults(conn: Connection) -> dict[str, dict[str, Any]]:
+    vaults = conn.client("backup").list_backup_vaults()["BackupVaultList"]
+    return {v["BackupVaultName"]: v for v in vaults}
+
+
 @pytest.fixture(scope="module")
 def migrated(emulator_endpoint: str) -> Iterator[dict[str, Any]]:
     conn = Connection(REGION, endpoint=emulator_endpoint)
@@ -73,6 +68,7 @@ def migrated(emulator_endpoint: str) -> Iterator[dict[str, Any]]:
     table = before.outputs["TableName"]
     conn.client("dynamodb").put_item(TableName=table, Item=ITEM)
     cluster_before = the_cluster(conn)
+    vaults_before = the_vaults(conn)
     after = deploy(conn, synth(VPN, env="dev", phase=4))
     yield {
         "conn": conn,
@@ -80,6 +76,8 @@ def migrated(emulator_endpoint: str) -> Iterator[dict[str, Any]]:
         "after": after,
         "cluster_before": cluster_before,
         "cluster_after": the_cluster(conn),
+        "vaults_before": vaults_before,
+        "vaults_after": the_vaults(conn),
         "table": table,
     }
     # The emulator is shared by the session: its multi-Region trail would show in every
@@ -114,7 +112,6 @@ def test_forgetting_own_log_group_false_is_refused_by_the_stack_policy_not_a_rep
     assert "LogicalResourceId/DatabaseCluster" in deny["Resource"]
 
 
-@VAULT_RENAMED
 def test_the_update_succeeds(migrated: dict[str, Any]) -> None:
     assert migrated["after"].status == "UPDATE_COMPLETE", migrated["after"].failure
 
@@ -126,7 +123,6 @@ def test_the_cluster_is_the_same_cluster(migrated: dict[str, Any]) -> None:
     assert after["Endpoint"] == migrated["before"].outputs["DatabaseEndpoint"]
 
 
-@VAULT_RENAMED
 def test_rds_now_manages_the_password_with_the_environments_key(
     migrated: dict[str, Any],
 ) -> None:
@@ -139,7 +135,6 @@ def test_rds_now_manages_the_password_with_the_environments_key(
     assert managed["KmsKeyId"] in keys
 
 
-@VAULT_RENAMED
 def test_the_old_credentials_secret_is_kept_not_deleted(migrated: dict[str, Any]) -> None:
     # DatabaseSecret had DeletionPolicy Retain: leaving the template keeps it in the account.
     old_arn = migrated["before"].outputs["DatabaseSecretArn"]
@@ -148,7 +143,6 @@ def test_the_old_credentials_secret_is_kept_not_deleted(migrated: dict[str, Any]
     assert client.describe_secret(SecretId=old_arn)["ARN"] == old_arn
 
 
-@VAULT_RENAMED
 def test_the_rotation_function_and_schedule_are_gone(migrated: dict[str, Any]) -> None:
     client = migrated["conn"].client("cloudformation")
     resources = client.describe_stack_resources(StackName=STACK)["StackResources"]
@@ -162,7 +156,45 @@ def test_the_rotation_function_and_schedule_are_gone(migrated: dict[str, Any]) -
     assert "DatabaseCluster" in logical_ids
 
 
+def test_the_backup_vault_is_the_same_vault_under_its_old_name(
+    migrated: dict[str, Any],
+) -> None:
+    # The old template named the vault `<app>-<env>-bkp`; the blueprint now names a new vault
+    # per creation (rule AS007), and BackupVaultName is create-only (AWS::Backup::BackupVault
+    # resource schema): a deployed vault keeps its name (blueprint.deployed_names), or
+    # CloudFormation would replace it and the stack policy would roll the migration back.
+    # A vault holds the recovery points: the same vault (ARN, creation date) keeps them.
+    assert migrated["after"].ok, migrated["after"].failure
+    name = migrated["before"].outputs["BackupVaultName"]
+    assert name == "myapp-dev-bkp"
+    assert migrated["after"].outputs["BackupVaultName"] == name
+    before, after = migrated["vaults_before"], migrated["vaults_after"]
+    assert after.keys() == before.keys()
+    assert after[name]["BackupVaultArn"] == before[name]["BackupVaultArn"]
+    assert after[name]["CreationDate"] == before[name]["CreationDate"]
+
+
 def test_the_data_written_before_is_still_there(migrated: dict[str, Any]) -> None:
     client = migrated["conn"].client("dynamodb")
     item = client.get_item(TableName=migrated["table"], Key=ITEM)["Item"]
     assert item == ITEM
+
+
+def test_a_rotation_of_the_new_secret_restarts_the_service(migrated: dict[str, Any]) -> None:
+    # The rule watches the secret RDS now manages (not the old one) and starts the runbook.
+    conn = migrated["conn"]
+    cfn = conn.client("cloudformation")
+
+    def physical(logical_id: str) -> str:
+        described = cfn.describe_stack_resource(StackName=STACK, LogicalResourceId=logical_id)
+        return str(described["StackResourceDetail"]["PhysicalResourceId"])
+
+    events = conn.client("events")
+    rule = events.describe_rule(Name=physical("DatabaseRotationRule"))
+    pattern = json.loads(rule["EventPattern"])
+    assert pattern["resources"] == [migrated["after"].outputs["DatabaseSecretArn"]]
+    [target] = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+    runbook = physical("DatabaseRestartRunbook")
+    assert target["Arn"].endswith(f":automation-definition/{runbook}:$DEFAULT")
+    document = conn.client("ssm").get_document(Name=runbook)
+    assert document["DocumentType"] == "Automation"

@@ -54,6 +54,8 @@ def build(target: Target) -> Template:
     alarm_topic = alarms.topic(stack, key)
     door = loadbalancer.build(stack, net, alb_sg, task_sg)
     app = service.build(stack, net, door, key)
+    if db is not None:
+        database.restart_on_rotation(stack, db, app)
     alarms.build(stack, alarm_topic, door, app, app_table)
 
     # Capabilities around the running service.

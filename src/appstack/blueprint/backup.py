@@ -27,6 +27,7 @@ from troposphere.iam import Role
 from troposphere.kms import Key
 from troposphere.rds import DBCluster
 
+from appstack.blueprint import deployed_names
 from appstack.blueprint.stack import RETAIN, Stack
 from appstack.data import load
 
@@ -120,11 +121,13 @@ def build(stack: Stack, key: Key, table: Table, database: BackedUpDatabase | Non
     # phase-up after a phase-down, a new stack after a destroy) fail with
     # AlreadyExistsException (rule AS007). The backup role is created with the vault each
     # time, and its RoleId is unique, so the name is new with every creation; at most
-    # 24 + 5 + 21 characters, within the vault's 50.
+    # 24 + 5 + 21 characters, within the vault's 50. The name is create-only: a vault already
+    # deployed keeps the name it has (a stack from before named it `<app>-<env>-bkp`).
+    new_name = Join("-", [Ref(stack.app_name), "bkp", GetAtt(role, "RoleId")])
     vault = stack.stateful(
         BackupVault(
             "BackupVault",
-            BackupVaultName=Join("-", [Ref(stack.app_name), "bkp", GetAtt(role, "RoleId")]),
+            BackupVaultName=deployed_names.keep(stack.template, "BackupVault", new_name),
             EncryptionKeyArn=GetAtt(key, "Arn"),
             BackupVaultTags=_tags(stack, "backup"),
         ),

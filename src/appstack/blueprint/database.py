@@ -9,7 +9,8 @@ https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager
 rotation function, no transform, nothing that a Lambda runtime's end of life can break.
 The task gets the endpoint as environment variables and the credentials as ECS secrets (the
 values at task start); after a rotation, the application re-reads the secret
-(`DATABASE_SECRET_ARN`), which its task role may read and decrypt, and nothing else.
+(`DATABASE_SECRET_ARN`), which its task role may read and decrypt, and nothing else. For an
+application that does not, every rotation restarts the service's tasks (`restart_on_rotation`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Any, ClassVar
 from awacs.aws import Action, Allow, Condition, Statement, StringEquals
 from troposphere import GetAtt, Join, Ref, Sub
 from troposphere.ec2 import SecurityGroup
-from troposphere.iam import Role
+from troposphere.events import Rule, Target
+from troposphere.iam import Policy, Role
 from troposphere.kms import Key
 from troposphere.rds import (
     DBCluster,
@@ -31,9 +33,11 @@ from troposphere.rds import (
     MasterUserSecret,
     ServerlessV2ScalingConfiguration,
 )
+from troposphere.ssm import Document
 from troposphere.validators import double, integer
 
 from appstack.blueprint.network import Network
+from appstack.blueprint.service import AppService
 from appstack.blueprint.shared import data_store_group, service_role_trust
 from appstack.blueprint.stack import SNAPSHOT, Stack
 from appstack.config import DatabaseSettings, aurora_facts
@@ -262,3 +266,145 @@ def _reread_after_rotation(stack: Stack, secret_arn: Any, key: Key) -> None:
             ),
         ),
     ]
+
+
+#: What Secrets Manager sends to EventBridge, with no CloudTrail trail needed, when a staging
+#: label moves to another version of a secret (every label but AWSPENDING and AWSPREVIOUS):
+#: a rotation ends by moving AWSCURRENT to the new password
+#: (https://docs.aws.amazon.com/secretsmanager/latest/userguide/event-detail-secret-label-updated-secretsmanager.html,
+#: https://docs.aws.amazon.com/secretsmanager/latest/userguide/secret-event-notifications.html).
+ROTATED = {"source": "aws.secretsmanager", "detail-type": "Secret Label Updated"}
+CURRENT_LABEL = "AWSCURRENT"
+
+
+def restart_on_rotation(stack: Stack, database: Database, app: AppService) -> Rule:
+    """Every rotation of the master password restarts the service's tasks, so that an
+    application that does not re-read the secret gets the new password: ECS injects secrets
+    only when a task starts.
+
+    An EventBridge rule matches the secret's `Secret Label Updated` event for AWSCURRENT and
+    starts a Systems Manager Automation runbook
+    (https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-cwe-target.html)
+    whose one step calls ECS UpdateService with forceNewDeployment (`aws:executeAwsApi`):
+    a rolling deployment, new tasks up before old ones stop (MinimumHealthyPercent 100). No
+    function and no runtime to keep alive: EventBridge rule targets cannot call UpdateService
+    themselves (their ECS target runs a new task, RunTask), and EventBridge Scheduler's
+    universal targets, which can, run on a schedule, not on an event."""
+    service_arn = Ref(app.service)  # Ref of AWS::ECS::Service is its ARN
+    restart_role = stack.add(
+        Role(
+            "DatabaseRestartRole",
+            AssumeRolePolicyDocument=service_role_trust("ssm.amazonaws.com", same_account=True),
+            Policies=[
+                Policy(
+                    PolicyName="restart-the-service",
+                    PolicyDocument={
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Sid": "NewDeploymentOfThisService",
+                                "Effect": "Allow",
+                                "Action": "ecs:UpdateService",
+                                "Resource": service_arn,
+                            }
+                        ],
+                    },
+                )
+            ],
+            Tags=stack.tags("database-restart"),
+        )
+    )
+    runbook = stack.add(
+        Document(
+            "DatabaseRestartRunbook",
+            DocumentType="Automation",
+            DocumentFormat="JSON",
+            Content={
+                "schemaVersion": "0.3",
+                "description": "Restart the application's tasks: they start with the rotated "
+                "database password",
+                "assumeRole": "{{ AutomationAssumeRole }}",
+                "parameters": {
+                    "AutomationAssumeRole": {
+                        "type": "String",
+                        "description": "Role that may start a deployment of the service",
+                    }
+                },
+                "mainSteps": [
+                    {
+                        "name": "StartNewDeployment",
+                        "action": "aws:executeAwsApi",
+                        "inputs": {
+                            "Service": "ecs",
+                            "Api": "UpdateService",
+                            "cluster": Ref(app.cluster),
+                            "service": GetAtt(app.service, "Name"),
+                            "forceNewDeployment": True,
+                        },
+                    }
+                ],
+            },
+            Tags=stack.tags("database-restart"),
+        )
+    )
+    runbook_arn = Sub(
+        "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-definition/"
+        "${Runbook}",
+        Runbook=Ref(runbook),  # Ref of a document is its name
+    )
+    trigger_role = stack.add(
+        Role(
+            "DatabaseRotationEventsRole",
+            AssumeRolePolicyDocument=service_role_trust("events.amazonaws.com", same_account=True),
+            Policies=[
+                Policy(
+                    PolicyName="start-the-restart",
+                    PolicyDocument={
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Sid": "StartTheRunbook",
+                                "Effect": "Allow",
+                                "Action": "ssm:StartAutomationExecution",
+                                "Resource": Join("", [runbook_arn, ":*"]),
+                            },
+                            {
+                                "Sid": "HandItItsRole",
+                                "Effect": "Allow",
+                                "Action": "iam:PassRole",
+                                "Resource": GetAtt(restart_role, "Arn"),
+                                "Condition": {
+                                    "StringEquals": {"iam:PassedToService": "ssm.amazonaws.com"}
+                                },
+                            },
+                        ],
+                    },
+                )
+            ],
+            Tags=stack.tags("database-rotation-events"),
+        )
+    )
+    return stack.add(
+        Rule(
+            "DatabaseRotationRule",
+            Description="Restart the application's tasks when RDS rotates the database password",
+            State="ENABLED",
+            EventPattern={
+                "source": [ROTATED["source"]],
+                "detail-type": [ROTATED["detail-type"]],
+                "resources": [database.secret_arn],
+                "detail": {"labelUpdated": [CURRENT_LABEL]},
+            },
+            Targets=[
+                Target(
+                    Id="restart-the-service",
+                    Arn=Join("", [runbook_arn, ":$DEFAULT"]),
+                    RoleArn=GetAtt(trigger_role, "Arn"),
+                    Input=Sub(
+                        '{"AutomationAssumeRole":["${Role}"]}',
+                        Role=GetAtt(restart_role, "Arn"),
+                    ),
+                )
+            ],
+        )
+    )

@@ -19,6 +19,7 @@ from appstack.deploy import (
     changesets,
     classify,
     events,
+    kept_names,
     protection,
     removals,
     repair,
@@ -199,6 +200,7 @@ def plan(
     `stack` is the stack as described just before (`describe`), None if not deployed."""
     cfn = conn.client("cloudformation")
     check_deployable(stack)
+    template = kept_names.keep(template, stack, lambda: physical_ids(cfn, stack_name))
     url = None
     if len(changesets.compact(template).encode()) > changesets.MAX_TEMPLATE_BODY:
         url = upload_template(conn, stack_name, template)

@@ -8,13 +8,18 @@ active stacks (CloudFormation resource custom naming,
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html).
 
 A name is not fixed when it is built from a resource of the same template that CloudFormation
-creates anew with it (not kept, not named itself), such as an IAM role's RoleId.
+creates anew with it (not kept, not named itself), such as an IAM role's RoleId; nor when it
+is the resource's own deployed name, from the parameter the template declares for it
+(`blueprint.deployed_names`: the deploy fills it only while the stack holds the resource, so
+a resource that comes back gets a new name). An `Fn::If` is not fixed when neither of its
+branches is.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from appstack.blueprint import deployed_names
 from appstack.checks.findings import Finding
 from appstack.checks.rules.base import Rule
 from appstack.data import load
@@ -40,12 +45,14 @@ class RetainedResourcesHaveNoFixedName(Rule):
     def check(self, template: Template) -> list[Finding]:
         found = []
         all_resources = template.get("Resources", {})
+        kept = deployed_names.declared(template)
         for logical_id, resource in resources(template, *name_properties()).items():
             if resource.get("DeletionPolicy") not in KEPT:
                 continue
             prop = name_properties()[resource["Type"]]
             name = resource.get("Properties", {}).get(prop)
-            if name is None or _unique_per_creation(name, all_resources):
+            own = {p for p, target in kept.items() if target == logical_id}
+            if name is None or _not_fixed(name, own, all_resources):
                 continue
             found.append(
                 self.finding(
@@ -55,6 +62,18 @@ class RetainedResourcesHaveNoFixedName(Rule):
                 )
             )
         return found
+
+
+def _not_fixed(name: Any, own_parameters: set[str], all_resources: dict[str, Any]) -> bool:
+    """Whether `name` is new with each creation, or the resource's own deployed name."""
+    if isinstance(name, dict) and list(name) == ["Fn::If"]:
+        branches = name["Fn::If"][1:] if isinstance(name["Fn::If"], list) else []
+        return len(branches) == 2 and all(
+            _not_fixed(b, own_parameters, all_resources) for b in branches
+        )
+    if isinstance(name, dict) and list(name) == ["Ref"] and name["Ref"] in own_parameters:
+        return True
+    return _unique_per_creation(name, all_resources)
 
 
 def _unique_per_creation(name: Any, all_resources: dict[str, Any]) -> bool:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from appstack.local.fidelity import rule
+from appstack.local.fidelity.em1_resolved import resolved
 from appstack.template import references
 
 SOURCE = (
@@ -224,70 +225,6 @@ def _replaces(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> b
 
 # ---------------------------------------------------------------------------------------
 # parameter values
-
-
-def parameter_values(template: dict[str, Any], given: Any) -> dict[str, Any]:
-    """The value of each parameter of `template`: the one given, else its Default."""
-    declared = template.get("Parameters") or {}
-    values = {name: (spec or {}).get("Default") for name, spec in declared.items()}
-    values.update({k: v for k, v in (given or {}).items() if k in declared})
-    return values
-
-
-def resolve_parameters(value: Any, values: dict[str, Any], mappings: dict[str, Any]) -> Any:
-    """`value` with every parameter it refers to replaced by the parameter's value, and the
-    Fn::FindInMap, Fn::Sub, Fn::Join and Fn::Select that become literal evaluated, so that two
-    declarations can be compared as CloudFormation compares the resolved properties (a
-    property whose parameter changed has changed, one whose mapping entry is the same has
-    not). What cannot be resolved here (GetAtt, Ref to a resource) is kept as written."""
-
-    def walk(item: Any) -> Any:
-        if isinstance(item, list):
-            return [walk(inner) for inner in item]
-        if not isinstance(item, dict):
-            return item
-        if len(item) == 1:
-            ((key, inner),) = item.items()
-            if key == "Ref" and isinstance(inner, str) and inner in values:
-                return values[inner]
-            if key == "Fn::FindInMap" and isinstance(inner, list) and len(inner) == 3:
-                names = [walk(part) for part in inner]
-                if all(isinstance(n, str) for n in names):
-                    found = mappings.get(names[0], {}).get(names[1], {})
-                    if isinstance(found, dict) and names[2] in found:
-                        return found[names[2]]
-                return {key: names}
-            if key == "Fn::Sub":
-                text, own = (inner, {}) if isinstance(inner, str) else (inner[0], inner[1])
-                if isinstance(text, str) and isinstance(own, dict):
-                    for name, given in values.items():
-                        if name not in own and isinstance(given, str):
-                            text = text.replace("${" + name + "}", given)
-                    own = walk(own)
-                    return {key: text if not own else [text, own]} if "${" in text else text
-            if key == "Fn::Join" and isinstance(inner, list) and len(inner) == 2:
-                parts = walk(inner[1])
-                literal = isinstance(parts, list) and all(isinstance(p, str) for p in parts)
-                if isinstance(inner[0], str) and literal:
-                    return inner[0].join(parts)
-                return {key: [inner[0], parts]}
-            if key == "Fn::Select" and isinstance(inner, list) and len(inner) == 2:
-                index, options = walk(inner[0]), walk(inner[1])
-                if isinstance(options, list) and str(index).isdigit() and int(index) < len(options):
-                    return options[int(index)]
-                return {key: [index, options]}
-        return {key: walk(inner) for key, inner in item.items()}
-
-    return walk(value)
-
-
-def resolved(template: dict[str, Any], given: Any, resource_json: dict[str, Any]) -> dict[str, Any]:
-    """A resource of `template` with its parameters (given, else defaults) resolved."""
-    values = parameter_values(template, given)
-    found: dict[str, Any] = resolve_parameters(
-        resource_json, values, template.get("Mappings") or {}
-    )
-    return found
 
 
 def _custom_name(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> str | None:

@@ -23,6 +23,7 @@ from typing import Any
 from appstack.data import load
 from appstack.local.fidelity import em100_update_lifecycle as lifecycle
 from appstack.local.fidelity import rule
+from appstack.local.fidelity.em1_resolved import parameter_values, resolved
 from appstack.template import references
 
 SOURCE = (
@@ -186,14 +187,11 @@ def install() -> None:
         # Properties as resolved with the stack's parameter values and the change set's.
         given = self.parameters or resource_map.input_parameters
         before = {
-            n: lifecycle.resolved(resource_map._template, resource_map.input_parameters, old[n])
-            for n in old
+            n: resolved(resource_map._template, resource_map.input_parameters, old[n]) for n in old
         }
-        after = {n: lifecycle.resolved(self.template_dict, given, new[n]) for n in new}
-        old_values = lifecycle.parameter_values(
-            resource_map._template, resource_map.input_parameters
-        )
-        new_values = lifecycle.parameter_values(self.template_dict, given)
+        after = {n: resolved(self.template_dict, given, new[n]) for n in new}
+        old_values = parameter_values(resource_map._template, resource_map.input_parameters)
+        new_values = parameter_values(self.template_dict, given)
         changed_parameters = frozenset(
             p for p in new_values if p in old_values and old_values[p] != new_values[p]
         )
