@@ -102,3 +102,34 @@ def test_without_anyone_to_ask_a_deploy_needs_yes(conn: Connection, stack: str) 
     with pytest.raises(stacks.DeployError, match="pass --yes"):
         workflow.run(conn, request(stack), NoOneThere())
     assert stacks.current(conn, stack) is None
+
+
+def test_a_failed_removal_of_a_protected_database_puts_its_deletion_protection_back(
+    conn: Connection, stack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prod at phase 2, then down to 1: the cluster's protection is lifted for its removal;
+    the removal fails (rolled back), so the cluster is protected again."""
+    app = config.in_region(config.parse({}), REGION)
+
+    def prod(phase: int, **kw: Any) -> workflow.Request:
+        target = config.resolve(app, "prod", phase)
+        template = synth({"region": REGION}, env="prod", phase=phase)
+        return workflow.Request(stack, target, template, yes=True, validate=False, **kw)
+
+    assert workflow.run(conn, prod(2), Recording()).ok
+    cfn = conn.client("cloudformation")
+
+    def protected() -> bool:
+        cluster = stacks.template_of(cfn, stack)["Resources"]["DatabaseCluster"]
+        return bool(cluster["Properties"]["DeletionProtection"])
+
+    def failed_removal(*args: Any, **_: Any) -> stacks.Outcome:
+        assert not protected()  # lifted for the removal
+        return stacks.Outcome(stack, "UPDATE_ROLLBACK_COMPLETE")
+
+    monkeypatch.setattr(stacks, "apply", failed_removal)
+    person = Recording()
+    result = workflow.run(conn, prod(1, going_down=True), person)
+    assert not result.ok and result.lifted == {"DatabaseCluster"}
+    assert protected()
+    assert f"{stack}: deletion protection back on DatabaseCluster" in person.said
