@@ -264,3 +264,23 @@ def test_a_rollback_goes_down_from_the_deployed_phase_and_says_what_it_keeps(
     assert answer["status"] == "UPDATE_COMPLETE" and "DatabaseEndpoint" not in answer
     # What the account shows afterwards goes to stderr too.
     assert "Checked in the account" in err and "ConfigBucket" in err
+
+
+def test_answering_no_at_the_confirmation_changes_nothing(
+    stack: str,
+    tmp_path: Path,
+    emulator_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+
+    from appstack import render
+
+    config_file = write_config(tmp_path, region="ap-east-1")  # VPCs to spare
+    monkeypatch.setattr(render, "is_interactive", lambda: True)
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    code, _, err = run(["deploy", stack, "dev", "--skip-validate", "-c", config_file], capsys)
+    assert code == 130 and "Traceback" not in err, err
+    code, _, err = run(["status", stack, "-c", config_file], capsys)
+    assert code == 2 and "does not exist" in err

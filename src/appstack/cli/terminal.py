@@ -43,7 +43,8 @@ class Terminal:
         return render.is_interactive()
 
     def confirm(self, question: str) -> bool:
-        return bool(click.confirm(question))
+        # No is click's Abort, as at every other prompt: `main` says nothing was changed.
+        return bool(click.confirm(question, abort=True))
 
     @contextmanager
     def progress(self, title: str, total: int) -> Iterator[Callable[[events.Event], None]]:
