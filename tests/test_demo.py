@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from appstack import config, demo, phases
-from appstack.deploy.session import Connection
+from appstack import config, demo, local, phases
 
 ROOT = Path(__file__).parent.parent
 
@@ -17,5 +16,5 @@ def test_the_demo_goes_up_and_down_twice() -> None:
 
 def test_the_demo_keeps_the_item_through_every_step(emulator_endpoint: str) -> None:
     app = config.in_region(config.load(ROOT / "demo" / "appstack.yaml"), "ap-northeast-1")
-    outcome = demo.run(Connection(app.region, endpoint=emulator_endpoint), app)
+    outcome = demo.run(local.connect(app.region, emulator_endpoint), app)
     assert outcome.ok

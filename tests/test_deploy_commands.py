@@ -76,8 +76,8 @@ def test_plan_previews_and_leaves_nothing_behind(
     code, out, _ = run(["plan", stack, "dev", "-c", priced], capsys)
     assert code == 0 and "51 add" in out
     assert "/month (+$" in out and "expected duration: 4 min" in out
-    code, out, _ = run(["status", stack, "-c", priced], capsys)
-    assert "not deployed" in out
+    code, _, err = run(["status", stack, "-c", priced], capsys)
+    assert code == 2 and "does not exist in eu-west-1" in err
 
 
 def test_plan_where_appstack_has_no_prices_still_previews(
@@ -266,40 +266,21 @@ def test_a_rollback_goes_down_from_the_deployed_phase_and_says_what_it_keeps(
     assert "Checked in the account" in err and "ConfigBucket" in err
 
 
-def test_the_deployed_phase_is_read_from_the_template_description() -> None:
-    from appstack.deploy import stacks
-    from conftest import synth
+def test_answering_no_at_the_confirmation_changes_nothing(
+    stack: str,
+    tmp_path: Path,
+    emulator_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
 
-    for phase in (1, 2):
-        description = synth(env="dev", phase=phase)["Description"]
-        assert stacks.deployed_phase({"Description": description}) == phase
-    assert stacks.deployed_phase({"Description": "someone else's stack, phase 2: x"}) is None
-    assert stacks.deployed_phase(None) is None
+    from appstack import render
 
-
-def test_work_beside_the_main_thread_hands_back_its_result_or_its_error() -> None:
-    import threading
-
-    from appstack.cli.deploy_commands import _beside
-
-    assert _beside(lambda a, b: a + b, 2, 3)() == 5
-
-    def fails() -> None:
-        raise RuntimeError("no credentials")
-
-    with pytest.raises(RuntimeError, match="no credentials"):
-        _beside(fails)()
-    started = threading.Event()
-    release = threading.Event()
-
-    def waits() -> None:
-        started.set()
-        release.wait(5)
-
-    pending = _beside(waits)
-    started.wait(5)
-    # A daemon: an interrupted deploy exits without waiting for AWS to answer.
-    [worker] = [t for t in threading.enumerate() if t.name == "waits"]
-    assert worker.daemon
-    release.set()
-    pending()
+    config_file = write_config(tmp_path, region="ap-east-1")  # VPCs to spare
+    monkeypatch.setattr(render, "is_interactive", lambda: True)
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    code, _, err = run(["deploy", stack, "dev", "--skip-validate", "-c", config_file], capsys)
+    assert code == 130 and "Traceback" not in err, err
+    code, _, err = run(["status", stack, "-c", config_file], capsys)
+    assert code == 2 and "does not exist" in err

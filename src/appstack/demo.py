@@ -8,31 +8,30 @@ import sys
 import time
 from pathlib import Path
 
-from appstack import blueprint, config, phases, render
-from appstack.deploy import stacks
+from appstack import config, local, phases, render, synth
+from appstack.cli.terminal import Terminal
+from appstack.deploy import stacks, workflow
 from appstack.deploy.session import Connection
 from appstack.errors import AppstackError
-from appstack.local import emulator, transforms
+from appstack.local import emulator
 
 CONFIG = Path("demo/appstack.yaml")
 ENV = "dev"
 
 
-def deploy(conn: Connection, target: config.Target) -> stacks.Outcome:
-    template, notes = transforms.for_emulator(blueprint.to_dict(blueprint.build(target)))
-    for note in notes:
-        render.note(note)
-    change_set, risks = stacks.plan(
-        conn, target.stack_name, stacks.current(conn, target.stack_name), template
+def deploy(conn: Connection, target: config.Target, going_down: bool) -> workflow.Result:
+    """One step, through the deploy workflow `appstack deploy` and `rollback` run: preflight,
+    the data-loss guard, protection. The demo answers for itself (`yes`) and, like the
+    tests, skips cfn-lint and checkov (`make check` runs them on every template)."""
+    request = workflow.Request(
+        target.stack_name,
+        target,
+        synth.template(target),
+        yes=True,
+        validate=False,
+        going_down=going_down,
     )
-    if risks:
-        stacks.discard(conn, change_set)
-        render.refusal(risks)
-        raise stacks.DeployError("the demo refuses to lose data")
-    if change_set.empty:
-        return stacks.Outcome(target.stack_name, "NO_CHANGES", change_set)
-    with render.Progress(len(change_set.changes), f"phase {target.phase}") as progress:
-        return stacks.apply(conn, change_set, template, False, progress.event)
+    return workflow.run(conn, request, Terminal())
 
 
 def steps() -> list[int]:
@@ -42,16 +41,18 @@ def steps() -> list[int]:
     return [1, top, 1, top, 1]
 
 
-def run(conn: Connection, app: config.AppConfig) -> stacks.Outcome:
+def run(conn: Connection, app: config.AppConfig) -> workflow.Result:
     ladder = steps()
     render.info(f"phases: {' -> '.join(map(str, ladder))}")
     dynamodb, table, outcome = conn.client("dynamodb"), "", None
     item = {"pk": {"S": "demo"}, "sk": {"S": "1"}}
-    for phase in ladder:
+    for step, phase in enumerate(ladder):
         started = time.perf_counter()
-        outcome = deploy(conn, config.resolve(app, ENV, phase))
+        going_down = step > 0 and phase < ladder[step - 1]
+        outcome = deploy(conn, config.resolve(app, ENV, phase), going_down)
         if not outcome.ok:
-            render.outcome(outcome)
+            if outcome.outcome:
+                render.outcome(outcome.outcome)
             raise stacks.DeployError(f"phase {phase} failed")
         if not table:
             table = outcome.outputs["TableName"]
@@ -71,13 +72,11 @@ def main() -> int:
     app = config.load(CONFIG if CONFIG.exists() else None)
     was_running = emulator.status().running
     try:
-        local = emulator.start()
-        render.info(f"emulator at {local.endpoint}")
-        outcome = run(Connection(app.region, endpoint=local.endpoint), app)
-        final = stacks.describe(
-            Connection(app.region, endpoint=local.endpoint).client("cloudformation"),
-            outcome.stack_name,
-        )
+        running = emulator.start()
+        render.info(f"emulator at {running.endpoint}")
+        conn = local.connect(app.region, running.endpoint)
+        outcome = run(conn, app)
+        final = stacks.describe(conn.client("cloudformation"), outcome.stack)
         render.table("Outputs", ["name", "value"], sorted(stacks.outputs(final).items()))
     except AppstackError as exc:
         render.error(str(exc))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 
@@ -19,8 +19,14 @@ def template_path(target: Target, out_dir: Path, fmt: Format = "json") -> Path:
     return out_dir / f"{name}.template.{fmt}"
 
 
+def template(target: Target) -> dict[str, Any]:
+    """The template of `target`, as a dict: built once, then handed to the checks, the
+    estimates and the deploy."""
+    return blueprint.to_dict(blueprint.build(target))
+
+
 def render(target: Target, fmt: Format = "json") -> str:
-    data = blueprint.to_dict(blueprint.build(target))
+    data = template(target)
     if fmt == "yaml":
         return yaml.safe_dump(data, sort_keys=False, width=100)
     return json.dumps(data, indent=2) + "\n"

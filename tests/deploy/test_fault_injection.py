@@ -72,7 +72,7 @@ def assert_settled(conn: Connection, stack: str, phase: int, item: dict[str, Any
     found = stacks.current(conn, stack)
     assert found is not None, at
     assert found["StackStatus"] in ("CREATE_COMPLETE", "UPDATE_COMPLETE"), at
-    assert stacks.deployed_phase(found) == phase, at
+    assert stacks.deployed_phase(conn.client("cloudformation"), found) == phase, at
     must = {"Table"} | ({"DatabaseCluster"} if phase >= 2 else set())
     assert must <= denied(conn.client("cloudformation"), stack), at
     table = stacks.outputs(found)["TableName"]

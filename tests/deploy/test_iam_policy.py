@@ -95,10 +95,11 @@ def recorded(emulator_endpoint: str) -> set[str]:
         target = config.resolve(config.parse(data), "dev", phase)
         template, _ = transforms.for_emulator(synth(data, "dev", phase))
         template = copy.deepcopy(template)
-        template["Metadata"] = {"Padding": "x" * 52_000}  # through the template bucket
+        # Through the template bucket; the phase the template records stays.
+        template["Metadata"] = {**template["Metadata"], "Padding": "x" * 52_000}
         preflight.ask(target, "iam-recorded", conn)
         current = stacks.current(conn, "iam-recorded")
-        stacks.deployed_phase(current)
+        stacks.deployed_phase(conn.client("cloudformation"), current)
         change_set, _ = stacks.plan(conn, "iam-recorded", current, template)
         if change_set.empty:  # as `appstack deploy` does: nothing to run, nothing to discard
             return stacks.Outcome("iam-recorded", "NO_CHANGES")

@@ -79,7 +79,8 @@ def test_the_production_ladder_keeps_data_snapshots_and_protection_at_every_step
             code, out, err = run(argv, capsys)
             assert code == 0, f"{at}: {out}{err}"
             found = stacks.current(conn, stack)
-            assert found is not None and stacks.deployed_phase(found) == phase, at
+            cfn = conn.client("cloudformation")
+            assert found is not None and stacks.deployed_phase(cfn, found) == phase, at
             assert found.get("EnableTerminationProtection"), f"{at}: no termination protection"
             must = set().union(*(DATA[p] for p in range(1, phase + 1)))
             assert must <= denied(conn.client("cloudformation"), stack), at

@@ -1,4 +1,5 @@
-"""The phase ladder on the emulator, driven by appstack's own deploy engine.
+"""The phase ladder on the emulator, driven by appstack's deploy workflow (the one
+`appstack deploy` and `appstack rollback` run), confirmed through its interaction.
 
 On dev and on prod settings (prod: deletion protection, two NAT gateways, a database
 reader), the walk 1 -> 2 -> 3 -> 4 -> 1 -> 4 -> 2 -> 1 and every ordered pair of phases.
@@ -17,15 +18,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from appstack import phases
-from appstack.deploy import stacks
+from appstack import config, local, phases
+from appstack.deploy import workflow
 from appstack.deploy.session import Connection
 from appstack.local import transforms
 from conftest import synth
+from deploy.recording import Recording
 
 ENVIRONMENTS = ("dev", "prod")
 WALK = (1, 2, 3, 4, 1, 4, 2, 1)
@@ -48,8 +51,26 @@ _templates: dict[tuple[str, int], dict[str, Any]] = {}
 
 def template(env: str, phase: int) -> dict[str, Any]:
     if (env, phase) not in _templates:
-        _templates[env, phase], _ = transforms.for_emulator(synth(CONFIG, env=env, phase=phase))
+        _templates[env, phase] = synth(CONFIG, env=env, phase=phase)
     return _templates[env, phase]
+
+
+@dataclass(frozen=True)
+class AccountConnection(Connection):
+    """The emulator as `local.connect` reaches it, in an AWS account of its own."""
+
+    account: str = ""
+
+    def client(self, service: str) -> Any:
+        client = super().client(service)
+        if not getattr(client, "_ladder_account", None):
+
+            def header(request: Any, **_: Any) -> None:
+                request.headers["x-moto-account-id"] = self.account
+
+            client.meta.events.register("before-send.*.*", header)
+            client._ladder_account = self.account
+        return client
 
 
 class Account:
@@ -57,29 +78,28 @@ class Account:
 
     def __init__(self, endpoint: str) -> None:
         self.id = str(next(_accounts))
-        self.conn = Connection("us-east-1", endpoint=endpoint)
+        self.conn = AccountConnection(
+            "us-east-1",
+            endpoint=endpoint,
+            credentials=local.CREDENTIALS,
+            prepare=transforms.for_emulator,
+            account=self.id,
+        )
 
     def client(self, service: str) -> Any:
-        client = self.conn.client(service)
-        if not getattr(client, "_ladder_account", None):
-
-            def header(request: Any, **_: Any) -> None:
-                request.headers["x-moto-account-id"] = self.id
-
-            client.meta.events.register("before-send.*.*", header)
-            client._ladder_account = self.id
-        return client
+        return self.conn.client(service)
 
 
-def deploy(account: Account, env: str, phase: int) -> stacks.Outcome:
-    for service in ("cloudformation", "s3", "sts"):  # what the engine asks
-        account.client(service)
-    conn, body = account.conn, template(env, phase)
-    change_set, risks = stacks.plan(conn, STACK, stacks.current(conn, STACK), body)
-    assert risks == [], risks
-    if change_set.empty:
-        return stacks.Outcome(STACK, "NO_CHANGES", change_set)
-    return stacks.apply(conn, change_set, body, production=env == "prod")
+def deploy(
+    account: Account, env: str, phase: int, going_down: bool
+) -> tuple[workflow.Result, Recording]:
+    """One step through the deploy workflow, confirmed by a person who says yes."""
+    target = config.resolve(config.parse(CONFIG), env, phase)
+    request = workflow.Request(
+        STACK, target, template(env, phase), validate=False, going_down=going_down
+    )
+    person = Recording(answer=True)
+    return workflow.run(account.conn, request, person), person
 
 
 def physical_ids(account: Account, type_name: str) -> list[str]:
@@ -182,38 +202,26 @@ def climb(endpoint: str, env: str, steps: tuple[int, ...]) -> None:
     built: set[str] = set()
     snapshotted: set[str] = set()  # removed at least once: their final snapshot stays
     for number, phase in enumerate(steps):
-        outcome = deploy(account, env, phase)
-        assert outcome.ok, (steps[: number + 1], outcome.status, outcome.failure)
+        going_down = number > 0 and phase < steps[number - 1]
+        result, person = deploy(account, env, phase, going_down)
+        at = (steps[: number + 1], result.status, result.outcome and result.outcome.failure)
+        assert result.ok, at
         if number == 0:
             table = physical_ids(account, "AWS::DynamoDB::Table")[0]
             account.client("dynamodb").put_item(TableName=table, Item=ITEM)
         present = set(phases.capabilities(phase))
+        before = set(phases.capabilities(steps[number - 1])) if number else set()
+        if env == "prod" and "database" in before - present:
+            # Shown, then confirmed: the question names the protection lifted first.
+            [question] = person.asked
+            assert "Lift the deletion protection of DatabaseCluster" in question, at
+            assert result.lifted == {"DatabaseCluster"}, at
         snapshotted |= built - present
         check(account, env, phase, snapshotted)
         built |= present
 
 
-#: Below phase 2 in prod, CloudFormation cannot delete the deletion-protected Aurora
-#: cluster: it is left behind (DELETE_FAILED) without its final snapshot.
-PROTECTED_CLUSTER_LEFT = pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: lifting the DB cluster's deletion protection before removing it is done "
-    "by the rollback workflow in the CLI; the engine's plan and apply, which this ladder "
-    "drives, leave the protected cluster behind",
-)
-
-
-def walk_case(env: str) -> Any:
-    return pytest.param(env, marks=[] if env == "dev" else [PROTECTED_CLUSTER_LEFT])
-
-
-def pair_case(env: str, first: int, second: int) -> Any:
-    leaves_database = env == "prod" and first >= 2 and second < 2
-    marks = [PROTECTED_CLUSTER_LEFT] if leaves_database else []
-    return pytest.param(env, first, second, marks=marks, id=f"{env}-{first}-{second}")
-
-
-@pytest.mark.parametrize("env", [walk_case(e) for e in ENVIRONMENTS])
+@pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_the_walk_up_and_down_the_ladder(emulator_endpoint: str, env: str) -> None:
     climb(emulator_endpoint, env, WALK)
 
@@ -223,7 +231,8 @@ def test_capabilities_removed_and_added_again_are_created_again(emulator_endpoin
 
 
 @pytest.mark.parametrize(
-    ("env", "first", "second"), [pair_case(e, a, b) for e in ENVIRONMENTS for a, b in PAIRS]
+    ("env", "first", "second"),
+    [pytest.param(e, a, b, id=f"{e}-{a}-{b}") for e in ENVIRONMENTS for a, b in PAIRS],
 )
 def test_moving_between_two_phases(
     emulator_endpoint: str, env: str, first: int, second: int

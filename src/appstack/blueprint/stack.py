@@ -91,6 +91,13 @@ class Stack:
                 f"{', '.join(target.capabilities)}"
             )
         )
+        # What the stack is deployed at, for the engine to read back (GetTemplate): custom
+        # template Metadata, which CloudFormation keeps as written and which changes only
+        # with the resources, as a phase change does
+        # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/metadata-section-structure.html).
+        self.template.set_metadata(
+            {"appstack": {"environment": target.env_name, "phase": target.phase}}
+        )
         self.needs = TaskNeeds()
         self.suffix = self.template.add_parameter(
             Parameter(

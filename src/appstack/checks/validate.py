@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from appstack import blueprint
 from appstack.checks.findings import Finding
 from appstack.checks.lint import run_cfn_lint
 from appstack.checks.rules import run_rules
@@ -27,21 +28,25 @@ class Report:
         return not [f for f in self.findings if f.severity in ("error", "warning")]
 
 
-def validate(target: Target, scan: bool = True) -> Report:
-    """cfn-lint, appstack's rules and (when `scan`) checkov on the target's template."""
-    return validate_many([target], scan)[0]
+def validate(target: Target, template: dict[str, Any], scan: bool = True) -> Report:
+    """cfn-lint, appstack's rules and (when `scan`) checkov on `template`, the template
+    synthesized for `target` (the checks take it as it is: nothing here builds one)."""
+    return validate_many([(target, template)], scan)[0]
 
 
-def validate_many(targets: list[Target], scan: bool = True) -> list[Report]:
-    templates = {f"{t.env_name}/{t.phase}": blueprint.to_dict(blueprint.build(t)) for t in targets}
+def validate_many(
+    built: Sequence[tuple[Target, dict[str, Any]]], scan: bool = True
+) -> list[Report]:
+    """`validate` for several (target, template) pairs; checkov scans them all in one run."""
+    templates = {f"{t.env_name}/{t.phase}": template for t, template in built}
     # checkov is a separate program: it scans on another core while cfn-lint and the rules run.
     scan_run = start_checkov(templates) if scan else None
     linted = {
         name: run_cfn_lint(template, [t.app.region]) + run_rules(template)
-        for t, (name, template) in zip(targets, templates.items(), strict=True)
+        for (t, _), (name, template) in zip(built, templates.items(), strict=True)
     }
     scanned = scan_run.findings() if scan_run else {}
     return [
         Report(t, linted[name] + scanned.get(name, []))
-        for t, name in zip(targets, templates, strict=True)
+        for (t, _), name in zip(built, templates, strict=True)
     ]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from appstack import render
+from appstack import render, synth
 from appstack.cli.options import all_option, config_option, phase_option, select_targets
 from appstack.errors import AppstackError
 
@@ -30,7 +30,7 @@ def validate_command(
     from appstack.checks.validate import validate_many  # cfn-lint is slow to import: only here
 
     targets = select_targets(env, phase, all_targets, config_path)
-    reports = validate_many(targets, scan=not no_scan)
+    reports = validate_many([(t, synth.template(t)) for t in targets], scan=not no_scan)
     rows = [
         (
             f"{r.target.env_name}/{r.target.phase}",

@@ -1,13 +1,21 @@
-"""boto3 clients for real AWS (standard credential chain) or the local emulator."""
+"""boto3 clients for one account and Region: real AWS, or any endpoint that answers like it.
+
+Which endpoint, which credentials and what a template needs before that endpoint can run it
+are the caller's to say: the CLI connects to AWS through the standard credential chain, and
+the local layer (`appstack.local.connect`) hands its emulator's endpoint, fake credentials
+and template transforms in here.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
 
 #: Every client retries throttled and failed calls adaptively: standard retries (exponential
@@ -16,12 +24,24 @@ from botocore.config import Config
 #: https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html
 RETRIES = Config(retries={"mode": "adaptive", "total_max_attempts": 10})
 
+#: A template as the endpoint can run it, and one note per thing changed on the way.
+Prepare = Callable[[dict[str, Any]], tuple[dict[str, Any], list[str]]]
+
+
+def as_it_is(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """AWS runs appstack's templates as they are."""
+    return template, []
+
 
 @dataclass(frozen=True)
 class Connection:
     region: str
     profile: str | None = None
-    endpoint: str | None = None  # the emulator, or None for AWS (AWS_ENDPOINT_URL still applies)
+    endpoint: str | None = None  # another endpoint than AWS's (AWS_ENDPOINT_URL still applies)
+    #: (access key id, secret access key) to sign with; None: the standard credential chain.
+    credentials: tuple[str, str] | None = field(default=None, repr=False)
+    #: What a template needs before this endpoint can run it (the emulator runs no macro).
+    prepare: Prepare = field(default=as_it_is, repr=False, compare=False)
     #: One client per service: making one reads its model again (tens of ms each).
     _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     #: Clients are thread-safe, making them is not: preflight asks AWS beside validate.
@@ -31,11 +51,15 @@ class Connection:
 
     @cached_property
     def _session(self) -> boto3.session.Session:
-        if self.endpoint:
+        if self.credentials:
+            key, secret = self.credentials
+            # Fixed keys: no profile of the environment (AWS_PROFILE) is read, or needed.
+            core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
             return boto3.session.Session(
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
+                aws_access_key_id=key,
+                aws_secret_access_key=secret,
                 region_name=self.region,
+                botocore_session=core,
             )
         return boto3.session.Session(profile_name=self.profile, region_name=self.region)
 

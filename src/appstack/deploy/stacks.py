@@ -27,13 +27,33 @@ from appstack.deploy import (
 )
 from appstack.deploy.session import Connection
 from appstack.deploy.waiting import poll
-from appstack.errors import AppstackError
+from appstack.errors import AppstackError, UsageError
 
 
 class DeployError(AppstackError):
     """A deploy or destroy that failed or was refused; the message says the way forward."""
 
     exit_code = 1
+
+
+class StackNotFound(UsageError):
+    """A command named a stack that does not exist (where it looked). Every command that
+    needs a deployed stack answers it with this one line and exit code 2."""
+
+    def __init__(self, stack_name: str, region: str) -> None:
+        self.stack_name = stack_name
+        super().__init__(
+            f"stack {stack_name} does not exist in {region} (it is not deployed there): "
+            "check the stack name, and --region"
+        )
+
+
+def require(cfn: Any, stack_name: str) -> dict[str, Any]:
+    """The stack as it is now; `StackNotFound` if it does not exist."""
+    found = describe(cfn, stack_name)
+    if found is None:
+        raise StackNotFound(stack_name, cfn.meta.region_name)
+    return found
 
 
 @dataclass
@@ -75,13 +95,37 @@ def current(conn: Connection, stack_name: str) -> dict[str, Any] | None:
     return describe(conn.client("cloudformation"), stack_name)
 
 
+#: Stacks deployed before the phase was recorded in the template's Metadata say it only in
+#: their description ("appstack 0.4.0: myapp (dev), phase 2: ...").
 _PHASE_IN_DESCRIPTION = re.compile(r"^appstack \S+: .*, phase (\d+): ")
 
 
-def deployed_phase(stack: dict[str, Any] | None) -> int | None:
-    """The phase a stack was deployed at, from the template description appstack writes
-    ("appstack 0.4.0: myapp (dev), phase 2: ..."); None if not deployed or not appstack's."""
-    match = _PHASE_IN_DESCRIPTION.match((stack or {}).get("Description", ""))
+def recorded_phase(template: dict[str, Any]) -> int | None:
+    """The phase a template of appstack's records in its Metadata (`appstack.phase`); None
+    for a template that records none.
+
+    Metadata, not a stack tag: CloudFormation propagates stack-level tags to the stack's
+    resources (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html),
+    so a tag that changes with the phase would update every resource that takes tags."""
+    recorded = template.get("Metadata", {})
+    mine = recorded.get("appstack") if isinstance(recorded, dict) else None
+    phase = mine.get("phase") if isinstance(mine, dict) else None
+    return phase if isinstance(phase, int) and not isinstance(phase, bool) else None
+
+
+def deployed_phase(cfn: Any, stack: dict[str, Any] | None) -> int | None:
+    """The phase `stack` (as `describe` found it) is deployed at: from the deployed template's
+    Metadata, or for a stack deployed before that was recorded, from its description. None
+    if not deployed, or not appstack's."""
+    if stack is None or stack.get("StackStatus") in ("REVIEW_IN_PROGRESS", "DELETE_COMPLETE"):
+        return None
+    try:
+        phase = recorded_phase(template_of(cfn, stack["StackName"]))
+    except (ClientError, ValueError):
+        phase = None
+    if phase is not None:
+        return phase
+    match = _PHASE_IN_DESCRIPTION.match(stack.get("Description", ""))
     return int(match.group(1)) if match else None
 
 
@@ -457,7 +501,7 @@ def destroy(
     cfn = conn.client("cloudformation")
     stack = describe(cfn, stack_name)
     if stack is None:
-        raise DeployError(f"stack {stack_name} does not exist")
+        raise StackNotFound(stack_name, conn.region)
     if stack.get("EnableTerminationProtection"):
         raise DeployError(
             f"stack {stack_name} has termination protection (a production environment); "

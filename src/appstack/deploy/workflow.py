@@ -1,0 +1,373 @@
+"""The deploy workflow: the one way a template reaches a stack.
+
+`run` takes a `Request` (what to deploy where, and what the caller allows) and an
+`Interaction` (how the caller shows things and asks), and returns a `Result`. In order:
+
+1. settle: a stack left under review by an unexecuted first deploy is cleared, and lowered
+   protection of a stack appstack deployed is repaired;
+2. a rollback must go down from the phase the stack is deployed at;
+3. checks: validate (cfn-lint, own rules, checkov) works on the template while preflight
+   asks the account beside it; any error stops here, before anything changed;
+4. plan: the change set, each change classified; a refusal stops here;
+5. confirmation (unless `yes`), naming the deletion protection to be lifted first;
+6. deletion protection of the resources the change removes is lifted by an update that
+   changes nothing else, and the change is planned again and checked against the one shown;
+7. apply, following the operation's events; if it failed, the protection lifted in 6 is
+   put back.
+
+`appstack deploy` and `appstack rollback`, `make demo` and the engine's tests all call `run`.
+It never prints and never asks: the `Interaction` the caller passes does both.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from appstack.checks.findings import Finding
+from appstack.config import Target
+from appstack.deploy import background, changesets, events, repair, stacks
+from appstack.deploy.session import Connection
+from appstack.errors import UsageError
+
+T = TypeVar("T")
+
+
+class Declined(stacks.DeployError):
+    """The change was shown and the person asked said no."""
+
+    exit_code = 130
+
+
+class Interaction(Protocol):
+    """What the workflow shows, and the questions it asks, on the caller's terms."""
+
+    def note(self, message: str) -> None: ...
+
+    def warning(self, message: str) -> None: ...
+
+    def success(self, message: str) -> None: ...
+
+    def findings(self, found: Sequence[Finding]) -> None: ...
+
+    def repairs(self, done: Sequence[str], failed: Sequence[str]) -> None: ...
+
+    def change(self, change_set: changesets.ChangeSet) -> None:
+        """Show a change set: its changes, what each removal does, what the changes mean."""
+
+    def refusal(self, refused: Sequence[str]) -> None: ...
+
+    def outcome(self, outcome: stacks.Outcome) -> None: ...
+
+    def can_ask(self) -> bool:
+        """Whether there is someone to answer `confirm`."""
+
+    def confirm(self, question: str) -> bool: ...
+
+    def progress(
+        self, title: str, total: int
+    ) -> AbstractContextManager[Callable[[events.Event], None]]:
+        """Follow an operation of `total` resources: the context hands out the function that
+        takes each of its events."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """One deploy: `template` (synthesized once, from `target`) to `stack`."""
+
+    stack: str
+    target: Target
+    template: dict[str, Any]
+    #: Deploy without asking.
+    yes: bool = False
+    allow_data_loss: bool = False
+    allow_outage: bool = False
+    #: cfn-lint, appstack's rules and checkov on the template first.
+    validate: bool = True
+    #: A rollback: the target phase must be below the deployed one.
+    going_down: bool = False
+
+
+@dataclass
+class Result:
+    stack: str
+    #: The stack as found before the change (None: it did not exist).
+    found: dict[str, Any] | None
+    #: What ran; None: there was nothing to change, and nothing ran.
+    outcome: stacks.Outcome | None = None
+    #: The resources whose deletion protection was lifted before their removal.
+    lifted: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def changed(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is None or self.outcome.ok
+
+    @property
+    def status(self) -> str:
+        if self.outcome is not None:
+            return self.outcome.status
+        return self.found["StackStatus"] if self.found else "NOT_DEPLOYED"
+
+    @property
+    def outputs(self) -> dict[str, str]:
+        return self.outcome.outputs if self.outcome else stacks.outputs(self.found)
+
+
+def run(conn: Connection, request: Request, interaction: Interaction) -> Result:
+    """Deploy `request.template` to `request.stack` (see the module's description)."""
+    stack = request.stack
+    found = settle(conn, stack, interaction, request.target.is_production)
+    if request.going_down:
+        check_lower(conn, request.target, stack, found)
+    current = _checks(conn, request, interaction)
+    template, notes = conn.prepare(request.template)
+    for note in notes:
+        interaction.note(note)
+    change_set, refused = stacks.plan(
+        conn, stack, current, template, request.allow_data_loss, request.allow_outage
+    )
+    if change_set.empty:
+        return Result(stack, current)
+    try:
+        lift = _confirm(conn, request, change_set, refused, interaction)
+    except BaseException:
+        # Ctrl-C or a refusal before anything ran: a first deploy leaves no stack under review.
+        stacks.discard(conn, change_set)
+        raise
+    if lift:
+        change_set = _lift_protection(conn, request, template, change_set, lift, interaction)
+    apply = functools.partial(
+        stacks.apply, conn, change_set, template, request.target.is_production
+    )
+    outcome = follow(interaction, stack, len(change_set.changes), apply)
+    if lift and not outcome.ok:
+        _restore_protection(conn, stack, lift, interaction)
+    return Result(stack, current, outcome, lift)
+
+
+def follow(interaction: Interaction, stack: str, total: int, action: Callable[..., T]) -> T:
+    """Run `action(on_event=...)` under the interaction's progress; on Ctrl-C, say how to
+    re-attach (the operation goes on in CloudFormation)."""
+    try:
+        with interaction.progress(stack, total) as on_event:
+            return action(on_event=on_event)
+    except KeyboardInterrupt:
+        interaction.note(
+            f"the operation goes on in CloudFormation; re-attach with: appstack watch {stack}"
+        )
+        raise
+
+
+def settle(
+    conn: Connection, stack: str, interaction: Interaction, production: bool | None = None
+) -> dict[str, Any] | None:
+    """The stack as found, once an abandoned review is cleared and its protection repaired."""
+    cfn = conn.client("cloudformation")
+    found = stacks.describe(cfn, stack)
+    if stacks.clear_abandoned_review(cfn, found):
+        interaction.note(
+            f"{stack} held only an unexecuted change set of an earlier deploy "
+            "(REVIEW_IN_PROGRESS, no resources); it was deleted"
+        )
+        return None
+    repair_protection(cfn, found, interaction, production)
+    return found
+
+
+def repair_protection(
+    cfn: Any,
+    found: dict[str, Any] | None,
+    interaction: Interaction,
+    production: bool | None = None,
+) -> None:
+    """Repair the protection of a stack appstack deployed (its template records the phase);
+    another tool's stack is left as it is."""
+    if found is None or stacks.deployed_phase(cfn, found) is None:
+        return
+    repaired = repair.repair(cfn, found, production=production)
+    interaction.repairs(repaired.done, repaired.failed)
+
+
+def check_lower(conn: Connection, target: Target, stack: str, found: dict[str, Any] | None) -> None:
+    """A rollback goes down from the phase the stack is at; anything else is a mistake."""
+    if found is None:
+        raise stacks.StackNotFound(stack, conn.region)
+    deployed = stacks.deployed_phase(conn.client("cloudformation"), found)
+    if deployed is not None and target.phase >= deployed:
+        lower = f"--to-phase {deployed - 1} or lower" if deployed > 1 else "it is at the lowest"
+        raise UsageError(
+            f"stack {stack} is at phase {deployed}, so a rollback to phase {target.phase} "
+            f"would not go down ({lower}); to move up: appstack deploy {stack} "
+            f"{target.env_name} --phase {target.phase}"
+        )
+
+
+def _checks(conn: Connection, request: Request, interaction: Interaction) -> dict[str, Any] | None:
+    """Validate and preflight; stop on any error. Preflight only reads the account, so it
+    asks AWS while validate works on the template. Returns the stack as preflight found it
+    (None: not deployed yet)."""
+    from appstack.checks import preflight
+
+    asked = background.start(preflight.ask, request.target, request.stack, conn)
+    findings: list[Finding] = []
+    if request.validate:
+        from appstack.checks import validate  # cfn-lint takes 0.4 s to import
+
+        findings = validate.validate(request.target, request.template).findings
+    else:
+        interaction.warning(
+            "validation skipped: the template was NOT checked (cfn-lint, rules, checkov)"
+        )
+    found, current = asked.result()
+    findings = found + findings
+    interaction.findings(findings)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise stacks.DeployError(
+            f"{len(errors)} check(s) failed before deploying {request.stack}; nothing was changed"
+        )
+    return current
+
+
+def new_environment(stack: str, region: str) -> str:
+    return (
+        f"{stack} is not deployed in {region}: this creates a new, empty environment there; "
+        "one deployed in another Region (an earlier `region`) keeps running, with its data"
+    )
+
+
+def _confirm(
+    conn: Connection,
+    request: Request,
+    change_set: changesets.ChangeSet,
+    refused: list[str],
+    interaction: Interaction,
+) -> frozenset[str]:
+    """Show the change and what it does to removed resources; refuse it or have it confirmed.
+
+    Returns the removed resources whose deletion protection must be lifted first."""
+    stack = request.stack
+    if change_set.creating:
+        interaction.note(new_environment(stack, conn.region))
+    interaction.change(change_set)
+    if refused:  # the caller discards the change set
+        interaction.refusal(refused)
+        raise stacks.DeployError(
+            f"refused: {len(refused)} change(s) above would lose data, interrupt users or "
+            "cannot run; nothing was changed. Follow the safe path named, or pass the flag "
+            "named if you mean it"
+        )
+    lift = frozenset(r.logical_id for r in change_set.removals if r.deletion_protected)
+    if not request.yes:
+        if not interaction.can_ask():
+            raise stacks.DeployError("no terminal to confirm on: pass --yes to deploy")
+        question = f"Deploy these changes to {stack}?"
+        if lift:
+            question = (
+                f"Lift the deletion protection of {', '.join(sorted(lift))}, then deploy "
+                f"these changes to {stack}?"
+            )
+        if not interaction.confirm(question):
+            raise Declined(f"declined: nothing was changed in {stack}")
+    return lift
+
+
+def _lift_protection(
+    conn: Connection,
+    request: Request,
+    template: dict[str, Any],
+    shown: changesets.ChangeSet,
+    lift: frozenset[str],
+    interaction: Interaction,
+) -> changesets.ChangeSet:
+    """Run the update that lifts deletion protection, then make the confirmed change again
+    (executing one change set deletes the stack's others) and check it is the one shown."""
+    stack, names = request.stack, ", ".join(sorted(lift))
+    stacks.discard(conn, shown)
+    lifting = functools.partial(stacks.set_deletion_protection, conn, stack, set(lift), False)
+    try:
+        lifted = follow(interaction, stack, len(lift), lifting)
+    except KeyboardInterrupt:
+        interaction.note(
+            f"stopped while lifting deletion protection of {names}; nothing was removed. Once "
+            "it is done (appstack watch), run the same command again to remove them, or "
+            "deploy the current phase to protect them again"
+        )
+        raise
+    if not lifted.ok:
+        interaction.outcome(lifted)
+        raise stacks.DeployError(
+            f"lifting deletion protection of {names} failed; nothing was removed"
+        )
+    interaction.success(f"{stack}: deletion protection lifted on {names}")
+    change_set, risks = stacks.plan(
+        conn,
+        stack,
+        stacks.current(conn, stack),
+        template,
+        request.allow_data_loss,
+        request.allow_outage,
+    )
+    planned = {(c.action, c.logical_id) for c in shown.changes}
+    if risks or {(c.action, c.logical_id) for c in change_set.changes} - planned:
+        stacks.discard(conn, change_set)
+        raise stacks.DeployError(
+            f"the change to {stack} is no longer the one confirmed; nothing was removed. "
+            f"Run the command again to see the change as it is now"
+        )
+    return change_set
+
+
+def _restore_protection(
+    conn: Connection, stack: str, lift: frozenset[str], interaction: Interaction
+) -> None:
+    """The removal failed and was rolled back: protect what was to be removed again."""
+    names = ", ".join(sorted(lift))
+    restore = functools.partial(stacks.set_deletion_protection, conn, stack, set(lift), True)
+    restored = follow(interaction, stack, len(lift), restore)
+    if restored.ok:
+        interaction.success(f"{stack}: deletion protection back on {names}")
+    else:
+        interaction.warning(
+            f"deletion protection of {names} is still off: deploy the current phase to turn "
+            "it back on"
+        )
+
+
+@dataclass
+class Preview:
+    """What deploying a template would do, found without changing anything."""
+
+    #: What preflight found in the account (deploy would stop on its errors).
+    findings: list[Finding]
+    #: The change set, classified; already deleted.
+    change_set: changesets.ChangeSet
+    #: What deploy would refuse, before changing anything.
+    refused: list[str]
+    #: The template as the connection runs it, and the notes on what that changed.
+    template: dict[str, Any]
+    notes: list[str]
+    #: The deployed template (None: not deployed).
+    previous: dict[str, Any] | None
+
+
+def preview(conn: Connection, stack: str, target: Target, template: dict[str, Any]) -> Preview:
+    """Plan `template` for `stack` and delete the change set again. Preflight only reads:
+    what it finds (a vpc_cidr the deployed VPC cannot take, ...) is what a deploy would stop
+    on, so the preview says it first."""
+    from appstack.checks import preflight
+
+    prepared, notes = conn.prepare(template)
+    found, current = preflight.ask(target, stack, conn)
+    previous = stacks.template_of(conn.client("cloudformation"), stack) if current else None
+    change_set, refused = stacks.plan(conn, stack, current, prepared)
+    if not change_set.empty:  # an empty one is deleted already (or was never made)
+        stacks.discard(conn, change_set)
+    return Preview(found, change_set, refused, prepared, notes, previous)

@@ -1,0 +1,135 @@
+"""The deploy workflow below the CLI: one template per deploy, handed down; what a person
+sees and answers goes through the interaction the caller passes in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from appstack import blueprint, config, local
+from appstack.deploy import stacks, workflow
+from appstack.deploy.session import Connection
+from conftest import remove_stack, synth
+from deploy.recording import Recording
+from test_deploy_commands import run
+
+REGION = "eu-south-1"  # VPCs of its own: preflight counts the Region's VPCs
+
+
+@pytest.fixture(scope="module")
+def conn(emulator_endpoint: str) -> Connection:
+    return local.connect(REGION, emulator_endpoint)
+
+
+@pytest.fixture
+def stack(tmp_path: Path, conn: Connection) -> Iterator[str]:
+    name = f"wf{tmp_path.name[-6:].replace('_', '')}-dev"
+    yield name
+    remove_stack(conn.client("cloudformation"), name)
+
+
+def request(stack: str, **kw: Any) -> workflow.Request:
+    target = config.resolve(config.in_region(config.parse({}), REGION), "dev", 1)
+    return workflow.Request(stack, target, synth({"region": REGION}), validate=False, **kw)
+
+
+def test_a_deploy_builds_its_template_once_and_checks_the_one_it_deploys(
+    tmp_path: Path,
+    emulator_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from appstack.checks import validate
+
+    built: list[dict[str, Any]] = []
+    checked: list[dict[str, Any]] = []
+    build = blueprint.build
+
+    def counting_build(target: config.Target) -> Any:
+        template = build(target)
+        built.append(blueprint.to_dict(template))
+        return template
+
+    def recording_validate(target: config.Target, *rest: Any) -> validate.Report:
+        checked.append(rest[0])
+        return validate.Report(target)  # the checks themselves are validate's own tests
+
+    monkeypatch.setattr(blueprint, "build", counting_build)
+    monkeypatch.setattr(validate, "validate", recording_validate)
+    path = tmp_path / "appstack.yaml"
+    path.write_text(f"application_name: once\nregion: {REGION}\n")
+    name = f"once{tmp_path.name[-6:].replace('_', '')}-dev"
+    try:
+        code, out, err = run(["plan", name, "dev", "-c", str(path)], capsys)
+        assert code == 0, out + err
+        assert len(built) == 1
+        built.clear()
+        code, out, err = run(["deploy", name, "dev", "--yes", "-c", str(path)], capsys)
+        assert code == 0, out + err
+        assert len(built) == 1 and checked == built
+    finally:
+        remove_stack(local.connect(REGION, emulator_endpoint).client("cloudformation"), name)
+
+
+def test_a_declined_change_leaves_no_stack_behind(conn: Connection, stack: str) -> None:
+    person = Recording(answer=False)
+    with pytest.raises(workflow.Declined, match="nothing was changed"):
+        workflow.run(conn, request(stack), person)
+    assert person.asked == [f"Deploy these changes to {stack}?"]
+    assert stacks.current(conn, stack) is None
+
+
+def test_a_change_is_shown_before_it_is_confirmed_and_then_applied(
+    conn: Connection, stack: str
+) -> None:
+    person = Recording(answer=True)
+    result = workflow.run(conn, request(stack), person)
+    assert result.ok and result.status == "CREATE_COMPLETE" and "TableName" in result.outputs
+    [shown] = person.shown
+    assert shown.creating and person.asked
+    again = workflow.run(conn, request(stack), Recording(answer=False))
+    assert not again.changed and again.status == "CREATE_COMPLETE"  # nothing to ask
+
+
+def test_without_anyone_to_ask_a_deploy_needs_yes(conn: Connection, stack: str) -> None:
+    class NoOneThere(Recording):
+        def can_ask(self) -> bool:
+            return False
+
+    with pytest.raises(stacks.DeployError, match="pass --yes"):
+        workflow.run(conn, request(stack), NoOneThere())
+    assert stacks.current(conn, stack) is None
+
+
+def test_a_failed_removal_of_a_protected_database_puts_its_deletion_protection_back(
+    conn: Connection, stack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prod at phase 2, then down to 1: the cluster's protection is lifted for its removal;
+    the removal fails (rolled back), so the cluster is protected again."""
+    app = config.in_region(config.parse({}), REGION)
+
+    def prod(phase: int, **kw: Any) -> workflow.Request:
+        target = config.resolve(app, "prod", phase)
+        template = synth({"region": REGION}, env="prod", phase=phase)
+        return workflow.Request(stack, target, template, yes=True, validate=False, **kw)
+
+    assert workflow.run(conn, prod(2), Recording()).ok
+    cfn = conn.client("cloudformation")
+
+    def protected() -> bool:
+        cluster = stacks.template_of(cfn, stack)["Resources"]["DatabaseCluster"]
+        return bool(cluster["Properties"]["DeletionProtection"])
+
+    def failed_removal(*args: Any, **_: Any) -> stacks.Outcome:
+        assert not protected()  # lifted for the removal
+        return stacks.Outcome(stack, "UPDATE_ROLLBACK_COMPLETE")
+
+    monkeypatch.setattr(stacks, "apply", failed_removal)
+    person = Recording()
+    result = workflow.run(conn, prod(1, going_down=True), person)
+    assert not result.ok and result.lifted == {"DatabaseCluster"}
+    assert protected()
+    assert f"{stack}: deletion protection back on DatabaseCluster" in person.said
