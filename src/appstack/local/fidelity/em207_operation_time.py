@@ -303,18 +303,9 @@ def _stack_failed(stack_of: Callable[[], Any], kind: str) -> Callable[[BaseExcep
     return failed
 
 
-@rule(
-    "EM207",
-    "Stack operations take each resource's typical duration (times APPSTACK_TIME_SCALE), "
-    "run after the request, and emit resource events",
-    "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html",
-)
-def install() -> None:
+def _time_resource_creates_and_updates() -> None:
+    """Each resource made or updated waits its duration between its events."""
     from moto.cloudformation import parsing
-    from moto.cloudformation.models import CloudFormationBackend, Stack
-    from moto.cloudformation.parsing import ResourceMap
-
-    serialize_requests()
 
     parsing.parse_and_create_resource = _timed("create", "CREATE")(
         parsing.parse_and_create_resource
@@ -322,6 +313,12 @@ def install() -> None:
     parsing.parse_and_update_resource = _timed("update", "UPDATE")(
         parsing.parse_and_update_resource
     )
+
+
+def _time_resource_deletes() -> None:
+    """Each resource deleted waits its duration between its events; one kept by its
+    DeletionPolicy reports DELETE_SKIPPED."""
+    from moto.cloudformation.parsing import ResourceMap
 
     delete_resource = ResourceMap._delete_resource
 
@@ -351,6 +348,13 @@ def install() -> None:
 
     setattr(ResourceMap, "_delete_resource", _delete_resource)  # noqa: B010
 
+
+def _stack_shows_its_operation_in_progress() -> None:
+    """While an operation runs, the stack is *_IN_PROGRESS, stays listed while it is deleted,
+    and what a describe reads does not create the resources still to come (moto's maps
+    create a resource on first read): the resources so far, no outputs."""
+    from moto.cloudformation.models import Stack
+
     add_stack_event = Stack._add_stack_event
 
     def _add_stack_event(self: Any, resource_status: str, *a: Any, **kw: Any) -> None:
@@ -360,8 +364,6 @@ def install() -> None:
 
     setattr(Stack, "_add_stack_event", _add_stack_event)  # noqa: B010
 
-    # While an operation runs, what a describe reads must not create the resources still to
-    # come (moto's maps create a resource on first read): the resources so far, no outputs.
     outputs: Any = vars(Stack)["outputs"]
     stack_resources: Any = vars(Stack)["stack_resources"]
 
@@ -387,54 +389,81 @@ def install() -> None:
 
     setattr(Stack, "delete", delete)  # noqa: B010
 
-    def timed(
-        original: Callable[..., Any], kind: str, name_of: Callable[..., str | None]
-    ) -> Callable[..., Any]:
-        def operation(self: Any, *args: Any, **kw: Any) -> Any:
-            if not time_scale():
+
+def _on_its_own_thread(
+    original: Callable[..., Any], kind: str, name_of: Callable[..., str | None]
+) -> Callable[..., Any]:
+    """The stack operation `original` (of `kind`, on the stack `name_of` its arguments
+    name) run on its own thread on its schedule, answering once it has started."""
+
+    def operation(self: Any, *args: Any, **kw: Any) -> Any:
+        if not time_scale():
+            return original(self, *args, **kw)
+        name = name_of(*args, **kw)
+        if kind == "EXECUTE" and not name:  # the change set given by its ARN alone
+            change_set = find_change_set(self, kw.get("change_set_name") or args[0])
+            name = change_set.stack_name if change_set is not None else None
+
+        def stack_of() -> Any:
+            return find_stack(self, name)
+
+        existing = find_stack(self, name)  # named by its id, or by its name
+        key = (self.account_id, self.region_name, existing.name if existing else str(name))
+        plan = _plan(self, kind, name, args, kw)
+
+        def work() -> Any:
+            if plan is not None and name:
+                _SCHEDULES[key] = plan
+            try:
                 return original(self, *args, **kw)
-            name = name_of(*args, **kw)
-            if kind == "EXECUTE" and not name:  # the change set given by its ARN alone
-                change_set = find_change_set(self, kw.get("change_set_name") or args[0])
-                name = change_set.stack_name if change_set is not None else None
+            finally:
+                if _SCHEDULES.get(key) is plan:
+                    _SCHEDULES.pop(key, None)
 
-            def stack_of() -> Any:
-                return find_stack(self, name)
+        result = in_background(work, _stack_failed(stack_of, kind))()
+        if result is None and kind in ("CREATE", "UPDATE"):
+            return stack_of()  # started: the stack as it is now
+        return result
 
-            existing = find_stack(self, name)  # named by its id, or by its name
-            key = (self.account_id, self.region_name, existing.name if existing else str(name))
-            plan = _plan(self, kind, name, args, kw)
+    return operation
 
-            def work() -> Any:
-                if plan is not None and name:
-                    _SCHEDULES[key] = plan
-                try:
-                    return original(self, *args, **kw)
-                finally:
-                    if _SCHEDULES.get(key) is plan:
-                        _SCHEDULES.pop(key, None)
 
-            result = in_background(work, _stack_failed(stack_of, kind))()
-            if result is None and kind in ("CREATE", "UPDATE"):
-                return stack_of()  # started: the stack as it is now
-            return result
+def _first_argument(*args: Any, **kw: Any) -> str | None:
+    """The stack a create, update or delete names."""
+    return args[0] if args else kw.get("name") or kw.get("name_or_stack_id")
 
-        return operation
 
-    def first(*args: Any, **kw: Any) -> str | None:
-        return args[0] if args else kw.get("name") or kw.get("name_or_stack_id")
+def _change_set_stack(*args: Any, **kw: Any) -> str | None:
+    """The stack an execute_change_set names, if it names one."""
+    return kw.get("stack_name") or (args[1] if len(args) > 1 else None)
 
-    def change_set_stack(*args: Any, **kw: Any) -> str | None:
-        return kw.get("stack_name") or (args[1] if len(args) > 1 else None)
+
+def _run_stack_operations_in_background() -> None:
+    """Create, update, delete and execute answer once their operation has started."""
+    from moto.cloudformation.models import CloudFormationBackend
 
     for method, kind, name_of in (
-        ("create_stack", "CREATE", first),
-        ("update_stack", "UPDATE", first),
-        ("delete_stack", "DELETE", first),
-        ("execute_change_set", "EXECUTE", change_set_stack),  # fixes record its failure
+        ("create_stack", "CREATE", _first_argument),
+        ("update_stack", "UPDATE", _first_argument),
+        ("delete_stack", "DELETE", _first_argument),
+        ("execute_change_set", "EXECUTE", _change_set_stack),  # fixes record its failure
     ):
         setattr(
             CloudFormationBackend,
             method,
-            timed(getattr(CloudFormationBackend, method), kind, name_of),
+            _on_its_own_thread(getattr(CloudFormationBackend, method), kind, name_of),
         )
+
+
+@rule(
+    "EM207",
+    "Stack operations take each resource's typical duration (times APPSTACK_TIME_SCALE), "
+    "run after the request, and emit resource events",
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html",
+)
+def install() -> None:
+    serialize_requests()
+    _time_resource_creates_and_updates()
+    _time_resource_deletes()
+    _stack_shows_its_operation_in_progress()
+    _run_stack_operations_in_background()
