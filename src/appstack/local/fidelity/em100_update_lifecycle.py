@@ -128,22 +128,32 @@ def resource_event(
     physical_id: str = "",
 ) -> None:
     """Add a resource's event to its stack, as DescribeStackEvents lists it."""
-    from moto.cloudformation.models import Event
-
     stack = stack_of(resource_map)
     if stack is None:
         return
-    stack.events.append(
-        Event(
-            stack_id=stack.stack_id,
-            stack_name=stack.name,
-            logical_resource_id=logical_id,
-            physical_resource_id=physical_id,
-            resource_type=resource_type,
-            resource_status=status,
-            resource_status_reason=reason,
-            resource_properties=None,
-        )
+    stack.events.append(event_of(stack, logical_id, resource_type, status, reason, physical_id))
+
+
+def event_of(
+    stack: Any,
+    logical_id: str,
+    resource_type: str,
+    status: str,
+    reason: str | None = None,
+    physical_id: str = "",
+) -> Any:
+    """The event of one resource of `stack`, as DescribeStackEvents lists it."""
+    from moto.cloudformation.models import Event
+
+    return Event(
+        stack_id=stack.stack_id,
+        stack_name=stack.name,
+        logical_resource_id=logical_id,
+        physical_resource_id=physical_id,
+        resource_type=resource_type,
+        resource_status=status,
+        resource_status_reason=reason,
+        resource_properties=None,
     )
 
 

@@ -36,6 +36,7 @@ from appstack.local.fidelity.em2_shared import (
     find_stack,
     serialize_requests,
 )
+from appstack.local.fidelity.em100_update_lifecycle import event_of, physical_id_of
 
 ENV = "APPSTACK_TIME_SCALE"
 #: DeletionPolicy values that keep the resource: CloudFormation reports DELETE_SKIPPED.
@@ -192,28 +193,13 @@ def _event(
     physical_id: str = "",
     reason: str | None = None,
 ) -> None:
-    from moto.cloudformation.models import Event
-
     backend = backend_of(resources_map._account_id, resources_map._region_name)
     stack = backend.stacks.get(resources_map.stack_id)
     if stack is None:
         return
-    event = Event(
-        stack_id=stack.stack_id,
-        stack_name=stack.name,
-        logical_resource_id=logical_id,
-        physical_resource_id=physical_id,
-        resource_type=resource_type,
-        resource_status=status,
-        resource_status_reason=reason,
-        resource_properties=None,
-    )
+    event = event_of(stack, logical_id, resource_type, status, reason, physical_id)
     event.sendToSns(stack.account_id, stack.region_name, stack.notification_arns)
     stack.events.append(event)
-
-
-def _physical_id(resource: Any) -> str:
-    return str(getattr(resource, "physical_resource_id", "") or "")
 
 
 def _timed(action: str, verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -239,7 +225,7 @@ def _timed(action: str, verb: str) -> Callable[[Callable[..., Any]], Callable[..
                 logical_id,
                 resource_type,
                 f"{verb}_IN_PROGRESS",
-                _physical_id(before),
+                physical_id_of(before),
             )
             if plan is not None and logical_id in plan.finish:
                 _wait_until(plan.end_of(logical_id))
@@ -251,7 +237,11 @@ def _timed(action: str, verb: str) -> Callable[[Callable[..., Any]], Callable[..
                 _event(resources_map, logical_id, resource_type, f"{verb}_FAILED", reason=str(exc))
                 raise
             _event(
-                resources_map, logical_id, resource_type, f"{verb}_COMPLETE", _physical_id(resource)
+                resources_map,
+                logical_id,
+                resource_type,
+                f"{verb}_COMPLETE",
+                physical_id_of(resource),
             )
             return resource
 
@@ -325,7 +315,7 @@ def _time_resource_deletes() -> None:
     def _delete_resource(self: Any, parsed_resource: Any, resource_json: dict[str, Any]) -> None:
         logical_id = getattr(parsed_resource, "logical_resource_id", "")
         resource_type = resource_json.get("Type", "")
-        physical_id = _physical_id(parsed_resource)
+        physical_id = physical_id_of(parsed_resource)
         if resource_json.get("DeletionPolicy") in _RETAINED:
             _event(self, logical_id, resource_type, "DELETE_SKIPPED", physical_id)
             delete_resource(self, parsed_resource, resource_json)
