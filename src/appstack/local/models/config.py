@@ -12,7 +12,6 @@ from appstack.local.models._base import (
     BackendModel,
     NameTaken,
     bounded_name,
-    properties,
     tag_list,
 )
 
@@ -30,62 +29,38 @@ def _camel(value: Any) -> Any:
     return value
 
 
+def _recorder(name: str, p: dict[str, Any]) -> dict[str, Any]:
+    """The recorder named `name` with properties `p`, as PutConfigurationRecorder takes it."""
+    recorder: dict[str, Any] = {"name": name, "roleARN": p.get("RoleARN")}
+    if p.get("RecordingGroup"):
+        recorder["recordingGroup"] = _camel(p["RecordingGroup"])
+    return recorder
+
+
 class ConfigurationRecorder(BackendModel, CloudFormationModel, BaseModel):
     """AWS::Config::ConfigurationRecorder; Ref is its name. It starts recording once a
     delivery channel exists, as CloudFormation starts it."""
 
-    def __init__(self, name: str) -> None:
-        self.physical_id = name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Config::ConfigurationRecorder"
+    type_name = "AWS::Config::ConfigurationRecorder"
+    name_property = "Name"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> ConfigurationRecorder:
-        p = properties(cloudformation_json)
         name = bounded_name(resource_name, 256)
         if name in _backend(account_id, region_name).recorders:
             raise NameTaken(cls.cloudformation_type(), name)
-        recorder: dict[str, Any] = {"name": name, "roleARN": p.get("RoleARN")}
-        if p.get("RecordingGroup"):
-            recorder["recordingGroup"] = _camel(p["RecordingGroup"])
         backend = _backend(account_id, region_name)
-        backend.put_configuration_recorder(recorder)
+        backend.put_configuration_recorder(_recorder(name, p))
         if backend.delivery_channels:
             backend.start_configuration_recorder(name)
         return cls(name)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: ConfigurationRecorder,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> ConfigurationRecorder:
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> ConfigurationRecorder:
         """PutConfigurationRecorder again with the new role and recording group."""
-        p = properties(cloudformation_json)
-        recorder: dict[str, Any] = {
-            "name": original_resource.physical_id,
-            "roleARN": p.get("RoleARN"),
-        }
-        if p.get("RecordingGroup"):
-            recorder["recordingGroup"] = _camel(p["RecordingGroup"])
-        _backend(account_id, region_name).put_configuration_recorder(recorder)
-        return original_resource
+        _backend(account_id, region_name).put_configuration_recorder(_recorder(self.physical_id, p))
+        return self
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)
@@ -97,27 +72,13 @@ class ConfigurationRecorder(BackendModel, CloudFormationModel, BaseModel):
 class DeliveryChannel(BackendModel, CloudFormationModel, BaseModel):
     """AWS::Config::DeliveryChannel; Ref is its name."""
 
-    def __init__(self, name: str) -> None:
-        self.physical_id = name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Config::DeliveryChannel"
+    type_name = "AWS::Config::DeliveryChannel"
+    name_property = "Name"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> DeliveryChannel:
-        p = properties(cloudformation_json)
         name = bounded_name(resource_name, 256)
         channel = {k: v for k, v in _camel(p).items() if k != "name"}
         backend = _backend(account_id, region_name)
@@ -146,24 +107,13 @@ class ConfigRule(BackendModel, CloudFormationModel, BaseModel):
         self.arn = arn
         self.rule_id = rule_id
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "ConfigRuleName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Config::ConfigRule"
+    type_name = "AWS::Config::ConfigRule"
+    name_property = "ConfigRuleName"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> ConfigRule:
-        p = properties(cloudformation_json)
         name = bounded_name(resource_name, 128)
         rule = {k: v for k, v in p.items() if k not in ("ConfigRuleName", "Tags")}
         if isinstance(rule.get("InputParameters"), dict):
@@ -175,24 +125,15 @@ class ConfigRule(BackendModel, CloudFormationModel, BaseModel):
         created = backend.config_rules[name]
         return cls(name, created.config_rule_arn, created.config_rule_id)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: ConfigRule,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> ConfigRule:
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> ConfigRule:
         """PutConfigRule again: the rule keeps its name, ARN and id."""
-        p = properties(cloudformation_json)
         rule = {k: v for k, v in p.items() if k not in ("ConfigRuleName", "Tags")}
         if isinstance(rule.get("InputParameters"), dict):
             rule["InputParameters"] = json.dumps(rule["InputParameters"])
         _backend(account_id, region_name).put_config_rule(
-            {"ConfigRuleName": original_resource.physical_id, **rule}
+            {"ConfigRuleName": self.physical_id, **rule}
         )
-        return original_resource
+        return self
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)
