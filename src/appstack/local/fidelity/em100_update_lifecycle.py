@@ -126,26 +126,18 @@ def resource_event(
     status: str,
     reason: str | None = None,
     physical_id: str = "",
+    *,
+    stack: Any | None = None,
+    notify: bool = False,
 ) -> None:
-    """Add a resource's event to its stack, as DescribeStackEvents lists it."""
-    stack = stack_of(resource_map)
-    if stack is None:
-        return
-    stack.events.append(event_of(stack, logical_id, resource_type, status, reason, physical_id))
-
-
-def event_of(
-    stack: Any,
-    logical_id: str,
-    resource_type: str,
-    status: str,
-    reason: str | None = None,
-    physical_id: str = "",
-) -> Any:
-    """The event of one resource of `stack`, as DescribeStackEvents lists it."""
+    """Add a resource's event to its stack (`stack`, else the resource map's), as
+    DescribeStackEvents lists it; with `notify`, publish it to the stack's SNS topics too."""
     from moto.cloudformation.models import Event
 
-    return Event(
+    stack = stack if stack is not None else stack_of(resource_map)
+    if stack is None:
+        return
+    event = Event(
         stack_id=stack.stack_id,
         stack_name=stack.name,
         logical_resource_id=logical_id,
@@ -155,6 +147,9 @@ def event_of(
         resource_status_reason=reason,
         resource_properties=None,
     )
+    if notify:
+        event.sendToSns(stack.account_id, stack.region_name, stack.notification_arns)
+    stack.events.append(event)
 
 
 def physical_id_of(resource: Any) -> str:

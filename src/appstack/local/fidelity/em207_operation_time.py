@@ -36,7 +36,7 @@ from appstack.local.fidelity.em2_shared import (
     find_stack,
     serialize_requests,
 )
-from appstack.local.fidelity.em100_update_lifecycle import event_of, physical_id_of
+from appstack.local.fidelity.em100_update_lifecycle import physical_id_of, resource_event
 
 ENV = "APPSTACK_TIME_SCALE"
 #: DeletionPolicy values that keep the resource: CloudFormation reports DELETE_SKIPPED.
@@ -193,13 +193,16 @@ def _event(
     physical_id: str = "",
     reason: str | None = None,
 ) -> None:
+    """A resource's event, on its stack as the backend lists it (none once the stack is
+    gone), and published to the stack's SNS topics."""
     backend = backend_of(resources_map._account_id, resources_map._region_name)
     stack = backend.stacks.get(resources_map.stack_id)
     if stack is None:
         return
-    event = event_of(stack, logical_id, resource_type, status, reason, physical_id)
-    event.sendToSns(stack.account_id, stack.region_name, stack.notification_arns)
-    stack.events.append(event)
+    resource_event(
+        resources_map, logical_id, resource_type, status, reason, physical_id,
+        stack=stack, notify=True,
+    )  # fmt: skip
 
 
 def _timed(action: str, verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Container
 from typing import Any, ClassVar
 
 from moto.config.models import config_backends
@@ -29,6 +30,22 @@ def _camel(value: Any) -> Any:
     return value
 
 
+def _unused(type_name: str, name: str, taken: Container[str]) -> str:
+    """`name`, for a new recorder, channel or rule: AWS Config's Put* would overwrite the
+    one of that name, which CloudFormation's create refuses."""
+    if name in taken:
+        raise NameTaken(type_name, name)
+    return name
+
+
+def _rule(name: str, p: dict[str, Any]) -> dict[str, Any]:
+    """The rule named `name` with properties `p`, as PutConfigRule takes it."""
+    rule = {k: v for k, v in p.items() if k not in ("ConfigRuleName", "Tags")}
+    if isinstance(rule.get("InputParameters"), dict):
+        rule["InputParameters"] = json.dumps(rule["InputParameters"])
+    return {"ConfigRuleName": name, **rule}
+
+
 def _recorder(name: str, p: dict[str, Any]) -> dict[str, Any]:
     """The recorder named `name` with properties `p`, as PutConfigurationRecorder takes it."""
     recorder: dict[str, Any] = {"name": name, "roleARN": p.get("RoleARN")}
@@ -48,10 +65,8 @@ class ConfigurationRecorder(BackendModel, CloudFormationModel, BaseModel):
     def create(
         cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> ConfigurationRecorder:
-        name = bounded_name(resource_name, 256)
-        if name in _backend(account_id, region_name).recorders:
-            raise NameTaken(cls.cloudformation_type(), name)
         backend = _backend(account_id, region_name)
+        name = _unused(cls.type_name, bounded_name(resource_name, 256), backend.recorders)
         backend.put_configuration_recorder(_recorder(name, p))
         if backend.delivery_channels:
             backend.start_configuration_recorder(name)
@@ -79,11 +94,9 @@ class DeliveryChannel(BackendModel, CloudFormationModel, BaseModel):
     def create(
         cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> DeliveryChannel:
-        name = bounded_name(resource_name, 256)
         channel = {k: v for k, v in _camel(p).items() if k != "name"}
         backend = _backend(account_id, region_name)
-        if name in backend.delivery_channels:
-            raise NameTaken(cls.cloudformation_type(), name)
+        name = _unused(cls.type_name, bounded_name(resource_name, 256), backend.delivery_channels)
         backend.put_delivery_channel({"name": name, **channel})
         for recorder in list(backend.recorders):
             backend.start_configuration_recorder(recorder)
@@ -114,25 +127,15 @@ class ConfigRule(BackendModel, CloudFormationModel, BaseModel):
     def create(
         cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> ConfigRule:
-        name = bounded_name(resource_name, 128)
-        rule = {k: v for k, v in p.items() if k not in ("ConfigRuleName", "Tags")}
-        if isinstance(rule.get("InputParameters"), dict):
-            rule["InputParameters"] = json.dumps(rule["InputParameters"])
         backend = _backend(account_id, region_name)
-        if name in backend.config_rules:
-            raise NameTaken(cls.cloudformation_type(), name)
-        backend.put_config_rule({"ConfigRuleName": name, **rule}, tag_list(p))
+        name = _unused(cls.type_name, bounded_name(resource_name, 128), backend.config_rules)
+        backend.put_config_rule(_rule(name, p), tag_list(p))
         created = backend.config_rules[name]
         return cls(name, created.config_rule_arn, created.config_rule_id)
 
     def update(self, p: dict[str, Any], account_id: str, region_name: str) -> ConfigRule:
         """PutConfigRule again: the rule keeps its name, ARN and id."""
-        rule = {k: v for k, v in p.items() if k not in ("ConfigRuleName", "Tags")}
-        if isinstance(rule.get("InputParameters"), dict):
-            rule["InputParameters"] = json.dumps(rule["InputParameters"])
-        _backend(account_id, region_name).put_config_rule(
-            {"ConfigRuleName": self.physical_id, **rule}
-        )
+        _backend(account_id, region_name).put_config_rule(_rule(self.physical_id, p))
         return self
 
     def delete(self, account_id: str, region_name: str) -> None:
