@@ -140,68 +140,78 @@ def _types(template: Mapping[str, Any]) -> set[str]:
     return {r.get("Type", "") for r in template.get("Resources", {}).values()}
 
 
-def judge(change: Change, old: Mapping[str, Any], new: Mapping[str, Any]) -> Verdict:
-    """The verdict on one change, given the deployed template and the new one."""
+def _removal(
+    change: Change, before: Mapping[str, Any], new: Mapping[str, Any], stateful: bool
+) -> Verdict:
+    """The verdict on removing a resource from the stack."""
     table = knowledge()
-    before = {"Type": change.resource_type, **old.get("Resources", {}).get(change.logical_id, {})}
-    after = {"Type": change.resource_type, **new.get("Resources", {}).get(change.logical_id, {})}
-    stateful = holds_data(change.resource_type, before if change.action == "Remove" else after)
-    if change.action == "Add":
-        entry = table["add"].get(change.resource_type)
-        return _from_table(change, entry) if entry else Verdict(change, IN_PLACE, "")
-    if change.action == "Remove":
-        guarded = table["remove"].get(change.resource_type, {}).get("when_property")
-        if guarded and before.get("Properties", {}).get(guarded) is True:
-            return _from_table(change, table["remove"][change.resource_type])
-        chosen = deletes_by_choice(before, "DeletionPolicy")
-        if stateful and chosen and not keeps_data(before, "DeletionPolicy"):
-            return Verdict(
-                change,
-                IN_PLACE,
-                "deleted with its content (the template's DeletionPolicy Delete)",
-                table["stateful_replace"].get(change.resource_type, ""),
-            )
-        if stateful and not keeps_data(before, "DeletionPolicy"):
-            return Verdict(
-                change,
-                REFUSED,
-                "it would be deleted with its data (DeletionPolicy "
-                f"{before.get('DeletionPolicy', 'Delete')})",
-                "keep the capability, or export the data first",
-                ALLOW_DATA_LOSS,
-            )
-        if stateful:
-            kept = (
-                "deleted after a final snapshot"
-                if before.get("DeletionPolicy") == "Snapshot"
-                else "kept in the account"
-            )
-            return Verdict(change, IN_PLACE, f"removed from the stack; its data is {kept}")
-        entry = table["remove"].get(change.resource_type)
-        if entry and entry.get("while_type_stays") not in (None, *_types(new)):
-            entry = None  # removed together with what it serves: nothing is left degraded
-        if entry and "when_property" in entry:
-            entry = None  # its property does not apply here
-        return _from_table(change, entry) if entry else Verdict(change, IN_PLACE, "")
-    if change.replacement in ("True", "Conditional"):
-        guarded = table["remove"].get(change.resource_type, {}).get("when_property")
-        if stateful and guarded and before.get("Properties", {}).get(guarded) is True:
-            # The old copy is deleted in the update's cleanup, which a deletion-protected
-            # resource refuses: it would stay behind, running and out of the stack.
-            return Verdict(
-                change,
-                REFUSED,
-                f"it would be replaced, and the old copy has {guarded} on: CloudFormation "
-                "cannot delete it, so it would stay behind, running and out of the stack, "
-                "while the application switches to an empty new one",
-                "keep the setting that forces the replacement as deployed",
-            )
-        if stateful:
-            return _stateful_replacement(change, before)
-        entry = table["replace"].get(change.resource_type)
-        if entry:
-            return _from_table(change, entry)
-        return Verdict(change, REPLACING, "")
+    guarded = table["remove"].get(change.resource_type, {}).get("when_property")
+    if guarded and before.get("Properties", {}).get(guarded) is True:
+        return _from_table(change, table["remove"][change.resource_type])
+    if stateful:
+        return _stateful_removal(change, before)
+    entry = table["remove"].get(change.resource_type)
+    if entry and entry.get("while_type_stays") not in (None, *_types(new)):
+        entry = None  # removed together with what it serves: nothing is left degraded
+    if entry and "when_property" in entry:
+        entry = None  # its property does not apply here
+    return _from_table(change, entry) if entry else Verdict(change, IN_PLACE, "")
+
+
+def _stateful_removal(change: Change, before: Mapping[str, Any]) -> Verdict:
+    """The verdict on removing a resource that holds data: what its DeletionPolicy does."""
+    if deletes_by_choice(before, "DeletionPolicy") and not keeps_data(before, "DeletionPolicy"):
+        return Verdict(
+            change,
+            IN_PLACE,
+            "deleted with its content (the template's DeletionPolicy Delete)",
+            knowledge()["stateful_replace"].get(change.resource_type, ""),
+        )
+    if not keeps_data(before, "DeletionPolicy"):
+        return Verdict(
+            change,
+            REFUSED,
+            "it would be deleted with its data (DeletionPolicy "
+            f"{before.get('DeletionPolicy', 'Delete')})",
+            "keep the capability, or export the data first",
+            ALLOW_DATA_LOSS,
+        )
+    kept = (
+        "deleted after a final snapshot"
+        if before.get("DeletionPolicy") == "Snapshot"
+        else "kept in the account"
+    )
+    return Verdict(change, IN_PLACE, f"removed from the stack; its data is {kept}")
+
+
+def _replacement(change: Change, before: Mapping[str, Any], stateful: bool) -> Verdict:
+    """The verdict on a change the change set says replaces the resource."""
+    table = knowledge()
+    guarded = table["remove"].get(change.resource_type, {}).get("when_property")
+    if stateful and guarded and before.get("Properties", {}).get(guarded) is True:
+        # The old copy is deleted in the update's cleanup, which a deletion-protected
+        # resource refuses: it would stay behind, running and out of the stack.
+        return Verdict(
+            change,
+            REFUSED,
+            f"it would be replaced, and the old copy has {guarded} on: CloudFormation "
+            "cannot delete it, so it would stay behind, running and out of the stack, "
+            "while the application switches to an empty new one",
+            "keep the setting that forces the replacement as deployed",
+        )
+    if stateful:
+        return _stateful_replacement(change, before)
+    entry = table["replace"].get(change.resource_type)
+    if entry:
+        return _from_table(change, entry)
+    return Verdict(change, REPLACING, "")
+
+
+def _modification(
+    change: Change, before: Mapping[str, Any], after: Mapping[str, Any], stateful: bool
+) -> Verdict:
+    """The verdict on an update in place: refused if it stops keeping data, flagged if it
+    lowers a property the table names."""
     if stateful:
         for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
             if keeps_data(before, policy) and not keeps_data(after, policy):
@@ -213,7 +223,7 @@ def judge(change: Change, old: Mapping[str, Any], new: Mapping[str, Any]) -> Ver
                     f"keep {policy} {before[policy]}",
                     ALLOW_DATA_LOSS,
                 )
-    entry = table["modify"].get(change.resource_type)
+    entry = knowledge()["modify"].get(change.resource_type)
     if entry and "lowered" in entry:
         name = entry["lowered"]
         was = before.get("Properties", {}).get(name)
@@ -221,6 +231,21 @@ def judge(change: Change, old: Mapping[str, Any], new: Mapping[str, Any]) -> Ver
         if isinstance(was, int) and isinstance(now, int) and now < was:
             return _from_table(change, entry, old=was, new=now)
     return Verdict(change, IN_PLACE, "")
+
+
+def judge(change: Change, old: Mapping[str, Any], new: Mapping[str, Any]) -> Verdict:
+    """The verdict on one change, given the deployed template and the new one."""
+    before = {"Type": change.resource_type, **old.get("Resources", {}).get(change.logical_id, {})}
+    after = {"Type": change.resource_type, **new.get("Resources", {}).get(change.logical_id, {})}
+    stateful = holds_data(change.resource_type, before if change.action == "Remove" else after)
+    if change.action == "Add":
+        entry = knowledge()["add"].get(change.resource_type)
+        return _from_table(change, entry) if entry else Verdict(change, IN_PLACE, "")
+    if change.action == "Remove":
+        return _removal(change, before, new, stateful)
+    if change.replacement in ("True", "Conditional"):
+        return _replacement(change, before, stateful)
+    return _modification(change, before, after, stateful)
 
 
 def _same_rule(

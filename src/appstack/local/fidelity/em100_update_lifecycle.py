@@ -126,25 +126,30 @@ def resource_event(
     status: str,
     reason: str | None = None,
     physical_id: str = "",
+    *,
+    stack: Any | None = None,
+    notify: bool = False,
 ) -> None:
-    """Add a resource's event to its stack, as DescribeStackEvents lists it."""
+    """Add a resource's event to its stack (`stack`, else the resource map's), as
+    DescribeStackEvents lists it; with `notify`, publish it to the stack's SNS topics too."""
     from moto.cloudformation.models import Event
 
-    stack = stack_of(resource_map)
+    stack = stack if stack is not None else stack_of(resource_map)
     if stack is None:
         return
-    stack.events.append(
-        Event(
-            stack_id=stack.stack_id,
-            stack_name=stack.name,
-            logical_resource_id=logical_id,
-            physical_resource_id=physical_id,
-            resource_type=resource_type,
-            resource_status=status,
-            resource_status_reason=reason,
-            resource_properties=None,
-        )
+    event = Event(
+        stack_id=stack.stack_id,
+        stack_name=stack.name,
+        logical_resource_id=logical_id,
+        physical_resource_id=physical_id,
+        resource_type=resource_type,
+        resource_status=status,
+        resource_status_reason=reason,
+        resource_properties=None,
     )
+    if notify:
+        event.sendToSns(stack.account_id, stack.region_name, stack.notification_arns)
+    stack.events.append(event)
 
 
 def physical_id_of(resource: Any) -> str:
@@ -294,6 +299,109 @@ def _restore(resource_map: Any, state: dict[str, Any]) -> None:
     resource_map.load_conditions()
 
 
+def _replaced(
+    old_resources: dict[str, Any],
+    new_resources: dict[str, Any],
+    added: set[str],
+    before_values: dict[str, Any],
+    after_values: dict[str, Any],
+) -> set[str]:
+    """What an update replaces: a modified resource whose change needs a new one, and then
+    every resource whose create-only property refers to a replaced one."""
+    replaced = {
+        name
+        for name in before_values
+        if _replaces(new_resources[name]["Type"], before_values[name], after_values[name])
+    }
+    growing = True
+    while growing:
+        growing = False
+        for name in set(new_resources) - added - replaced:
+            if name in old_resources and any(
+                decide(new_resources[name]["Type"], new_resources[name], replaced)
+                for decide in REPLACES_THROUGH
+            ):
+                replaced.add(name)
+                growing = True
+    return replaced
+
+
+def _updated_in_place(
+    new_resources: dict[str, Any], modified: set[str], added: set[str], replaced: set[str]
+) -> set[str]:
+    """What an update changes in place: what it modifies without replacing, and what refers
+    to a replaced resource (updated to the new copy, as CloudFormation does)."""
+    in_place = modified - replaced
+    for name in set(new_resources) - added - replaced - in_place:
+        if dependencies(new_resources, name) & replaced:
+            in_place.add(name)
+    return in_place
+
+
+def _load_template(resource_map: Any, template: dict[str, Any], parameters: Any) -> None:
+    """Make `template` (with `parameters`, when given) the resource map's own."""
+    resource_map._template = template
+    if parameters:
+        resource_map.input_parameters = parameters
+    resource_map.load_mapping()
+    resource_map.load_parameters()
+    resource_map.load_conditions()
+    resource_map._resource_json_map = template["Resources"]
+
+
+def _refuse_custom_name_replacement(
+    resource_map: Any,
+    name: str,
+    resource_type: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    old_copy: Any,
+) -> None:
+    """Fail the update (UPDATE_FAILED on `name`) when its replacement would need the name the
+    template fixes and the old copy still holds."""
+    fixed = _custom_name(resource_type, old, new)
+    if fixed is not None:
+        error = CustomNameReplacement(fixed)
+        resource_event(
+            resource_map, name, resource_type, "UPDATE_FAILED", str(error),
+            physical_id_of(old_copy),
+        )  # fmt: skip
+        raise error
+
+
+def _clean_up(
+    resource_map: Any,
+    before: dict[str, Any],
+    removed: list[str],
+    old_copies: dict[str, Any],
+) -> None:
+    """The update's cleanup: delete what it removed and the old copies of what it replaced,
+    as their policies say; a resource that cannot go is DELETE_FAILED, and nothing here
+    fails the stack."""
+    old_resources: dict[str, Any] = before["_resource_json_map"]
+    doomed = [
+        (name, before["_parsed_resources"][name], old_resources[name],
+         policy_of(old_resources[name], "DeletionPolicy"))
+        for name in reversed(creation_order(old_resources))
+        if name in removed and _is_resource(before["_parsed_resources"].get(name))
+    ]  # fmt: skip
+    doomed += [
+        (name, old_copies[name], old_resources[name],
+         policy_of(old_resources[name], "UpdateReplacePolicy"))
+        for name in old_copies
+        if _is_resource(old_copies[name])
+    ]  # fmt: skip
+    for name in removed:
+        resource_map._parsed_resources.pop(name, None)
+    stack = stack_of(resource_map)
+    if doomed and stack is not None:
+        stack._add_stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+    for name, refused in remove_all(resource_map, doomed).items():
+        resource_event(
+            resource_map, name, old_resources[name]["Type"], "DELETE_FAILED", _message(refused),
+        )  # fmt: skip
+
+
 def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) -> None:
     from moto.cloudformation import parsing
 
@@ -308,58 +416,25 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
     before_values = {n: resolved(self._template, self.input_parameters, old_resources[n])
                      for n in actions["Modify"]}  # fmt: skip
     after_values = {n: resolved(template, given, new_resources[n]) for n in actions["Modify"]}
-    replaced = {
-        name
-        for name in actions["Modify"]
-        if _replaces(new_resources[name]["Type"], before_values[name], after_values[name])
-    }
-    # A resource whose create-only property refers to a replaced one is replaced too.
-    growing = True
-    while growing:
-        growing = False
-        for name in set(new_resources) - added - replaced:
-            if name in old_resources and any(
-                decide(new_resources[name]["Type"], new_resources[name], replaced)
-                for decide in REPLACES_THROUGH
-            ):
-                replaced.add(name)
-                growing = True
-    modified = set(actions["Modify"]) - replaced
-    # What refers to a replaced resource is updated to the new copy, as CloudFormation does.
-    for name in set(new_resources) - added - replaced - modified:
-        if dependencies(new_resources, name) & replaced:
-            modified.add(name)
+    replaced = _replaced(old_resources, new_resources, added, before_values, after_values)
+    modified = _updated_in_place(new_resources, set(actions["Modify"]), added, replaced)
 
     before = _state(self)
     old_copies = {n: self._parsed_resources.pop(n) for n in replaced if n in self._parsed_resources}
     for name in added:  # left in moto's cache by an earlier removal: not in the stack any more
         self._parsed_resources.pop(name, None)
-
-    self._template = template
-    if parameters:
-        self.input_parameters = parameters
-    self.load_mapping()
-    self.load_parameters()
-    self.load_conditions()
-    self._resource_json_map = new_resources
+    _load_template(self, template, parameters)
 
     created: list[str] = []
     updated: list[str] = []
     try:
         for name in creation_order(new_resources):
-            resource_type = new_resources[name]["Type"]
             if name in replaced:
-                fixed = _custom_name(
-                    resource_type, before_values.get(name, old_resources[name]),
-                    after_values.get(name, new_resources[name]),
+                _refuse_custom_name_replacement(
+                    self, name, new_resources[name]["Type"],
+                    before_values.get(name, old_resources[name]),
+                    after_values.get(name, new_resources[name]), old_copies.get(name),
                 )  # fmt: skip
-                if fixed is not None:
-                    error = CustomNameReplacement(fixed)
-                    resource_event(
-                        self, name, resource_type, "UPDATE_FAILED", str(error),
-                        physical_id_of(old_copies.get(name)),
-                    )  # fmt: skip
-                    raise error
             if name in added or name in replaced:
                 if self[name] is not None:
                     created.append(name)
@@ -373,29 +448,7 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
     except Exception:
         _roll_back_update(self, before, new_resources, created, updated)
         raise
-
-    # Cleanup: nothing here fails the stack.
-    doomed = [
-        (name, before["_parsed_resources"][name], old_resources[name],
-         policy_of(old_resources[name], "DeletionPolicy"))
-        for name in reversed(creation_order(old_resources))
-        if name in actions["Remove"] and _is_resource(before["_parsed_resources"].get(name))
-    ]  # fmt: skip
-    doomed += [
-        (name, old_copies[name], old_resources[name],
-         policy_of(old_resources[name], "UpdateReplacePolicy"))
-        for name in old_copies
-        if _is_resource(old_copies[name])
-    ]  # fmt: skip
-    for name in actions["Remove"]:
-        self._parsed_resources.pop(name, None)
-    stack = stack_of(self)
-    if doomed and stack is not None:
-        stack._add_stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
-    for name, refused in remove_all(self, doomed).items():
-        resource_event(
-            self, name, old_resources[name]["Type"], "DELETE_FAILED", _message(refused),
-        )  # fmt: skip
+    _clean_up(self, before, actions["Remove"], old_copies)
 
 
 def _message(error: Exception) -> str:

@@ -163,6 +163,47 @@ def dynamic_details(
     ]
 
 
+def _replacement_of(name: str, found: list[dict[str, Any]], always: set[str]) -> dict[str, Any]:
+    """The Replacement, Scope and Details of the modification of `name`, whose changed
+    properties are `found` (`always`: the resources replaced whatever the values)."""
+    requires = any(d["Target"]["RequiresRecreation"] == "Always" for d in found)
+    return {
+        "replacement": "True" if name in always else "Conditional" if requires else "False",
+        "scope": ["Properties"] if found else [],
+        "details": found,
+    }
+
+
+def _changed_through_references(
+    resource_map: Any,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    listed: set[str],
+    replaced: set[str],
+) -> list[Any]:
+    """A resource the template leaves alone is changed too when a create-only property
+    refers to a resource replaced now: CloudFormation lists it, Replacement Conditional
+    (the new id is known only when the update runs)."""
+    from moto.cloudformation.models import Change
+
+    changes = []
+    for name in new:
+        if name in listed or name not in old:
+            continue
+        dynamic = dynamic_details(new[name]["Type"], new[name], replaced)
+        if dynamic:
+            change = Change("Modify", name, new[name]["Type"])
+            existing = resource_map._parsed_resources.get(name)
+            vars(change).update(
+                physical_resource_id=lifecycle.physical_id_of(existing),
+                replacement="Conditional",
+                scope=["Properties"],
+                details=dynamic,
+            )
+            changes.append(change)
+    return changes
+
+
 @rule("EM102", "A change to a create-only property replaces the resource", SOURCE)
 def install() -> None:
     from moto.cloudformation.models import Change, ChangeSet
@@ -217,34 +258,9 @@ def install() -> None:
                     (old[name], new[name]),
                 )  # fmt: skip
                 found += dynamic_details(change.resource_type, new[name], always)
-                extra["replacement"] = (
-                    "True"
-                    if name in always
-                    else "Conditional"
-                    if any(d["Target"]["RequiresRecreation"] == "Always" for d in found)
-                    else "False"
-                )
-                extra["scope"] = ["Properties"] if found else []
-                extra["details"] = found
+                extra.update(_replacement_of(name, found, always))
             vars(change).update(extra)
-        # A resource the template leaves alone is changed too when a create-only property
-        # refers to a resource replaced now: CloudFormation lists it, Replacement
-        # Conditional (the new id is known only when the update runs).
         listed = {c.logical_resource_id for c in changes}
-        for name in new:
-            if name in listed or name not in old:
-                continue
-            dynamic = dynamic_details(new[name]["Type"], new[name], always)
-            if dynamic:
-                change = Change("Modify", name, new[name]["Type"])
-                existing = resource_map._parsed_resources.get(name)
-                vars(change).update(
-                    physical_resource_id=lifecycle.physical_id_of(existing),
-                    replacement="Conditional",
-                    scope=["Properties"],
-                    details=dynamic,
-                )
-                changes.append(change)
-        return changes
+        return changes + _changed_through_references(resource_map, old, new, listed, always)
 
     setattr(ChangeSet, "diff", diff)  # noqa: B010

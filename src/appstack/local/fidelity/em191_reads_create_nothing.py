@@ -33,19 +33,18 @@ def install() -> None:
     stack_resources: Any = vars(Stack)["stack_resources"]
     exports: Any = vars(Stack)["exports"]
 
-    def outputs_as_last_produced(self: Any) -> Any:
-        if _deleting(self):
-            return getattr(self, "_em191_outputs", [])
-        produced = outputs.fget(self)
-        self._em191_outputs = produced
-        return produced
+    def as_last_produced(read: Any, kept: str) -> Any:
+        """What `read` (a property) last produced while the stack is deleted, kept in the
+        attribute `kept`: reading it then would make the resources again."""
 
-    def exports_as_last_produced(self: Any) -> Any:
-        if _deleting(self):
-            return getattr(self, "_em191_exports", [])
-        produced = exports.fget(self)
-        self._em191_exports = produced
-        return produced
+        def last_produced(self: Any) -> Any:
+            if _deleting(self):
+                return getattr(self, kept, [])
+            produced = read.fget(self)
+            setattr(self, kept, produced)
+            return produced
+
+        return property(last_produced)
 
     def resources_still_there(self: Any) -> Any:
         if not _deleting(self):
@@ -53,6 +52,6 @@ def install() -> None:
         made = self.resource_map._parsed_resources
         return [made[k] for k in self.resource_map._resource_json_map if made.get(k) is not None]
 
-    setattr(Stack, "outputs", property(outputs_as_last_produced))  # noqa: B010
+    setattr(Stack, "outputs", as_last_produced(outputs, "_em191_outputs"))  # noqa: B010
     setattr(Stack, "stack_resources", property(resources_still_there))  # noqa: B010
-    setattr(Stack, "exports", property(exports_as_last_produced))  # noqa: B010
+    setattr(Stack, "exports", as_last_produced(exports, "_em191_exports"))  # noqa: B010

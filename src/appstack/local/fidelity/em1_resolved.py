@@ -15,7 +15,7 @@ Fn::GetAtt resolved during the update).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 _UNKNOWN = object()
@@ -31,35 +31,40 @@ def parameter_values(
     return values
 
 
-def resolved(template: Mapping[str, Any], given: Mapping[str, Any] | None, value: Any) -> Any:
-    """`value` (a resource's JSON, or part of it) with what is known before the update
-    resolved: Ref to a parameter, Fn::If on a condition of parameters, and the Fn::FindInMap,
-    Fn::Sub, Fn::Join and Fn::Select that become literal. The rest is kept as written."""
-    values = parameter_values(template, given)
-    mappings: Mapping[str, Any] = template.get("Mappings") or {}
-    conditions: Mapping[str, Any] = template.get("Conditions") or {}
-    known: dict[str, Any] = {}
+class _Resolver:
+    """Resolves what a template knows before the update: its parameter values, mappings and
+    conditions (each condition worked out once)."""
 
-    def condition(name: str) -> Any:
-        if name not in known:
-            known[name] = _UNKNOWN  # a cycle stays unknown
-            known[name] = truth(conditions[name]) if name in conditions else _UNKNOWN
-        return known[name]
+    def __init__(self, template: Mapping[str, Any], given: Mapping[str, Any] | None) -> None:
+        self.values = parameter_values(template, given)
+        self.mappings: Mapping[str, Any] = template.get("Mappings") or {}
+        self.conditions: Mapping[str, Any] = template.get("Conditions") or {}
+        self.known: dict[str, Any] = {}
 
-    def truth(item: Any) -> Any:
+    def condition(self, name: str) -> Any:
+        """The condition's value: True, False or unknown."""
+        if name not in self.known:
+            self.known[name] = _UNKNOWN  # a cycle stays unknown
+            self.known[name] = (
+                self.truth(self.conditions[name]) if name in self.conditions else _UNKNOWN
+            )
+        return self.known[name]
+
+    def truth(self, item: Any) -> Any:
+        """The value of a condition function (Fn::Equals, Not, And, Or, Condition)."""
         if isinstance(item, bool):
             return item
         if not isinstance(item, Mapping) or len(item) != 1:
             return _UNKNOWN
         ((key, inner),) = item.items()
         if key == "Condition" and isinstance(inner, str):
-            return condition(inner)
+            return self.condition(inner)
         if key == "Fn::Equals" and isinstance(inner, list) and len(inner) == 2:
-            left, right = walk(inner[0]), walk(inner[1])
+            left, right = self.walk(inner[0]), self.walk(inner[1])
             if isinstance(left, str | int) and isinstance(right, str | int):
                 return str(left) == str(right)
             return _UNKNOWN
-        parts = [truth(part) for part in inner] if isinstance(inner, list) else []
+        parts = [self.truth(part) for part in inner] if isinstance(inner, list) else []
         if not parts or any(p is _UNKNOWN for p in parts):
             return _UNKNOWN
         if key == "Fn::Not" and len(parts) == 1:
@@ -70,45 +75,86 @@ def resolved(template: Mapping[str, Any], given: Mapping[str, Any] | None, value
             return any(parts)
         return _UNKNOWN
 
-    def walk(item: Any) -> Any:
+    def walk(self, item: Any) -> Any:
+        """`item` with every function known before the update resolved."""
         if isinstance(item, list):
-            return [walk(inner) for inner in item]
+            return [self.walk(inner) for inner in item]
         if not isinstance(item, Mapping):
             return item
         if len(item) == 1:
             ((key, inner),) = item.items()
-            if key == "Ref" and isinstance(inner, str) and inner in values:
-                return values[inner]
-            if key == "Fn::If" and isinstance(inner, list) and len(inner) == 3:
-                chosen = condition(inner[0]) if isinstance(inner[0], str) else _UNKNOWN
-                if chosen is not _UNKNOWN:
-                    return walk(inner[1] if chosen else inner[2])
-            if key == "Fn::FindInMap" and isinstance(inner, list) and len(inner) == 3:
-                names = [walk(part) for part in inner]
-                if all(isinstance(n, str) for n in names):
-                    found = mappings.get(names[0], {}).get(names[1], {})
-                    if isinstance(found, Mapping) and names[2] in found:
-                        return found[names[2]]
-                return {key: names}
-            if key == "Fn::Sub":
-                text, own = (inner, {}) if isinstance(inner, str) else (inner[0], inner[1])
-                if isinstance(text, str) and isinstance(own, Mapping):
-                    for name, given_value in values.items():
-                        if name not in own and isinstance(given_value, str):
-                            text = text.replace("${" + name + "}", given_value)
-                    own = walk(own)
-                    return {key: text if not own else [text, own]} if "${" in text else text
-            if key == "Fn::Join" and isinstance(inner, list) and len(inner) == 2:
-                parts = walk(inner[1])
-                literal = isinstance(parts, list) and all(isinstance(p, str) for p in parts)
-                if isinstance(inner[0], str) and literal:
-                    return inner[0].join(parts)
-                return {key: [inner[0], parts]}
-            if key == "Fn::Select" and isinstance(inner, list) and len(inner) == 2:
-                index, options = walk(inner[0]), walk(inner[1])
-                if isinstance(options, list) and str(index).isdigit() and int(index) < len(options):
-                    return options[int(index)]
-                return {key: [index, options]}
-        return {key: walk(inner) for key, inner in item.items()}
+            function = _FUNCTIONS.get(key)
+            result = function(self, inner) if function is not None else _AS_WRITTEN
+            if result is not _AS_WRITTEN:
+                return result
+        return {key: self.walk(inner) for key, inner in item.items()}
 
-    return walk(value)
+    def ref(self, inner: Any) -> Any:
+        if isinstance(inner, str) and inner in self.values:
+            return self.values[inner]
+        return _AS_WRITTEN  # a resource's Ref is known only when the update runs
+
+    def if_(self, inner: Any) -> Any:
+        if isinstance(inner, list) and len(inner) == 3:
+            chosen = self.condition(inner[0]) if isinstance(inner[0], str) else _UNKNOWN
+            if chosen is not _UNKNOWN:
+                return self.walk(inner[1] if chosen else inner[2])
+        return _AS_WRITTEN
+
+    def find_in_map(self, inner: Any) -> Any:
+        if not (isinstance(inner, list) and len(inner) == 3):
+            return _AS_WRITTEN
+        names = [self.walk(part) for part in inner]
+        if all(isinstance(n, str) for n in names):
+            found = self.mappings.get(names[0], {}).get(names[1], {})
+            if isinstance(found, Mapping) and names[2] in found:
+                return found[names[2]]
+        return {"Fn::FindInMap": names}
+
+    def sub(self, inner: Any) -> Any:
+        text, own = (inner, {}) if isinstance(inner, str) else (inner[0], inner[1])
+        if not (isinstance(text, str) and isinstance(own, Mapping)):
+            return _AS_WRITTEN
+        for name, given_value in self.values.items():
+            if name not in own and isinstance(given_value, str):
+                text = text.replace("${" + name + "}", given_value)
+        own = self.walk(own)
+        return {"Fn::Sub": text if not own else [text, own]} if "${" in text else text
+
+    def join(self, inner: Any) -> Any:
+        if not (isinstance(inner, list) and len(inner) == 2):
+            return _AS_WRITTEN
+        parts = self.walk(inner[1])
+        literal = isinstance(parts, list) and all(isinstance(p, str) for p in parts)
+        if isinstance(inner[0], str) and literal:
+            return inner[0].join(parts)
+        return {"Fn::Join": [inner[0], parts]}
+
+    def select(self, inner: Any) -> Any:
+        if not (isinstance(inner, list) and len(inner) == 2):
+            return _AS_WRITTEN
+        index, options = self.walk(inner[0]), self.walk(inner[1])
+        if isinstance(options, list) and str(index).isdigit() and int(index) < len(options):
+            return options[int(index)]
+        return {"Fn::Select": [index, options]}
+
+
+#: Nothing known to resolve: the function is kept as written (its arguments walked).
+_AS_WRITTEN = object()
+
+#: The functions resolved before the update, each returning its value or _AS_WRITTEN.
+_FUNCTIONS: dict[str, Callable[[_Resolver, Any], Any]] = {
+    "Ref": _Resolver.ref,
+    "Fn::If": _Resolver.if_,
+    "Fn::FindInMap": _Resolver.find_in_map,
+    "Fn::Sub": _Resolver.sub,
+    "Fn::Join": _Resolver.join,
+    "Fn::Select": _Resolver.select,
+}
+
+
+def resolved(template: Mapping[str, Any], given: Mapping[str, Any] | None, value: Any) -> Any:
+    """`value` (a resource's JSON, or part of it) with what is known before the update
+    resolved: Ref to a parameter, Fn::If on a condition of parameters, and the Fn::FindInMap,
+    Fn::Sub, Fn::Join and Fn::Select that become literal. The rest is kept as written."""
+    return _Resolver(template, given).walk(value)

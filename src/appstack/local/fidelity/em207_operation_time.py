@@ -36,6 +36,7 @@ from appstack.local.fidelity.em2_shared import (
     find_stack,
     serialize_requests,
 )
+from appstack.local.fidelity.em100_update_lifecycle import physical_id_of, resource_event
 
 ENV = "APPSTACK_TIME_SCALE"
 #: DeletionPolicy values that keep the resource: CloudFormation reports DELETE_SKIPPED.
@@ -192,28 +193,16 @@ def _event(
     physical_id: str = "",
     reason: str | None = None,
 ) -> None:
-    from moto.cloudformation.models import Event
-
+    """A resource's event, on its stack as the backend lists it (none once the stack is
+    gone), and published to the stack's SNS topics."""
     backend = backend_of(resources_map._account_id, resources_map._region_name)
     stack = backend.stacks.get(resources_map.stack_id)
     if stack is None:
         return
-    event = Event(
-        stack_id=stack.stack_id,
-        stack_name=stack.name,
-        logical_resource_id=logical_id,
-        physical_resource_id=physical_id,
-        resource_type=resource_type,
-        resource_status=status,
-        resource_status_reason=reason,
-        resource_properties=None,
-    )
-    event.sendToSns(stack.account_id, stack.region_name, stack.notification_arns)
-    stack.events.append(event)
-
-
-def _physical_id(resource: Any) -> str:
-    return str(getattr(resource, "physical_resource_id", "") or "")
+    resource_event(
+        resources_map, logical_id, resource_type, status, reason, physical_id,
+        stack=stack, notify=True,
+    )  # fmt: skip
 
 
 def _timed(action: str, verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -239,7 +228,7 @@ def _timed(action: str, verb: str) -> Callable[[Callable[..., Any]], Callable[..
                 logical_id,
                 resource_type,
                 f"{verb}_IN_PROGRESS",
-                _physical_id(before),
+                physical_id_of(before),
             )
             if plan is not None and logical_id in plan.finish:
                 _wait_until(plan.end_of(logical_id))
@@ -251,7 +240,11 @@ def _timed(action: str, verb: str) -> Callable[[Callable[..., Any]], Callable[..
                 _event(resources_map, logical_id, resource_type, f"{verb}_FAILED", reason=str(exc))
                 raise
             _event(
-                resources_map, logical_id, resource_type, f"{verb}_COMPLETE", _physical_id(resource)
+                resources_map,
+                logical_id,
+                resource_type,
+                f"{verb}_COMPLETE",
+                physical_id_of(resource),
             )
             return resource
 
@@ -303,18 +296,9 @@ def _stack_failed(stack_of: Callable[[], Any], kind: str) -> Callable[[BaseExcep
     return failed
 
 
-@rule(
-    "EM207",
-    "Stack operations take each resource's typical duration (times APPSTACK_TIME_SCALE), "
-    "run after the request, and emit resource events",
-    "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html",
-)
-def install() -> None:
+def _time_resource_creates_and_updates() -> None:
+    """Each resource made or updated waits its duration between its events."""
     from moto.cloudformation import parsing
-    from moto.cloudformation.models import CloudFormationBackend, Stack
-    from moto.cloudformation.parsing import ResourceMap
-
-    serialize_requests()
 
     parsing.parse_and_create_resource = _timed("create", "CREATE")(
         parsing.parse_and_create_resource
@@ -323,12 +307,18 @@ def install() -> None:
         parsing.parse_and_update_resource
     )
 
+
+def _time_resource_deletes() -> None:
+    """Each resource deleted waits its duration between its events; one kept by its
+    DeletionPolicy reports DELETE_SKIPPED."""
+    from moto.cloudformation.parsing import ResourceMap
+
     delete_resource = ResourceMap._delete_resource
 
     def _delete_resource(self: Any, parsed_resource: Any, resource_json: dict[str, Any]) -> None:
         logical_id = getattr(parsed_resource, "logical_resource_id", "")
         resource_type = resource_json.get("Type", "")
-        physical_id = _physical_id(parsed_resource)
+        physical_id = physical_id_of(parsed_resource)
         if resource_json.get("DeletionPolicy") in _RETAINED:
             _event(self, logical_id, resource_type, "DELETE_SKIPPED", physical_id)
             delete_resource(self, parsed_resource, resource_json)
@@ -351,6 +341,13 @@ def install() -> None:
 
     setattr(ResourceMap, "_delete_resource", _delete_resource)  # noqa: B010
 
+
+def _stack_shows_its_operation_in_progress() -> None:
+    """While an operation runs, the stack is *_IN_PROGRESS, stays listed while it is deleted,
+    and what a describe reads does not create the resources still to come (moto's maps
+    create a resource on first read): the resources so far, no outputs."""
+    from moto.cloudformation.models import Stack
+
     add_stack_event = Stack._add_stack_event
 
     def _add_stack_event(self: Any, resource_status: str, *a: Any, **kw: Any) -> None:
@@ -360,8 +357,6 @@ def install() -> None:
 
     setattr(Stack, "_add_stack_event", _add_stack_event)  # noqa: B010
 
-    # While an operation runs, what a describe reads must not create the resources still to
-    # come (moto's maps create a resource on first read): the resources so far, no outputs.
     outputs: Any = vars(Stack)["outputs"]
     stack_resources: Any = vars(Stack)["stack_resources"]
 
@@ -387,54 +382,81 @@ def install() -> None:
 
     setattr(Stack, "delete", delete)  # noqa: B010
 
-    def timed(
-        original: Callable[..., Any], kind: str, name_of: Callable[..., str | None]
-    ) -> Callable[..., Any]:
-        def operation(self: Any, *args: Any, **kw: Any) -> Any:
-            if not time_scale():
+
+def _on_its_own_thread(
+    original: Callable[..., Any], kind: str, name_of: Callable[..., str | None]
+) -> Callable[..., Any]:
+    """The stack operation `original` (of `kind`, on the stack `name_of` its arguments
+    name) run on its own thread on its schedule, answering once it has started."""
+
+    def operation(self: Any, *args: Any, **kw: Any) -> Any:
+        if not time_scale():
+            return original(self, *args, **kw)
+        name = name_of(*args, **kw)
+        if kind == "EXECUTE" and not name:  # the change set given by its ARN alone
+            change_set = find_change_set(self, kw.get("change_set_name") or args[0])
+            name = change_set.stack_name if change_set is not None else None
+
+        def stack_of() -> Any:
+            return find_stack(self, name)
+
+        existing = find_stack(self, name)  # named by its id, or by its name
+        key = (self.account_id, self.region_name, existing.name if existing else str(name))
+        plan = _plan(self, kind, name, args, kw)
+
+        def work() -> Any:
+            if plan is not None and name:
+                _SCHEDULES[key] = plan
+            try:
                 return original(self, *args, **kw)
-            name = name_of(*args, **kw)
-            if kind == "EXECUTE" and not name:  # the change set given by its ARN alone
-                change_set = find_change_set(self, kw.get("change_set_name") or args[0])
-                name = change_set.stack_name if change_set is not None else None
+            finally:
+                if _SCHEDULES.get(key) is plan:
+                    _SCHEDULES.pop(key, None)
 
-            def stack_of() -> Any:
-                return find_stack(self, name)
+        result = in_background(work, _stack_failed(stack_of, kind))()
+        if result is None and kind in ("CREATE", "UPDATE"):
+            return stack_of()  # started: the stack as it is now
+        return result
 
-            existing = find_stack(self, name)  # named by its id, or by its name
-            key = (self.account_id, self.region_name, existing.name if existing else str(name))
-            plan = _plan(self, kind, name, args, kw)
+    return operation
 
-            def work() -> Any:
-                if plan is not None and name:
-                    _SCHEDULES[key] = plan
-                try:
-                    return original(self, *args, **kw)
-                finally:
-                    if _SCHEDULES.get(key) is plan:
-                        _SCHEDULES.pop(key, None)
 
-            result = in_background(work, _stack_failed(stack_of, kind))()
-            if result is None and kind in ("CREATE", "UPDATE"):
-                return stack_of()  # started: the stack as it is now
-            return result
+def _first_argument(*args: Any, **kw: Any) -> str | None:
+    """The stack a create, update or delete names."""
+    return args[0] if args else kw.get("name") or kw.get("name_or_stack_id")
 
-        return operation
 
-    def first(*args: Any, **kw: Any) -> str | None:
-        return args[0] if args else kw.get("name") or kw.get("name_or_stack_id")
+def _change_set_stack(*args: Any, **kw: Any) -> str | None:
+    """The stack an execute_change_set names, if it names one."""
+    return kw.get("stack_name") or (args[1] if len(args) > 1 else None)
 
-    def change_set_stack(*args: Any, **kw: Any) -> str | None:
-        return kw.get("stack_name") or (args[1] if len(args) > 1 else None)
+
+def _run_stack_operations_in_background() -> None:
+    """Create, update, delete and execute answer once their operation has started."""
+    from moto.cloudformation.models import CloudFormationBackend
 
     for method, kind, name_of in (
-        ("create_stack", "CREATE", first),
-        ("update_stack", "UPDATE", first),
-        ("delete_stack", "DELETE", first),
-        ("execute_change_set", "EXECUTE", change_set_stack),  # fixes record its failure
+        ("create_stack", "CREATE", _first_argument),
+        ("update_stack", "UPDATE", _first_argument),
+        ("delete_stack", "DELETE", _first_argument),
+        ("execute_change_set", "EXECUTE", _change_set_stack),  # fixes record its failure
     ):
         setattr(
             CloudFormationBackend,
             method,
-            timed(getattr(CloudFormationBackend, method), kind, name_of),
+            _on_its_own_thread(getattr(CloudFormationBackend, method), kind, name_of),
         )
+
+
+@rule(
+    "EM207",
+    "Stack operations take each resource's typical duration (times APPSTACK_TIME_SCALE), "
+    "run after the request, and emit resource events",
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html",
+)
+def install() -> None:
+    serialize_requests()
+    _time_resource_creates_and_updates()
+    _time_resource_deletes()
+    _stack_shows_its_operation_in_progress()
+    _run_stack_operations_in_background()

@@ -17,16 +17,10 @@ from typing import Any
 from appstack.local.fidelity import rule
 
 
-@rule(
-    "EM310",
-    "A DELETE_FAILED stack lists its failed resources; DeleteStack can retain exactly those",
-    "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html",
-)
-def install() -> None:
-    from moto.cloudformation.exceptions import ValidationError
+def _record_what_failed_to_delete() -> None:
+    """A stack delete records, for the listing, every resource it began with, their physical
+    ids, and the reason of each that failed; it keeps the resources DeleteStack retains."""
     from moto.cloudformation.parsing import ResourceMap
-    from moto.cloudformation.responses import CloudFormationResponse
-    from moto.core.responses import ActionResult
 
     original_delete = ResourceMap.delete
 
@@ -56,6 +50,12 @@ def install() -> None:
             raise
 
     setattr(ResourceMap, "delete", delete)  # noqa: B010
+
+
+def _list_resources_after_a_failed_delete() -> None:
+    """ListStackResources of a DELETE_FAILED stack: each resource's own delete status."""
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.core.responses import ActionResult
 
     original_list = CloudFormationResponse.list_stack_resources
 
@@ -89,6 +89,13 @@ def install() -> None:
 
     setattr(CloudFormationResponse, "list_stack_resources", list_stack_resources)  # noqa: B010
 
+
+def _retain_resources_that_failed_to_delete() -> None:
+    """DeleteStack's RetainResources: only on a DELETE_FAILED stack, only resources that
+    failed."""
+    from moto.cloudformation.exceptions import ValidationError
+    from moto.cloudformation.responses import CloudFormationResponse
+
     original_delete_stack = CloudFormationResponse.delete_stack
 
     def delete_stack(self: Any) -> Any:
@@ -112,3 +119,14 @@ def install() -> None:
         return original_delete_stack(self)
 
     setattr(CloudFormationResponse, "delete_stack", delete_stack)  # noqa: B010
+
+
+@rule(
+    "EM310",
+    "A DELETE_FAILED stack lists its failed resources; DeleteStack can retain exactly those",
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html",
+)
+def install() -> None:
+    _record_what_failed_to_delete()
+    _list_resources_after_a_failed_delete()
+    _retain_resources_that_failed_to_delete()

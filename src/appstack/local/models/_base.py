@@ -37,9 +37,45 @@ class NameTaken(Exception):
 
 class _KeptAsCreated:
     """The default of a model: an update keeps the resource as it is and a delete leaves the
-    backend untouched. Models whose properties can change in place override the update
-    (the change reaches the service, as CloudFormation's update does); changes that need
-    a new resource never get here (fidelity EM102 replaces the resource instead)."""
+    backend untouched. Models whose properties can change in place override `update` (the
+    change reaches the service, as CloudFormation's update does); changes that need a new
+    resource never get here (fidelity EM102 replaces the resource instead).
+
+    A model names its CloudFormation type in `type_name` and the property that names the
+    resource in `name_property` ("" when CloudFormation always generates the name), and
+    makes the resource in `create`, from the resource's properties."""
+
+    type_name: ClassVar[str] = ""
+    name_property: ClassVar[str] = ""
+
+    @classmethod
+    def cloudformation_type(cls) -> str:
+        return cls.type_name
+
+    @classmethod
+    def cloudformation_name_type(cls) -> str:
+        return cls.name_property
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        return cls.create(
+            resource_name, properties(cloudformation_json), account_id, region_name, **kwargs
+        )
+
+    @classmethod
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
+    ) -> Any:
+        """Make the resource named `resource_name` (the physical name moto generated, or the
+        one the template gives) with properties `p` (moto passes StackId and LogicalId too)."""
+        raise NotImplementedError(cls.type_name)
 
     @classmethod
     def update_from_cloudformation_json(
@@ -50,7 +86,11 @@ class _KeptAsCreated:
         account_id: str,
         region_name: str,
     ) -> Any:
-        return original_resource
+        return original_resource.update(properties(cloudformation_json), account_id, region_name)
+
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> Any:
+        """Apply the new properties `p` to the resource; what answers for it after."""
+        return self
 
     @classmethod
     def delete_from_cloudformation_json(
@@ -77,6 +117,9 @@ class BackendModel(_KeptAsCreated):
 
     attributes: ClassVar[dict[str, str]] = {}
     physical_id: str = ""
+
+    def __init__(self, physical_id: str) -> None:
+        self.physical_id = physical_id
 
     @property
     def physical_resource_id(self) -> str:
@@ -124,17 +167,11 @@ class _Placeholder(_KeptAsCreated):
     """Behaviour of a placeholder; each type is a direct subclass of CloudFormationModel,
     because moto only looks at its direct subclasses."""
 
-    type_name = ""
-
     def __init__(self, logical_id: str, region: str) -> None:
         self.logical_id = logical_id
         short = self.type_name.split("::")[-1].lower()
         self.physical_resource_id = f"{short}-{uuid.uuid4().hex[:12]}"
         self.arn = f"arn:aws:placeholder:{region}:123456789012:{short}/{self.physical_resource_id}"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
@@ -144,13 +181,8 @@ class _Placeholder(_KeptAsCreated):
         return self.arn if attribute_name.endswith("Arn") else self.physical_resource_id
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> _Placeholder:
         return cls(resource_name, region_name)
 
@@ -160,7 +192,7 @@ def _placeholder(type_name: str) -> type[_Placeholder]:
     return type(
         name,
         (_Placeholder, CloudFormationModel, BaseModel),
-        {"type_name": type_name, "cloudformation_type": staticmethod(lambda: type_name)},
+        {"type_name": type_name},
     )
 
 

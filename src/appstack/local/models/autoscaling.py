@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from moto.applicationautoscaling.models import applicationautoscaling_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
-from appstack.local.models._base import BackendModel, properties
+from appstack.local.models._base import BackendModel
 
 
 def _backend(account_id: str, region_name: str) -> Any:
@@ -24,62 +24,55 @@ class ScalableTarget(BackendModel, CloudFormationModel, BaseModel):
         self.dimension = dimension
         self.physical_id = f"{resource_id}|{dimension}|{namespace}"
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ApplicationAutoScaling::ScalableTarget"
+    type_name = "AWS::ApplicationAutoScaling::ScalableTarget"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> ScalableTarget:
-        p = properties(cloudformation_json)
         target = cls(p["ServiceNamespace"], p["ResourceId"], p["ScalableDimension"])
-        _backend(account_id, region_name).register_scalable_target(
-            namespace=target.namespace,
-            r_id=target.resource_id,
-            dimension=target.dimension,
-            min_capacity=int(p["MinCapacity"]),
-            max_capacity=int(p["MaxCapacity"]),
-            role_arn=p.get("RoleARN"),
-            suspended_state=p.get("SuspendedState"),
-        )
-        return target
+        return target.update(p, account_id, region_name)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: ScalableTarget,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> ScalableTarget:
-        """RegisterScalableTarget again: new bounds apply to the same target."""
-        p = properties(cloudformation_json)
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> ScalableTarget:
+        """RegisterScalableTarget (again, on an update: new bounds apply to the same
+        target)."""
         _backend(account_id, region_name).register_scalable_target(
-            namespace=original_resource.namespace,
-            r_id=original_resource.resource_id,
-            dimension=original_resource.dimension,
+            namespace=self.namespace,
+            r_id=self.resource_id,
+            dimension=self.dimension,
             min_capacity=int(p["MinCapacity"]),
             max_capacity=int(p["MaxCapacity"]),
             role_arn=p.get("RoleARN"),
             suspended_state=p.get("SuspendedState"),
         )
-        return original_resource
+        return self
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)
         if self.resource_id in backend.targets.get(self.dimension, {}):
             backend.deregister_scalable_target(self.namespace, self.resource_id, self.dimension)
+
+
+def _put_policy(
+    account_id: str, region_name: str, names: tuple[str, str, str, str], p: dict[str, Any]
+) -> Any:
+    """PutScalingPolicy for the policy `names` (its name, namespace, resource id and
+    dimension) with properties `p`: the policy as the backend holds it."""
+    name, namespace, resource_id, dimension = names
+    policy_type = p.get("PolicyType", "StepScaling")
+    body_key = (
+        "TargetTrackingScalingPolicyConfiguration"
+        if policy_type == "TargetTrackingScaling"
+        else "StepScalingPolicyConfiguration"
+    )
+    return _backend(account_id, region_name).put_scaling_policy(
+        policy_name=name,
+        service_namespace=namespace,
+        resource_id=resource_id,
+        scalable_dimension=dimension,
+        policy_body=p.get(body_key, {}),
+        policy_type=policy_type,
+    )
 
 
 class ScalingPolicy(BackendModel, CloudFormationModel, BaseModel):
@@ -94,73 +87,34 @@ class ScalingPolicy(BackendModel, CloudFormationModel, BaseModel):
         self.resource_id = str(policy.resource_id)
         self.dimension = str(policy.scalable_dimension)
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "PolicyName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ApplicationAutoScaling::ScalingPolicy"
+    type_name = "AWS::ApplicationAutoScaling::ScalingPolicy"
+    name_property = "PolicyName"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> ScalingPolicy:
-        p = properties(cloudformation_json)
         if p.get("ScalingTargetId"):
             resource_id, dimension, namespace = p["ScalingTargetId"].split("|")
         else:
             resource_id = p["ResourceId"]
             dimension = p["ScalableDimension"]
             namespace = p["ServiceNamespace"]
-        policy_type = p.get("PolicyType", "StepScaling")
-        body_key = (
-            "TargetTrackingScalingPolicyConfiguration"
-            if policy_type == "TargetTrackingScaling"
-            else "StepScalingPolicyConfiguration"
-        )
-        policy = _backend(account_id, region_name).put_scaling_policy(
-            policy_name=resource_name,
-            service_namespace=namespace,
-            resource_id=resource_id,
-            scalable_dimension=dimension,
-            policy_body=p.get(body_key, {}),
-            policy_type=policy_type,
+        policy = _put_policy(
+            account_id, region_name, (resource_name, namespace, resource_id, dimension), p
         )
         return cls(policy)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: ScalingPolicy,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> ScalingPolicy:
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> ScalingPolicy:
         """PutScalingPolicy again under the same name: the policy gets its new target."""
-        p = properties(cloudformation_json)
-        policy_type = p.get("PolicyType", "StepScaling")
-        body_key = (
-            "TargetTrackingScalingPolicyConfiguration"
-            if policy_type == "TargetTrackingScaling"
-            else "StepScalingPolicyConfiguration"
+        policy = _put_policy(
+            account_id,
+            region_name,
+            (self.name, self.namespace, self.resource_id, self.dimension),
+            p,
         )
-        policy = _backend(account_id, region_name).put_scaling_policy(
-            policy_name=original_resource.name,
-            service_namespace=original_resource.namespace,
-            resource_id=original_resource.resource_id,
-            scalable_dimension=original_resource.dimension,
-            policy_body=p.get(body_key, {}),
-            policy_type=policy_type,
-        )
-        policy.policy_arn = original_resource.physical_id  # an update keeps the policy's ARN
-        return original_resource
+        policy.policy_arn = self.physical_id  # an update keeps the policy's ARN
+        return self
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from moto.backup.models import backup_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
-from appstack.local.models._base import BackendModel, bounded_name, properties
+from appstack.local.models._base import BackendModel, bounded_name
 
 
 def _backend(account_id: str, region_name: str) -> Any:
@@ -38,24 +38,13 @@ class BackupVault(BackendModel, CloudFormationModel, BaseModel):
         self.physical_id = name
         self.arn = arn
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "BackupVaultName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Backup::BackupVault"
+    type_name = "AWS::Backup::BackupVault"
+    name_property = "BackupVaultName"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> BackupVault:
-        p = properties(cloudformation_json)
         vault = _backend(account_id, region_name).create_backup_vault(
             backup_vault_name=bounded_name(resource_name, 50, r"[^a-zA-Z0-9_-]"),
             backup_vault_tags=_tags(p.get("BackupVaultTags")),
@@ -83,24 +72,12 @@ class BackupPlan(BackendModel, CloudFormationModel, BaseModel):
         self.arn = str(plan.backup_plan_arn)
         self.version_id = str(plan.version_id)
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Backup::BackupPlan"
+    type_name = "AWS::Backup::BackupPlan"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> BackupPlan:
-        p = properties(cloudformation_json)
         document = dict(p["BackupPlan"])
         document["Rules"] = [_api_rule(rule) for rule in document.pop("BackupPlanRule", [])]
         plan = _backend(account_id, region_name).create_backup_plan(
@@ -110,22 +87,13 @@ class BackupPlan(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(plan)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: BackupPlan,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> BackupPlan:
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> BackupPlan:
         """UpdateBackupPlan: the plan keeps its id and gets a new version."""
         import uuid
 
-        p = properties(cloudformation_json)
         document = dict(p["BackupPlan"])
         document["Rules"] = [_api_rule(rule) for rule in document.pop("BackupPlanRule", [])]
-        plan = _backend(account_id, region_name).plans[original_resource.physical_id]
+        plan = _backend(account_id, region_name).plans[self.physical_id]
         for rule in document["Rules"]:
             rule.setdefault("ScheduleExpression", "cron(0 5 ? * * *)")
             rule.setdefault("StartWindowMinutes", 480)
@@ -134,8 +102,8 @@ class BackupPlan(BackendModel, CloudFormationModel, BaseModel):
             rule["RuleId"] = str(uuid.uuid4())
         plan.backup_plan = document
         plan.version_id = uuid.uuid4().hex
-        original_resource.version_id = plan.version_id
-        return original_resource
+        self.version_id = plan.version_id
+        return self
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)

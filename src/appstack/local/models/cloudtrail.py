@@ -7,7 +7,32 @@ from typing import Any, ClassVar
 from moto.cloudtrail.models import cloudtrail_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
-from appstack.local.models._base import BackendModel, bounded_name, properties, tag_list
+from appstack.local.models._base import BackendModel, bounded_name, tag_list
+
+_CREATE, _UPDATE = 0, 1
+
+#: Each optional property of a trail: its name in CreateTrail and in UpdateTrail, and its
+#: default when the template leaves it out (None: none, passed as is).
+_SETTINGS: tuple[tuple[str, tuple[str, str], bool | None], ...] = (
+    ("S3KeyPrefix", ("s3_key_prefix", "s3_key_prefix"), None),
+    ("SnsTopicName", ("sns_topic_name", "sns_topic_name"), None),
+    ("IncludeGlobalServiceEvents", ("is_global", "include_global_service_events"), True),
+    ("IsMultiRegionTrail", ("is_multi_region", "is_multi_region_trail"), False),
+    ("EnableLogFileValidation", ("log_validation", "enable_log_file_validation"), False),
+    ("IsOrganizationTrail", ("is_org_trail", "is_organization_trail"), False),
+    ("CloudWatchLogsLogGroupArn", ("cw_log_group_arn", "cw_log_group_arn"), None),
+    ("CloudWatchLogsRoleArn", ("cw_role_arn", "cw_role_arn"), None),
+    ("KMSKeyId", ("kms_key_id", "kms_key_id"), None),
+)
+
+
+def _settings(p: dict[str, Any], call: int) -> dict[str, Any]:
+    """The trail's optional settings from its properties, named as the call `call` names
+    them (_CREATE: CreateTrail, _UPDATE: UpdateTrail)."""
+    return {
+        names[call]: p.get(name) if default is None else bool(p.get(name, default))
+        for name, names, default in _SETTINGS
+    }
 
 
 class Trail(BackendModel, CloudFormationModel, BaseModel):
@@ -20,73 +45,35 @@ class Trail(BackendModel, CloudFormationModel, BaseModel):
         self.arn = str(trail.arn)
         self.topic_arn = trail.topic_arn or ""
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "TrailName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CloudTrail::Trail"
+    type_name = "AWS::CloudTrail::Trail"
+    name_property = "TrailName"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> Trail:
-        p = properties(cloudformation_json)
         backend: Any = cloudtrail_backends[account_id][region_name]
         trail = backend.create_trail(
             name=bounded_name(resource_name, 128, r"[^a-zA-Z0-9._-]"),
             bucket_name=p["S3BucketName"],
-            s3_key_prefix=p.get("S3KeyPrefix"),
-            sns_topic_name=p.get("SnsTopicName"),
-            is_global=bool(p.get("IncludeGlobalServiceEvents", True)),
-            is_multi_region=bool(p.get("IsMultiRegionTrail", False)),
-            log_validation=bool(p.get("EnableLogFileValidation", False)),
-            is_org_trail=bool(p.get("IsOrganizationTrail", False)),
-            cw_log_group_arn=p.get("CloudWatchLogsLogGroupArn"),
-            cw_role_arn=p.get("CloudWatchLogsRoleArn"),
-            kms_key_id=p.get("KMSKeyId"),
             tags_list=tag_list(p),
+            **_settings(p, _CREATE),
         )
         if p.get("IsLogging"):
             trail.start_logging()
         return cls(trail)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Trail,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> Trail:
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> Trail:
         """UpdateTrail, and StartLogging / StopLogging as IsLogging says."""
-        p = properties(cloudformation_json)
         backend: Any = cloudtrail_backends[account_id][region_name]
         trail = backend.update_trail(
-            name=original_resource.physical_id,
-            s3_bucket_name=p["S3BucketName"],
-            s3_key_prefix=p.get("S3KeyPrefix"),
-            sns_topic_name=p.get("SnsTopicName"),
-            include_global_service_events=bool(p.get("IncludeGlobalServiceEvents", True)),
-            is_multi_region_trail=bool(p.get("IsMultiRegionTrail", False)),
-            enable_log_file_validation=bool(p.get("EnableLogFileValidation", False)),
-            is_organization_trail=bool(p.get("IsOrganizationTrail", False)),
-            cw_log_group_arn=p.get("CloudWatchLogsLogGroupArn"),
-            cw_role_arn=p.get("CloudWatchLogsRoleArn"),
-            kms_key_id=p.get("KMSKeyId"),
+            name=self.physical_id, s3_bucket_name=p["S3BucketName"], **_settings(p, _UPDATE)
         )
         if p.get("IsLogging"):
             trail.start_logging()
         else:
             trail.stop_logging()
-        return original_resource
+        return self
 
     def delete(self, account_id: str, region_name: str) -> None:
         cloudtrail_backends[account_id][region_name].delete_trail(self.physical_id)

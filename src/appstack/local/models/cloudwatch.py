@@ -2,58 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
+from appstack.local.models._base import BackendModel
 
-class MetricAlarm(CloudFormationModel, BaseModel):
-    """AWS::CloudWatch::Alarm in moto's CloudWatch backend (DescribeAlarms sees it)."""
+
+class MetricAlarm(BackendModel, CloudFormationModel, BaseModel):
+    """AWS::CloudWatch::Alarm in moto's CloudWatch backend (DescribeAlarms sees it); Ref
+    is its name."""
+
+    attributes: ClassVar[dict[str, str]] = {"Arn": "arn"}
 
     def __init__(self, name: str, arn: str) -> None:
-        self.name = name
+        self.physical_id = name
         self.arn = arn
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "AlarmName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CloudWatch::Alarm"
+    type_name = "AWS::CloudWatch::Alarm"
+    name_property = "AlarmName"
 
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return self.arn
-
-    @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> MetricAlarm:
-        p = cloudformation_json.get("Properties", {})
         name = p.get("AlarmName") or resource_name
+        p_: Any = p  # moto types as str what CloudFormation may leave out
         alarm = cloudwatch_backends[account_id][region_name].put_metric_alarm(
             name=name,
-            namespace=p.get("Namespace"),
-            metric_name=p.get("MetricName"),
+            namespace=p_.get("Namespace"),
+            metric_name=p_.get("MetricName"),
             comparison_operator=p["ComparisonOperator"],
             evaluation_periods=int(p["EvaluationPeriods"]),
             period=int(p.get("Period", 60)),
             threshold=float(p.get("Threshold", 0)),
-            statistic=p.get("Statistic"),
+            statistic=p_.get("Statistic"),
             description=p.get("AlarmDescription", ""),
             dimensions=[{"Name": d["Name"], "Value": d["Value"]} for d in p.get("Dimensions", [])],
             alarm_actions=list(p.get("AlarmActions", [])),
@@ -63,28 +47,9 @@ class MetricAlarm(CloudFormationModel, BaseModel):
         )
         return cls(name, alarm.alarm_arn)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> Any:
-        return cls.create_from_cloudformation_json(
-            original_resource.name, cloudformation_json, account_id, region_name
-        )
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> MetricAlarm:
+        """PutMetricAlarm again under the same name."""
+        return self.create(self.physical_id, p, account_id, region_name)
 
-    @classmethod
-    def delete_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> None:
-        cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
-
-    def is_created(self) -> bool:
-        return True
+    def delete(self, account_id: str, region_name: str) -> None:
+        cloudwatch_backends[account_id][region_name].delete_alarms([self.physical_id])

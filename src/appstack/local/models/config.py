@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Container
 from typing import Any, ClassVar
 
 from moto.config.models import config_backends
@@ -12,7 +13,6 @@ from appstack.local.models._base import (
     BackendModel,
     NameTaken,
     bounded_name,
-    properties,
     tag_list,
 )
 
@@ -30,62 +30,52 @@ def _camel(value: Any) -> Any:
     return value
 
 
+def _unused(type_name: str, name: str, taken: Container[str]) -> str:
+    """`name`, for a new recorder, channel or rule: AWS Config's Put* would overwrite the
+    one of that name, which CloudFormation's create refuses."""
+    if name in taken:
+        raise NameTaken(type_name, name)
+    return name
+
+
+def _rule(name: str, p: dict[str, Any]) -> dict[str, Any]:
+    """The rule named `name` with properties `p`, as PutConfigRule takes it."""
+    rule = {k: v for k, v in p.items() if k not in ("ConfigRuleName", "Tags")}
+    if isinstance(rule.get("InputParameters"), dict):
+        rule["InputParameters"] = json.dumps(rule["InputParameters"])
+    return {"ConfigRuleName": name, **rule}
+
+
+def _recorder(name: str, p: dict[str, Any]) -> dict[str, Any]:
+    """The recorder named `name` with properties `p`, as PutConfigurationRecorder takes it."""
+    recorder: dict[str, Any] = {"name": name, "roleARN": p.get("RoleARN")}
+    if p.get("RecordingGroup"):
+        recorder["recordingGroup"] = _camel(p["RecordingGroup"])
+    return recorder
+
+
 class ConfigurationRecorder(BackendModel, CloudFormationModel, BaseModel):
     """AWS::Config::ConfigurationRecorder; Ref is its name. It starts recording once a
     delivery channel exists, as CloudFormation starts it."""
 
-    def __init__(self, name: str) -> None:
-        self.physical_id = name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Config::ConfigurationRecorder"
+    type_name = "AWS::Config::ConfigurationRecorder"
+    name_property = "Name"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> ConfigurationRecorder:
-        p = properties(cloudformation_json)
-        name = bounded_name(resource_name, 256)
-        if name in _backend(account_id, region_name).recorders:
-            raise NameTaken(cls.cloudformation_type(), name)
-        recorder: dict[str, Any] = {"name": name, "roleARN": p.get("RoleARN")}
-        if p.get("RecordingGroup"):
-            recorder["recordingGroup"] = _camel(p["RecordingGroup"])
         backend = _backend(account_id, region_name)
-        backend.put_configuration_recorder(recorder)
+        name = _unused(cls.type_name, bounded_name(resource_name, 256), backend.recorders)
+        backend.put_configuration_recorder(_recorder(name, p))
         if backend.delivery_channels:
             backend.start_configuration_recorder(name)
         return cls(name)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: ConfigurationRecorder,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> ConfigurationRecorder:
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> ConfigurationRecorder:
         """PutConfigurationRecorder again with the new role and recording group."""
-        p = properties(cloudformation_json)
-        recorder: dict[str, Any] = {
-            "name": original_resource.physical_id,
-            "roleARN": p.get("RoleARN"),
-        }
-        if p.get("RecordingGroup"):
-            recorder["recordingGroup"] = _camel(p["RecordingGroup"])
-        _backend(account_id, region_name).put_configuration_recorder(recorder)
-        return original_resource
+        _backend(account_id, region_name).put_configuration_recorder(_recorder(self.physical_id, p))
+        return self
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)
@@ -97,32 +87,16 @@ class ConfigurationRecorder(BackendModel, CloudFormationModel, BaseModel):
 class DeliveryChannel(BackendModel, CloudFormationModel, BaseModel):
     """AWS::Config::DeliveryChannel; Ref is its name."""
 
-    def __init__(self, name: str) -> None:
-        self.physical_id = name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Config::DeliveryChannel"
+    type_name = "AWS::Config::DeliveryChannel"
+    name_property = "Name"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> DeliveryChannel:
-        p = properties(cloudformation_json)
-        name = bounded_name(resource_name, 256)
         channel = {k: v for k, v in _camel(p).items() if k != "name"}
         backend = _backend(account_id, region_name)
-        if name in backend.delivery_channels:
-            raise NameTaken(cls.cloudformation_type(), name)
+        name = _unused(cls.type_name, bounded_name(resource_name, 256), backend.delivery_channels)
         backend.put_delivery_channel({"name": name, **channel})
         for recorder in list(backend.recorders):
             backend.start_configuration_recorder(recorder)
@@ -146,53 +120,23 @@ class ConfigRule(BackendModel, CloudFormationModel, BaseModel):
         self.arn = arn
         self.rule_id = rule_id
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "ConfigRuleName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Config::ConfigRule"
+    type_name = "AWS::Config::ConfigRule"
+    name_property = "ConfigRuleName"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> ConfigRule:
-        p = properties(cloudformation_json)
-        name = bounded_name(resource_name, 128)
-        rule = {k: v for k, v in p.items() if k not in ("ConfigRuleName", "Tags")}
-        if isinstance(rule.get("InputParameters"), dict):
-            rule["InputParameters"] = json.dumps(rule["InputParameters"])
         backend = _backend(account_id, region_name)
-        if name in backend.config_rules:
-            raise NameTaken(cls.cloudformation_type(), name)
-        backend.put_config_rule({"ConfigRuleName": name, **rule}, tag_list(p))
+        name = _unused(cls.type_name, bounded_name(resource_name, 128), backend.config_rules)
+        backend.put_config_rule(_rule(name, p), tag_list(p))
         created = backend.config_rules[name]
         return cls(name, created.config_rule_arn, created.config_rule_id)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: ConfigRule,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> ConfigRule:
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> ConfigRule:
         """PutConfigRule again: the rule keeps its name, ARN and id."""
-        p = properties(cloudformation_json)
-        rule = {k: v for k, v in p.items() if k not in ("ConfigRuleName", "Tags")}
-        if isinstance(rule.get("InputParameters"), dict):
-            rule["InputParameters"] = json.dumps(rule["InputParameters"])
-        _backend(account_id, region_name).put_config_rule(
-            {"ConfigRuleName": original_resource.physical_id, **rule}
-        )
-        return original_resource
+        _backend(account_id, region_name).put_config_rule(_rule(self.physical_id, p))
+        return self
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)

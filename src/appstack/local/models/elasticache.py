@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.elasticache.models import elasticache_backends
 
-from appstack.local.models._base import BackendModel, bounded_name, properties, tag_list
+from appstack.local.models._base import BackendModel, bounded_name, tag_list
 
 
 def _backend(account_id: str, region_name: str) -> Any:
@@ -18,27 +18,13 @@ def _backend(account_id: str, region_name: str) -> Any:
 class CacheSubnetGroup(BackendModel, CloudFormationModel, BaseModel):
     """AWS::ElastiCache::SubnetGroup; Ref is its name."""
 
-    def __init__(self, name: str) -> None:
-        self.physical_id = name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "CacheSubnetGroupName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ElastiCache::SubnetGroup"
+    type_name = "AWS::ElastiCache::SubnetGroup"
+    name_property = "CacheSubnetGroupName"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> CacheSubnetGroup:
-        p = properties(cloudformation_json)
         name = bounded_name(resource_name, 255).lower()
         _backend(account_id, region_name).create_cache_subnet_group(
             cache_subnet_group_name=name,
@@ -70,24 +56,13 @@ class CacheReplicationGroup(BackendModel, CloudFormationModel, BaseModel):
         self.reader_address = str(node_group.get("reader_endpoint_address", ""))
         self.port = str(group.port)
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "ReplicationGroupId"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ElastiCache::ReplicationGroup"
+    type_name = "AWS::ElastiCache::ReplicationGroup"
+    name_property = "ReplicationGroupId"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> CacheReplicationGroup:
-        p = properties(cloudformation_json)
         group = _backend(account_id, region_name).create_replication_group(
             replication_group_id=bounded_name(resource_name, 40).lower().replace("--", "-"),
             replication_group_description=p.get("ReplicationGroupDescription", ""),
@@ -131,20 +106,11 @@ class CacheReplicationGroup(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(group)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: CacheReplicationGroup,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> CacheReplicationGroup:
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> CacheReplicationGroup:
         """ModifyReplicationGroup with what changes in place (subnet group, port and the
         other create-only properties replace the group: fidelity EM102)."""
-        p = properties(cloudformation_json)
         _backend(account_id, region_name).modify_replication_group(
-            replication_group_id=original_resource.physical_id,
+            replication_group_id=self.physical_id,
             replication_group_description=p.get("ReplicationGroupDescription"),
             engine=p.get("Engine"),
             cache_node_type=p.get("CacheNodeType"),
@@ -152,7 +118,7 @@ class CacheReplicationGroup(BackendModel, CloudFormationModel, BaseModel):
             multi_az_enabled=bool(p.get("MultiAZEnabled", False)),
             snapshot_retention_limit=int(p.get("SnapshotRetentionLimit", 0)),
         )
-        return original_resource
+        return self
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)

@@ -168,13 +168,83 @@ def _dynamic_secret_references_resolved() -> None:
     setattr(parsing, "parse_resource", parse_resource)  # noqa: B010
 
 
+def _ec2(account_id: str, region_name: str) -> Any:
+    """The EC2 backend of an account and Region."""
+    from moto.ec2.models import ec2_backends
+
+    return ec2_backends[account_id][region_name]
+
+
+def _delete_route_table(self: Any, account_id: str, region_name: str) -> None:
+    backend = _ec2(account_id, region_name)
+    if self.id in backend.route_tables:
+        backend.delete_route_table(self.id)
+
+
+def _delete_route(self: Any, account_id: str, region_name: str) -> None:
+    self.route_table._routes.pop(self.id, None)
+
+
+def _delete_association(self: Any, account_id: str, region_name: str) -> None:
+    table = _ec2(account_id, region_name).route_tables.get(self.route_table_id)
+    if table is not None:
+        for association_id, subnet_id in list(table._associations.items()):
+            if subnet_id == self.subnet_id:
+                table._associations.pop(association_id)
+
+
+def _delete_gateway_attachment(self: Any, account_id: str, region_name: str) -> None:
+    backend = _ec2(account_id, region_name)
+    igw = backend.internet_gateways.get(self.gateway_id or "")
+    if igw is not None and igw.vpc is not None and igw.vpc.id == self.vpc_id:
+        backend.detach_internet_gateway(igw.id, self.vpc_id)
+    for vgw in backend.vpn_gateways.values():
+        if vgw.attachments.get(self.vpc_id) is self:
+            self.state = "detached"
+
+
+def _delete_internet_gateway(self: Any, account_id: str, region_name: str) -> None:
+    backend = _ec2(account_id, region_name)
+    if self.id in backend.internet_gateways:
+        backend.delete_internet_gateway(self.id)
+
+
+def _delete_nat_gateway(self: Any, account_id: str, region_name: str) -> None:
+    _ec2(account_id, region_name).delete_nat_gateway(self.id)
+
+
+def _delete_vpn_gateway(self: Any, account_id: str, region_name: str) -> None:
+    _ec2(account_id, region_name).delete_vpn_gateway(self.id)
+
+
+def _delete_endpoint(self: Any, account_id: str, region_name: str) -> None:
+    backend = _ec2(account_id, region_name)
+    prefix = getattr(self, "destination_prefix_list_id", None)
+    for table_id in self.route_table_ids or []:
+        table = backend.route_tables.get(table_id)
+        if table is not None and prefix:
+            table._routes = {k: r for k, r in table._routes.items() if prefix not in k}
+    self.route_table_ids = []
+    backend.delete_vpc_endpoints([self.id])
+    backend.vpc_end_points.pop(self.id, None)
+
+
+def _delete_address(self: Any, account_id: str, region_name: str) -> None:
+    backend = _ec2(account_id, region_name)
+    if self in backend.addresses:
+        backend.release_address(allocation_id=self.allocation_id)
+
+
+def _delete_flow_log(self: Any, account_id: str, region_name: str) -> None:
+    _ec2(account_id, region_name).flow_logs.pop(self.id, None)
+
+
 def _network_resources_deleted_with_their_stack() -> None:
     """moto's route tables, routes, gateways, endpoints, addresses and flow logs have no
     delete: a stack's route tables stay in its VPC and deleting the VPC fails with
     DependencyViolation ("The vpc ... has dependencies"). Give each one the delete
     CloudFormation runs; each is quiet when the resource is gone already, and raises a
     DependencyViolation while something still uses it, so moto retries it later."""
-    from moto.ec2.models import ec2_backends
     from moto.ec2.models.elastic_ip_addresses import ElasticAddress
     from moto.ec2.models.flow_logs import FlowLogs
     from moto.ec2.models.internet_gateways import InternetGateway
@@ -184,74 +254,17 @@ def _network_resources_deleted_with_their_stack() -> None:
     from moto.ec2.models.vpcs import VPCEndPoint
     from moto.ec2.models.vpn_gateway import VPCGatewayAttachment, VpnGateway
 
-    def ec2(account_id: str, region_name: str) -> Any:
-        return ec2_backends[account_id][region_name]
-
-    def route_table(self: Any, account_id: str, region_name: str) -> None:
-        backend = ec2(account_id, region_name)
-        if self.id in backend.route_tables:
-            backend.delete_route_table(self.id)
-
-    def route(self: Any, account_id: str, region_name: str) -> None:
-        self.route_table._routes.pop(self.id, None)
-
-    def association(self: Any, account_id: str, region_name: str) -> None:
-        table = ec2(account_id, region_name).route_tables.get(self.route_table_id)
-        if table is not None:
-            for association_id, subnet_id in list(table._associations.items()):
-                if subnet_id == self.subnet_id:
-                    table._associations.pop(association_id)
-
-    def gateway_attachment(self: Any, account_id: str, region_name: str) -> None:
-        backend = ec2(account_id, region_name)
-        igw = backend.internet_gateways.get(self.gateway_id or "")
-        if igw is not None and igw.vpc is not None and igw.vpc.id == self.vpc_id:
-            backend.detach_internet_gateway(igw.id, self.vpc_id)
-        for vgw in backend.vpn_gateways.values():
-            if vgw.attachments.get(self.vpc_id) is self:
-                self.state = "detached"
-
-    def internet_gateway(self: Any, account_id: str, region_name: str) -> None:
-        backend = ec2(account_id, region_name)
-        if self.id in backend.internet_gateways:
-            backend.delete_internet_gateway(self.id)
-
-    def nat_gateway(self: Any, account_id: str, region_name: str) -> None:
-        ec2(account_id, region_name).delete_nat_gateway(self.id)
-
-    def vpn_gateway(self: Any, account_id: str, region_name: str) -> None:
-        ec2(account_id, region_name).delete_vpn_gateway(self.id)
-
-    def endpoint(self: Any, account_id: str, region_name: str) -> None:
-        backend = ec2(account_id, region_name)
-        prefix = getattr(self, "destination_prefix_list_id", None)
-        for table_id in self.route_table_ids or []:
-            table = backend.route_tables.get(table_id)
-            if table is not None and prefix:
-                table._routes = {k: r for k, r in table._routes.items() if prefix not in k}
-        self.route_table_ids = []
-        backend.delete_vpc_endpoints([self.id])
-        backend.vpc_end_points.pop(self.id, None)
-
-    def address(self: Any, account_id: str, region_name: str) -> None:
-        backend = ec2(account_id, region_name)
-        if self in backend.addresses:
-            backend.release_address(allocation_id=self.allocation_id)
-
-    def flow_log(self: Any, account_id: str, region_name: str) -> None:
-        ec2(account_id, region_name).flow_logs.pop(self.id, None)
-
     for model, delete in (
-        (RouteTable, route_table),
-        (Route, route),
-        (SubnetRouteTableAssociation, association),
-        (VPCGatewayAttachment, gateway_attachment),
-        (InternetGateway, internet_gateway),
-        (NatGateway, nat_gateway),
-        (VpnGateway, vpn_gateway),
-        (VPCEndPoint, endpoint),
-        (ElasticAddress, address),
-        (FlowLogs, flow_log),
+        (RouteTable, _delete_route_table),
+        (Route, _delete_route),
+        (SubnetRouteTableAssociation, _delete_association),
+        (VPCGatewayAttachment, _delete_gateway_attachment),
+        (InternetGateway, _delete_internet_gateway),
+        (NatGateway, _delete_nat_gateway),
+        (VpnGateway, _delete_vpn_gateway),
+        (VPCEndPoint, _delete_endpoint),
+        (ElasticAddress, _delete_address),
+        (FlowLogs, _delete_flow_log),
     ):
         setattr(model, "delete", delete)  # noqa: B010
 

@@ -26,13 +26,8 @@ class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
     def physical_resource_id(self) -> str:
         return self.identifier
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "DBClusterIdentifier"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::RDS::DBCluster"
+    type_name = "AWS::RDS::DBCluster"
+    name_property = "DBClusterIdentifier"
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
@@ -57,15 +52,9 @@ class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
         }[attribute_name]
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> AuroraCluster:
-        p = cloudformation_json.get("Properties", {})
         identifier = (
             p.get("DBClusterIdentifier") or f"{resource_name}-{uuid.uuid4().hex[:8]}"
         ).lower()
@@ -93,23 +82,14 @@ class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
         )
         return cls(identifier, cluster)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: AuroraCluster,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> AuroraCluster:
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> AuroraCluster:
         """ModifyDBCluster with what an update may change in place (changes that need a
         new cluster are replacements, see fidelity EM102). An update may also turn on
         RDS-managed passwords (ModifyDBCluster ManageMasterUserPassword: RDS sets a new
         password and keeps it in a new secret, encrypted with MasterUserSecret.KmsKeyId)."""
-        p = cloudformation_json.get("Properties", {})
-        cluster = original_resource.cluster
+        cluster = self.cluster
         changes: dict[str, Any] = {
-            "db_cluster_identifier": original_resource.identifier,
+            "db_cluster_identifier": self.identifier,
             "deletion_protection": bool(p.get("DeletionProtection")),
             "backup_retention_period": int(p.get("BackupRetentionPeriod", 1)),
             "engine_version": p.get("EngineVersion"),
@@ -126,7 +106,7 @@ class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
                 "apply_immediately": True,
             }
         rds_backends[account_id][region_name].modify_db_cluster(changes)
-        return original_resource
+        return self
 
     def delete(self, account_id: str, region_name: str) -> None:
         """Remove the cluster once its instances are gone (moto retries it until then)."""

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.resourcegroups.models import resourcegroups_backends
 
-from appstack.local.models._base import BackendModel, properties, tag_dict
+from appstack.local.models._base import BackendModel, tag_dict
 
 
 class ResourceGroup(BackendModel, CloudFormationModel, BaseModel):
@@ -21,24 +21,15 @@ class ResourceGroup(BackendModel, CloudFormationModel, BaseModel):
         self.physical_id = name
         self.arn = arn
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ResourceGroups::Group"
+    type_name = "AWS::ResourceGroups::Group"
+    name_property = "Name"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **stack: Any
     ) -> ResourceGroup:
-        p = properties(cloudformation_json)
+        """The group; a stack query with no Query of its own names the stack that creates
+        it."""
         query = dict(p.get("ResourceQuery") or {"Type": "CLOUDFORMATION_STACK_1_0"})
         if "Query" in query:
             if not isinstance(query["Query"], str):
@@ -47,7 +38,7 @@ class ResourceGroup(BackendModel, CloudFormationModel, BaseModel):
             query["Query"] = json.dumps(
                 {
                     "ResourceTypeFilters": ["AWS::AllSupported"],
-                    "StackIdentifier": kwargs.get("StackId", ""),
+                    "StackIdentifier": stack.get("StackId", ""),
                 }
             )
         group = resourcegroups_backends[account_id][region_name].create_group(

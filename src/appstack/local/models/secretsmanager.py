@@ -10,7 +10,7 @@ from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.rds.models import rds_backends
 from moto.secretsmanager.models import secretsmanager_backends
 
-from appstack.local.models._base import BackendModel, properties, tag_list
+from appstack.local.models._base import BackendModel, tag_list
 
 
 def _backend(account_id: str, region_name: str) -> Any:
@@ -48,24 +48,13 @@ class Secret(BackendModel, CloudFormationModel, BaseModel):
         self.arn = arn
         self.physical_id = arn
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::SecretsManager::Secret"
+    type_name = "AWS::SecretsManager::Secret"
+    name_property = "Name"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> Secret:
-        p = properties(cloudformation_json)
         value = p.get("SecretString")
         if value is None and "GenerateSecretString" in p:
             value = generated_value(p["GenerateSecretString"], account_id, region_name)
@@ -92,27 +81,12 @@ class SecretTargetAttachment(BackendModel, CloudFormationModel, BaseModel):
     """AWS::SecretsManager::SecretTargetAttachment: adds engine, host, port and the cluster's
     identifier to the secret's JSON, as CloudFormation does for an RDS target."""
 
-    def __init__(self, secret_arn: str) -> None:
-        self.physical_id = secret_arn
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::SecretsManager::SecretTargetAttachment"
+    type_name = "AWS::SecretsManager::SecretTargetAttachment"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> SecretTargetAttachment:
-        p = properties(cloudformation_json)
         secrets = _backend(account_id, region_name)
         secret_id = p["SecretId"]
         cluster = rds_backends[account_id][region_name].clusters.get(p["TargetId"])

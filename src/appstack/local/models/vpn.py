@@ -8,33 +8,18 @@ from typing import Any
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.ec2.models import ec2_backends
 
-from appstack.local.models._base import BackendModel, properties, tag_dict
+from appstack.local.models._base import BackendModel, tag_dict
 
 
 class CustomerGateway(BackendModel, CloudFormationModel, BaseModel):
     """AWS::EC2::CustomerGateway; Ref is its ID."""
 
-    def __init__(self, gateway_id: str) -> None:
-        self.physical_id = gateway_id
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::CustomerGateway"
+    type_name = "AWS::EC2::CustomerGateway"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> CustomerGateway:
-        p = properties(cloudformation_json)
         gateway = ec2_backends[account_id][region_name].create_customer_gateway(
             gateway_type=p.get("Type", "ipsec.1"),
             ip_address=p["IpAddress"],
@@ -50,27 +35,12 @@ class CustomerGateway(BackendModel, CloudFormationModel, BaseModel):
 class VPNConnection(BackendModel, CloudFormationModel, BaseModel):
     """AWS::EC2::VPNConnection; Ref is its ID."""
 
-    def __init__(self, connection_id: str) -> None:
-        self.physical_id = connection_id
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::VPNConnection"
+    type_name = "AWS::EC2::VPNConnection"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> VPNConnection:
-        p = properties(cloudformation_json)
         connection = ec2_backends[account_id][region_name].create_vpn_connection(
             vpn_conn_type=p.get("Type", "ipsec.1"),
             customer_gateway_id=p["CustomerGatewayId"],

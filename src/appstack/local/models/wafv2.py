@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.wafv2.models import GLOBAL_REGION, wafv2_backends
 
-from appstack.local.models._base import BackendModel, properties, tag_list
+from appstack.local.models._base import BackendModel, tag_list
 
 
 def _backend(account_id: str, region_name: str, scope: str = "REGIONAL") -> Any:
@@ -39,24 +39,13 @@ class WebACL(BackendModel, CloudFormationModel, BaseModel):
         self.capacity = int(acl.capacity)
         self.physical_id = f"{self.name}|{self.acl_id}|{scope}"
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::WAFv2::WebACL"
+    type_name = "AWS::WAFv2::WebACL"
+    name_property = "Name"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> WebACL:
-        p = properties(cloudformation_json)
         scope = p.get("Scope", "REGIONAL")
         acl = _backend(account_id, region_name, scope).create_web_acl(
             name=resource_name,
@@ -74,23 +63,14 @@ class WebACL(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(acl, scope)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: WebACL,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> WebACL:
+    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> WebACL:
         """UpdateWebACL with the new rules, default action and settings (Name and Scope
         replace the web ACL: fidelity EM102)."""
-        p = properties(cloudformation_json)
-        backend = _backend(account_id, region_name, original_resource.scope)
-        acl = backend.wacls[original_resource.arn]
+        backend = _backend(account_id, region_name, self.scope)
+        acl = backend.wacls[self.arn]
         backend.update_web_acl(
-            name=original_resource.name,
-            _id=original_resource.acl_id,
+            name=self.name,
+            _id=self.acl_id,
             default_action=p.get("DefaultAction"),
             rules=list(p.get("Rules", [])),
             description=p.get("Description"),
@@ -102,8 +82,8 @@ class WebACL(BackendModel, CloudFormationModel, BaseModel):
             token_domains=p.get("TokenDomains"),
             association_config=p.get("AssociationConfig"),
         )
-        original_resource.capacity = int(acl.capacity)
-        return original_resource
+        self.capacity = int(acl.capacity)
+        return self
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name, self.scope)
@@ -120,24 +100,12 @@ class WebACLAssociation(BackendModel, CloudFormationModel, BaseModel):
         self.resource_arn = resource_arn
         self.physical_id = f"{resource_arn}|{acl_arn}"
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::WAFv2::WebACLAssociation"
+    type_name = "AWS::WAFv2::WebACLAssociation"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> WebACLAssociation:
-        p = properties(cloudformation_json)
         acl_arn, resource_arn = p["WebACLArn"], p["ResourceArn"]
         _backend_of(account_id, acl_arn).associate_web_acl(acl_arn, resource_arn)
         return cls(acl_arn, resource_arn)
@@ -149,27 +117,12 @@ class WebACLAssociation(BackendModel, CloudFormationModel, BaseModel):
 class WebACLLogging(BackendModel, CloudFormationModel, BaseModel):
     """AWS::WAFv2::LoggingConfiguration: where the web ACL's logs go."""
 
-    def __init__(self, acl_arn: str) -> None:
-        self.physical_id = acl_arn
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::WAFv2::LoggingConfiguration"
+    type_name = "AWS::WAFv2::LoggingConfiguration"
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
+    def create(
+        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
     ) -> WebACLLogging:
-        p = properties(cloudformation_json)
         acl_arn = p["ResourceArn"]
         _backend_of(account_id, acl_arn).put_logging_configuration(
             arn=acl_arn,
