@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from appstack import render, synth
+from appstack import render
 from appstack.cli.options import all_option, config_option, phase_option, select_targets
 from appstack.errors import AppstackError
 
@@ -27,6 +27,7 @@ def validate_command(
     """Check ENV's template (or --all) with cfn-lint, appstack's rules and checkov.
 
     Exits 1 on any error or warning."""
+    from appstack import synth
     from appstack.checks.validate import validate_many  # cfn-lint is slow to import: only here
 
     targets = select_targets(env, phase, all_targets, config_path)
@@ -55,7 +56,3 @@ def validate_command(
         raise ValidationFailed(
             f"{len(failed)} of {render.plural(len(reports), 'template')} did not pass"
         )
-
-
-def register(group: click.Group) -> None:
-    group.add_command(validate_command)

@@ -94,10 +94,6 @@ def status_command(port: int | None) -> None:
     )
 
 
-def register(group: click.Group) -> None:
-    group.add_command(local)
-
-
 def _placeholder_types() -> tuple[str, ...]:
     from appstack.local.models import PLACEHOLDER_TYPES  # imports moto: only when asked
 

@@ -1,0 +1,30 @@
+"""`appstack events`: a stack's events, oldest first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from appstack import render
+from appstack.cli.options import config_option, connect, connection_options, stack_region
+
+
+@click.command(name="events")
+@click.argument("stack")
+@connection_options
+@config_option
+def events_command(stack: str, conn_args: Any, config_path: Path | None) -> None:
+    """The stack's events, oldest first."""
+    from appstack.deploy import events, stacks
+
+    name, region = stack_region(stack, config_path)
+    cfn = connect(conn_args, region).client("cloudformation")
+    stacks.require(cfn, name)
+    found = events.since(cfn, name, set())
+    render.table(
+        f"Events of {name}",
+        ["time", "resource", "status", "reason"],
+        [(e.time, e.logical_id, e.status, e.reason) for e in found],
+    )
