@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from appstack import render
 from appstack.errors import UsageError
 from appstack.phases import PHASES
 
@@ -114,8 +115,6 @@ def select_targets(
         for name in app.environments:
             left_out = [str(p) for p in PHASES if (name, p) not in built]
             if left_out:
-                from appstack import render
-
                 plural = "s" if len(left_out) > 1 else ""
                 render.note(
                     f"{name}: phase{plural} {', '.join(left_out)} left out: the VPN needs "
@@ -181,6 +180,38 @@ def stack_region(stack: str, config_path: Path | None) -> tuple[str, str]:
     return stack, config.load(config_path).region
 
 
-estimate_output_option = click.option(
-    "--output", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+class OutputFormat(click.Choice[str]):
+    """text, json, and markdown where a person reads the answer in a pull request. `table`,
+    the old name of text (cost, forecast), is still understood, and not offered."""
+
+    def __init__(self, markdown: bool) -> None:
+        super().__init__([f for f in render.FORMATS if markdown or f != "markdown"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value == "table":
+            render.note("--output table is now called --output text")
+            return "text"
+        return super().convert(value, param, ctx)
+
+
+def output_option(markdown: bool = False) -> Callable[[F], F]:
+    """`--output` (text, json, markdown if `markdown`); the command runs printing in it, and
+    is passed its name as `output`."""
+
+    def decorate(func: F) -> F:
+        @click.option(
+            "--output",
+            type=OutputFormat(markdown),
+            default="text",
+            show_default=True,
+            help="json: one object on stdout, see docs/schemas/"
+            + ("; markdown: for a pull request." if markdown else "."),
+        )
+        @functools.wraps(func)
+        def wrapper(*args: Any, output: str, **kw: Any) -> Any:
+            with render.output_format(output):
+                return func(*args, output=output, **kw)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

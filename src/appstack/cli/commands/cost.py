@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from appstack import render
-from appstack.cli.options import config_option, estimate_output_option, phase_option
+from appstack.cli.options import config_option, output_option, phase_option
 from appstack.errors import UsageError
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 @phase_option
 @click.option("--all-phases", is_flag=True, help="Every phase, with the change between them.")
 @click.option("--region", default=None, help="Price table (default: the config's region).")
-@estimate_output_option
+@output_option(markdown=True)
 @config_option
 def cost_command(
     env: str,

@@ -12,13 +12,11 @@ from appstack.cli.options import (
     config_option,
     connect,
     connection_options,
+    output_option,
     phase_option,
     target,
 )
 
-OUTPUT = click.option(
-    "--output", type=click.Choice(["text", "json"]), default="text", help="json: for machines."
-)
 SKIP_VALIDATE = click.option(
     "--skip-validate", is_flag=True, help="Deploy without cfn-lint, rules and checkov (loudly)."
 )
@@ -47,7 +45,7 @@ def deploy_as(
     )
     result = workflow.run(conn, request, Terminal())
     if output == "json":
-        render.as_json({"stack": stack, "status": result.status, **result.outputs})
+        render.json_document({"stack": stack, "status": result.status, "outputs": result.outputs})
         if result.outcome:
             render.notices(result.outcome)
     elif result.outcome is None:
@@ -67,11 +65,10 @@ def deploy_as(
 @click.option(
     "--allow-outage", is_flag=True, help="Allow changes that interrupt users (named in the plan)."
 )
-@OUTPUT
+@output_option()
 @SKIP_VALIDATE
 @connection_options
 @config_option
 def deploy(stack: str, env: str, **kw: Any) -> None:
     """Deploy ENV (at --phase) as STACK through a change set."""
-    with render.for_machines(kw["output"] == "json"):
-        deploy_as(stack, env, **kw)
+    deploy_as(stack, env, **kw)

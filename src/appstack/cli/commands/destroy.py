@@ -9,10 +9,17 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from appstack import render
-from appstack.cli.options import config_option, connect, connection_options, stack_region
+from appstack.cli.options import (
+    config_option,
+    connect,
+    connection_options,
+    output_option,
+    stack_region,
+)
 
 if TYPE_CHECKING:
     from appstack.deploy.session import Connection
+    from appstack.deploy.stacks import Outcome
 
 
 @click.command()
@@ -25,10 +32,16 @@ if TYPE_CHECKING:
     metavar="LOGICAL_ID",
     help="After a failed delete: keep this resource that holds data (repeatable).",
 )
+@output_option()
 @connection_options
 @config_option
 def destroy(
-    stack: str, yes: bool, retain_ids: tuple[str, ...], conn_args: Any, config_path: Path | None
+    stack: str,
+    yes: bool,
+    retain_ids: tuple[str, ...],
+    output: str,
+    conn_args: Any,
+    config_path: Path | None,
 ) -> None:
     """Delete the stack; resources with DeletionPolicy Retain are kept and listed. After a
     failed delete (DELETE_FAILED), the stack is deleted again (its cause may be fixed) and,
@@ -45,7 +58,9 @@ def destroy(
             raise stacks.DeployError("no terminal to confirm on: pass --yes to destroy")
         click.confirm(f"Delete stack {name}?", abort=True)
     result = workflow.follow(Terminal(), name, 1, functools.partial(stacks.destroy, conn, name))
-    render.outcome(result)
+    # A second failed delete in a row goes on to keep what cannot be deleted.
+    goes_on = not result.ok and retrying and result.status == "DELETE_FAILED"
+    _answer(result, output, final=not goes_on)
     if result.ok:
         return
     reason = f": {result.failure.reason}" if result.failure else ""
@@ -53,16 +68,36 @@ def destroy(
         f"deletion of {name} ended in {result.status}{reason}. Still in the stack: "
         f"{'; '.join(result.left) or 'see appstack events ' + name}"
     )
-    if not retrying or result.status != "DELETE_FAILED":
+    if not goes_on:
         raise stacks.DeployError(
             f"{failed}. Fix the cause and run appstack destroy {name} again; if it fails "
             f"again, it offers to keep what cannot be deleted"
         )
     render.warning(failed)
-    _destroy_retaining(name, conn, yes, retain_ids)
+    _answer(_destroy_retaining(name, conn, yes, retain_ids), output, final=True)
 
 
-def _destroy_retaining(name: str, conn: Connection, yes: bool, retain_ids: tuple[str, ...]) -> None:
+def _answer(result: Outcome, output: str, final: bool) -> None:
+    """The outcome of a deletion, for people; in JSON once, for the deletion that ends the
+    command (a first one that fails is followed by one that keeps what cannot go)."""
+    if output != "json":
+        render.outcome(result)
+        return
+    render.notices(result)
+    if final:
+        render.json_document(
+            {
+                "stack": result.stack_name,
+                "status": result.status,
+                "retained": result.retained,
+                "left": result.left,
+            }
+        )
+
+
+def _destroy_retaining(
+    name: str, conn: Connection, yes: bool, retain_ids: tuple[str, ...]
+) -> Outcome:
     from appstack.cli.terminal import Terminal
     from appstack.deploy import retain, stacks, workflow
 
@@ -77,5 +112,4 @@ def _destroy_retaining(name: str, conn: Connection, yes: bool, retain_ids: tuple
             raise stacks.DeployError("no terminal to confirm on: pass --yes to destroy")
         click.confirm(f"Delete stack {name} and keep these resources?", abort=True)
     destroying = functools.partial(retain.destroy_retaining, conn, name, retain_ids)
-    result = workflow.follow(Terminal(), name, 1, destroying)
-    render.outcome(result)
+    return workflow.follow(Terminal(), name, 1, destroying)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from appstack import render
-from appstack.cli.options import OutputFile, config_option, phase_option, target
+from appstack.cli.options import OutputFile, config_option, output_option, phase_option, target
 
 
 @click.command(name="diagram")
@@ -21,8 +21,11 @@ from appstack.cli.options import OutputFile, config_option, phase_option, target
     required=True,
     help="FILE.mmd (Mermaid), FILE.png or FILE.svg (need Graphviz and `diagrams`).",
 )
+@output_option()
 @config_option
-def diagram_command(env: str, phase: int | None, out_file: Path, config_path: Path | None) -> None:
+def diagram_command(
+    env: str, phase: int | None, out_file: Path, output: str, config_path: Path | None
+) -> None:
     """Draw ENV: VPC, subnets and tiers; what this phase adds is highlighted."""
     from appstack import blueprint
     from appstack.phases import capabilities
@@ -33,4 +36,7 @@ def diagram_command(env: str, phase: int | None, out_file: Path, config_path: Pa
     before = set(capabilities(goal.phase - 1, goal.env.features)) if goal.phase > 1 else set()
     picture = diagram.build(template, set(goal.capabilities) - before)
     path = diagram.write(picture, out_file, f"{goal.stack_name} phase {goal.phase}")
-    render.info(str(path))
+    if output == "json":
+        render.json_document({"path": str(path)})
+    else:
+        render.info(str(path))

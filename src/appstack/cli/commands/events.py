@@ -8,14 +8,21 @@ from typing import Any
 import click
 
 from appstack import render
-from appstack.cli.options import config_option, connect, connection_options, stack_region
+from appstack.cli.options import (
+    config_option,
+    connect,
+    connection_options,
+    output_option,
+    stack_region,
+)
 
 
 @click.command(name="events")
 @click.argument("stack")
+@output_option()
 @connection_options
 @config_option
-def events_command(stack: str, conn_args: Any, config_path: Path | None) -> None:
+def events_command(stack: str, output: str, conn_args: Any, config_path: Path | None) -> None:
     """The stack's events, oldest first."""
     from appstack.deploy import events, stacks
 
@@ -23,6 +30,23 @@ def events_command(stack: str, conn_args: Any, config_path: Path | None) -> None
     cfn = connect(conn_args, region).client("cloudformation")
     stacks.require(cfn, name)
     found = events.since(cfn, name, set())
+    if output == "json":
+        render.json_document(
+            {
+                "stack": name,
+                "events": [
+                    {
+                        "time": e.time.isoformat(),
+                        "logical_id": e.logical_id,
+                        "type": e.resource_type,
+                        "status": e.status,
+                        "reason": e.reason,
+                    }
+                    for e in found
+                ],
+            }
+        )
+        return
     render.table(
         f"Events of {name}",
         ["time", "resource", "status", "reason"],

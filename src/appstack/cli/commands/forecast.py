@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from appstack import render
-from appstack.cli.options import config_option, estimate_output_option, phase_option, target
+from appstack.cli.options import config_option, output_option, phase_option, target
 
 
 @click.command(name="forecast")
@@ -19,7 +19,7 @@ from appstack.cli.options import config_option, estimate_output_option, phase_op
     default=None,
     help="Forecast the update from this phase (only added and changed resources count).",
 )
-@estimate_output_option
+@output_option(markdown=True)
 @config_option
 def forecast_command(
     env: str, phase: int | None, from_phase: int | None, output: str, config_path: Path | None

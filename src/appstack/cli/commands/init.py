@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from appstack import render
-from appstack.cli.options import OutputFile
+from appstack.cli.options import OutputFile, output_option
 from appstack.errors import UsageError
 
 
@@ -22,7 +22,8 @@ def _default_file() -> Path:
 @click.command()
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.argument("path", type=OutputFile(), default=_default_file)
-def init(path: Path, force: bool) -> None:
+@output_option()
+def init(path: Path, force: bool, output: str) -> None:
     """Write a commented appstack.yaml with the defaults."""
     from appstack.init_file import INIT_TEXT
 
@@ -32,4 +33,7 @@ def init(path: Path, force: bool) -> None:
         path.write_text(INIT_TEXT, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
-    render.success(f"wrote {path}")
+    if output == "json":
+        render.json_document({"path": str(path)})
+    else:
+        render.success(f"wrote {path}")

@@ -6,9 +6,8 @@ from typing import Any
 
 import click
 
-from appstack import render
-from appstack.cli.commands.deploy import OUTPUT, SKIP_VALIDATE, deploy_as
-from appstack.cli.options import config_option, connection_options
+from appstack.cli.commands.deploy import SKIP_VALIDATE, deploy_as
+from appstack.cli.options import config_option, connection_options, output_option
 
 
 @click.command()
@@ -16,7 +15,7 @@ from appstack.cli.options import config_option, connection_options
 @click.argument("env")
 @click.option("--to-phase", type=int, required=True, help="The phase to go back to.")
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
-@OUTPUT
+@output_option()
 @SKIP_VALIDATE
 @connection_options
 @config_option
@@ -24,14 +23,13 @@ def rollback(
     stack: str, env: str, to_phase: int, yes: bool, output: str, skip_validate: bool, **kw: Any
 ) -> None:
     """Take STACK back to an earlier phase; stateful resources of later phases are kept."""
-    with render.for_machines(output == "json"):
-        deploy_as(
-            stack,
-            env,
-            to_phase,
-            output=output,
-            skip_validate=skip_validate,
-            yes=yes,
-            going_down=True,
-            **kw,
-        )
+    deploy_as(
+        stack,
+        env,
+        to_phase,
+        output=output,
+        skip_validate=skip_validate,
+        yes=yes,
+        going_down=True,
+        **kw,
+    )

@@ -8,14 +8,21 @@ from typing import Any
 import click
 
 from appstack import render
-from appstack.cli.options import config_option, connect, connection_options, stack_region
+from appstack.cli.options import (
+    config_option,
+    connect,
+    connection_options,
+    output_option,
+    stack_region,
+)
 
 
 @click.command()
 @click.argument("stack")
+@output_option()
 @connection_options
 @config_option
-def status(stack: str, conn_args: Any, config_path: Path | None) -> None:
+def status(stack: str, output: str, conn_args: Any, config_path: Path | None) -> None:
     """The stack's status (and its protection, repaired if an interruption lowered it)."""
     from appstack.cli.terminal import Terminal
     from appstack.deploy import stacks, workflow
@@ -24,4 +31,7 @@ def status(stack: str, conn_args: Any, config_path: Path | None) -> None:
     cfn = connect(conn_args, region).client("cloudformation")
     found = stacks.require(cfn, name)
     workflow.repair_protection(cfn, found, Terminal())
-    render.info(f"{name}: {found['StackStatus']}")
+    if output == "json":
+        render.json_document({"stack": name, "status": found["StackStatus"]})
+    else:
+        render.info(f"{name}: {found['StackStatus']}")

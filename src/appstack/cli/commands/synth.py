@@ -8,7 +8,14 @@ from typing import Any
 import click
 
 from appstack import render
-from appstack.cli.options import OutputDir, all_option, config_option, phase_option, select_targets
+from appstack.cli.options import (
+    OutputDir,
+    all_option,
+    config_option,
+    output_option,
+    phase_option,
+    select_targets,
+)
 from appstack.errors import UsageError
 
 
@@ -28,6 +35,7 @@ from appstack.errors import UsageError
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True
 )
+@output_option()
 @config_option
 def synth_command(
     env: str | None,
@@ -35,14 +43,19 @@ def synth_command(
     all_targets: bool,
     out_dir: Path,
     fmt: Any,
+    output: str,
     config_path: Path | None,
 ) -> None:
     """Write the CloudFormation template of ENV (or of --all) and print each path."""
     from appstack import synth
 
+    templates = []
     for one in select_targets(env, phase, all_targets, config_path):
         try:
             written = synth.write(one, out_dir, fmt)
         except OSError as exc:
             raise UsageError(f"cannot write {exc.filename or out_dir}: {exc.strerror}") from None
-        render.info(str(written))
+        render.info(str(written))  # as each is written (on stderr with --output json)
+        templates.append({"environment": one.env_name, "phase": one.phase, "path": str(written)})
+    if output == "json":
+        render.json_document({"templates": templates})

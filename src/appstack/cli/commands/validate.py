@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 from appstack import render
-from appstack.cli.options import all_option, config_option, phase_option, select_targets
+from appstack.cli.options import (
+    all_option,
+    config_option,
+    output_option,
+    phase_option,
+    select_targets,
+)
 from appstack.errors import AppstackError
 
 
@@ -20,9 +26,15 @@ class ValidationFailed(AppstackError):
 @phase_option
 @all_option
 @click.option("--no-scan", is_flag=True, help="Skip checkov (cfn-lint and own rules only).")
+@output_option(markdown=True)
 @config_option
 def validate_command(
-    env: str | None, phase: int | None, all_targets: bool, no_scan: bool, config_path: Path | None
+    env: str | None,
+    phase: int | None,
+    all_targets: bool,
+    no_scan: bool,
+    output: str,
+    config_path: Path | None,
 ) -> None:
     """Check ENV's template (or --all) with cfn-lint, appstack's rules and checkov.
 
@@ -32,6 +44,23 @@ def validate_command(
 
     targets = select_targets(env, phase, all_targets, config_path)
     reports = validate_many([(t, synth.template(t)) for t in targets], scan=not no_scan)
+    failed = [r for r in reports if not r.ok]
+    if output == "json":
+        render.json_document(
+            {
+                "ok": not failed,
+                "templates": [
+                    {
+                        "stack": r.target.stack_name,
+                        "environment": r.target.env_name,
+                        "phase": r.target.phase,
+                        "ok": r.ok,
+                        "findings": r.findings,
+                    }
+                    for r in reports
+                ],
+            }
+        )
     rows = [
         (
             f"{r.target.env_name}/{r.target.phase}",
@@ -48,7 +77,6 @@ def validate_command(
         render.table(
             "Findings", ["env/phase", "id", "severity", "resource", "message", "fix"], rows
         )
-    failed = [r for r in reports if not r.ok]
     for report in reports:
         status = "ok" if report.ok else render.plural(len(report.findings), "finding")
         render.info(f"{report.target.stack_name} phase {report.target.phase}: {status}")

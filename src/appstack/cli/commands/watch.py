@@ -9,14 +9,21 @@ from typing import Any
 import click
 
 from appstack import render
-from appstack.cli.options import config_option, connect, connection_options, stack_region
+from appstack.cli.options import (
+    config_option,
+    connect,
+    connection_options,
+    output_option,
+    stack_region,
+)
 
 
 @click.command()
 @click.argument("stack")
+@output_option()
 @connection_options
 @config_option
-def watch(stack: str, conn_args: Any, config_path: Path | None) -> None:
+def watch(stack: str, output: str, conn_args: Any, config_path: Path | None) -> None:
     """Re-attach to the stack's running operation."""
     from appstack.cli.terminal import Terminal
     from appstack.deploy import stacks, workflow
@@ -31,4 +38,7 @@ def watch(stack: str, conn_args: Any, config_path: Path | None) -> None:
         )
     final, _ = workflow.follow(Terminal(), name, 1, functools.partial(stacks.follow, cfn, name))
     workflow.repair_protection(cfn, final, Terminal())
-    render.info(f"{name}: {final['StackStatus']}")
+    if output == "json":
+        render.json_document({"stack": name, "status": final["StackStatus"]})
+    else:
+        render.info(f"{name}: {final['StackStatus']}")
