@@ -236,3 +236,19 @@ def test_rollback_and_destroy_answer_in_json(
     document = answer(["destroy", stack, "--yes", "-c", config], capsys)
     matches_schema(document, "destroy")
     assert document["status"] == "DELETE_COMPLETE"
+
+
+def test_findings_and_refusals_in_markdown_are_a_table_and_a_list_on_stdout(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from appstack import render
+    from appstack.checks.findings import Finding
+
+    found = [Finding("AS001", "warning", "Bucket", "a | in the message", "[fix] it")]
+    with render.output_format("markdown"):
+        render.findings(found)
+        render.refusal(["deploy would refuse: Table would be replaced"])
+    out = capsys.readouterr().out
+    assert "| id | severity | resource | message | fix |" in out
+    assert "| AS001 | warning | Bucket | a \\| in the message | [fix] it |" in out
+    assert "- ✘ deploy would refuse: Table would be replaced" in out
