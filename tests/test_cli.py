@@ -203,13 +203,28 @@ def test_diagram_writes_mermaid(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "subgraph VPC" in target.read_text()
 
 
-def test_every_command_is_found_in_the_module_that_defines_it() -> None:
-    from appstack.cli import COMMAND_MODULES, commands_of
+def test_every_command_is_one_module_of_its_name_and_every_module_a_command() -> None:
+    from appstack import cli
+    from appstack.cli import commands
 
-    defined = {
-        name: module for module in set(COMMAND_MODULES.values()) for name in commands_of(module)
-    }
-    assert defined == COMMAND_MODULES
+    modules = {p.stem for p in Path(commands.__file__).parent.glob("*.py")} - {"__init__"}
+    assert modules == set(cli.COMMANDS)
+    assert all(cli.command(name).name == name for name in cli.COMMANDS)
+
+
+def test_help_lists_every_command_without_loading_boto3_pydantic_or_cfn_lint() -> None:
+    code = (
+        "import sys; from appstack.cli import main\n"
+        "try: main(['--help'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('boto3', 'pydantic', 'troposphere', 'cfnlint', 'moto')"
+        " if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    from appstack.cli import COMMANDS
+
+    assert all(f"  {name} " in result.stdout for name in COMMANDS), result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_synth_loads_neither_boto3_nor_moto_nor_cfn_lint(tmp_path: Path) -> None:

@@ -179,7 +179,7 @@ def test_a_no_change_deploy_answers_in_json_when_asked(
     assert code == 0, err
     answer = json.loads(out)
     assert answer["stack"] == stack and answer["status"] == "CREATE_COMPLETE"
-    assert "TableName" in answer and "ServiceUrl" in answer
+    assert "TableName" in answer["outputs"] and "ServiceUrl" in answer["outputs"]
 
 
 def test_region_moves_the_template_and_the_checks_with_the_stack(
@@ -261,7 +261,7 @@ def test_a_rollback_goes_down_from_the_deployed_phase_and_says_what_it_keeps(
     [snapshotted] = [line for line in err.splitlines() if line.startswith("deleted after a final")]
     assert "DatabaseCluster" in snapshotted and "kept in the account" in err
     answer = json.loads(out)
-    assert answer["status"] == "UPDATE_COMPLETE" and "DatabaseEndpoint" not in answer
+    assert answer["status"] == "UPDATE_COMPLETE" and "DatabaseEndpoint" not in answer["outputs"]
     # What the account shows afterwards goes to stderr too.
     assert "Checked in the account" in err and "ConfigBucket" in err
 

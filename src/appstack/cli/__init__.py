@@ -1,7 +1,7 @@
 """The command line: parse, call one layer, render. No AWS or template logic lives here.
 
-Each group of commands lives in its own module and registers itself on `cli` through
-`register(cli)`; `main` turns appstack's typed errors into messages and exit codes.
+Each command lives in its own module, `appstack.cli.commands.<name>`, found through
+`COMMANDS`; `main` turns appstack's typed errors into messages and exit codes.
 """
 
 from __future__ import annotations
@@ -14,42 +14,50 @@ import click
 from appstack import __version__, render
 from appstack.errors import AppstackError
 
-#: Which module defines each command. Modules load only when their command runs, so
-#: `appstack synth` never pays for boto3, moto or cfn-lint.
-COMMAND_MODULES: dict[str, str] = {
-    "init": "build_commands",
-    "synth": "build_commands",
-    "validate": "check_commands",
-    "cost": "estimate_commands",
-    "forecast": "estimate_commands",
-    "diagram": "estimate_commands",
-    "deploy": "deploy_commands",
-    "plan": "deploy_commands",
-    "preflight": "deploy_commands",
-    "rollback": "deploy_commands",
-    "status": "deploy_commands",
-    "outputs": "deploy_commands",
-    "events": "deploy_commands",
-    "destroy": "deploy_commands",
-    "watch": "deploy_commands",
-    "local": "local_commands",
-}
+#: Every command (`appstack --help` lists them alphabetically). Each is defined in the module
+#: of its name, `appstack.cli.commands.<name>`, loaded only when the command runs or help lists
+#: it. Command modules import their layers inside the command, so `appstack --help` loads
+#: click and rich alone and `appstack synth` never pays for boto3, moto or cfn-lint. A new
+#: command is one module there and one name here.
+COMMANDS: tuple[str, ...] = (
+    "init",
+    "synth",
+    "validate",
+    "cost",
+    "forecast",
+    "diagram",
+    "plan",
+    "preflight",
+    "deploy",
+    "rollback",
+    "status",
+    "outputs",
+    "events",
+    "watch",
+    "destroy",
+    "local",
+)
 
 
-def commands_of(module_name: str) -> dict[str, click.Command]:
-    """The commands a module registers."""
-    group = click.Group()
-    importlib.import_module(f"appstack.cli.{module_name}").register(group)
-    return dict(group.commands)
+def command(name: str) -> click.Command:
+    """The command `name`, from the module of its name."""
+    module = importlib.import_module(f"appstack.cli.commands.{name}")
+    found = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, click.Command) and value.name == name
+    ]
+    if len(found) != 1:
+        raise LookupError(f"{module.__name__} defines {len(found)} commands named {name!r}")
+    return found[0]
 
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMAND_MODULES)
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module_name = COMMAND_MODULES.get(cmd_name)
-        return commands_of(module_name).get(cmd_name) if module_name else None
+        return command(cmd_name) if cmd_name in COMMANDS else None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

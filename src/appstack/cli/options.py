@@ -1,16 +1,28 @@
-"""Options shared by several commands."""
+"""Options shared by several commands, and what they select: targets, a connection.
+
+Light to import (click only): every command module imports it, and `appstack --help`
+loads every command module; the config, boto3 and the rest load when a command runs.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from appstack import config
+from appstack import render
 from appstack.errors import UsageError
 from appstack.phases import PHASES
+
+if TYPE_CHECKING:
+    from appstack import config
+    from appstack.deploy.session import Connection
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class SafePath(click.Path):
@@ -95,14 +107,14 @@ def select_targets(
             "pass one or the other"
         )
     if all_targets:
+        from appstack import config
+
         app = config.load(config_path)
         targets = buildable_targets(app)
         built = {(t.env_name, t.phase) for t in targets}
         for name in app.environments:
             left_out = [str(p) for p in PHASES if (name, p) not in built]
             if left_out:
-                from appstack import render
-
                 plural = "s" if len(left_out) > 1 else ""
                 render.note(
                     f"{name}: phase{plural} {', '.join(left_out)} left out: the VPN needs "
@@ -119,14 +131,87 @@ def target(
 ) -> config.Target:
     """Load the config and pick one environment at one phase (in `region`, when given
     instead of the config's)."""
+    from appstack import config
+
     return config.resolve(config.in_region(config.load(config_path), region), env, phase)
 
 
 def buildable_targets(app: config.AppConfig) -> list[config.Target]:
     """Every environment at every phase this version can build (the VPN needs its address)."""
+    from appstack import config
+
     return [
         config.resolve(app, env, phase)
         for env, settings in app.environments.items()
         for phase in PHASES
         if not config.needs_vpn_address(settings, phase)
     ]
+
+
+def connection_options(func: F) -> F:
+    @click.option("--local", is_flag=True, help="Use the local emulator (started if needed).")
+    @click.option("--profile", default=None, help="AWS profile (default: credential chain).")
+    @click.option("--region", default=None, help="AWS Region (default: the config's region).")
+    @functools.wraps(func)
+    def wrapper(*args: Any, local: bool, profile: str | None, region: str | None, **kw: Any) -> Any:
+        kw["conn_args"] = (local, profile, region)
+        return func(*args, **kw)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def connect(conn_args: tuple[bool, str | None, str | None], default_region: str) -> Connection:
+    """AWS through the standard credential chain, or with --local the emulator (its own
+    endpoint, credentials and template transforms: `appstack.local.connect`)."""
+    local, profile, region = conn_args
+    if local:
+        from appstack import local as emulator
+
+        return emulator.connect(region or default_region)
+    from appstack.deploy.session import Connection
+
+    return Connection(region or default_region, profile)
+
+
+def stack_region(stack: str, config_path: Path | None) -> tuple[str, str]:
+    """The stack, and the Region to find it in (the config's, unless --region says)."""
+    from appstack import config
+
+    return stack, config.load(config_path).region
+
+
+class OutputFormat(click.Choice[str]):
+    """text, json, and markdown where a person reads the answer in a pull request. `table`,
+    the old name of text (cost, forecast), is still understood, and not offered."""
+
+    def __init__(self, markdown: bool) -> None:
+        super().__init__([f for f in render.FORMATS if markdown or f != "markdown"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value == "table":
+            render.note("--output table is now called --output text")
+            return "text"
+        return super().convert(value, param, ctx)
+
+
+def output_option(markdown: bool = False) -> Callable[[F], F]:
+    """`--output` (text, json, markdown if `markdown`); the command runs printing in it, and
+    is passed its name as `output`."""
+
+    def decorate(func: F) -> F:
+        @click.option(
+            "--output",
+            type=OutputFormat(markdown),
+            default="text",
+            show_default=True,
+            help="json: one object on stdout, see docs/schemas/"
+            + ("; markdown: for a pull request." if markdown else "."),
+        )
+        @functools.wraps(func)
+        def wrapper(*args: Any, output: str, **kw: Any) -> Any:
+            with render.output_format(output):
+                return func(*args, output=output, **kw)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

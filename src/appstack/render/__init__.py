@@ -28,12 +28,18 @@ _WIDTH = None if sys.stdout.isatty() else 160
 _stdout = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 out = _stdout  # where human-readable output goes: stderr while JSON owns stdout
+_markdown = False  # tables as Markdown, no colour: for a pull request
+
+#: What every command's `--output` offers: text for a terminal (the default), one JSON
+#: object for machines (its schema: docs/schemas/<command>.json), and Markdown where a
+#: person reads the answer in a pull request.
+FORMATS = ("text", "json", "markdown")
 
 
 @contextmanager
 def for_machines(on: bool = True) -> Iterator[None]:
-    """While on, stdout carries the JSON of `as_json` alone; tables, summaries and progress
-    go to stderr, so `--output json` can be piped into a parser."""
+    """While on, stdout carries the JSON of `json_document` alone; tables, summaries and
+    progress go to stderr, so `--output json` can be piped into a parser."""
     global out
     if not on:
         yield
@@ -43,6 +49,44 @@ def for_machines(on: bool = True) -> Iterator[None]:
         yield
     finally:
         out = _stdout
+
+
+@contextmanager
+def output_format(name: str) -> Iterator[None]:
+    """Print in one of `FORMATS` while the block runs."""
+    global out, _markdown
+    if name == "json":
+        with for_machines():
+            yield
+        return
+    if name != "markdown":
+        yield
+        return
+    out = Console(color_system=None, highlight=False, soft_wrap=True, emoji=False)
+    _markdown = True
+    try:
+        yield
+    finally:
+        out, _markdown = _stdout, False
+
+
+def _show(grid: Table) -> None:
+    """A table: drawn in text, a Markdown table in Markdown."""
+    if not _markdown:
+        out.print(grid)
+        return
+    cells = [[_cell_text(c) for c in column.cells] for column in grid.columns]
+    lines = ["", f"**{_cell_text(grid.title)}**", ""] if grid.title else [""]
+    lines.append("| " + " | ".join(_cell_text(c.header) for c in grid.columns) + " |")
+    lines.append("|" + "|".join(" --- " for _ in grid.columns) + "|")
+    lines += ["| " + " | ".join(row) + " |" for row in zip(*cells, strict=True)]
+    out.print("\n".join(lines) + "\n", markup=False)
+
+
+def _cell_text(cell: object) -> str:
+    """A table cell as Markdown text: its markup dropped, `|` escaped, on one line."""
+    text = cell.plain if isinstance(cell, Text) else Text.from_markup(str(cell)).plain
+    return text.replace("|", "\\|").replace("\n", "<br>")
 
 
 def error(message: str) -> None:
@@ -70,7 +114,7 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[obj
         grid.add_column(column)
     for row in rows:
         grid.add_row(*(Text(str(cell)) for cell in row))  # text: no markup, no :emoji: codes
-    out.print(grid)
+    _show(grid)
 
 
 def is_interactive() -> bool:
@@ -86,8 +130,9 @@ def plural(count: int, noun: str) -> str:
 
 
 def json_document(data: object) -> None:
-    """Print `data` as JSON (dataclasses become objects; figures rounded, see `_figure`)."""
-    out.print_json(json.dumps(_plain(data)), highlight=False)
+    """Print `data` as JSON on stdout (dataclasses become objects; figures rounded, see
+    `_figure`; times and other values as text)."""
+    _stdout.print_json(json.dumps(_plain(data), default=str), highlight=False)
 
 
 #: Fields of the estimates that hold US dollars (shown in cents) or seconds (in tenths).
@@ -189,7 +234,7 @@ def cost_report(env: str, region: str, phases: Sequence[PhaseCost]) -> None:
                 capability = ""
             grid.add_row("", "[bold]subtotal[/]", "", "", f"[bold]{_usd(subtotal)}[/]")
         grid.add_row("", "[bold]total[/]", "", "", f"[bold]{_usd(estimate.total)}[/]")
-        out.print(grid)
+        _show(grid)
         if estimate.hints:
             out.print("[bold]Cheaper choices[/]")
             for hint in estimate.hints:
@@ -212,7 +257,7 @@ def cost_report(env: str, region: str, phases: Sequence[PhaseCost]) -> None:
         delta = phase_cost.delta
         change = "" if delta is None else f"{'+' if delta >= 0 else '-'}{_usd(abs(delta))}"
         summary.add_row(str(phase_cost.phase), _usd(phase_cost.estimate.total), change)
-    out.print(summary)
+    _show(summary)
     for phase_cost in phases:
         if phase_cost.estimate is None:
             note(f"phase {phase_cost.phase}: {phase_cost.problem}")
@@ -239,7 +284,7 @@ def forecast_report(env: str, phase: int, from_phase: int | None, result: Foreca
         grid.add_row(
             _duration(step.start), step.logical_id, step.resource_type, _duration(step.seconds)
         )
-    out.print(grid)
+    _show(grid)
     if result.cleanup:
         out.print(f"then deleting removed resources: about {_duration(result.cleanup)}")
     out.print(
@@ -275,7 +320,7 @@ def change_summary(change_set: ChangeSet) -> None:
     for change in change_set.changes:
         colour = colours[change.kind]
         grid.add_row(f"[{colour}]{change.kind}[/]", change.logical_id, change.resource_type)
-    out.print(grid)
+    _show(grid)
     counts = ", ".join(f"{change_set.count(k)} {k}" for k in colours)
     out.print(counts, markup=False)
     removal_summary(change_set)
@@ -344,12 +389,15 @@ def meaning(change_set: ChangeSet) -> None:
             escape(v.effect or "replaced: a new physical id; dependents follow"),
             escape(v.safe_path + (f" (or {v.gate})" if v.gate else "")),
         )
-    out.print(grid)
+    _show(grid)
 
 
 def refusal(risks: Sequence[str]) -> None:
     for risk in risks:
-        err.print(f"[red]✘ {escape(risk)}[/]", markup=True)
+        if _markdown:  # part of what the pull request reads
+            out.print(f"- ✘ {risk}", markup=False)
+        else:
+            err.print(f"[red]✘ {escape(risk)}[/]", markup=True)
 
 
 class Progress:
@@ -422,10 +470,6 @@ def notices(result: Outcome) -> None:
         )
     if result.left:
         table("Still in the stack", ["resource"], [[r] for r in result.left])
-
-
-def as_json(data: object) -> None:
-    _stdout.print_json(json.dumps(data, default=str))
 
 
 def warning(message: str) -> None:

@@ -6,8 +6,14 @@ from pathlib import Path
 
 import click
 
-from appstack import render, synth
-from appstack.cli.options import all_option, config_option, phase_option, select_targets
+from appstack import render
+from appstack.cli.options import (
+    all_option,
+    config_option,
+    output_option,
+    phase_option,
+    select_targets,
+)
 from appstack.errors import AppstackError
 
 
@@ -20,17 +26,41 @@ class ValidationFailed(AppstackError):
 @phase_option
 @all_option
 @click.option("--no-scan", is_flag=True, help="Skip checkov (cfn-lint and own rules only).")
+@output_option(markdown=True)
 @config_option
 def validate_command(
-    env: str | None, phase: int | None, all_targets: bool, no_scan: bool, config_path: Path | None
+    env: str | None,
+    phase: int | None,
+    all_targets: bool,
+    no_scan: bool,
+    output: str,
+    config_path: Path | None,
 ) -> None:
     """Check ENV's template (or --all) with cfn-lint, appstack's rules and checkov.
 
     Exits 1 on any error or warning."""
+    from appstack import synth
     from appstack.checks.validate import validate_many  # cfn-lint is slow to import: only here
 
     targets = select_targets(env, phase, all_targets, config_path)
     reports = validate_many([(t, synth.template(t)) for t in targets], scan=not no_scan)
+    failed = [r for r in reports if not r.ok]
+    if output == "json":
+        render.json_document(
+            {
+                "ok": not failed,
+                "templates": [
+                    {
+                        "stack": r.target.stack_name,
+                        "environment": r.target.env_name,
+                        "phase": r.target.phase,
+                        "ok": r.ok,
+                        "findings": r.findings,
+                    }
+                    for r in reports
+                ],
+            }
+        )
     rows = [
         (
             f"{r.target.env_name}/{r.target.phase}",
@@ -47,7 +77,6 @@ def validate_command(
         render.table(
             "Findings", ["env/phase", "id", "severity", "resource", "message", "fix"], rows
         )
-    failed = [r for r in reports if not r.ok]
     for report in reports:
         status = "ok" if report.ok else render.plural(len(report.findings), "finding")
         render.info(f"{report.target.stack_name} phase {report.target.phase}: {status}")
@@ -55,7 +84,3 @@ def validate_command(
         raise ValidationFailed(
             f"{len(failed)} of {render.plural(len(reports), 'template')} did not pass"
         )
-
-
-def register(group: click.Group) -> None:
-    group.add_command(validate_command)

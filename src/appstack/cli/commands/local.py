@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from appstack import render
+from appstack.cli.options import output_option
 from appstack.local import emulator
 
 
@@ -43,6 +44,20 @@ def _scale(seconds: float) -> str:
     return "instant" if not seconds else f"time scale {seconds:g}"
 
 
+def _document(current: emulator.Emulator, **more: object) -> None:
+    """The emulator as one JSON object (`--output json`)."""
+    render.json_document(
+        {
+            "running": current.running,
+            "endpoint": current.endpoint,
+            "port": current.port,
+            "pid": current.pid,
+            "time_scale": current.time_scale,
+            **more,
+        }
+    )
+
+
 @local.command()
 @port_option
 @click.option(
@@ -51,10 +66,14 @@ def _scale(seconds: float) -> str:
     default=None,
     help="Each resource takes its typical duration times this (default 0: instant).",
 )
-def start(port: int | None, time_scale: float | None) -> None:
+@output_option()
+def start(port: int | None, time_scale: float | None, output: str) -> None:
     """Start the emulator in the background (its AWS state starts empty)."""
     was = emulator.status(port)
     current = emulator.start(port, time_scale=time_scale)
+    if output == "json":
+        _document(current, already_running=was.running)
+        return
     if was.running:
         render.success(
             f"emulator already running at {current.endpoint} ({_scale(current.time_scale)})"
@@ -70,16 +89,25 @@ def start(port: int | None, time_scale: float | None) -> None:
 
 @local.command()
 @port_option
-def stop(port: int | None) -> None:
+@output_option()
+def stop(port: int | None, output: str) -> None:
     """Stop the emulator (its stacks and resources are lost)."""
-    render.success("emulator stopped" if emulator.stop(port) else "emulator was not running")
+    stopped = emulator.stop(port)
+    if output == "json":
+        render.json_document({"stopped": stopped, "port": emulator.port_from_env(port)})
+        return
+    render.success("emulator stopped" if stopped else "emulator was not running")
 
 
 @local.command(name="status")
 @port_option
-def status_command(port: int | None) -> None:
+@output_option()
+def status_command(port: int | None, output: str) -> None:
     """Whether the emulator runs, and the types it records without creating them."""
     current = emulator.status(port)
+    if output == "json":
+        _document(current, recorded_only=list(_placeholder_types()))
+        return
     if current.running:
         render.info(
             f"emulator running at {current.endpoint} ({_scale(current.time_scale)}, "
@@ -92,10 +120,6 @@ def status_command(port: int | None) -> None:
         ["resource type"],
         [[t] for t in _placeholder_types()],
     )
-
-
-def register(group: click.Group) -> None:
-    group.add_command(local)
 
 
 def _placeholder_types() -> tuple[str, ...]:

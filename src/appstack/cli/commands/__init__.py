@@ -1,0 +1,1 @@
+"""One module per command, named after it (`appstack.cli.COMMANDS` lists them)."""

@@ -1,0 +1,54 @@
+"""`appstack events`: a stack's events, oldest first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from appstack import render
+from appstack.cli.options import (
+    config_option,
+    connect,
+    connection_options,
+    output_option,
+    stack_region,
+)
+
+
+@click.command(name="events")
+@click.argument("stack")
+@output_option()
+@connection_options
+@config_option
+def events_command(stack: str, output: str, conn_args: Any, config_path: Path | None) -> None:
+    """The stack's events, oldest first."""
+    from appstack.deploy import events, stacks
+
+    name, region = stack_region(stack, config_path)
+    cfn = connect(conn_args, region).client("cloudformation")
+    stacks.require(cfn, name)
+    found = events.since(cfn, name, set())
+    if output == "json":
+        render.json_document(
+            {
+                "stack": name,
+                "events": [
+                    {
+                        "time": e.time.isoformat(),
+                        "logical_id": e.logical_id,
+                        "type": e.resource_type,
+                        "status": e.status,
+                        "reason": e.reason,
+                    }
+                    for e in found
+                ],
+            }
+        )
+        return
+    render.table(
+        f"Events of {name}",
+        ["time", "resource", "status", "reason"],
+        [(e.time, e.logical_id, e.status, e.reason) for e in found],
+    )
