@@ -20,7 +20,7 @@ from conftest import synth
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/abc-123"
 VPN = {"vpn": {"customer_gateway_ip": "203.0.113.10"}}
 HTTPS_CHECKS = {"CKV_AWS_2", "CKV_AWS_103"}
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 def skips(template: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
@@ -110,7 +110,7 @@ def test_the_readme_lists_every_skip(every_template: dict[str, dict[str, Any]]) 
     assert used <= listed
 
 
-SCAN_ENV = Path(__file__).parent.parent / ".venv-scan" / "bin"
+SCAN_ENV = Path(__file__).parents[2] / ".venv-scan" / "bin"
 
 
 @pytest.mark.skipif(not (SCAN_ENV / "appstack").exists(), reason="`make scan-env` builds it")
@@ -121,7 +121,7 @@ def test_appstack_with_its_scan_extra_validates_phase_4_in_one_environment(
     validate finds checkov beside its own Python and passes, without PATH or settings."""
     import subprocess
 
-    config = Path(__file__).parent.parent / "demo" / "appstack.yaml"
+    config = Path(__file__).parents[2] / "demo" / "appstack.yaml"
     env = {k: v for k, v in os.environ.items() if k != "APPSTACK_CHECKOV"}
     env["PATH"] = "/usr/bin:/bin"  # neither .venv-scan nor .venv on PATH
     done = subprocess.run(
