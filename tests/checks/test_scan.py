@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from appstack import config
-from appstack.checks.scan import checkov_executable, run_checkov_many, start_checkov
+from appstack.checks.scan import checkov_executable, start_checkov
 from appstack.cli.options import buildable_targets
 from appstack.phases import PHASE_ADDS
 from conftest import synth
@@ -73,7 +73,7 @@ def every_template() -> dict[str, dict[str, Any]]:
 def test_every_env_and_phase_passes_checkov_with_0_failed_checks(
     checkov: str, every_template: dict[str, dict[str, Any]]
 ) -> None:
-    results = run_checkov_many(every_template, checkov)
+    results = start_checkov(every_template, checkov).findings()
     failed = {
         name: [(f.rule, f.resource) for f in findings]
         for name, findings in results.items()
@@ -86,7 +86,7 @@ def test_the_scan_catches_a_bucket_open_to_the_public(checkov: str) -> None:
     template = json.loads(json.dumps(synth()))
     bucket = template["Resources"]["AccessLogBucket"]["Properties"]
     del bucket["PublicAccessBlockConfiguration"]
-    rules = {f.rule for f in run_checkov_many({"open": template}, checkov)["open"]}
+    rules = {f.rule for f in start_checkov({"open": template}, checkov).findings()["open"]}
     assert {"CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"} <= rules
 
 
