@@ -77,8 +77,6 @@ TESTED_IN |= {
 NOT_YET = {
     "blueprint/encryption.py",
     "blueprint/stack.py",
-    "checks/lint.py",
-    "checks/validate.py",
     "deploy/changesets.py",
     "deploy/retain.py",
     "deploy/session.py",
