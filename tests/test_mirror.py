@@ -76,8 +76,6 @@ TESTED_IN |= {
 #: module comes with its test.
 NOT_YET = {
     "blueprint/stack.py",
-    "deploy/retain.py",
-    "deploy/session.py",
     "local/fidelity/em403_bucket_updates.py",
     # The emulator's models: exercised through the AWS APIs in local/models/test_services.py
     # and by the emulator tests, without a test file each.
