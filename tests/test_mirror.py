@@ -75,7 +75,6 @@ TESTED_IN |= {
 #: Modules that need a test of their own and have none yet. This list only shrinks: a new
 #: module comes with its test.
 NOT_YET = {
-    "local/fidelity/em403_bucket_updates.py",
     # The emulator's models: exercised through the AWS APIs in local/models/test_services.py
     # and by the emulator tests, without a test file each.
     "local/models/_base.py",
