@@ -118,7 +118,10 @@ def test_a_declined_deploy_is_nothing_done_not_an_error(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     cfg = tmp_path / "appstack.yaml"
-    cfg.write_text(f"application_name: no{tmp_path.name[-6:].replace('_', '')}\n")
+    # A Region of its own: other tests' VPCs in the shared emulator do not count against it.
+    cfg.write_text(
+        f"application_name: no{tmp_path.name[-6:].replace('_', '')}\nregion: il-central-1\n"
+    )
     monkeypatch.setattr(render, "is_interactive", lambda: True)
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
     stack = f"no{tmp_path.name[-6:].replace('_', '')}-dev"

@@ -93,3 +93,12 @@ def literal_number(value: Any, default: float) -> float:
         except ValueError:
             return default
     return default
+
+
+def deployed_names(template: Mapping[str, Any]) -> dict[str, str]:
+    """Parameter -> logical id of each deployed name the template keeps (declared in its
+    Metadata by `blueprint.deployed_names.keep`): the deploy fills those parameters, rule
+    AS007 accepts those names."""
+    ours = template.get("Metadata", {}).get("appstack", {})
+    found = ours.get("DeployedNames", {}) if isinstance(ours, Mapping) else {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, Mapping) else {}

@@ -23,7 +23,6 @@ parameters and rule AS007 accepts those names, from the same declaration.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from troposphere import Equals, If, Not, Parameter, Ref, Template
@@ -63,10 +62,3 @@ def keep(template: Template, logical_id: str, new_name: Any) -> If:
     metadata[METADATA] = ours
     template.set_metadata(metadata)
     return If(condition, Ref(parameter), new_name)
-
-
-def declared(template: Mapping[str, Any]) -> dict[str, str]:
-    """Parameter -> logical id of each deployed name the template keeps."""
-    ours = template.get("Metadata", {}).get(METADATA, {})
-    found = ours.get(DECLARATION, {}) if isinstance(ours, Mapping) else {}
-    return {str(k): str(v) for k, v in found.items()} if isinstance(found, Mapping) else {}

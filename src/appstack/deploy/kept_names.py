@@ -24,7 +24,7 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from appstack.blueprint import deployed_names
+from appstack.template import deployed_names
 
 
 def keep(
@@ -35,7 +35,7 @@ def keep(
     """`template` with each declared deployed-name parameter set for `stack` (as described
     by DescribeStacks, None if not deployed); `physical_ids` (logical id -> physical id of
     the deployed stack's resources) is read only when the template declares such a name."""
-    declared = deployed_names.declared(template)
+    declared = deployed_names(template)
     if not declared:
         return dict(template)
     held = physical_ids() if stack is not None else {}

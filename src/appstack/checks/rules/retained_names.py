@@ -19,11 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.blueprint import deployed_names
 from appstack.checks.findings import Finding
 from appstack.checks.rules.base import Rule
 from appstack.data import load
-from appstack.template import Template, references, resources
+from appstack.template import Template, deployed_names, references, resources
 
 KEPT = ("Retain", "RetainExceptOnCreate")
 
@@ -45,7 +44,7 @@ class RetainedResourcesHaveNoFixedName(Rule):
     def check(self, template: Template) -> list[Finding]:
         found = []
         all_resources = template.get("Resources", {})
-        kept = deployed_names.declared(template)
+        kept = deployed_names(template)
         for logical_id, resource in resources(template, *name_properties()).items():
             if resource.get("DeletionPolicy") not in KEPT:
                 continue
