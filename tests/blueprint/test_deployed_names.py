@@ -9,6 +9,7 @@ from troposphere import Template as Blueprint
 
 from appstack.blueprint import deployed_names
 from appstack.template import Template
+from appstack.template import deployed_names as declared
 
 
 def kept_vault() -> Template:
@@ -32,14 +33,15 @@ def test_the_name_is_the_deployed_one_when_the_deploy_supplies_it_else_the_new_o
 
 
 def test_the_template_declares_which_parameter_holds_which_name() -> None:
-    assert deployed_names.declared(kept_vault()) == {"VaultDeployedName": "Vault"}
+    # The template walker reads the declaration back, for the deploy and rule AS007.
+    assert declared(kept_vault()) == {"VaultDeployedName": "Vault"}
     assert deployed_names.parameter_of("Vault") == "VaultDeployedName"
 
 
 def test_a_template_without_the_declaration_declares_nothing() -> None:
-    assert deployed_names.declared({}) == {}
-    assert deployed_names.declared({"Metadata": {"appstack": "not a mapping"}}) == {}
-    assert deployed_names.declared({"Metadata": {"appstack": {"DeployedNames": []}}}) == {}
+    assert declared({}) == {}
+    assert declared({"Metadata": {"appstack": "not a mapping"}}) == {}
+    assert declared({"Metadata": {"appstack": {"DeployedNames": []}}}) == {}
 
 
 def test_the_parameter_takes_a_resource_name_or_nothing_and_refuses_other_text() -> None:
