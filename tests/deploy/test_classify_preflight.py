@@ -59,7 +59,7 @@ def test_the_owner_of_the_config_recorder_keeps_it_while_other_rules_use_it(
     assert "PF007" not in findings(path, "pf-dev", emulator_endpoint, phase=2)
     write(path, region, features={"config": False})
     # Alone in the Region, a setting still may not stop the account's recording (the
-    # deliberate way, a rollback below phase 2, is tested in tests/test_preflight.py).
+    # deliberate way, a rollback below phase 2, is tested in tests/checks/test_preflight.py).
     assert findings(path, "pf-dev", emulator_endpoint, phase=2)["PF007"].severity == "error"
     # Another environment's rule evaluates through this stack's recorder.
     boto3.client("config", region_name=region, endpoint_url=emulator_endpoint).put_config_rule(

@@ -112,15 +112,6 @@ def test_rollback_4_to_1_names_the_final_snapshots_it_finds_in_the_account(
     assert checked.count("deleted after a final snapshot, ") == 2
 
 
-def test_removing_a_cluster_with_no_deletion_policy_snapshots_it() -> None:
-    from appstack.deploy import removals
-
-    assert removals.fate({"Type": "AWS::RDS::DBCluster"}) == removals.SNAPSHOT
-    assert removals.fate({"Type": "AWS::S3::Bucket", "DeletionPolicy": "Snapshot"}) == (
-        removals.DELETED
-    )
-
-
 # ------------------------------------------------------------------ production, phase 2 -> 1
 
 

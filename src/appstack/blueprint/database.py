@@ -54,9 +54,6 @@ ENGINE_VERSION = str(aurora_facts()["engine_version"])
 PORT = 5432
 DATABASE_NAME = "app"
 MASTER_USERNAME = "appadmin"
-#: Master user names RDS refuses, and the prefix PostgreSQL reserves (data/aurora.json).
-RESERVED_USERNAMES = frozenset(aurora_facts()["master_username"]["reserved"])
-RESERVED_USERNAME_PREFIX = str(aurora_facts()["master_username"]["reserved_prefix"])
 BACKUP_RETENTION_DAYS = 14
 SERVERLESS_INSTANCE_CLASS = "db.serverless"
 
@@ -90,15 +87,6 @@ class Database:
     secret_arn: Any  # the RDS-managed master user secret (Fn::GetAtt MasterUserSecret.SecretArn)
     security_group: SecurityGroup  # logical ID "DatabaseSecurityGroup"
     port: int
-
-
-def username_problem(name: str) -> str | None:
-    """Why RDS would refuse `name` as the PostgreSQL master user name, or None."""
-    if name.lower() in RESERVED_USERNAMES or name.lower().startswith(RESERVED_USERNAME_PREFIX):
-        return f"{name!r} is reserved by RDS or PostgreSQL"
-    if not (1 <= len(name) <= 16 and name[0].isalpha() and name.replace("_", "").isalnum()):
-        return f"{name!r} is not 1 to 16 letters, digits or underscores starting with a letter"
-    return None
 
 
 def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> Database:

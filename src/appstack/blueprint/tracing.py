@@ -42,9 +42,6 @@ DAEMON_ACTIONS = (
     "GetSamplingStatisticSummaries",
 )
 
-#: AWS::XRay::SamplingRule limits (CloudFormation resource schema).
-RULE_NAME_MAX = 32
-SERVICE_NAME_MAX = 64
 #: Trace the first request each second and 5% of the rest.
 RESERVOIR_SIZE = 1
 FIXED_RATE = 0.05

@@ -34,18 +34,6 @@ def checkov_executable() -> str | None:
     return shutil.which("checkov")
 
 
-def run_checkov(template: dict[str, Any], executable: str | None = None) -> list[Finding]:
-    """Failed checkov checks of `template` (skips declared in Metadata are honoured)."""
-    return run_checkov_many({"template": template}, executable)["template"]
-
-
-def run_checkov_many(
-    templates: Mapping[str, dict[str, Any]], executable: str | None = None
-) -> dict[str, list[Finding]]:
-    """Failed checkov checks of several templates, by name, in one checkov run."""
-    return start_checkov(templates, executable).findings()
-
-
 def start_checkov(templates: Mapping[str, dict[str, Any]], executable: str | None = None) -> Scan:
     """Start checkov on `templates` in the background; `findings()` waits for its verdict.
 

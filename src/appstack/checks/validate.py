@@ -19,10 +19,6 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
 
     @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
     def ok(self) -> bool:
         # appstack's bar for its own templates: no errors and no warnings.
         return not [f for f in self.findings if f.severity in ("error", "warning")]

@@ -10,7 +10,7 @@ A poll that AWS throttles counts as "not yet".
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TypeVar
 
 from botocore.exceptions import ClientError
@@ -41,16 +41,6 @@ THROTTLING = frozenset(
 def throttled(exc: BaseException) -> bool:
     """Whether `exc` is AWS refusing a call for its rate, not for what it asked."""
     return isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") in THROTTLING
-
-
-def intervals(
-    first: float = FIRST_INTERVAL, growth: float = GROWTH, longest: float = MAX_INTERVAL
-) -> Iterator[float]:
-    """0.2, 0.3, 0.45, 0.675, 1.0, 1.0, ...: the pauses between two quick polls."""
-    interval = first
-    while True:
-        yield interval
-        interval = min(interval * growth, longest)
 
 
 class Backoff:

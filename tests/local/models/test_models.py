@@ -74,18 +74,6 @@ def test_placeholders_are_only_types_moto_does_not_model_itself() -> None:
     assert moto_types & set(PLACEHOLDER_TYPES) == set()
 
 
-@pytest.mark.parametrize(
-    "transform", ["AWS::SecretsManager-2024-09-16", "AWS::SecretsManager-2020-07-23"]
-)
-def test_the_rotation_transform_is_dropped_on_the_emulator_with_a_note(transform: str) -> None:
-    from appstack.local.transforms import for_emulator
-
-    template = {"Transform": transform, "Resources": {}}
-    result, notes = for_emulator(template)
-    assert "Transform" not in result and "Transform" in template
-    assert notes and transform in notes[0]
-
-
 @pytest.mark.parametrize(("env", "phase"), buildable())
 def test_no_template_blueprint_emits_needs_a_transform(env: str, phase: int) -> None:
     # RDS rotates the database password itself; the rotation transform (dropped on the

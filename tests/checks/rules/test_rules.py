@@ -1,4 +1,4 @@
-"""appstack's own rules: each has a good and a bad template (tests/rules/<id>/)."""
+"""appstack's own rules: each has a good and a bad template (tests/checks/rules/<id>/)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from appstack.checks.rules import RULES, run_rules
 from conftest import synth
 
-CASES = Path(__file__).parent / "rules"
+CASES = Path(__file__).parent
 RULE_IDS = [rule.id for rule in RULES]
 
 

@@ -240,7 +240,7 @@ def test_a_malformed_preflight_check_id_is_refused() -> None:
         module.check("P1", "made up", "none")
 
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def readme_preflight_section() -> str:

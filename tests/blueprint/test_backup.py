@@ -9,8 +9,8 @@ import pytest
 
 from appstack.blueprint import backup
 from appstack.checks.rules.retained_names import RetainedResourcesHaveNoFixedName
+from blueprint.database_standin import features, with_database
 from conftest import Template, of_type, props, refs, synth
-from database_standin import features, with_database
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from blueprint.database_standin import features
 from conftest import Template, props, refs, synth
-from database_standin import features
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,23 @@ from typing import Any
 
 import pytest
 
-from appstack.blueprint.tracing import RULE_NAME_MAX, SERVICE_NAME_MAX
 from appstack.config import MAX_APP_NAME
 from conftest import Template, of_type, props, refs, synth
 
 TRACING = {"environments": {"dev": {"features": {"tracing": True}}}}
+
+
+def sampling_rule_limit(name: str) -> int:
+    """maxLength of a SamplingRule property in the AWS::XRay::SamplingRule resource schema."""
+    from cfnlint.schema.manager import PROVIDER_SCHEMA_MANAGER
+
+    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", "AWS::XRay::SamplingRule")
+    definitions = schema.schema["definitions"]
+    found = definitions["SamplingRule"]["properties"][name]
+    if "$ref" in found:
+        found = definitions[found["$ref"].rsplit("/", 1)[-1]]
+    limit: int = found["maxLength"]
+    return limit
 
 
 @pytest.fixture(scope="module")
@@ -118,14 +130,14 @@ def test_the_rule_name_fits_32_characters_whatever_the_names() -> None:
     assert prefix == "-"
     literal = "".join(p for p in parts if isinstance(p, str))
     stack_id_hex_digits = 8
-    assert len(literal) + len(prefix) + stack_id_hex_digits <= RULE_NAME_MAX
+    assert len(literal) + len(prefix) + stack_id_hex_digits <= sampling_rule_limit("RuleName")
     assert refs(name) == {"AWS::StackId"}  # no parameter of unbounded length
 
 
 def test_the_rule_matches_only_this_service(traced: Template) -> None:
     service_name = props(traced, "SamplingRule")["SamplingRule"]["ServiceName"]
     assert service_name == {"Fn::Sub": "${ApplicationName}-${EnvironmentSuffix}"}
-    assert MAX_APP_NAME + 1 + 20 <= SERVICE_NAME_MAX
+    assert sampling_rule_limit("ServiceName") >= MAX_APP_NAME + 1 + 20
 
 
 def test_without_the_feature_the_task_has_only_the_application(dev: Template) -> None:

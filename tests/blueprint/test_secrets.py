@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from appstack.checks.lint import run_cfn_lint
+from blueprint.database_standin import PHASE_4, features, with_database
 from conftest import Template, of_type, props, refs, synth
-from database_standin import PHASE_4, features, with_database
 
 ENVIRONMENTS = ["dev", "staging", "prod"]
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from appstack import config
-from appstack.checks.scan import checkov_executable, run_checkov, run_checkov_many, start_checkov
+from appstack.checks.scan import checkov_executable, start_checkov
 from appstack.cli.options import buildable_targets
 from appstack.phases import PHASE_ADDS
 from conftest import synth
@@ -20,7 +20,7 @@ from conftest import synth
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/abc-123"
 VPN = {"vpn": {"customer_gateway_ip": "203.0.113.10"}}
 HTTPS_CHECKS = {"CKV_AWS_2", "CKV_AWS_103"}
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 def skips(template: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
@@ -73,7 +73,7 @@ def every_template() -> dict[str, dict[str, Any]]:
 def test_every_env_and_phase_passes_checkov_with_0_failed_checks(
     checkov: str, every_template: dict[str, dict[str, Any]]
 ) -> None:
-    results = run_checkov_many(every_template, checkov)
+    results = start_checkov(every_template, checkov).findings()
     failed = {
         name: [(f.rule, f.resource) for f in findings]
         for name, findings in results.items()
@@ -86,7 +86,7 @@ def test_the_scan_catches_a_bucket_open_to_the_public(checkov: str) -> None:
     template = json.loads(json.dumps(synth()))
     bucket = template["Resources"]["AccessLogBucket"]["Properties"]
     del bucket["PublicAccessBlockConfiguration"]
-    rules = {f.rule for f in run_checkov(template, checkov)}
+    rules = {f.rule for f in start_checkov({"open": template}, checkov).findings()["open"]}
     assert {"CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"} <= rules
 
 
@@ -110,7 +110,7 @@ def test_the_readme_lists_every_skip(every_template: dict[str, dict[str, Any]]) 
     assert used <= listed
 
 
-SCAN_ENV = Path(__file__).parent.parent / ".venv-scan" / "bin"
+SCAN_ENV = Path(__file__).parents[2] / ".venv-scan" / "bin"
 
 
 @pytest.mark.skipif(not (SCAN_ENV / "appstack").exists(), reason="`make scan-env` builds it")
@@ -121,7 +121,7 @@ def test_appstack_with_its_scan_extra_validates_phase_4_in_one_environment(
     validate finds checkov beside its own Python and passes, without PATH or settings."""
     import subprocess
 
-    config = Path(__file__).parent.parent / "demo" / "appstack.yaml"
+    config = Path(__file__).parents[2] / "demo" / "appstack.yaml"
     env = {k: v for k, v in os.environ.items() if k != "APPSTACK_CHECKOV"}
     env["PATH"] = "/usr/bin:/bin"  # neither .venv-scan nor .venv on PATH
     done = subprocess.run(

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from blueprint.database_standin import features
 from conftest import Template, props, refs, synth
-from database_standin import features
 
 TRAIL_ARN = {
     "Fn::Sub": "arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/"

@@ -1,7 +1,7 @@
 """Running tasks keep connecting after RDS rotates the master password.
 
 ECS injects secrets only when a task starts. An application that re-reads the secret needs
-nothing more (tests/test_database.py); for one that does not, every rotation restarts the
+nothing more (tests/blueprint/test_database.py); for one that does not, every rotation restarts the
 service's tasks: an EventBridge rule on the secret's `Secret Label Updated` event (AWSCURRENT
 moved to the new version) starts a Systems Manager Automation runbook that forces a new
 deployment of the service. No function, no runtime to keep alive.

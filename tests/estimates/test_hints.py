@@ -1,0 +1,36 @@
+"""Hints: cheaper choices for a template, each with what it would save per month."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from appstack.estimates import cost
+from conftest import Template
+from estimates.test_cost import HOURS, US, estimate, settings
+
+
+def test_dev_hints_at_one_nat_arm_and_spot(build_template: Callable[..., Template]) -> None:
+    template = build_template("dev", data={"environments": {"dev": {"nat_gateways": 2}}})
+    result = cost.estimate(template, settings("dev", nat_gateways=2), US)
+    messages = " ".join(h.message for h in result.hints)
+    assert "one NAT gateway" in messages and "ARM64" in messages and "Spot" in messages
+    nat = next(h for h in result.hints if "one NAT" in h.message)
+    assert nat.saving == pytest.approx(HOURS * (0.045 + 0.005))
+
+
+def test_prod_is_not_told_to_use_spot_or_a_single_nat(prod: Template) -> None:
+    result = cost.estimate(prod, settings("prod"), US)
+    messages = " ".join(h.message for h in result.hints)
+    assert "Spot" not in messages and "one NAT" not in messages
+
+
+def test_without_gateway_endpoints_the_hint_points_at_them() -> None:
+    result = estimate({"Nat": {"Type": "AWS::EC2::NatGateway"}})
+    assert any("gateway endpoints" in h.message for h in result.hints)
+
+
+def test_the_phase_1_template_has_its_gateway_endpoints(dev: Template) -> None:
+    result = cost.estimate(dev, settings("dev"), US)
+    assert not any("gateway endpoints" in h.message for h in result.hints)
