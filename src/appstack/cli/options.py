@@ -173,6 +173,26 @@ def connect(conn_args: tuple[bool, str | None, str | None], default_region: str)
     return Connection(region or default_region, profile)
 
 
+def on_one_stack(func: F) -> F:
+    """What every command that reads one deployed stack takes: STACK, `--output` (text or
+    json), the connection options and the config."""
+    for decorate in (config_option, connection_options, output_option(), click.argument("stack")):
+        func = decorate(func)
+    return func
+
+
+def stack_client(
+    stack: str, conn_args: tuple[bool, str | None, str | None], config_path: Path | None
+) -> tuple[dict[str, Any], Any]:
+    """The deployed stack (StackNotFound, one line, if there is none) and the CloudFormation
+    client that found it, in the config's Region unless --region says otherwise."""
+    from appstack.deploy import stacks
+
+    name, region = stack_region(stack, config_path)
+    cfn = connect(conn_args, region).client("cloudformation")
+    return stacks.require(cfn, name), cfn
+
+
 def stack_region(stack: str, config_path: Path | None) -> tuple[str, str]:
     """The stack, and the Region to find it in (the config's, unless --region says)."""
     from appstack import config

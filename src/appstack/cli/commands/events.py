@@ -8,27 +8,17 @@ from typing import Any
 import click
 
 from appstack import render
-from appstack.cli.options import (
-    config_option,
-    connect,
-    connection_options,
-    output_option,
-    stack_region,
-)
+from appstack.cli.options import on_one_stack, stack_client
 
 
 @click.command(name="events")
-@click.argument("stack")
-@output_option()
-@connection_options
-@config_option
+@on_one_stack
 def events_command(stack: str, output: str, conn_args: Any, config_path: Path | None) -> None:
     """The stack's events, oldest first."""
-    from appstack.deploy import events, stacks
+    from appstack.deploy import events
 
-    name, region = stack_region(stack, config_path)
-    cfn = connect(conn_args, region).client("cloudformation")
-    stacks.require(cfn, name)
+    _, cfn = stack_client(stack, conn_args, config_path)
+    name = stack
     found = events.since(cfn, name, set())
     if output == "json":
         render.json_document(

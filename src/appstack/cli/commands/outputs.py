@@ -8,26 +8,17 @@ from typing import Any
 import click
 
 from appstack import render
-from appstack.cli.options import (
-    config_option,
-    connect,
-    connection_options,
-    output_option,
-    stack_region,
-)
+from appstack.cli.options import on_one_stack, stack_client
 
 
 @click.command()
-@click.argument("stack")
-@output_option()
-@connection_options
-@config_option
+@on_one_stack
 def outputs(stack: str, output: str, conn_args: Any, config_path: Path | None) -> None:
     """The stack's outputs."""
     from appstack.deploy import stacks
 
-    name, region = stack_region(stack, config_path)
-    found = stacks.require(connect(conn_args, region).client("cloudformation"), name)
+    found, _ = stack_client(stack, conn_args, config_path)
+    name = stack
     answer = stacks.outputs(found)
     if output == "json":
         render.json_document({"stack": name, "outputs": answer})

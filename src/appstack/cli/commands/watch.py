@@ -9,28 +9,18 @@ from typing import Any
 import click
 
 from appstack import render
-from appstack.cli.options import (
-    config_option,
-    connect,
-    connection_options,
-    output_option,
-    stack_region,
-)
+from appstack.cli.options import on_one_stack, stack_client
 
 
 @click.command()
-@click.argument("stack")
-@output_option()
-@connection_options
-@config_option
+@on_one_stack
 def watch(stack: str, output: str, conn_args: Any, config_path: Path | None) -> None:
     """Re-attach to the stack's running operation."""
     from appstack.cli.terminal import Terminal
     from appstack.deploy import stacks, workflow
 
-    name, region = stack_region(stack, config_path)
-    cfn = connect(conn_args, region).client("cloudformation")
-    found = stacks.require(cfn, name)
+    found, cfn = stack_client(stack, conn_args, config_path)
+    name = stack
     if found["StackStatus"] == "REVIEW_IN_PROGRESS":
         raise stacks.DeployError(
             f"stack {name} is not deployed: it holds only a change set that never ran "
