@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from appstack.local.change_sets import execute_as_aws_does
 from appstack.local.fidelity import rule
 from appstack.local.fidelity.em2_shared import (
     ChangeSetNotFound,
     InvalidChangeSetStatus,
+    execute_as_aws_does,
     find_change_set,
 )
 

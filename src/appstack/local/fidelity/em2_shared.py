@@ -10,6 +10,7 @@ and the change that follows it happen in one step, as CloudFormation makes them.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from moto.cloudformation.exceptions import CloudFormationError, ValidationError
@@ -82,3 +83,26 @@ def cannot_be_updated(stack: Any) -> ValidationError:
     return ValidationError(
         message=f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated."
     )
+
+
+# What executing a change set does to its stack on AWS, and moto does not: executing one
+# deletes every other change set of the stack (they were computed against the stack as it
+# was), so two deploys that race on one stack meet ChangeSetNotFoundException on AWS; and the
+# stack takes its template's Description from the change set that ran (moto leaves the stack
+# of a CREATE change set without one). EM206 runs every execution through this.
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html
+
+
+def execute_as_aws_does(backend: Any, change_set: Any, execute: Callable[[], None]) -> None:
+    """Run `change_set` of `backend` through `execute` (moto's own execution): the other
+    change sets of its stack go first, and the stack takes the template's Description."""
+    others = [
+        key
+        for key, other in backend.change_sets.items()
+        if other.stack_id == change_set.stack_id and other is not change_set
+    ]
+    for key in others:
+        del backend.change_sets[key]
+    execute()
+    stack = backend.stacks[change_set.stack_id]
+    stack.description = change_set.template_dict.get("Description")
