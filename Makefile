@@ -47,6 +47,7 @@ bench: $(STAMP) $(BENCH_STAMP) $(SCAN_STAMP)
 	$(BIN)/python benchmarks/synth.py
 	$(BIN)/python benchmarks/deploy.py
 	$(BIN)/python benchmarks/forecast_scale.py
+	$(BIN)/python benchmarks/startup.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

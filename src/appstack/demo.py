@@ -62,7 +62,7 @@ def run(conn: Connection, app: config.AppConfig) -> workflow.Result:
         items = dynamodb.scan(TableName=table)["Count"]
         render.success(
             f"phase {phase}: {outcome.status} in {time.perf_counter() - started:.2f}s, "
-            f"{items} item(s) in {table}"
+            f"{render.plural(items, 'item')} in {table}"
         )
     assert outcome is not None
     return outcome
