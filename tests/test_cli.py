@@ -11,17 +11,7 @@ import pytest
 import yaml
 
 from appstack import __version__
-from appstack.cli import main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from cli_runner import run
 
 
 def test_synth_writes_the_template_and_prints_its_path(

@@ -18,19 +18,10 @@ import pytest
 
 from appstack import cli
 from appstack.cli import main
+from cli_runner import run
 
 SCHEMAS = Path(__file__).parents[1] / "docs" / "schemas"
 MARKDOWN = ("plan", "cost", "forecast", "validate", "preflight")
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def answer(argv: list[str], capsys: pytest.CaptureFixture[str], code: int = 0) -> Any:

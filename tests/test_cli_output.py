@@ -13,23 +13,13 @@ from typing import Any
 import pytest
 
 from appstack import render
-from appstack.cli import main
 from appstack.estimates import forecast
+from cli_runner import run
 
 #: JSON fields that hold US dollars: whole cents, like the bill.
 MONEY = {"monthly", "saving", "total", "delta"}
 #: JSON fields of the forecast that hold seconds: tenths at most.
 SECONDS = {"start", "finish", "seconds", "delay", "floor", "cleanup"}
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def floats(value: Any, key: str = "") -> Iterator[tuple[str, float]]:

@@ -9,18 +9,7 @@ from typing import Any
 
 import pytest
 
-from appstack.cli import main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
+from cli_runner import run
 
 CLI_REGION = "us-west-2"
 
