@@ -20,7 +20,6 @@ import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from awacs.aws import Action, Allow, Condition, Statement, StringEquals
 from troposphere import GetAtt, Join, Ref, Sub
 from troposphere.ec2 import SecurityGroup
 from troposphere.events import Rule, Target
@@ -38,7 +37,7 @@ from troposphere.validators import double, integer
 
 from appstack.blueprint.network import Network
 from appstack.blueprint.service import AppService
-from appstack.blueprint.shared import data_store_group, service_role_trust
+from appstack.blueprint.shared import data_store_group, secret_reading, service_role_trust
 from appstack.blueprint.stack import SNAPSHOT, Stack
 from appstack.config import DatabaseSettings, aurora_facts
 
@@ -237,23 +236,9 @@ def _reread_after_rotation(stack: Stack, secret_arn: Any, key: Key) -> None:
     and decrypt it with the environment's key, through Secrets Manager only."""
     needs = stack.needs
     needs.environment["DATABASE_SECRET_ARN"] = secret_arn
-    needs.task_statements += [
-        Statement(
-            Sid="RereadTheDatabaseSecret",
-            Effect=Allow,
-            Action=[Action("secretsmanager", "GetSecretValue")],
-            Resource=[secret_arn],
-        ),
-        Statement(
-            Sid="DecryptTheDatabaseSecret",
-            Effect=Allow,
-            Action=[Action("kms", "Decrypt")],
-            Resource=[GetAtt(key, "Arn")],
-            Condition=Condition(
-                StringEquals("kms:ViaService", Sub("secretsmanager.${AWS::Region}.amazonaws.com"))
-            ),
-        ),
-    ]
+    needs.task_statements += secret_reading(
+        "RereadTheDatabaseSecret", "DecryptTheDatabaseSecret", secret_arn, key
+    )
 
 
 #: What Secrets Manager sends to EventBridge, with no CloudTrail trail needed, when a staging

@@ -12,11 +12,11 @@ python3.10 function, past Lambda's end of life; managed rotation needs no functi
 
 from __future__ import annotations
 
-from awacs.aws import Action, Allow, Condition, Statement, StringEquals
 from troposphere import GetAtt, Ref, Sub
 from troposphere.kms import Key
 from troposphere.secretsmanager import GenerateSecretString, Secret
 
+from appstack.blueprint.shared import secret_reading
 from appstack.blueprint.stack import RETAIN, Stack
 
 #: Environment variable that carries the application secret into the container.
@@ -48,23 +48,7 @@ def _application_secret(stack: Stack, key: Key) -> Secret:
     )
     stack.needs.secrets[APP_SECRET_VARIABLE] = Ref(secret)
     # ECS reads the secret with the execution role before the container starts.
-    stack.needs.execution_statements.append(
-        Statement(
-            Sid="ReadTheApplicationSecret",
-            Effect=Allow,
-            Action=[Action("secretsmanager", "GetSecretValue")],
-            Resource=[Ref(secret)],
-        )
-    )
-    stack.needs.execution_statements.append(
-        Statement(
-            Sid="DecryptTheApplicationSecret",
-            Effect=Allow,
-            Action=[Action("kms", "Decrypt")],
-            Resource=[GetAtt(key, "Arn")],
-            Condition=Condition(
-                StringEquals("kms:ViaService", Sub("secretsmanager.${AWS::Region}.amazonaws.com"))
-            ),
-        )
+    stack.needs.execution_statements += secret_reading(
+        "ReadTheApplicationSecret", "DecryptTheApplicationSecret", Ref(secret), key
     )
     return secret

@@ -289,3 +289,25 @@ def data_store_group(
     )
     stack.needs.egress.append((purpose, f"{protocol} to the {purpose}", port, Ref(group)))
     return group
+
+
+def secret_reading(read_sid: str, decrypt_sid: str, secret_arn: Any, key: Key) -> list[Statement]:
+    """May read the one secret `secret_arn` and decrypt it with the environment's `key`, the
+    key only through Secrets Manager (kms:ViaService)."""
+    return [
+        Statement(
+            Sid=read_sid,
+            Effect=Allow,
+            Action=[Action("secretsmanager", "GetSecretValue")],
+            Resource=[secret_arn],
+        ),
+        Statement(
+            Sid=decrypt_sid,
+            Effect=Allow,
+            Action=[Action("kms", "Decrypt")],
+            Resource=[GetAtt(key, "Arn")],
+            Condition=Condition(
+                StringEquals("kms:ViaService", Sub("secretsmanager.${AWS::Region}.amazonaws.com"))
+            ),
+        ),
+    ]
