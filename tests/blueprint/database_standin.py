@@ -11,7 +11,7 @@ from troposphere.rds import DBCluster, ServerlessV2ScalingConfiguration
 
 from appstack import blueprint, config
 from appstack.blueprint import backup, encryption, loadbalancer, network, secrets, table
-from appstack.blueprint.stack import Stack
+from appstack.blueprint.draft import Draft
 
 PORT = 5432
 #: Every phase-4 capability on, over the phase-1 foundation.
@@ -30,15 +30,15 @@ def features(**on: bool) -> dict[str, Any]:
     return {"environments": {e: {"features": dict(on)} for e in ("dev", "staging", "prod")}}
 
 
-def stand_in(stack: Stack, net: network.Network, key: Any) -> StandInDatabase:
-    group = stack.add(
+def stand_in(draft: Draft, net: network.Network, key: Any) -> StandInDatabase:
+    group = draft.add(
         SecurityGroup(
             "DatabaseSecurityGroup",
             GroupDescription="Database: the tasks on 5432",
             VpcId=Ref(net.vpc),
         )
     )
-    cluster = stack.add(
+    cluster = draft.add(
         DBCluster(
             "DatabaseCluster",
             Engine="aurora-postgresql",
@@ -58,12 +58,12 @@ def stand_in(stack: Stack, net: network.Network, key: Any) -> StandInDatabase:
 def with_database(env: str = "dev", data: dict[str, Any] | None = None) -> dict[str, Any]:
     """A template with the network, the table, a stand-in database, secrets and backup."""
     target = config.resolve(config.parse(data or features(**PHASE_4)), env, 1)
-    stack = Stack(target)
-    key = encryption.build(stack)
-    net = network.build(stack, key)
-    loadbalancer.security_groups(stack, net)
-    app_table = table.build(stack, key)
-    database = stand_in(stack, net, key)
-    secrets.build(stack, key)
-    backup.build(stack, key, app_table, database)
-    return blueprint.to_dict(stack.template)
+    draft = Draft(target)
+    key = encryption.build(draft)
+    net = network.build(draft, key)
+    loadbalancer.security_groups(draft, net)
+    app_table = table.build(draft, key)
+    database = stand_in(draft, net, key)
+    secrets.build(draft, key)
+    backup.build(draft, key, app_table, database)
+    return blueprint.to_dict(draft.template)

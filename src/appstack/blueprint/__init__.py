@@ -1,8 +1,9 @@
 """Blueprint: settings -> CloudFormation template. Pure: never calls AWS.
 
 `build` runs the capabilities of a target in dependency order. Each capability module
-takes the `Stack` and what it needs from others, adds its resources, and returns what
-others need. Capabilities that the task uses fill `stack.needs` before the service is built.
+takes the `Draft` (the template under construction) and what it needs from others, adds
+its resources, and returns what others need. Capabilities that the task uses fill
+`draft.needs` before the service is built.
 """
 
 from __future__ import annotations
@@ -30,49 +31,49 @@ from appstack.blueprint import (
     tracing,
     vpn,
 )
-from appstack.blueprint.stack import Stack
+from appstack.blueprint.draft import Draft
 from appstack.config import Target
 
 
 def build(target: Target) -> Template:
     """The CloudFormation template of `target` (one environment at one phase)."""
-    stack = Stack(target)
-    key = encryption.build(stack)
-    net = network.build(stack, key)
-    alb_sg, task_sg = loadbalancer.security_groups(stack, net)
-    app_table = table.build(stack, key)
+    draft = Draft(target)
+    key = encryption.build(draft)
+    net = network.build(draft, key)
+    alb_sg, task_sg = loadbalancer.security_groups(draft, net)
+    app_table = table.build(draft, key)
 
-    # Data stores and task add-ons: they fill stack.needs before the service is built.
-    db = database.build(stack, net, task_sg, key) if target.has("database") else None
+    # Data stores and task add-ons: they fill draft.needs before the service is built.
+    db = database.build(draft, net, task_sg, key) if target.has("database") else None
     if target.has("cache"):
-        cache.build(stack, net, task_sg, key)
+        cache.build(draft, net, task_sg, key)
     if target.has("tracing"):
-        tracing.build(stack)
+        tracing.build(draft)
     if target.has("secrets"):
-        secrets.build(stack, key)
+        secrets.build(draft, key)
 
-    alarm_topic = alarms.topic(stack, key)
-    door = loadbalancer.build(stack, net, alb_sg, task_sg)
-    app = service.build(stack, net, door, key)
+    alarm_topic = alarms.topic(draft, key)
+    door = loadbalancer.build(draft, net, alb_sg, task_sg)
+    app = service.build(draft, net, door, key)
     if db is not None:
-        database.restart_on_rotation(stack, db, app)
-    alarms.build(stack, alarm_topic, door, app, app_table)
+        database.restart_on_rotation(draft, db, app)
+    alarms.build(draft, alarm_topic, door, app, app_table)
 
     # Capabilities around the running service.
     if target.has("config"):
-        aws_config.build(stack, key)
+        aws_config.build(draft, key)
     if target.has("firewall"):
-        firewall.build(stack, door.load_balancer, key)
+        firewall.build(draft, door.load_balancer, key)
     if target.has("vpn"):
-        vpn.build(stack, net, task_sg)
+        vpn.build(draft, net, task_sg)
     if target.has("audit"):
-        audit.build(stack, key)
+        audit.build(draft, key)
     if target.has("backup"):
-        backup.build(stack, key, app_table, db)
+        backup.build(draft, key, app_table, db)
     if target.has("insights"):
-        insights.build(stack)
+        insights.build(draft)
 
-    return stack.template
+    return draft.template
 
 
 def to_dict(template: Template) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from troposphere.cloudwatch import Alarm, MetricDimension
 from troposphere.kms import Key
 from troposphere.sns import SubscriptionResource, Topic
 
+from appstack.blueprint.draft import Draft
 from appstack.blueprint.loadbalancer import FrontDoor
 from appstack.blueprint.service import AppService
-from appstack.blueprint.stack import Stack
 
 
 @dataclass(frozen=True)
@@ -98,31 +98,31 @@ ALARMS: tuple[AlarmSpec, ...] = (
 )
 
 
-def topic(stack: Stack, key: Key) -> Topic:
+def topic(draft: Draft, key: Key) -> Topic:
     """The encrypted topic every alarm notifies (and the e-mail subscription, if set)."""
-    alarm_topic = stack.add(
+    alarm_topic = draft.add(
         Topic(
             "AlarmTopic",
             KmsMasterKeyId=Ref(key),
-            DisplayName=stack.name("alarms"),
-            Tags=stack.tags("alarms"),
+            DisplayName=draft.name("alarms"),
+            Tags=draft.tags("alarms"),
         )
     )
-    if stack.settings.alarm_email:
-        stack.add(
+    if draft.settings.alarm_email:
+        draft.add(
             SubscriptionResource(
                 "AlarmEmailSubscription",
                 TopicArn=Ref(alarm_topic),
                 Protocol="email",
-                Endpoint=stack.settings.alarm_email,
+                Endpoint=draft.settings.alarm_email,
             )
         )
-    stack.output("AlarmTopicArn", Ref(alarm_topic), "SNS topic that receives every alarm")
+    draft.output("AlarmTopicArn", Ref(alarm_topic), "SNS topic that receives every alarm")
     return alarm_topic
 
 
 def build(
-    stack: Stack, alarm_topic: Topic, door: FrontDoor, service: AppService, table: Any
+    draft: Draft, alarm_topic: Topic, door: FrontDoor, service: AppService, table: Any
 ) -> list[Alarm]:
     dimensions = {
         "LoadBalancer": GetAtt(door.load_balancer, "LoadBalancerFullName"),
@@ -132,7 +132,7 @@ def build(
         "TableName": Ref(table),
     }
     return [
-        stack.add(
+        draft.add(
             Alarm(
                 spec.logical_id,
                 AlarmDescription=spec.description,

@@ -30,8 +30,8 @@ from troposphere.s3 import (
     NoncurrentVersionExpiration,
 )
 
+from appstack.blueprint.draft import Draft
 from appstack.blueprint.shared import kms_encryption, log_bucket, service_role_trust
-from appstack.blueprint.stack import Stack
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 TRAIL_PURPOSE = "trail"
@@ -50,14 +50,14 @@ def trail_arn() -> Sub:
     )
 
 
-def build(stack: Stack, key: Key) -> Trail:
+def build(draft: Draft, key: Key) -> Trail:
     _let_cloudtrail_use_the_key(key)
-    policy = _bucket(stack, key)
-    group, role = _log_delivery(stack, key)
-    return stack.add(
+    policy = _bucket(draft, key)
+    group, role = _log_delivery(draft, key)
+    return draft.add(
         Trail(
             "AuditTrail",
-            TrailName=stack.name(TRAIL_PURPOSE),
+            TrailName=draft.name(TRAIL_PURPOSE),
             IsLogging=True,
             IsMultiRegionTrail=True,
             IncludeGlobalServiceEvents=True,
@@ -68,7 +68,7 @@ def build(stack: Stack, key: Key) -> Trail:
             CloudWatchLogsRoleArn=GetAtt(role, "Arn"),
             # CloudTrail checks that it may write to the bucket when the trail is created.
             DependsOn=[policy.title],
-            Tags=stack.tags(TRAIL_PURPOSE),
+            Tags=draft.tags(TRAIL_PURPOSE),
         )
     )
 
@@ -107,11 +107,11 @@ def _let_cloudtrail_use_the_key(key: Key) -> None:
     # policy delegates to the account), not a statement for everyone.
 
 
-def _bucket(stack: Stack, key: Key) -> BucketPolicy:
+def _bucket(draft: Draft, key: Key) -> BucketPolicy:
     # Retained: the audit history outlives the stack.
     from_this_trail = StringEquals("aws:SourceArn", trail_arn())
     _, policy = log_bucket(
-        stack,
+        draft,
         BUCKET,
         # No S3 Bucket Key: with one, creating a trail that encrypts with SSE-KMS needs
         # kms:Decrypt as well (CloudTrail guide, "Required KMS key policy elements for
@@ -157,9 +157,9 @@ def _bucket(stack: Stack, key: Key) -> BucketPolicy:
     return policy
 
 
-def _log_delivery(stack: Stack, key: Key) -> tuple[LogGroup, Role]:
-    group = stack.log_group("AuditLogGroup", key, "audit")
-    role = stack.add(
+def _log_delivery(draft: Draft, key: Key) -> tuple[LogGroup, Role]:
+    group = draft.log_group("AuditLogGroup", key, "audit")
+    role = draft.add(
         Role(
             "AuditLogDeliveryRole",
             AssumeRolePolicyDocument=service_role_trust(CLOUDTRAIL),
@@ -182,7 +182,7 @@ def _log_delivery(stack: Stack, key: Key) -> tuple[LogGroup, Role]:
                     ),
                 )
             ],
-            Tags=stack.tags("audit"),
+            Tags=draft.tags("audit"),
         )
     )
     return group, role

@@ -41,8 +41,8 @@ from troposphere.s3 import (
     NoncurrentVersionExpiration,
 )
 
+from appstack.blueprint.draft import Draft
 from appstack.blueprint.shared import kms_encryption, log_bucket
-from appstack.blueprint.stack import Stack
 from appstack.data import load
 
 #: The AWS managed policy for a Config role (`service-role/ConfigRole` was replaced by it).
@@ -73,16 +73,16 @@ def managed_rules() -> tuple[ManagedRule, ...]:
     return tuple(ManagedRule(**rule) for rule in load("config_rules")["rules"])
 
 
-def build(stack: Stack, key: Key) -> list[ConfigRule]:
+def build(draft: Draft, key: Key) -> list[ConfigRule]:
     depends_on: list[str] = []
-    if not stack.settings.config_recorder_exists:
-        recorder, channel = _recorder(stack, key)
+    if not draft.settings.config_recorder_exists:
+        recorder, channel = _recorder(draft, key)
         # Rules evaluate only what a running recorder records.
         depends_on = [recorder.title, channel.title]
 
     rules = []
     for rule in managed_rules():
-        if not stack.target.has(rule.capability):
+        if not draft.target.has(rule.capability):
             continue
         config_rule = ConfigRule(
             rule.logical_id,
@@ -91,14 +91,14 @@ def build(stack: Stack, key: Key) -> list[ConfigRule]:
         )
         if depends_on:
             config_rule.DependsOn = depends_on
-        rules.append(stack.add(config_rule))
+        rules.append(draft.add(config_rule))
     return rules
 
 
-def _recorder(stack: Stack, key: Key) -> tuple[ConfigurationRecorder, DeliveryChannel]:
-    bucket, bucket_policy = _bucket(stack, key)
-    role = _role(stack, key)
-    recorder = stack.add(
+def _recorder(draft: Draft, key: Key) -> tuple[ConfigurationRecorder, DeliveryChannel]:
+    bucket, bucket_policy = _bucket(draft, key)
+    role = _role(draft, key)
+    recorder = draft.add(
         ConfigurationRecorder(
             "ConfigRecorder",
             RoleARN=GetAtt(role, "Arn"),
@@ -109,7 +109,7 @@ def _recorder(stack: Stack, key: Key) -> tuple[ConfigurationRecorder, DeliveryCh
             ),
         )
     )
-    channel = stack.add(
+    channel = draft.add(
         DeliveryChannel(
             "ConfigDeliveryChannel",
             S3BucketName=Ref(bucket),
@@ -133,13 +133,13 @@ def _same_account() -> Condition:
     return Condition(StringEquals("AWS:SourceAccount", Ref("AWS::AccountId")))
 
 
-def _bucket(stack: Stack, key: Key) -> tuple[Bucket, BucketPolicy]:
-    history = stack.settings.config_history
+def _bucket(draft: Draft, key: Key) -> tuple[Bucket, BucketPolicy]:
+    history = draft.settings.config_history
     # Configuration history is audit evidence: it outlives the stack, for as long as the
     # config says (`config_history`); a versioned bucket would otherwise keep every delivery
     # and every overwritten version forever.
     return log_bucket(
-        stack,
+        draft,
         BUCKET,
         encryption=kms_encryption(key, bucket_key=True),
         expiry=LifecycleRule(
@@ -191,9 +191,9 @@ def _bucket(stack: Stack, key: Key) -> tuple[Bucket, BucketPolicy]:
     )
 
 
-def _role(stack: Stack, key: Key) -> Role:
+def _role(draft: Draft, key: Key) -> Role:
     """The role Config assumes to read resource configurations and deliver to the bucket."""
-    return stack.add(
+    return draft.add(
         Role(
             "ConfigRole",
             AssumeRolePolicyDocument=PolicyDocument(
@@ -236,6 +236,6 @@ def _role(stack: Stack, key: Key) -> Role:
                     ),
                 )
             ],
-            Tags=stack.tags("config"),
+            Tags=draft.tags("config"),
         )
     )

@@ -28,7 +28,7 @@ from troposphere.kms import Key
 from troposphere.rds import DBCluster
 
 from appstack.blueprint import deployed_names
-from appstack.blueprint.stack import RETAIN, Stack
+from appstack.blueprint.draft import RETAIN, Draft
 from appstack.data import load
 
 #: The AWS managed policies of the AWS Backup service role: one to back up, one to restore
@@ -91,7 +91,7 @@ def lifecycle_problems(retention: Retention, resource_types: list[str]) -> list[
     return problems
 
 
-def build(stack: Stack, key: Key, table: Table, database: BackedUpDatabase | None) -> BackupPlan:
+def build(draft: Draft, key: Key, table: Table, database: BackedUpDatabase | None) -> BackupPlan:
     protected: list[tuple[str, Any]] = [("AWS::DynamoDB::Table", GetAtt(table, "Arn"))]
     if database is not None:
         protected.append(("AWS::RDS::DBCluster", GetAtt(database.cluster, "DBClusterArn")))
@@ -99,7 +99,7 @@ def build(stack: Stack, key: Key, table: Table, database: BackedUpDatabase | Non
     if problems:  # a bug in this module, not a user error
         raise ValueError("; ".join(problems))
 
-    role = stack.add(
+    role = draft.add(
         Role(
             "BackupRole",
             AssumeRolePolicyDocument=PolicyDocument(
@@ -113,7 +113,7 @@ def build(stack: Stack, key: Key, table: Table, database: BackedUpDatabase | Non
                 ],
             ),
             ManagedPolicyArns=[Sub(arn) for arn in BACKUP_POLICIES],
-            Tags=stack.tags("backup"),
+            Tags=draft.tags("backup"),
         )
     )
     # Retained: the recovery points in it are the environment's backups. A kept vault keeps
@@ -123,26 +123,26 @@ def build(stack: Stack, key: Key, table: Table, database: BackedUpDatabase | Non
     # time, and its RoleId is unique, so the name is new with every creation; at most
     # 24 + 5 + 21 characters, within the vault's 50. The name is create-only: a vault already
     # deployed keeps the name it has (a stack from before named it `<app>-<env>-bkp`).
-    new_name = Join("-", [Ref(stack.app_name), "bkp", GetAtt(role, "RoleId")])
-    vault = stack.stateful(
+    new_name = Join("-", [Ref(draft.app_name), "bkp", GetAtt(role, "RoleId")])
+    vault = draft.stateful(
         BackupVault(
             "BackupVault",
-            BackupVaultName=deployed_names.keep(stack.template, "BackupVault", new_name),
+            BackupVaultName=deployed_names.keep(draft.template, "BackupVault", new_name),
             EncryptionKeyArn=GetAtt(key, "Arn"),
-            BackupVaultTags=_tags(stack, "backup"),
+            BackupVaultTags=_tags(draft, "backup"),
         ),
         on_delete=RETAIN,
         on_replace=RETAIN,
     )
-    stack.output("BackupVaultName", Ref(vault), "AWS Backup vault of the environment's backups")
+    draft.output("BackupVaultName", Ref(vault), "AWS Backup vault of the environment's backups")
     lifecycle = LifecycleResourceType(DeleteAfterDays=DAILY.delete_after_days)
     if DAILY.move_to_cold_storage_after_days is not None:
         lifecycle.MoveToColdStorageAfterDays = DAILY.move_to_cold_storage_after_days
-    plan = stack.add(
+    plan = draft.add(
         BackupPlan(
             "BackupPlan",
             BackupPlan=BackupPlanResourceType(
-                BackupPlanName=stack.name("backup"),
+                BackupPlanName=draft.name("backup"),
                 BackupPlanRule=[
                     BackupRuleResourceType(
                         RuleName="daily",
@@ -155,10 +155,10 @@ def build(stack: Stack, key: Key, table: Table, database: BackedUpDatabase | Non
                     )
                 ],
             ),
-            BackupPlanTags=_tags(stack, "backup"),
+            BackupPlanTags=_tags(draft, "backup"),
         )
     )
-    stack.add(
+    draft.add(
         BackupSelection(
             "BackupSelection",
             BackupPlanId=Ref(plan),
@@ -173,6 +173,6 @@ def build(stack: Stack, key: Key, table: Table, database: BackedUpDatabase | Non
     return plan
 
 
-def _tags(stack: Stack, purpose: str) -> dict[str, Any]:
+def _tags(draft: Draft, purpose: str) -> dict[str, Any]:
     """The stack's tags as the key-value map AWS Backup resources take."""
-    return {tag["Key"]: tag["Value"] for tag in stack.tags(purpose).to_dict()}
+    return {tag["Key"]: tag["Value"] for tag in draft.tags(purpose).to_dict()}

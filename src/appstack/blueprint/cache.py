@@ -15,9 +15,9 @@ from troposphere.elasticache import ReplicationGroup, SubnetGroup
 from troposphere.kms import Key
 from troposphere.secretsmanager import GenerateSecretString, Secret
 
+from appstack.blueprint.draft import RETAIN, SNAPSHOT, Draft
 from appstack.blueprint.network import Network
 from appstack.blueprint.shared import data_store_group
-from appstack.blueprint.stack import RETAIN, SNAPSHOT, Stack
 from appstack.data import load
 
 PORT = 6379
@@ -30,23 +30,23 @@ def cache_facts() -> dict[str, Any]:
     return load("cache")
 
 
-def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> ReplicationGroup:
-    settings = stack.settings.cache
+def build(draft: Draft, network: Network, task_sg: SecurityGroup, key: Key) -> ReplicationGroup:
+    settings = draft.settings.cache
     facts = cache_facts()
     security_group = data_store_group(
-        stack, "CacheSecurityGroup", "cache", "Redis protocol (TLS)", PORT, network, task_sg
+        draft, "CacheSecurityGroup", "cache", "Redis protocol (TLS)", PORT, network, task_sg
     )
-    subnet_group = stack.add(
+    subnet_group = draft.add(
         SubnetGroup(
             "CacheSubnetGroup",
             Description="Private subnets of the cache",
             SubnetIds=[Ref(s) for s in network.private_subnets],
-            Tags=stack.tags("cache"),
+            Tags=draft.tags("cache"),
         )
     )
     # ElastiCache allows only letters, digits and !&#$^<>- in an AUTH token: letters and
     # digits alone are always valid (and need no escaping anywhere).
-    secret = stack.stateful(
+    secret = draft.stateful(
         Secret(
             "CacheAuthSecret",
             Description="AUTH token of the application's cache",
@@ -55,7 +55,7 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> R
                 PasswordLength=TOKEN_LENGTH,
                 ExcludePunctuation=True,
             ),
-            Tags=stack.tags("cache-auth"),
+            Tags=draft.tags("cache-auth"),
         ),
         # Kept: a cache restored from a retained snapshot is reached with the same token.
         on_delete=RETAIN,
@@ -65,7 +65,7 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> R
     multi_az = settings.nodes >= 2
     # No ReplicationGroupId: a generated name lets CloudFormation replace the group without
     # a clash; the final snapshot on delete and on replace keeps the data.
-    group = stack.stateful(
+    group = draft.stateful(
         ReplicationGroup(
             "Cache",
             ReplicationGroupDescription="Cache of the application",
@@ -85,20 +85,20 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> R
             AuthToken=Sub("{{resolve:secretsmanager:${CacheAuthSecret}:SecretString}}"),
             SnapshotRetentionLimit=settings.snapshot_retention_days,
             AutoMinorVersionUpgrade=True,
-            Tags=stack.tags("cache"),
+            Tags=draft.tags("cache"),
         ),
         on_delete=SNAPSHOT,
         on_replace=SNAPSHOT,
     )
 
-    needs = stack.needs
+    needs = draft.needs
     # The task definition waits for the cache: the tasks need its address.
     needs.environment["CACHE_HOST"] = GetAtt(group, "PrimaryEndPoint.Address")
     needs.environment["CACHE_PORT"] = GetAtt(group, "PrimaryEndPoint.Port")
     needs.environment["CACHE_TLS"] = "true"
     needs.read_secret("TheCacheAuthToken", Ref(secret), key, {"CACHE_AUTH_TOKEN": Ref(secret)})
 
-    stack.output(
+    draft.output(
         "CacheEndpoint", GetAtt(group, "PrimaryEndPoint.Address"), "Primary endpoint of the cache"
     )
     return group

@@ -35,10 +35,10 @@ from troposphere.rds import (
 from troposphere.ssm import Document
 from troposphere.validators import double, integer
 
+from appstack.blueprint.draft import SNAPSHOT, Draft
 from appstack.blueprint.network import Network
 from appstack.blueprint.service import AppService
 from appstack.blueprint.shared import data_store_group, secret_reading, service_role_trust
-from appstack.blueprint.stack import SNAPSHOT, Stack
 from appstack.config import DatabaseSettings, aurora_facts
 
 MONITORING_SECONDS = 60
@@ -88,21 +88,21 @@ class Database:
     port: int
 
 
-def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> Database:
-    settings = stack.settings.database
+def build(draft: Draft, network: Network, task_sg: SecurityGroup, key: Key) -> Database:
+    settings = draft.settings.database
     security_group = data_store_group(
-        stack, "DatabaseSecurityGroup", "database", "PostgreSQL", PORT, network, task_sg
+        draft, "DatabaseSecurityGroup", "database", "PostgreSQL", PORT, network, task_sg
     )
-    subnet_group = stack.add(
+    subnet_group = draft.add(
         DBSubnetGroup(
             "DatabaseSubnetGroup",
             DBSubnetGroupDescription="Private subnets of the database",
             SubnetIds=[Ref(s) for s in network.private_subnets],
-            Tags=stack.tags("database"),
+            Tags=draft.tags("database"),
         )
     )
     # Snapshot on delete and on replace: a downgrade or a replacement leaves the data behind.
-    cluster = stack.stateful(
+    cluster = draft.stateful(
         DBCluster(
             "DatabaseCluster",
             Engine=ENGINE,
@@ -126,21 +126,21 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
             EnableCloudwatchLogsExports=["postgresql"],
             # Tasks may sign in with short-lived IAM tokens instead of the stored password.
             EnableIAMDatabaseAuthentication=True,
-            DeletionProtection=stack.settings.deletion_protection,
-            Tags=stack.tags("database"),
+            DeletionProtection=draft.settings.deletion_protection,
+            Tags=draft.tags("database"),
         ),
         on_delete=SNAPSHOT,
         on_replace=SNAPSHOT,
     )
     if settings.own_log_group:
-        _own_log_group(stack, cluster, key)
+        _own_log_group(draft, cluster, key)
     # Enhanced monitoring: OS-level metrics every minute (RDS's own role writes them to logs).
-    monitoring_role = stack.add(
+    monitoring_role = draft.add(
         Role(
             "DatabaseMonitoringRole",
             AssumeRolePolicyDocument=service_role_trust("monitoring.rds.amazonaws.com"),
             ManagedPolicyArns=[Sub(MONITORING_POLICY)],
-            Tags=stack.tags("database-monitoring"),
+            Tags=draft.tags("database-monitoring"),
         )
     )
     # Instances of a cluster hold no data of their own (the cluster volume does): no snapshot,
@@ -149,7 +149,7 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
         ("DatabaseWriterInstance", 0),
         *((f"DatabaseReaderInstance{i}", 1) for i in range(1, settings.readers + 1)),
     ):
-        stack.add(
+        draft.add(
             DBInstance(
                 logical_id,
                 DBClusterIdentifier=Ref(cluster),
@@ -159,13 +159,13 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
                 PromotionTier=tier,
                 MonitoringInterval=MONITORING_SECONDS,
                 MonitoringRoleArn=GetAtt(monitoring_role, "Arn"),
-                Tags=stack.tags("database"),
+                Tags=draft.tags("database"),
                 DeletionPolicy="Delete",
                 UpdateReplacePolicy="Delete",
             )
         )
 
-    needs = stack.needs
+    needs = draft.needs
     needs.environment["DATABASE_HOST"] = GetAtt(cluster, "Endpoint.Address")
     needs.environment["DATABASE_PORT"] = str(PORT)
     needs.environment["DATABASE_NAME"] = DATABASE_NAME
@@ -184,12 +184,12 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
             "DATABASE_PASSWORD": Join("", [secret_arn, ":password::"]),
         },
     )
-    _reread_after_rotation(stack, secret_arn, key)
+    _reread_after_rotation(draft, secret_arn, key)
 
-    stack.output(
+    draft.output(
         "DatabaseEndpoint", GetAtt(cluster, "Endpoint.Address"), "Writer endpoint of the database"
     )
-    stack.output(
+    draft.output(
         "DatabaseSecretArn",
         secret_arn,
         "Secret holding the database's master credentials (managed and rotated by RDS)",
@@ -197,7 +197,7 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup, key: Key) -> D
     return Database(cluster, secret_arn, security_group, PORT)
 
 
-def _own_log_group(stack: Stack, cluster: DBCluster, key: Key) -> None:
+def _own_log_group(draft: Draft, cluster: DBCluster, key: Key) -> None:
     """The log group RDS exports PostgreSQL logs to, created before the cluster with the
     environment's retention and key (RDS would create it with neither).
 
@@ -218,9 +218,9 @@ def _own_log_group(stack: Stack, cluster: DBCluster, key: Key) -> None:
         if name in properties
     }
     digest = hashlib.sha256(json.dumps(create_only, sort_keys=True).encode()).hexdigest()[:8]
-    identifier = Join("-", [Ref(stack.app_name), Ref(stack.suffix), "db", digest])
+    identifier = Join("-", [Ref(draft.app_name), Ref(draft.suffix), "db", digest])
     cluster.DBClusterIdentifier = identifier
-    log_group = stack.log_group(
+    log_group = draft.log_group(
         "DatabaseLogGroup",
         key,
         "database-logs",
@@ -229,12 +229,12 @@ def _own_log_group(stack: Stack, cluster: DBCluster, key: Key) -> None:
     cluster.DependsOn = [log_group.title]
 
 
-def _reread_after_rotation(stack: Stack, secret_arn: Any, key: Key) -> None:
+def _reread_after_rotation(draft: Draft, secret_arn: Any, key: Key) -> None:
     """Running tasks keep connecting after a rotation: ECS injected the password at task
     start and never refreshes it, so the application reads the secret again (on a failed
     sign-in, or for each new connection) with its task role, which may read this one secret
     and decrypt it with the environment's key, through Secrets Manager only."""
-    needs = stack.needs
+    needs = draft.needs
     needs.environment["DATABASE_SECRET_ARN"] = secret_arn
     needs.task_statements += secret_reading(
         "RereadTheDatabaseSecret", "DecryptTheDatabaseSecret", secret_arn, key
@@ -250,7 +250,7 @@ ROTATED = {"source": "aws.secretsmanager", "detail-type": "Secret Label Updated"
 CURRENT_LABEL = "AWSCURRENT"
 
 
-def restart_on_rotation(stack: Stack, database: Database, app: AppService) -> Rule:
+def restart_on_rotation(draft: Draft, database: Database, app: AppService) -> Rule:
     """Every rotation of the master password restarts the service's tasks, so that an
     application that does not re-read the secret gets the new password: ECS injects secrets
     only when a task starts.
@@ -264,7 +264,7 @@ def restart_on_rotation(stack: Stack, database: Database, app: AppService) -> Ru
     themselves (their ECS target runs a new task, RunTask), and EventBridge Scheduler's
     universal targets, which can, run on a schedule, not on an event."""
     service_arn = Ref(app.service)  # Ref of AWS::ECS::Service is its ARN
-    restart_role = stack.add(
+    restart_role = draft.add(
         Role(
             "DatabaseRestartRole",
             AssumeRolePolicyDocument=service_role_trust("ssm.amazonaws.com", same_account=True),
@@ -284,10 +284,10 @@ def restart_on_rotation(stack: Stack, database: Database, app: AppService) -> Ru
                     },
                 )
             ],
-            Tags=stack.tags("database-restart"),
+            Tags=draft.tags("database-restart"),
         )
     )
-    runbook = stack.add(
+    runbook = draft.add(
         Document(
             "DatabaseRestartRunbook",
             DocumentType="Automation",
@@ -317,7 +317,7 @@ def restart_on_rotation(stack: Stack, database: Database, app: AppService) -> Ru
                     }
                 ],
             },
-            Tags=stack.tags("database-restart"),
+            Tags=draft.tags("database-restart"),
         )
     )
     runbook_arn = Sub(
@@ -325,7 +325,7 @@ def restart_on_rotation(stack: Stack, database: Database, app: AppService) -> Ru
         "${Runbook}",
         Runbook=Ref(runbook),  # Ref of a document is its name
     )
-    trigger_role = stack.add(
+    trigger_role = draft.add(
         Role(
             "DatabaseRotationEventsRole",
             AssumeRolePolicyDocument=service_role_trust("events.amazonaws.com", same_account=True),
@@ -354,10 +354,10 @@ def restart_on_rotation(stack: Stack, database: Database, app: AppService) -> Ru
                     },
                 )
             ],
-            Tags=stack.tags("database-rotation-events"),
+            Tags=draft.tags("database-rotation-events"),
         )
     )
-    return stack.add(
+    return draft.add(
         Rule(
             "DatabaseRotationRule",
             Description="Restart the application's tasks when RDS rotates the database password",

@@ -6,10 +6,10 @@ from awacs.aws import Action, Allow, ArnLike, Condition, PolicyDocument, Princip
 from troposphere import GetAtt, Sub
 from troposphere.kms import Alias, Key
 
-from appstack.blueprint.stack import Stack
+from appstack.blueprint.draft import Draft
 
 
-def build(stack: Stack) -> Key:
+def build(draft: Draft) -> Key:
     account_root = Principal("AWS", Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"))
     policy = PolicyDocument(
         Version="2012-10-17",
@@ -52,17 +52,17 @@ def build(stack: Stack) -> Key:
         ],
     )
     # Retained: snapshots and retained tables stay readable only while their key exists.
-    key = stack.stateful(
+    key = draft.stateful(
         Key(
             "EncryptionKey",
-            Description=stack.name("data"),
+            Description=draft.name("data"),
             EnableKeyRotation=True,
             PendingWindowInDays=30,
             KeyPolicy=policy,
-            Tags=stack.tags("data"),
+            Tags=draft.tags("data"),
         )
     )
-    stack.add(
+    draft.add(
         Alias(
             "EncryptionKeyAlias",
             AliasName=Sub("alias/${ApplicationName}-${EnvironmentSuffix}-data"),

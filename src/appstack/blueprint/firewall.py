@@ -30,7 +30,7 @@ from troposphere.wafv2 import (
     WebACLRule,
 )
 
-from appstack.blueprint.stack import Stack
+from appstack.blueprint.draft import Draft
 
 #: WAF logs go only to destinations whose name starts with this (WAF developer guide, logging).
 LOG_GROUP_PREFIX = "aws-waf-logs-"
@@ -50,8 +50,8 @@ LOG_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com"
 LOG_DELIVERY_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 
 
-def build(stack: Stack, load_balancer: LoadBalancer, key: Key) -> WebACL:
-    limit = stack.settings.firewall.rate_limit
+def build(draft: Draft, load_balancer: LoadBalancer, key: Key) -> WebACL:
+    limit = draft.settings.firewall.rate_limit
     if not RATE_LIMIT_MIN <= limit <= RATE_LIMIT_MAX:
         raise ValueError(f"WAF rate limit {limit} is outside {RATE_LIMIT_MIN}..{RATE_LIMIT_MAX}")
 
@@ -86,18 +86,18 @@ def build(stack: Stack, load_balancer: LoadBalancer, key: Key) -> WebACL:
             )
         )
 
-    acl = stack.add(
+    acl = draft.add(
         WebACL(
             "WebAcl",
-            Name=stack.name("web-acl"),
+            Name=draft.name("web-acl"),
             Scope="REGIONAL",
             DefaultAction=DefaultAction(Allow=AllowAction()),
             Rules=rules,
             VisibilityConfig=_visibility("web-acl"),
-            Tags=stack.tags("web-acl"),
+            Tags=draft.tags("web-acl"),
         )
     )
-    stack.add(
+    draft.add(
         WebACLAssociation(
             "WebAclAssociation",
             ResourceArn=Ref(load_balancer),
@@ -105,7 +105,7 @@ def build(stack: Stack, load_balancer: LoadBalancer, key: Key) -> WebACL:
         )
     )
 
-    stack.log_group(
+    draft.log_group(
         "WebAclLogGroup",
         key,
         "waf-logs",
@@ -114,14 +114,14 @@ def build(stack: Stack, load_balancer: LoadBalancer, key: Key) -> WebACL:
     # Our own policy, scoped to our group: without one, WAF adds the group to the account's
     # shared AWSWAF-LOGS policy, which is limited to 5,120 characters (and an account to 10
     # policies per Region), so logging fails in a busy account.
-    delivery_policy = stack.add(
+    delivery_policy = draft.add(
         ResourcePolicy(
             "WebAclLogDeliveryPolicy",
-            PolicyName=stack.name("waf-log-delivery"),
+            PolicyName=draft.name("waf-log-delivery"),
             PolicyDocument=Sub(json.dumps(_log_delivery_policy("WebAclLogGroup"))),
         )
     )
-    stack.add(
+    draft.add(
         LoggingConfiguration(
             "WebAclLogging",
             ResourceArn=GetAtt(acl, "Arn"),
@@ -140,7 +140,7 @@ def build(stack: Stack, load_balancer: LoadBalancer, key: Key) -> WebACL:
             DependsOn=[delivery_policy.title],
         )
     )
-    stack.output("WebAclArn", GetAtt(acl, "Arn"), "WAF web ACL in front of the load balancer")
+    draft.output("WebAclArn", GetAtt(acl, "Arn"), "WAF web ACL in front of the load balancer")
     return acl
 
 

@@ -11,15 +11,15 @@ from troposphere import Ref, Sub
 from troposphere.applicationinsights import Application
 from troposphere.resourcegroups import Group, ResourceQuery
 
-from appstack.blueprint.stack import Stack
+from appstack.blueprint.draft import Draft
 
 #: The query type whose members are the resources of a CloudFormation stack (without a
 #: StackIdentifier: the stack that defines the group).
 STACK_QUERY = "CLOUDFORMATION_STACK_1_0"
 
 
-def build(stack: Stack) -> Application:
-    group = stack.add(
+def build(draft: Draft) -> Application:
+    group = draft.add(
         Group(
             "InsightsResourceGroup",
             # Resource group names may not start with "aws" in any case (reserved), which an
@@ -27,10 +27,10 @@ def build(stack: Stack) -> Application:
             Name=Sub("insights-${ApplicationName}-${EnvironmentSuffix}"),
             Description="Resources of this stack",
             ResourceQuery=ResourceQuery(Type=STACK_QUERY),
-            Tags=stack.tags("insights"),
+            Tags=draft.tags("insights"),
         )
     )
-    return stack.add(
+    return draft.add(
         Application(
             "InsightsApplication",
             # Ref (the group's name) also makes the application wait for the group.
@@ -38,6 +38,6 @@ def build(stack: Stack) -> Application:
             AutoConfigurationEnabled=True,
             # Problems from CloudWatch Events too (failed deployments, stopped tasks).
             CWEMonitorEnabled=True,
-            Tags=stack.tags("insights"),
+            Tags=draft.tags("insights"),
         )
     )

@@ -30,9 +30,9 @@ from troposphere.elasticloadbalancingv2 import (
     TargetGroupAttribute,
 )
 
+from appstack.blueprint.draft import Draft
 from appstack.blueprint.network import Network
 from appstack.blueprint.shared import access_log_bucket, no_egress
-from appstack.blueprint.stack import Stack
 
 #: TLS 1.3 and 1.2 only (AWS's recommended policy for new HTTPS listeners).
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -48,10 +48,10 @@ class FrontDoor:
     url: Any
 
 
-def security_groups(stack: Stack, network: Network) -> tuple[SecurityGroup, SecurityGroup]:
+def security_groups(draft: Draft, network: Network) -> tuple[SecurityGroup, SecurityGroup]:
     """The load balancer's and the tasks' security groups, wired to each other."""
-    port = stack.target.app.port
-    alb = stack.add(
+    port = draft.target.app.port
+    alb = draft.add(
         SecurityGroup(
             "LoadBalancerSecurityGroup",
             GroupDescription="Load balancer: HTTP and HTTPS from anywhere",
@@ -69,10 +69,10 @@ def security_groups(stack: Stack, network: Network) -> tuple[SecurityGroup, Secu
             # Without an inline rule EC2 would keep its allow-all egress beside
             # LoadBalancerEgressToTasks: the load balancer reaches the tasks and nothing else.
             SecurityGroupEgress=[no_egress()],
-            Tags=stack.tags("alb"),
+            Tags=draft.tags("alb"),
         )
     )
-    tasks = stack.add(
+    tasks = draft.add(
         SecurityGroup(
             "TaskSecurityGroup",
             GroupDescription="Application tasks: traffic from the load balancer only",
@@ -87,17 +87,17 @@ def security_groups(stack: Stack, network: Network) -> tuple[SecurityGroup, Secu
                     Description="HTTPS to AWS APIs and registries",
                 )
             ],
-            Tags=stack.tags("tasks"),
+            Tags=draft.tags("tasks"),
         )
     )
-    stack.skip_check(
+    draft.skip_check(
         alb,
         "CKV_AWS_260",
         "port 80 is the load balancer's public HTTP listener: it redirects to HTTPS when a "
         "certificate is configured, and serves the application when none is",
     )
     # Separate rule resources: the two groups refer to each other, which inline rules can't.
-    stack.add(
+    draft.add(
         SecurityGroupIngress(
             "TaskIngressFromLoadBalancer",
             GroupId=Ref(tasks),
@@ -108,7 +108,7 @@ def security_groups(stack: Stack, network: Network) -> tuple[SecurityGroup, Secu
             Description="Application port from the load balancer",
         )
     )
-    stack.add(
+    draft.add(
         SecurityGroupEgress(
             "LoadBalancerEgressToTasks",
             GroupId=Ref(alb),
@@ -123,11 +123,11 @@ def security_groups(stack: Stack, network: Network) -> tuple[SecurityGroup, Secu
 
 
 def build(
-    stack: Stack, network: Network, alb_sg: SecurityGroup, task_sg: SecurityGroup
+    draft: Draft, network: Network, alb_sg: SecurityGroup, task_sg: SecurityGroup
 ) -> FrontDoor:
-    settings, app = stack.settings, stack.target.app
-    logs_policy = access_log_bucket(stack)
-    alb = stack.add(
+    settings, app = draft.settings, draft.target.app
+    logs_policy = access_log_bucket(draft)
+    alb = draft.add(
         LoadBalancer(
             "LoadBalancer",
             Type="application",
@@ -147,10 +147,10 @@ def build(
             # An internet-facing load balancer needs the internet gateway attached first, and
             # on delete must go before the gateway is detached.
             DependsOn=[logs_policy.title, network.internet_attachment.title],
-            Tags=stack.tags("alb"),
+            Tags=draft.tags("alb"),
         )
     )
-    target_group = stack.add(
+    target_group = draft.add(
         TargetGroup(
             "TargetGroup",
             TargetType="ip",
@@ -168,12 +168,12 @@ def build(
             TargetGroupAttributes=[
                 TargetGroupAttribute(Key="deregistration_delay.timeout_seconds", Value="30")
             ],
-            Tags=stack.tags("tg"),
+            Tags=draft.tags("tg"),
         )
     )
     forward = [ListenerAction(Type="forward", TargetGroupArn=Ref(target_group))]
     if settings.certificate_arn:
-        listener = stack.add(
+        listener = draft.add(
             Listener(
                 "HttpsListener",
                 LoadBalancerArn=Ref(alb),
@@ -184,7 +184,7 @@ def build(
                 DefaultActions=forward,
             )
         )
-        stack.add(
+        draft.add(
             Listener(
                 "HttpListener",
                 LoadBalancerArn=Ref(alb),
@@ -202,7 +202,7 @@ def build(
         )
         url = Join("", ["https://", GetAtt(alb, "DNSName")])
     else:
-        listener = stack.add(
+        listener = draft.add(
             Listener(
                 "HttpListener",
                 LoadBalancerArn=Ref(alb),
@@ -212,13 +212,13 @@ def build(
             )
         )
         for check in ("CKV_AWS_2", "CKV_AWS_103"):
-            stack.skip_check(
+            draft.skip_check(
                 listener,
                 check,
                 "no certificate_arn is configured for this environment, so there is no HTTPS "
                 "listener yet; set certificate_arn and HTTP redirects to HTTPS",
             )
         url = Join("", ["http://", GetAtt(alb, "DNSName")])
-    stack.output("ServiceUrl", url, "URL of the application")
-    stack.output("LoadBalancerDnsName", GetAtt(alb, "DNSName"), "DNS name of the load balancer")
+    draft.output("ServiceUrl", url, "URL of the application")
+    draft.output("LoadBalancerDnsName", GetAtt(alb, "DNSName"), "DNS name of the load balancer")
     return FrontDoor(alb_sg, task_sg, alb, target_group, listener, url)

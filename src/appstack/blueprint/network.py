@@ -30,8 +30,8 @@ from troposphere.ec2 import (
 from troposphere.iam import Policy, Role
 from troposphere.kms import Key
 
+from appstack.blueprint.draft import Draft
 from appstack.blueprint.shared import service_role_trust
-from appstack.blueprint.stack import Stack
 from appstack.config import AppConfig
 
 AZ_COUNT = 2
@@ -65,24 +65,24 @@ def environment_mapping(app: AppConfig) -> dict[str, dict[str, str]]:
     }
 
 
-def build(stack: Stack, key: Key) -> Network:
-    stack.template.add_mapping("EnvironmentConfig", environment_mapping(stack.target.app))
-    vpc = stack.add(
+def build(draft: Draft, key: Key) -> Network:
+    draft.template.add_mapping("EnvironmentConfig", environment_mapping(draft.target.app))
+    vpc = draft.add(
         VPC(
             "VPC",
-            CidrBlock=stack.env_config("VpcCidr"),
+            CidrBlock=draft.env_config("VpcCidr"),
             EnableDnsSupport=True,
             EnableDnsHostnames=True,
-            Tags=stack.tags("vpc"),
+            Tags=draft.tags("vpc"),
         )
     )
-    igw = stack.add(InternetGateway("InternetGateway", Tags=stack.tags("igw")))
-    attachment = stack.add(
+    igw = draft.add(InternetGateway("InternetGateway", Tags=draft.tags("igw")))
+    attachment = draft.add(
         VPCGatewayAttachment("VPCGatewayAttachment", VpcId=Ref(vpc), InternetGatewayId=Ref(igw))
     )
 
-    public_rt = stack.add(RouteTable("PublicRouteTable", VpcId=Ref(vpc), Tags=stack.tags("public")))
-    stack.add(
+    public_rt = draft.add(RouteTable("PublicRouteTable", VpcId=Ref(vpc), Tags=draft.tags("public")))
+    draft.add(
         Route(
             "PublicDefaultRoute",
             RouteTableId=Ref(public_rt),
@@ -95,18 +95,18 @@ def build(stack: Stack, key: Key) -> Network:
     public, private, private_rts, nats = [], [], [], []
     for i in range(1, AZ_COUNT + 1):
         az = Select(i - 1, GetAZs(""))
-        subnet = stack.add(
+        subnet = draft.add(
             Subnet(
                 f"PublicSubnet{i}",
                 VpcId=Ref(vpc),
                 AvailabilityZone=az,
-                CidrBlock=stack.env_config(f"PublicSubnet{i}Cidr"),
+                CidrBlock=draft.env_config(f"PublicSubnet{i}Cidr"),
                 # Nothing launched here needs a public IP by default: the ALB and NAT get theirs.
                 MapPublicIpOnLaunch=False,
-                Tags=stack.tags(f"public-{i}", Tier="public"),
+                Tags=draft.tags(f"public-{i}", Tier="public"),
             )
         )
-        stack.add(
+        draft.add(
             SubnetRouteTableAssociation(
                 f"PublicSubnet{i}RouteTableAssociation",
                 SubnetId=Ref(subnet),
@@ -117,42 +117,42 @@ def build(stack: Stack, key: Key) -> Network:
 
     # One NAT gateway per AZ keeps each AZ's egress alive when the other AZ fails (prod);
     # one shared NAT gateway halves the fixed cost (dev).
-    for i in range(1, stack.settings.nat_gateways + 1):
-        eip = stack.add(
+    for i in range(1, draft.settings.nat_gateways + 1):
+        eip = draft.add(
             EIP(
                 f"NatEip{i}",
                 Domain="vpc",
                 DependsOn=[attachment.title],
-                Tags=stack.tags(f"nat-{i}"),
+                Tags=draft.tags(f"nat-{i}"),
             )
         )
         nats.append(
-            stack.add(
+            draft.add(
                 NatGateway(
                     f"NatGateway{i}",
                     AllocationId=GetAtt(eip, "AllocationId"),
                     SubnetId=Ref(public[i - 1]),
-                    Tags=stack.tags(f"nat-{i}"),
+                    Tags=draft.tags(f"nat-{i}"),
                 )
             )
         )
 
     for i in range(1, AZ_COUNT + 1):
-        subnet = stack.add(
+        subnet = draft.add(
             Subnet(
                 f"PrivateSubnet{i}",
                 VpcId=Ref(vpc),
                 AvailabilityZone=Select(i - 1, GetAZs("")),
-                CidrBlock=stack.env_config(f"PrivateSubnet{i}Cidr"),
+                CidrBlock=draft.env_config(f"PrivateSubnet{i}Cidr"),
                 MapPublicIpOnLaunch=False,
-                Tags=stack.tags(f"private-{i}", Tier="private"),
+                Tags=draft.tags(f"private-{i}", Tier="private"),
             )
         )
-        route_table = stack.add(
-            RouteTable(f"PrivateRouteTable{i}", VpcId=Ref(vpc), Tags=stack.tags(f"private-{i}"))
+        route_table = draft.add(
+            RouteTable(f"PrivateRouteTable{i}", VpcId=Ref(vpc), Tags=draft.tags(f"private-{i}"))
         )
         nat = nats[min(i, len(nats)) - 1]
-        stack.add(
+        draft.add(
             Route(
                 f"PrivateDefaultRoute{i}",
                 RouteTableId=Ref(route_table),
@@ -160,7 +160,7 @@ def build(stack: Stack, key: Key) -> Network:
                 NatGatewayId=Ref(nat),
             )
         )
-        stack.add(
+        draft.add(
             SubnetRouteTableAssociation(
                 f"PrivateSubnet{i}RouteTableAssociation",
                 SubnetId=Ref(subnet),
@@ -174,7 +174,7 @@ def build(stack: Stack, key: Key) -> Network:
         ("S3GatewayEndpoint", "s3"),
         ("DynamoDbGatewayEndpoint", "dynamodb"),
     ):
-        stack.add(
+        draft.add(
             VPCEndpoint(
                 logical_id,
                 VpcId=Ref(vpc),
@@ -184,24 +184,24 @@ def build(stack: Stack, key: Key) -> Network:
             )
         )
 
-    _flow_logs(stack, vpc, key)
-    stack.output("VpcId", Ref(vpc), "VPC of the environment")
-    stack.output(
+    _flow_logs(draft, vpc, key)
+    draft.output("VpcId", Ref(vpc), "VPC of the environment")
+    draft.output(
         "PublicSubnetIds",
         Join(",", [Ref(s) for s in public]),
         "Public subnets (load balancer, NAT), comma-separated",
     )
-    stack.output(
+    draft.output(
         "PrivateSubnetIds",
         Join(",", [Ref(s) for s in private]),
         "Private subnets (tasks, data stores), comma-separated",
     )
-    return Network(vpc, public, private, private_rts, stack.env_config("VpcCidr"), attachment)
+    return Network(vpc, public, private, private_rts, draft.env_config("VpcCidr"), attachment)
 
 
-def _flow_logs(stack: Stack, vpc: VPC, key: Key) -> None:
-    group = stack.log_group("FlowLogGroup", key, "flow-logs")
-    role = stack.add(
+def _flow_logs(draft: Draft, vpc: VPC, key: Key) -> None:
+    group = draft.log_group("FlowLogGroup", key, "flow-logs")
+    role = draft.add(
         Role(
             "FlowLogRole",
             AssumeRolePolicyDocument=service_role_trust(
@@ -229,10 +229,10 @@ def _flow_logs(stack: Stack, vpc: VPC, key: Key) -> None:
                     ),
                 )
             ],
-            Tags=stack.tags("flow-logs"),
+            Tags=draft.tags("flow-logs"),
         )
     )
-    stack.add(
+    draft.add(
         FlowLog(
             "FlowLog",
             ResourceId=Ref(vpc),
@@ -242,6 +242,6 @@ def _flow_logs(stack: Stack, vpc: VPC, key: Key) -> None:
             LogGroupName=Ref(group),
             DeliverLogsPermissionArn=GetAtt(role, "Arn"),
             MaxAggregationInterval=600,
-            Tags=stack.tags("flow-logs"),
+            Tags=draft.tags("flow-logs"),
         )
     )

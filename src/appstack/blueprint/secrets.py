@@ -16,22 +16,22 @@ from troposphere import GetAtt, Ref, Sub
 from troposphere.kms import Key
 from troposphere.secretsmanager import GenerateSecretString, Secret
 
+from appstack.blueprint.draft import RETAIN, Draft
 from appstack.blueprint.shared import secret_reading
-from appstack.blueprint.stack import RETAIN, Stack
 
 #: Environment variable that carries the application secret into the container.
 APP_SECRET_VARIABLE = "APP_SECRET"
 APP_SECRET_LENGTH = 64
 
 
-def build(stack: Stack, key: Key) -> Secret:
+def build(draft: Draft, key: Key) -> Secret:
     """The application secret, handed to the task."""
-    return _application_secret(stack, key)
+    return _application_secret(draft, key)
 
 
-def _application_secret(stack: Stack, key: Key) -> Secret:
+def _application_secret(draft: Draft, key: Key) -> Secret:
     # No fixed name: a retained secret cannot clash with the one a new stack creates.
-    secret = stack.stateful(
+    secret = draft.stateful(
         Secret(
             "AppSecret",
             Description=Sub(
@@ -41,14 +41,14 @@ def _application_secret(stack: Stack, key: Key) -> Secret:
             GenerateSecretString=GenerateSecretString(
                 PasswordLength=APP_SECRET_LENGTH, ExcludePunctuation=True
             ),
-            Tags=stack.tags("app-secret"),
+            Tags=draft.tags("app-secret"),
         ),
         on_delete=RETAIN,
         on_replace=RETAIN,
     )
-    stack.needs.secrets[APP_SECRET_VARIABLE] = Ref(secret)
+    draft.needs.secrets[APP_SECRET_VARIABLE] = Ref(secret)
     # ECS reads the secret with the execution role before the container starts.
-    stack.needs.execution_statements += secret_reading(
+    draft.needs.execution_statements += secret_reading(
         "ReadTheApplicationSecret", "DecryptTheApplicationSecret", Ref(secret), key
     )
     return secret

@@ -1,6 +1,6 @@
 """Service: the application on ECS Fargate in the private subnets, behind the load balancer.
 
-The task's permissions, environment and sidecars come from `stack.needs`, which the other
+The task's permissions, environment and sidecars come from `draft.needs`, which the other
 capabilities fill (the table, the database, the cache, tracing, secrets), so this module
 never needs to know which capabilities are on.
 """
@@ -42,10 +42,10 @@ from troposphere.iam import Policy, Role
 from troposphere.kms import Key
 from troposphere.logs import LogGroup
 
+from appstack.blueprint.draft import Draft
 from appstack.blueprint.loadbalancer import FrontDoor
 from appstack.blueprint.network import Network
 from appstack.blueprint.shared import service_role_trust
-from appstack.blueprint.stack import Stack
 
 CONTAINER_NAME = "app"
 EXECUTION_POLICY = (
@@ -62,18 +62,18 @@ class AppService:
     task_role: Role
 
 
-def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppService:
-    settings, app, needs = stack.settings, stack.target.app, stack.needs
-    cluster = stack.add(
+def build(draft: Draft, network: Network, door: FrontDoor, key: Key) -> AppService:
+    settings, app, needs = draft.settings, draft.target.app, draft.needs
+    cluster = draft.add(
         Cluster(
             "Cluster",
             ClusterSettings=[ClusterSetting(Name="containerInsights", Value="enabled")],
-            Tags=stack.tags("cluster"),
+            Tags=draft.tags("cluster"),
         )
     )
-    log_group = stack.log_group("AppLogGroup", key, "app-logs")
+    log_group = draft.log_group("AppLogGroup", key, "app-logs")
 
-    execution_role = stack.add(
+    execution_role = draft.add(
         Role(
             "TaskExecutionRole",
             AssumeRolePolicyDocument=service_role_trust(
@@ -82,21 +82,21 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
             # Pull the image and write the container's logs.
             ManagedPolicyArns=[Sub(EXECUTION_POLICY)],
             Policies=_inline("read-task-secrets", needs.execution_statements),
-            Tags=stack.tags("task-execution"),
+            Tags=draft.tags("task-execution"),
         )
     )
-    task_role = stack.add(
+    task_role = draft.add(
         Role(
             "TaskRole",
             AssumeRolePolicyDocument=service_role_trust(
                 "ecs-tasks.amazonaws.com", same_account=True
             ),
             Policies=_inline("application", needs.task_statements),
-            Tags=stack.tags("task"),
+            Tags=draft.tags("task"),
         )
     )
 
-    app_env = {"APP_ENV": Ref(stack.env_name), **needs.environment}
+    app_env = {"APP_ENV": Ref(draft.env_name), **needs.environment}
     container = ContainerDefinition(
         Name=CONTAINER_NAME,
         Image=app.image,
@@ -111,7 +111,7 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
             sidecar.LogConfiguration = _awslogs(log_group, sidecar.Name)
     if needs.secrets:
         container.Secrets = [Secret(Name=k, ValueFrom=v) for k, v in sorted(needs.secrets.items())]
-    task_definition = stack.add(
+    task_definition = draft.add(
         TaskDefinition(
             "TaskDefinition",
             Cpu=str(settings.cpu),
@@ -124,14 +124,14 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
             ExecutionRoleArn=GetAtt(execution_role, "Arn"),
             TaskRoleArn=GetAtt(task_role, "Arn"),
             ContainerDefinitions=[container, *needs.sidecars],
-            Tags=stack.tags("task"),
+            Tags=draft.tags("task"),
         )
     )
 
     # Named by purpose, not position: switching one data store off must not hand its id to
     # another's rule (EC2 refuses the duplicate rule a replacement would create first).
     for purpose, description, port, destination in needs.egress:
-        stack.add(
+        draft.add(
             SecurityGroupEgress(
                 f"TaskEgressTo{purpose.capitalize()}",
                 GroupId=Ref(door.task_security_group),
@@ -143,7 +143,7 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
             )
         )
 
-    service = stack.add(
+    service = draft.add(
         Service(
             "Service",
             Cluster=Ref(cluster),
@@ -179,11 +179,11 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
             EnableECSManagedTags=True,
             # The target group must belong to a load balancer (through a listener) first.
             DependsOn=[door.listener.title, *needs.depends_on],
-            Tags=stack.tags("service"),
+            Tags=draft.tags("service"),
         )
     )
 
-    scalable = stack.add(
+    scalable = draft.add(
         ScalableTarget(
             "ServiceScalableTarget",
             ServiceNamespace="ecs",
@@ -193,10 +193,10 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
             MaxCapacity=settings.max_count,
         )
     )
-    stack.add(
+    draft.add(
         ScalingPolicy(
             "ServiceCpuScalingPolicy",
-            PolicyName=stack.name("cpu-target"),
+            PolicyName=draft.name("cpu-target"),
             PolicyType="TargetTrackingScaling",
             ScalingTargetId=Ref(scalable),
             TargetTrackingScalingPolicyConfiguration=TargetTrackingScalingPolicyConfiguration(
@@ -210,8 +210,8 @@ def build(stack: Stack, network: Network, door: FrontDoor, key: Key) -> AppServi
         )
     )
 
-    stack.output("ClusterName", Ref(cluster), "ECS cluster")
-    stack.output("ServiceName", GetAtt(service, "Name"), "ECS service")
+    draft.output("ClusterName", Ref(cluster), "ECS cluster")
+    draft.output("ServiceName", GetAtt(service, "Name"), "ECS service")
     return AppService(cluster, service, task_definition, log_group, task_role)
 
 

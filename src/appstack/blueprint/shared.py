@@ -41,7 +41,7 @@ from troposphere.s3 import (
     VersioningConfiguration,
 )
 
-from appstack.blueprint.stack import RETAIN, Stack
+from appstack.blueprint.draft import RETAIN, Draft
 from appstack.data import load
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def kms_encryption(key: Key, bucket_key: bool) -> ServerSideEncryptionRule:
 
 
 def log_bucket(
-    stack: Stack,
+    draft: Draft,
     logical_id: str,
     *,
     encryption: ServerSideEncryptionRule,
@@ -139,20 +139,20 @@ def log_bucket(
     if logged_as is not None:
         logging["LoggingConfiguration"] = server_access_logging(logged_as)
     after: dict[str, Any] = {} if logged_as is None else {"DependsOn": [ACCESS_LOG_POLICY]}
-    bucket = stack.stateful(
+    bucket = draft.stateful(
         Bucket(
             logical_id,
             BucketEncryption=BucketEncryption(ServerSideEncryptionConfiguration=[encryption]),
             **private_bucket(),
             **logging,
             LifecycleConfiguration=LifecycleConfiguration(Rules=[expiry]),
-            Tags=stack.tags(tag),
+            Tags=draft.tags(tag),
             **after,
         ),
         on_delete=RETAIN,
         on_replace=RETAIN,
     )
-    policy = stack.add(
+    policy = draft.add(
         BucketPolicy(
             f"{logical_id}Policy",
             Bucket=Ref(bucket),
@@ -165,11 +165,11 @@ def log_bucket(
     return bucket, policy
 
 
-def access_log_bucket(stack: Stack) -> BucketPolicy:
+def access_log_bucket(draft: Draft) -> BucketPolicy:
     """The bucket the load balancer's access logs and the other buckets' server access logs
     go to, and its policy."""
     bucket, policy = log_bucket(
-        stack,
+        draft,
         ACCESS_LOG_BUCKET,
         # ALB access logs support only SSE-S3 (AES256) on the destination bucket.
         encryption=ServerSideEncryptionRule(
@@ -186,14 +186,14 @@ def access_log_bucket(stack: Stack) -> BucketPolicy:
             Statement(
                 Sid="LoadBalancerWritesAccessLogs",
                 Effect=Allow,
-                Principal=elb_log_principal(stack.target.app.region),
+                Principal=elb_log_principal(draft.target.app.region),
                 Action=[Action("s3", "PutObject")],
                 Resource=[Sub(f"${{{ACCESS_LOG_BUCKET}.Arn}}/AWSLogs/${{AWS::AccountId}}/*")],
             ),
             server_access_log_statement(),
         ],
     )
-    stack.skip_check(
+    draft.skip_check(
         bucket,
         "CKV_AWS_18",
         "this bucket is the destination of access logs; logging its own access would need "
@@ -258,7 +258,7 @@ def no_egress() -> SecurityGroupRule:
 
 
 def data_store_group(
-    stack: Stack,
+    draft: Draft,
     logical_id: str,
     purpose: str,
     protocol: str,
@@ -268,7 +268,7 @@ def data_store_group(
 ) -> SecurityGroup:
     """A security group that admits `port` from the tasks only and lets nothing out; the
     tasks get the matching egress rule."""
-    group = stack.add(
+    group = draft.add(
         SecurityGroup(
             logical_id,
             GroupDescription=f"{purpose.capitalize()}: {protocol} from the application tasks only",
@@ -284,10 +284,10 @@ def data_store_group(
             ],
             # A data store starts no connections.
             SecurityGroupEgress=[no_egress()],
-            Tags=stack.tags(purpose),
+            Tags=draft.tags(purpose),
         )
     )
-    stack.needs.egress.append((purpose, f"{protocol} to the {purpose}", port, Ref(group)))
+    draft.needs.egress.append((purpose, f"{protocol} to the {purpose}", port, Ref(group)))
     return group
 
 

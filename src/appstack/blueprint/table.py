@@ -13,7 +13,7 @@ from troposphere.dynamodb import (
 )
 from troposphere.kms import Key
 
-from appstack.blueprint.stack import RETAIN, Stack
+from appstack.blueprint.draft import RETAIN, Draft
 
 #: What the application may do with its table, and nothing more (no table management).
 DATA_ACTIONS = (
@@ -30,12 +30,12 @@ DATA_ACTIONS = (
 )
 
 
-def build(stack: Stack, key: Key) -> Table:
-    app = stack.target.app
+def build(draft: Draft, key: Key) -> Table:
+    app = draft.target.app
     keys = [(app.partition_key, "HASH")] + ([(app.sort_key, "RANGE")] if app.sort_key else [])
     # No TableName: a generated name lets CloudFormation replace the table without a clash,
     # and Retain on delete and on replace means the data outlives any stack change.
-    table = stack.stateful(
+    table = draft.stateful(
         Table(
             "Table",
             BillingMode="PAY_PER_REQUEST",
@@ -49,15 +49,15 @@ def build(stack: Stack, key: Key) -> Table:
             SSESpecification=SSESpecification(
                 SSEEnabled=True, SSEType="KMS", KMSMasterKeyId=GetAtt(key, "Arn")
             ),
-            DeletionProtectionEnabled=stack.settings.deletion_protection,
-            Tags=stack.tags("table"),
+            DeletionProtectionEnabled=draft.settings.deletion_protection,
+            Tags=draft.tags("table"),
         ),
         on_delete=RETAIN,
         on_replace=RETAIN,
     )
 
-    stack.needs.environment["TABLE_NAME"] = Ref(table)
-    stack.needs.task_statements.append(
+    draft.needs.environment["TABLE_NAME"] = Ref(table)
+    draft.needs.task_statements.append(
         Statement(
             Sid="UseTheApplicationTable",
             Effect=Allow,
@@ -65,7 +65,7 @@ def build(stack: Stack, key: Key) -> Table:
             Resource=[GetAtt(table, "Arn"), Sub("${Table.Arn}/index/*")],
         )
     )
-    stack.needs.task_statements.append(
+    draft.needs.task_statements.append(
         Statement(
             Sid="UseTheTableKey",
             Effect=Allow,
@@ -75,6 +75,6 @@ def build(stack: Stack, key: Key) -> Table:
             Resource=[GetAtt(key, "Arn")],
         )
     )
-    stack.output("TableName", Ref(table), "DynamoDB table of the application")
-    stack.output("TableArn", GetAtt(table, "Arn"), "ARN of the application's DynamoDB table")
+    draft.output("TableName", Ref(table), "DynamoDB table of the application")
+    draft.output("TableArn", GetAtt(table, "Arn"), "ARN of the application's DynamoDB table")
     return table

@@ -19,7 +19,7 @@ from troposphere import Join, Select, Split, StackId, Sub
 from troposphere.ecs import ContainerDefinition
 from troposphere.xray import SamplingRule, SamplingRuleProperty
 
-from appstack.blueprint.stack import Stack
+from appstack.blueprint.draft import Draft
 
 DAEMON_NAME = "xray-daemon"
 #: AWS's X-Ray daemon image on the public ECR gallery, pinned to a release: `:latest` would
@@ -49,10 +49,10 @@ FIXED_RATE = 0.05
 PRIORITY = 1000
 
 
-def build(stack: Stack) -> SamplingRule:
+def build(draft: Draft) -> SamplingRule:
     # The SDKs name their segments after AWS_XRAY_TRACING_NAME; the rule matches that name.
     service_name = Sub("${ApplicationName}-${EnvironmentSuffix}")
-    needs = stack.needs
+    needs = draft.needs
     needs.sidecars.append(
         ContainerDefinition(
             Name=DAEMON_NAME,
@@ -75,7 +75,7 @@ def build(stack: Stack) -> SamplingRule:
         )
     )
 
-    return stack.add(
+    return draft.add(
         SamplingRule(
             "SamplingRule",
             # RuleName goes only inside SamplingRule: the rule is named once. It holds at
@@ -95,7 +95,7 @@ def build(stack: Stack) -> SamplingRule:
                 ResourceARN="*",
                 Version=1,
             ),
-            Tags=stack.tags("sampling"),
+            Tags=draft.tags("sampling"),
         )
     )
 

@@ -22,8 +22,8 @@ from troposphere.ec2 import (
     VPNGatewayRoutePropagation,
 )
 
+from appstack.blueprint.draft import Draft
 from appstack.blueprint.network import Network
-from appstack.blueprint.stack import Stack
 from appstack.config import vpn_facts
 
 #: The only VPN type AWS offers (AWS::EC2::VPNGateway, CustomerGateway, VPNConnection Type).
@@ -39,13 +39,13 @@ def cidr_id(cidr: ipaddress.IPv4Network) -> str:
     return f"{octets}{cidr.prefixlen:02d}"
 
 
-def build(stack: Stack, network: Network, task_sg: SecurityGroup) -> VPNConnection:
-    vpn = stack.settings.vpn
-    gateway = VPNGateway("VpnGateway", Type=VPN_TYPE, Tags=stack.tags("vpn"))
+def build(draft: Draft, network: Network, task_sg: SecurityGroup) -> VPNConnection:
+    vpn = draft.settings.vpn
+    gateway = VPNGateway("VpnGateway", Type=VPN_TYPE, Tags=draft.tags("vpn"))
     if vpn.amazon_side_asn is not None:
         gateway.AmazonSideAsn = vpn.amazon_side_asn
-    stack.add(gateway)
-    attachment = stack.add(
+    draft.add(gateway)
+    attachment = draft.add(
         VPCGatewayAttachment(
             "VpnGatewayAttachment", VpcId=Ref(network.vpc), VpnGatewayId=Ref(gateway)
         )
@@ -55,28 +55,28 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup) -> VPNConnecti
         "CustomerGateway",
         Type=VPN_TYPE,
         IpAddress=str(vpn.customer_gateway_ip),
-        Tags=stack.tags("on-premise"),
+        Tags=draft.tags("on-premise"),
     )
     # BgpAsn takes 1 to 2,147,483,647; larger 4-byte ASNs go in BgpAsnExtended.
     if vpn.bgp_asn < vpn_facts()["customer_bgp_asn"]["extended_from"]:
         customer.BgpAsn = vpn.bgp_asn
     else:
         customer.BgpAsnExtended = vpn.bgp_asn
-    stack.add(customer)
+    draft.add(customer)
 
-    connection = stack.add(
+    connection = draft.add(
         VPNConnection(
             "VpnConnection",
             Type=VPN_TYPE,
             CustomerGatewayId=Ref(customer),
             VpnGatewayId=Ref(gateway),
             StaticRoutesOnly=vpn.static_routes,
-            Tags=stack.tags("vpn"),
+            Tags=draft.tags("vpn"),
         )
     )
     if vpn.static_routes:
         for cidr in vpn.on_premise_cidrs:
-            stack.add(
+            draft.add(
                 VPNConnectionRoute(
                     f"VpnRoute{cidr_id(cidr)}",
                     VpnConnectionId=Ref(connection),
@@ -86,7 +86,7 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup) -> VPNConnecti
 
     # Propagation needs the gateway attached to the VPC of the route tables; nothing else
     # tells CloudFormation so.
-    stack.add(
+    draft.add(
         VPNGatewayRoutePropagation(
             "VpnRoutePropagation",
             VpnGatewayId=Ref(gateway),
@@ -95,9 +95,9 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup) -> VPNConnecti
         )
     )
 
-    port = stack.target.app.port
+    port = draft.target.app.port
     for cidr in vpn.on_premise_cidrs:
-        stack.add(
+        draft.add(
             SecurityGroupIngress(
                 f"TaskIngressFromOnPremise{cidr_id(cidr)}",
                 GroupId=Ref(task_sg),
@@ -109,6 +109,6 @@ def build(stack: Stack, network: Network, task_sg: SecurityGroup) -> VPNConnecti
             )
         )
 
-    stack.output("VpnConnectionId", Ref(connection), "Site-to-site VPN connection")
-    stack.output("VpnGatewayId", Ref(gateway), "Virtual private gateway of the VPC")
+    draft.output("VpnConnectionId", Ref(connection), "Site-to-site VPN connection")
+    draft.output("VpnGatewayId", Ref(gateway), "Virtual private gateway of the VPC")
     return connection

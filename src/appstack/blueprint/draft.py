@@ -1,6 +1,6 @@
 """The template under construction and what capabilities hand each other.
 
-`Stack` wraps a troposphere Template with the parameters every appstack template has
+`Draft` wraps a troposphere Template with the parameters every appstack template has
 (`EnvironmentSuffix`, `EnvironmentName`, `ApplicationName`), naming and tagging helpers,
 and `TaskNeeds`: what capabilities ask of the application's task (environment variables,
 secrets, permissions, sidecars, network egress) before the service is built.
@@ -78,7 +78,7 @@ class TaskNeeds:
         ]
 
 
-class Stack:
+class Draft:
     """One environment's template while capabilities add their resources to it."""
 
     def __init__(self, target: Target) -> None:

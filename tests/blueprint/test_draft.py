@@ -11,26 +11,26 @@ from troposphere.kms import Key
 from troposphere.sns import Topic
 
 from appstack import config
-from appstack.blueprint.stack import RETAIN, Stack, TaskNeeds
+from appstack.blueprint.draft import RETAIN, Draft, TaskNeeds
 
 
-def stack(env: str = "staging", phase: int = 2) -> Stack:
-    return Stack(config.resolve(config.parse({}), env, phase))
+def draft(env: str = "staging", phase: int = 2) -> Draft:
+    return Draft(config.resolve(config.parse({}), env, phase))
 
 
-def built(s: Stack) -> dict[str, Any]:
+def built(s: Draft) -> dict[str, Any]:
     template: dict[str, Any] = s.template.to_dict()
     return template
 
 
 def test_the_template_records_the_environment_and_phase_it_was_built_for() -> None:
-    assert built(stack())["Metadata"]["appstack"] == {"environment": "staging", "phase": 2}
+    assert built(draft())["Metadata"]["appstack"] == {"environment": "staging", "phase": 2}
 
 
 def test_the_suffix_takes_single_hyphens_and_none_at_either_end() -> None:
     # It joins names such as the database cluster identifier, which refuses "--" and a
     # trailing hyphen.
-    suffix = built(stack())["Parameters"]["EnvironmentSuffix"]
+    suffix = built(draft())["Parameters"]["EnvironmentSuffix"]
     assert suffix["Default"] == "staging" and suffix["MaxLength"] == 20
     for good in ("dev", "eu-1", "a1-b2-c3"):
         assert re.fullmatch(suffix["AllowedPattern"], good), good
@@ -39,7 +39,7 @@ def test_the_suffix_takes_single_hyphens_and_none_at_either_end() -> None:
 
 
 def test_a_stateful_resource_is_kept_on_delete_and_replace_unless_it_says_otherwise() -> None:
-    s = stack()
+    s = draft()
     s.stateful(Topic("Kept"))
     s.stateful(Topic("Snapshotted"), on_delete="Snapshot", on_replace="Snapshot")
     resources = built(s)["Resources"]
@@ -48,7 +48,7 @@ def test_a_stateful_resource_is_kept_on_delete_and_replace_unless_it_says_otherw
 
 
 def test_a_log_group_with_a_generated_name_is_kept_and_one_with_a_fixed_name_is_deleted() -> None:
-    s = stack()
+    s = draft()
     key = s.add(Key("EncryptionKey", KeyPolicy={}))
     s.log_group("Generated", key, "app")
     s.log_group("Fixed", key, "waf", name="aws-waf-logs-app")
@@ -62,7 +62,7 @@ def test_a_log_group_with_a_generated_name_is_kept_and_one_with_a_fixed_name_is_
 
 
 def test_each_skipped_check_is_recorded_with_its_reason() -> None:
-    s = stack()
+    s = draft()
     topic = s.add(Topic("Topic"))
     s.skip_check(topic, "CKV_AWS_26", "encrypted with the environment's key")
     s.skip_check(topic, "CKV_AWS_999", "another reason")
@@ -74,7 +74,7 @@ def test_each_skipped_check_is_recorded_with_its_reason() -> None:
 
 
 def test_an_output_is_exported_under_the_stack_name() -> None:
-    s = stack()
+    s = draft()
     s.output("TopicArn", Ref("Topic"), "the topic")
     output = built(s)["Outputs"]["TopicArn"]
     assert output["Export"] == {"Name": {"Fn::Sub": "${AWS::StackName}-TopicArn"}}
