@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from appstack.cli.commands import destroy
+from appstack.cli import options
 from test_deploy_commands import run
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -99,7 +99,7 @@ def test_a_failed_destroy_exits_1_with_the_reason_and_what_is_left(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     stand_in = StandIn()
-    monkeypatch.setattr(destroy, "connect", lambda *_: stand_in)
+    monkeypatch.setattr(options, "connect", lambda *_: stand_in)
     code, out, err = run(["destroy", "s", "--yes"], capsys)
     assert stand_in.cfn.deleted
     assert code == 1
@@ -111,6 +111,6 @@ def test_a_failed_destroy_exits_1_with_the_reason_and_what_is_left(
 def test_a_failed_destroy_does_not_show_the_failures_of_an_earlier_attempt(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(destroy, "connect", lambda *_: StandIn())
+    monkeypatch.setattr(options, "connect", lambda *_: StandIn())
     _, out, err = run(["destroy", "s", "--yes"], capsys)
     assert "earlier attempt" not in out + err

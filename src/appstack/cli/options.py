@@ -173,6 +173,54 @@ def connect(conn_args: tuple[bool, str | None, str | None], default_region: str)
     return Connection(region or default_region, profile)
 
 
+def reach(
+    conn_args: tuple[bool, str | None, str | None],
+    env_name: str | None,
+    settings: config.EnvironmentSettings | None,
+    region: str,
+) -> Connection:
+    """A connection in `region` to the account of environment `env_name` (through its
+    `profile` or `role_arn`, unless --profile says otherwise), refused with `WrongAccount`
+    when the credentials reach another account than the environment's."""
+    from dataclasses import replace
+
+    from appstack.deploy import accounts
+
+    local, profile_flag, _ = conn_args
+    profile, role = accounts.way_in(settings, profile_flag)
+    conn = connect((local, profile, region), region)
+    if role:
+        conn = replace(conn, role_arn=role)
+    if env_name is not None and settings is not None:
+        accounts.check(conn, env_name, settings)
+    return conn
+
+
+def reach_target(conn_args: tuple[bool, str | None, str | None], tgt: config.Target) -> Connection:
+    """A connection to the account of `tgt`'s environment, in its Region; checked."""
+    return reach(conn_args, tgt.env_name, tgt.env, tgt.app.region)
+
+
+def stack_connection(
+    stack: str, conn_args: tuple[bool, str | None, str | None], config_path: Path | None
+) -> tuple[Connection, dict[str, Any]]:
+    """A connection to the account of STACK's environment (the config's environment of
+    that stack name, else the one its deployed template records; see
+    `appstack.deploy.accounts`), and the stack (StackNotFound if there is none)."""
+    from appstack import config
+    from appstack.deploy import accounts, stacks
+
+    app = config.load(config_path)
+    env = accounts.environment_of(app, stack)
+    settings = app.environments[env] if env else None
+    conn = reach(conn_args, env, settings, conn_args[2] or app.region)
+    cfn = conn.client("cloudformation")
+    found = stacks.require(cfn, stack)
+    if env is None and accounts.bound(app):
+        accounts.check_recorded(conn, app, stacks.template_of(cfn, stack))
+    return conn, found
+
+
 def on_one_stack(func: F) -> F:
     """What every command that reads one deployed stack takes: STACK, `--output` (text or
     json), the connection options and the config."""
@@ -186,18 +234,8 @@ def stack_client(
 ) -> tuple[dict[str, Any], Any]:
     """The deployed stack (StackNotFound, one line, if there is none) and the CloudFormation
     client that found it, in the config's Region unless --region says otherwise."""
-    from appstack.deploy import stacks
-
-    name, region = stack_region(stack, config_path)
-    cfn = connect(conn_args, region).client("cloudformation")
-    return stacks.require(cfn, name), cfn
-
-
-def stack_region(stack: str, config_path: Path | None) -> tuple[str, str]:
-    """The stack, and the Region to find it in (the config's, unless --region says)."""
-    from appstack import config
-
-    return stack, config.load(config_path).region
+    conn, found = stack_connection(stack, conn_args, config_path)
+    return found, conn.client("cloudformation")
 
 
 class OutputFormat(click.Choice[str]):

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from appstack.config import teams
 from appstack.config.checks import PRIVATE_RANGES, vpn_facts
 from appstack.data import load as data_file
 from appstack.phases import ALL_CAPABILITIES, FOUNDATION, PHASES, capabilities
@@ -149,6 +150,40 @@ class EnvironmentSettings(_Strict):
     config_recorder_exists: bool = False
     config_history: ConfigHistorySettings = ConfigHistorySettings()
     usage: UsageSettings = UsageSettings()
+    #: The AWS account the environment lives in (12 digits), and how to reach it: a named
+    #: profile, or a role to assume (from the profile, or the credential chain).
+    account: str | None = None
+    profile: str | None = Field(None, min_length=1, max_length=128)
+    role_arn: str | None = None
+    #: Regions the environment is deployed to, all at once; empty: the top-level `region`.
+    regions: tuple[str, ...] = ()
+    #: Tags of the stack (merged over the top-level `tags`; these win).
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: dict[str, str]) -> dict[str, str]:
+        return teams.valid_tags(value)
+
+    @field_validator("account", mode="before")
+    @classmethod
+    def _account(cls, value: Any) -> Any:
+        return teams.valid_account(value)
+
+    @field_validator("role_arn")
+    @classmethod
+    def _role_arn(cls, value: str | None) -> str | None:
+        return teams.valid_role_arn(value)
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return teams.valid_regions(value, REGION)
+
+    @model_validator(mode="after")
+    def _role_in_account(self) -> EnvironmentSettings:
+        teams.check_role_account(self.account, self.role_arn)
+        return self
 
     @field_validator("vpc_cidr", mode="before")
     @classmethod
@@ -225,6 +260,8 @@ class AppConfig(_Strict):
     partition_key: str = Field("pk", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
     sort_key: str | None = Field("sk", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
     environments: dict[str, EnvironmentSettings]
+    #: Tags of every environment's stack (an environment's own `tags` win).
+    tags: dict[str, str] = Field(default_factory=dict)
     _source: str = PrivateAttr(default=DEFAULT_FILE)
 
     @property
@@ -242,6 +279,11 @@ class AppConfig(_Strict):
                 "load-balancer and log-group names, whose limits are short)"
             )
         return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: dict[str, str]) -> dict[str, str]:
+        return teams.valid_tags(value)
 
     @field_validator("region")
     @classmethod
@@ -262,6 +304,11 @@ class AppConfig(_Strict):
                     f"{MAX_ENV_NAME} lowercase letters and digits, starting with a letter"
                 )
         return value
+
+    @model_validator(mode="after")
+    def _tag_count(self) -> AppConfig:
+        teams.check_merged_tags(self.tags, {n: e.tags for n, e in self.environments.items()})
+        return self
 
     def stack_name(self, env: str) -> str:
         """The default CloudFormation stack name of an environment."""
@@ -337,6 +384,16 @@ class Target:
     @property
     def is_production(self) -> bool:
         return self.env.deletion_protection
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """The stack's tags: the top-level `tags` with the environment's over them."""
+        return teams.merged_tags(self.app.tags, self.env.tags)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every Region the environment is deployed to (its `regions`, or `region`)."""
+        return self.env.regions or (self.app.region,)
 
 
 def did_you_mean(word: str, choices: Any) -> str:

@@ -8,6 +8,7 @@ and template transforms in here.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ class Connection:
     endpoint: str | None = None  # another endpoint than AWS's (AWS_ENDPOINT_URL still applies)
     #: (access key id, secret access key) to sign with; None: the standard credential chain.
     credentials: tuple[str, str] | None = field(default=None, repr=False)
+    #: A role to assume with the credentials above (an environment's `role_arn`); its
+    #: temporary credentials are renewed before they expire, so a long deploy keeps going.
+    role_arn: str | None = None
     #: What a template needs before this endpoint can run it (the emulator runs no macro).
     prepare: Prepare = field(default=as_it_is, repr=False, compare=False)
     #: One client per service: making one reads its model again (tens of ms each).
@@ -51,6 +55,12 @@ class Connection:
 
     @cached_property
     def _session(self) -> boto3.session.Session:
+        source = self._source_session()
+        if self.role_arn is None:
+            return source
+        return assumed(source, self.role_arn, self.region, self.endpoint)
+
+    def _source_session(self) -> boto3.session.Session:
         if self.credentials:
             key, secret = self.credentials
             # Fixed keys: no profile of the environment (AWS_PROFILE) is read, or needed.
@@ -63,9 +73,36 @@ class Connection:
             )
         return boto3.session.Session(profile_name=self.profile, region_name=self.region)
 
+    @cached_property
+    def account(self) -> str:
+        """The account the credentials reach (STS GetCallerIdentity, asked once)."""
+        return str(self.client("sts").get_caller_identity()["Account"])
+
     def client(self, service: str) -> Any:
         with self._lock:
             if service not in self._clients:
                 extra = {"endpoint_url": self.endpoint} if self.endpoint else {}
                 self._clients[service] = self._session.client(service, config=RETRIES, **extra)
             return self._clients[service]
+
+
+def assumed(
+    source: boto3.session.Session, role_arn: str, region: str, endpoint: str | None
+) -> boto3.session.Session:
+    """A session on `role_arn`, assumed with the credentials of `source` and assumed again
+    before the temporary credentials expire (botocore's own assume-role refresh)."""
+    from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
+
+    base = source._session  # the botocore session under boto3's
+    extra = {"endpoint_url": endpoint} if endpoint else {}
+    fetcher = AssumeRoleCredentialFetcher(
+        client_creator=functools.partial(base.create_client, region_name=region, **extra),
+        source_credentials=base.get_credentials(),
+        role_arn=role_arn,
+        extra_args={"RoleSessionName": "appstack"},
+    )
+    core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    core._credentials = DeferredRefreshableCredentials(
+        refresh_using=fetcher.fetch_credentials, method="assume-role"
+    )
+    return boto3.session.Session(region_name=region, botocore_session=core)

@@ -10,10 +10,10 @@ import click
 from appstack import render
 from appstack.cli.options import (
     config_option,
-    connect,
     connection_options,
     output_option,
     phase_option,
+    reach_target,
     target,
 )
 
@@ -39,7 +39,7 @@ def deploy_as(
     from appstack.deploy import stacks, workflow
 
     tgt = target(env, phase, config_path, region=conn_args[2])
-    conn = connect(conn_args, tgt.app.region)
+    conn = reach_target(conn_args, tgt)
     request = workflow.Request(
         stack, tgt, synth.template(tgt), validate=not skip_validate, **allowed
     )

@@ -11,10 +11,9 @@ import click
 from appstack import render
 from appstack.cli.options import (
     config_option,
-    connect,
     connection_options,
     output_option,
-    stack_region,
+    stack_connection,
 )
 
 if TYPE_CHECKING:
@@ -49,9 +48,8 @@ def destroy(
     from appstack.cli.terminal import Terminal
     from appstack.deploy import stacks, workflow
 
-    name, region = stack_region(stack, config_path)
-    conn = connect(conn_args, region)
-    found = stacks.require(conn.client("cloudformation"), name)
+    name = stack
+    conn, found = stack_connection(stack, conn_args, config_path)
     retrying = found["StackStatus"] == "DELETE_FAILED"
     if not yes:
         if not render.is_interactive():

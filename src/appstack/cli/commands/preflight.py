@@ -10,10 +10,10 @@ import click
 from appstack import render
 from appstack.cli.options import (
     config_option,
-    connect,
     connection_options,
     output_option,
     phase_option,
+    reach_target,
     target,
 )
 
@@ -33,7 +33,7 @@ def preflight(
     from appstack.deploy import stacks
 
     tgt = target(env, phase, config_path, region=conn_args[2])
-    found = run_preflight(tgt, stack, connect(conn_args, tgt.app.region))
+    found = run_preflight(tgt, stack, reach_target(conn_args, tgt))
     render.findings(found)
     blocked = any(f.severity == "error" for f in found)
     if output == "json":
