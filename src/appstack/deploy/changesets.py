@@ -103,10 +103,19 @@ def create(
     template: dict[str, Any],
     creating: bool,
     template_url: str | None = None,
+    tags: dict[str, str] | None = None,
 ) -> ChangeSet:
-    """Create a change set and wait until it is ready; an empty one is returned as empty."""
+    """Create a change set and wait until it is ready; an empty one is returned as empty.
+
+    `tags` are the stack's: CloudFormation copies them onto every resource that takes tags
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html).
+    Without them the stack keeps the tags it has."""
     name = f"appstack-{int(time.time())}-{uuid.uuid4().hex[:6]}"
-    source = {"TemplateURL": template_url} if template_url else {"TemplateBody": compact(template)}
+    source: dict[str, Any] = (
+        {"TemplateURL": template_url} if template_url else {"TemplateBody": compact(template)}
+    )
+    if tags:
+        source["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
     try:
         cfn.create_change_set(
             StackName=stack_name,

@@ -236,6 +236,7 @@ def plan(
     template: dict[str, Any],
     allow_data_loss: bool = False,
     allow_outage: bool = False,
+    tags: dict[str, str] | None = None,
 ) -> tuple[changesets.ChangeSet, list[str]]:
     """Create the change set, classify each change (`change_set.verdicts`), and return the
     refusals: what the classifier refuses, or gates behind a flag not given (the change
@@ -250,7 +251,7 @@ def plan(
         url = upload_template(conn, stack_name, template)
     try:
         creating = stack is None or stack["StackStatus"] == "REVIEW_IN_PROGRESS"
-        change_set = changesets.create(cfn, stack_name, template, creating, url)
+        change_set = changesets.create(cfn, stack_name, template, creating, url, tags)
     except changesets.ChangeSetFailed as exc:
         raise DeployError(f"CloudFormation refused the change set: {exc}") from exc
     except ClientError as exc:

@@ -29,7 +29,7 @@ from typing import Any, Protocol, TypeVar
 
 from appstack.checks.findings import Finding
 from appstack.config import Target
-from appstack.deploy import background, changesets, events, repair, stacks
+from appstack.deploy import background, changesets, drift, events, repair, stacks
 from appstack.deploy.session import Connection
 from appstack.errors import UsageError
 
@@ -124,6 +124,8 @@ def run(conn: Connection, request: Request, interaction: Interaction) -> Result:
     """Deploy `request.template` to `request.stack` (see the module's description)."""
     stack = request.stack
     found = settle(conn, stack, interaction, request.target.is_production)
+    if drifted := drift.warning(found):
+        interaction.warning(drifted)
     if request.going_down:
         check_lower(conn, request.target, stack, found)
     current = _checks(conn, request, interaction)
@@ -131,7 +133,13 @@ def run(conn: Connection, request: Request, interaction: Interaction) -> Result:
     for note in notes:
         interaction.note(note)
     change_set, refused = stacks.plan(
-        conn, stack, current, template, request.allow_data_loss, request.allow_outage
+        conn,
+        stack,
+        current,
+        template,
+        request.allow_data_loss,
+        request.allow_outage,
+        request.target.tags,
     )
     if change_set.empty:
         return Result(stack, current)
@@ -314,6 +322,7 @@ def _lift_protection(
         template,
         request.allow_data_loss,
         request.allow_outage,
+        request.target.tags,
     )
     planned = {(c.action, c.logical_id) for c in shown.changes}
     if risks or {(c.action, c.logical_id) for c in change_set.changes} - planned:
@@ -356,6 +365,8 @@ class Preview:
     notes: list[str]
     #: The deployed template (None: not deployed).
     previous: dict[str, Any] | None
+    #: What the last drift detection found, which a change set does not see.
+    drifted: str | None = None
 
 
 def preview(conn: Connection, stack: str, target: Target, template: dict[str, Any]) -> Preview:
@@ -367,7 +378,7 @@ def preview(conn: Connection, stack: str, target: Target, template: dict[str, An
     prepared, notes = conn.prepare(template)
     found, current = preflight.ask(target, stack, conn)
     previous = stacks.template_of(conn.client("cloudformation"), stack) if current else None
-    change_set, refused = stacks.plan(conn, stack, current, prepared)
+    change_set, refused = stacks.plan(conn, stack, current, prepared, tags=target.tags)
     if not change_set.empty:  # an empty one is deleted already (or was never made)
         stacks.discard(conn, change_set)
-    return Preview(found, change_set, refused, prepared, notes, previous)
+    return Preview(found, change_set, refused, prepared, notes, previous, drift.warning(current))

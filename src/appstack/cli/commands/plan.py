@@ -10,10 +10,10 @@ import click
 from appstack import render
 from appstack.cli.options import (
     config_option,
-    connect,
     connection_options,
     output_option,
     phase_option,
+    reach_target,
     target,
 )
 
@@ -41,10 +41,12 @@ def plan(
     from appstack.deploy import workflow
 
     tgt = target(env, phase, config_path, region=conn_args[2])
-    conn = connect(conn_args, tgt.app.region)
+    conn = reach_target(conn_args, tgt)
     preview = workflow.preview(conn, stack, tgt, synth.template(tgt))
     for note in preview.notes:
         render.note(note)
+    if preview.drifted:
+        render.warning(preview.drifted)
     render.findings(preview.findings)
     change_set = preview.change_set
     answer: dict[str, Any] = {
