@@ -162,3 +162,13 @@ def test_the_way_in_is_the_profile_flag_else_the_environments_own() -> None:
     assert accounts.way_in(env, None) == ("dev", role(DEV))
     assert accounts.way_in(env, "admin") == ("admin", None)
     assert accounts.way_in(None, None) == (None, None)
+
+
+def test_in_a_ci_job_the_ambient_credentials_are_the_way_in_and_still_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    env = config.parse(
+        {"environments": {"dev": {"account": DEV, "profile": "dev", "role_arn": role(DEV)}}}
+    ).environments["dev"]
+    monkeypatch.setenv(accounts.AMBIENT, "true")
+    assert accounts.way_in(env, None) == (None, None)

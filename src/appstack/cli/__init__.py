@@ -37,6 +37,7 @@ COMMANDS: tuple[str, ...] = (
     "destroy",
     "local",
     "drift",
+    "ci",
 )
 
 

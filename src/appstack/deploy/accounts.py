@@ -15,6 +15,7 @@ environment from the config when STACK is an environment's stack name
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from appstack.errors import UsageError
@@ -37,11 +38,17 @@ class WrongAccount(UsageError):
         )
 
 
+#: Set (to anything but empty) where the job's own credentials are the way in, as in a CI
+#: run that assumed its role already: no profile, no role_arn; the account is still checked.
+AMBIENT = "APPSTACK_AMBIENT_CREDENTIALS"
+
+
 def way_in(
     settings: EnvironmentSettings | None, profile_flag: str | None
 ) -> tuple[str | None, str | None]:
-    """(profile, role to assume): --profile replaces the environment's own way in."""
-    if profile_flag or settings is None:
+    """(profile, role to assume): --profile replaces the environment's own way in, and so
+    do the ambient credentials of a CI job (`AMBIENT`)."""
+    if profile_flag or settings is None or os.environ.get(AMBIENT):
         return profile_flag, None
     return settings.profile, settings.role_arn
 

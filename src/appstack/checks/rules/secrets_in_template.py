@@ -43,6 +43,8 @@ def _literal_secrets(value: Any, path: str) -> list[str]:
 
             if (
                 _SECRET_NAME.search(key)
+                # `prefix:name` is a policy condition key (token.actions...:sub), not a secret
+                and ":" not in key
                 and isinstance(inner, str)
                 and inner
                 and not _DYNAMIC_REFERENCE.match(inner)

@@ -18,6 +18,7 @@ from appstack.local.models.cloudtrail import Trail
 from appstack.local.models.cloudwatch import MetricAlarm
 from appstack.local.models.config import ConfigRule, ConfigurationRecorder, DeliveryChannel
 from appstack.local.models.elasticache import CacheReplicationGroup, CacheSubnetGroup
+from appstack.local.models.iam import OIDCProvider
 from appstack.local.models.rds import AuroraCluster, AuroraInstance
 from appstack.local.models.resourcegroups import ResourceGroup
 from appstack.local.models.secretsmanager import Secret, SecretTargetAttachment
@@ -40,6 +41,7 @@ __all__ = [
     "CustomerGateway",
     "DeliveryChannel",
     "MetricAlarm",
+    "OIDCProvider",
     "ResourceGroup",
     "ScalableTarget",
     "ScalingPolicy",
