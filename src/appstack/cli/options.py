@@ -178,10 +178,12 @@ def reach(
     env_name: str | None,
     settings: config.EnvironmentSettings | None,
     region: str,
+    check: bool = True,
 ) -> Connection:
     """A connection in `region` to the account of environment `env_name` (through its
     `profile` or `role_arn`, unless --profile says otherwise), refused with `WrongAccount`
-    when the credentials reach another account than the environment's."""
+    when the credentials reach another account than the environment's (unless `check` is
+    off: the same credentials were checked for another Region already)."""
     from dataclasses import replace
 
     from appstack.deploy import accounts
@@ -191,7 +193,7 @@ def reach(
     conn = connect((local, profile, region), region)
     if role:
         conn = replace(conn, role_arn=role)
-    if env_name is not None and settings is not None:
+    if check and env_name is not None and settings is not None:
         accounts.check(conn, env_name, settings)
     return conn
 

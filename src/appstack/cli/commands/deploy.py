@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,12 +13,22 @@ from appstack.cli.options import (
     connection_options,
     output_option,
     phase_option,
+    reach,
     reach_target,
     target,
 )
 
+if TYPE_CHECKING:
+    from appstack import config
+    from appstack.deploy.regions import RegionResult
+
 SKIP_VALIDATE = click.option(
     "--skip-validate", is_flag=True, help="Deploy without cfn-lint, rules and checkov (loudly)."
+)
+CONTINUE_ON_ERROR = click.option(
+    "--continue-on-error",
+    is_flag=True,
+    help="An environment in several Regions: deploy the others when one fails its checks.",
 )
 
 
@@ -30,15 +40,20 @@ def deploy_as(
     config_path: Path | None,
     output: str,
     skip_validate: bool,
+    continue_on_error: bool = False,
     **allowed: bool,
 ) -> None:
     """Parse, run the workflow, render: `allowed` holds yes, allow_data_loss, allow_outage
-    and going_down, as the workflow's request takes them."""
+    and going_down, as the workflow's request takes them. An environment in several
+    Regions (and no --region) is deployed to each at once."""
     from appstack import synth
     from appstack.cli.terminal import Terminal
     from appstack.deploy import stacks, workflow
 
     tgt = target(env, phase, config_path, region=conn_args[2])
+    if conn_args[2] is None and len(tgt.regions) > 1:
+        _in_regions(stack, tgt, conn_args, output, skip_validate, continue_on_error, **allowed)
+        return
     conn = reach_target(conn_args, tgt)
     request = workflow.Request(
         stack, tgt, synth.template(tgt), validate=not skip_validate, **allowed
@@ -56,6 +71,84 @@ def deploy_as(
         raise stacks.DeployError(f"deploy of {stack} failed and was rolled back")
 
 
+def _in_regions(
+    stack: str,
+    tgt: config.Target,
+    conn_args: tuple[bool, str | None, str | None],
+    output: str,
+    skip_validate: bool,
+    continue_on_error: bool,
+    yes: bool = False,
+    **allowed: bool,
+) -> None:
+    """Deploy `tgt` to each of its Regions at once (see `appstack.deploy.regions`), one
+    progress view for all; the account is checked once."""
+    import threading
+
+    from appstack import config, synth
+    from appstack.cli.terminal import RegionTerminal
+    from appstack.deploy import regions, stacks, workflow
+    from appstack.render.regions import RegionsProgress
+
+    names = list(tgt.regions)
+    if not yes and not render.is_interactive():
+        raise stacks.DeployError("no terminal to confirm on: pass --yes to deploy")
+    gate = regions.Gate(names, continue_on_error)
+    if not yes:
+        question = f"Deploy these changes to {stack} in {', '.join(names)}?"
+        gate.decide = lambda: click.confirm(question, default=False)
+    conns = {r: reach(conn_args, tgt.env_name, tgt.env, r, check=r == names[0]) for r in names}
+    view, lock = RegionsProgress(), threading.Lock()
+
+    def deploy(region: str) -> workflow.Result:
+        goal = config.resolve(config.in_region(tgt.app, region), tgt.env_name, tgt.phase)
+        request = workflow.Request(
+            stack, goal, synth.template(goal), validate=not skip_validate, **allowed
+        )
+        return workflow.run(conns[region], request, RegionTerminal(region, gate, view, lock))
+
+    results = regions.run(names, deploy, gate)
+    _report(stack, results, gate.failed, output)
+
+
+def _report(stack: str, results: list[RegionResult], failed: list[str], output: str) -> None:
+    """Each Region's outcome; exit 1 when one did not deploy."""
+    from appstack.deploy import stacks, workflow
+
+    rows: list[dict[str, Any]] = []
+    for done in results:
+        problem = None if done.error is None else str(done.error)
+        if isinstance(done.error, workflow.Declined) and failed:
+            problem = (
+                f"not deployed: {', '.join(failed)} failed first, nothing was changed here "
+                "(--continue-on-error deploys the others)"
+            )
+        result = done.result
+        rows.append(
+            {
+                "region": done.region,
+                "status": result.status if result else "NOT_DEPLOYED",
+                "outputs": result.outputs if result else {},
+                "error": problem,
+            }
+        )
+        if output == "json":
+            continue
+        if problem is not None or result is None:
+            render.error(f"{done.region}: {problem}")
+        elif result.outcome is None:
+            render.success(f"{stack} in {done.region}: no changes")
+        else:
+            render.outcome(result.outcome)
+    if output == "json":
+        first = rows[0]
+        answer = {"stack": stack, "status": first["status"], "outputs": first["outputs"]}
+        render.json_document({**answer, "regions": rows})
+    bad = [done.region for done in results if not done.ok]
+    if bad:
+        raise stacks.DeployError(f"deploy of {stack} did not succeed in {', '.join(bad)}")
+
+
 @click.command()
 @click.argument("stack")
 @click.argument("env")
@@ -67,6 +160,7 @@ def deploy_as(
 )
 @output_option()
 @SKIP_VALIDATE
+@CONTINUE_ON_ERROR
 @connection_options
 @config_option
 def deploy(stack: str, env: str, **kw: Any) -> None:
