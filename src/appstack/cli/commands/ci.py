@@ -9,7 +9,7 @@ import click
 
 from appstack import __version__, render
 from appstack.cli.options import (
-    OutputFile,
+    SafePath,
     config_option,
     connection_options,
     output_option,
@@ -32,10 +32,11 @@ def ci() -> None:
 @branch_option
 @click.option(
     "--out",
-    type=OutputFile(),
+    "-o",
+    type=SafePath(dir_okay=False, path_type=Path),
     default=DEFAULT_WORKFLOW,
     show_default=True,
-    help="The workflow file to write (its directory must exist).",
+    help="The workflow file to write (its directory is made if missing).",
 )
 @click.option(
     "--install",
@@ -53,7 +54,9 @@ def github(branch: str, out: Path, install: str, output: str, config_path: Path 
     from appstack.ci import workflow
 
     app = config.load(config_path)
-    out.write_text(workflow.github(app, branch, install))
+    text = workflow.github(app, branch, install)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
     production = workflow.production_environments(app)
     if output == "json":
         render.json_document({"path": str(out), "production": production})
