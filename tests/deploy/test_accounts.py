@@ -16,13 +16,14 @@ from pathlib import Path
 import boto3
 import pytest
 
+from account_clients import client_in
 from appstack import config
 from appstack.deploy import accounts
 from appstack.deploy.session import Connection
 from cli_runner import run
 
 #: A Region no other test uses: preflight counts VPCs per account and Region.
-REGION = "il-central-1"
+REGION = "mx-central-1"
 DEV, PROD = "111111111111", "222222222222"
 DEFAULT = "123456789012"  # moto's account for keys it did not hand out
 
@@ -62,15 +63,7 @@ def deployed(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -
 
 
 def stacks_in(account: str) -> list[str]:
-    sts = boto3.client("sts", region_name=REGION)
-    keys = sts.assume_role(RoleArn=role(account), RoleSessionName="tests")["Credentials"]
-    cfn = boto3.client(
-        "cloudformation",
-        region_name=REGION,
-        aws_access_key_id=keys["AccessKeyId"],
-        aws_secret_access_key=keys["SecretAccessKey"],
-        aws_session_token=keys["SessionToken"],
-    )
+    cfn = client_in(role(account), "cloudformation", REGION)
     return [s["StackName"] for s in cfn.describe_stacks()["Stacks"]]
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
+from account_clients import client_in
 from appstack.cli import main
 from appstack.deploy import changesets
 
@@ -22,16 +22,7 @@ ROLE = f"arn:aws:iam::{ACCOUNT}:role/appstack-deploy"
 
 
 def client(service: str) -> Any:
-    keys = boto3.client("sts", region_name=REGION).assume_role(
-        RoleArn=ROLE, RoleSessionName="tests"
-    )["Credentials"]
-    return boto3.client(
-        service,
-        region_name=REGION,
-        aws_access_key_id=keys["AccessKeyId"],
-        aws_secret_access_key=keys["SecretAccessKey"],
-        aws_session_token=keys["SessionToken"],
-    )
+    return client_in(ROLE, service, REGION)
 
 
 @pytest.fixture(scope="module")

@@ -400,21 +400,27 @@ def refusal(risks: Sequence[str]) -> None:
             err.print(f"[red]✘ {escape(risk)}[/]", markup=True)
 
 
+def progress_bar() -> Any:
+    """A rich progress display on stderr: per operation its title, a bar, resources done of
+    the total, and the time since it started."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as RichProgress
+
+    return RichProgress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
+
+
 class Progress:
     """Live progress of a stack operation: resources done / total, elapsed time, failures."""
 
     def __init__(self, total: int, title: str) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
-        from rich.progress import Progress as RichProgress
-
-        self._bar = RichProgress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=False,
-        )
+        self._bar = progress_bar()
         self._task = self._bar.add_task(title, total=max(total, 1))
         self._done: set[str] = set()
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from appstack.render import err
+from appstack.render import progress_bar
 
 if TYPE_CHECKING:
     from appstack.deploy.events import Event
@@ -18,17 +18,7 @@ class RegionsProgress:
     """A rich progress display shared by the Regions' operations: each adds its own bar."""
 
     def __init__(self) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
-        from rich.progress import Progress as RichProgress
-
-        self._bar = RichProgress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=False,
-        )
+        self._bar = progress_bar()
         self._lock = threading.Lock()
         self._running = 0
 

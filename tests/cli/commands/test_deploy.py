@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
+from account_clients import client_in
 from cli_runner import run
 from test_cli_json import matches_schema
 
@@ -33,16 +33,7 @@ def write(folder: Path, name: str = "appstack.yaml", app: str = "multi") -> str:
 
 
 def stacks_in(region: str) -> dict[str, str]:
-    keys = boto3.client("sts", region_name=region).assume_role(
-        RoleArn=ROLE, RoleSessionName="tests"
-    )["Credentials"]
-    cfn = boto3.client(
-        "cloudformation",
-        region_name=region,
-        aws_access_key_id=keys["AccessKeyId"],
-        aws_secret_access_key=keys["SecretAccessKey"],
-        aws_session_token=keys["SessionToken"],
-    )
+    cfn = client_in(ROLE, "cloudformation", region)
     return {s["StackName"]: s["StackStatus"] for s in cfn.describe_stacks()["Stacks"]}
 
 

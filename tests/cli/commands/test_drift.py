@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
+from account_clients import client_in
 from cli_runner import run
 
 REGION = "ap-east-2"
@@ -39,16 +39,7 @@ def drifted(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) ->
 
 def client(service: str) -> Any:
     """A client in the environment's account."""
-    keys = boto3.client("sts", region_name=REGION).assume_role(
-        RoleArn=ROLE, RoleSessionName="tests"
-    )["Credentials"]
-    return boto3.client(
-        service,
-        region_name=REGION,
-        aws_access_key_id=keys["AccessKeyId"],
-        aws_secret_access_key=keys["SecretAccessKey"],
-        aws_session_token=keys["SessionToken"],
-    )
+    return client_in(ROLE, service, REGION)
 
 
 def app_log_group() -> str:

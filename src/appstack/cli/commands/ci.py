@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from appstack import __version__, render
+from appstack.cli.commands.deploy import SKIP_VALIDATE
 from appstack.cli.options import (
     SafePath,
     config_option,
@@ -82,6 +83,7 @@ def github(branch: str, out: Path, install: str, output: str, config_path: Path 
 )
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
 @output_option()
+@SKIP_VALIDATE
 @connection_options
 @config_option
 def bootstrap(
@@ -91,6 +93,7 @@ def bootstrap(
     existing_provider: str,
     yes: bool,
     output: str,
+    skip_validate: bool,
     conn_args: Any,
     config_path: Path | None,
 ) -> None:
@@ -98,21 +101,19 @@ def bootstrap(
     pull requests and a deploy role for BRANCH, with what appstack's calls need on ENV's
     stack alone."""
     from appstack.ci import access
+    from appstack.cli.commands.deploy import show
     from appstack.cli.terminal import Terminal
-    from appstack.deploy import stacks, workflow
+    from appstack.deploy import workflow
 
     tgt = target(env, None, config_path, region=conn_args[2])
     conn = reach_target(conn_args, tgt)
     template = access.for_environment(tgt, repository, branch, existing_provider)
-    request = workflow.Request(access.stack_name(tgt), tgt, template, yes=yes, preflight=False)
-    result = workflow.run(conn, request, Terminal())
-    if output == "json":
-        render.json_document(
-            {"stack": result.stack, "status": result.status, "outputs": result.outputs}
-        )
-    elif result.outcome is None:
-        render.success(f"{result.stack}: no changes")
-    else:
-        render.outcome(result.outcome)
-    if not result.ok:
-        raise stacks.DeployError(f"deploy of {result.stack} failed and was rolled back")
+    request = workflow.Request(
+        access.stack_name(tgt),
+        tgt,
+        template,
+        yes=yes,
+        validate=not skip_validate,
+        preflight=False,
+    )
+    show(workflow.run(conn, request, Terminal()), output)

@@ -20,6 +20,7 @@ from appstack.cli.options import (
 
 if TYPE_CHECKING:
     from appstack import config
+    from appstack.deploy import workflow
     from appstack.deploy.regions import RegionResult
 
 SKIP_VALIDATE = click.option(
@@ -48,7 +49,7 @@ def deploy_as(
     Regions (and no --region) is deployed to each at once."""
     from appstack import synth
     from appstack.cli.terminal import Terminal
-    from appstack.deploy import stacks, workflow
+    from appstack.deploy import workflow
 
     tgt = target(env, phase, config_path, region=conn_args[2])
     if conn_args[2] is None and len(tgt.regions) > 1:
@@ -58,7 +59,14 @@ def deploy_as(
     request = workflow.Request(
         stack, tgt, synth.template(tgt), validate=not skip_validate, **allowed
     )
-    result = workflow.run(conn, request, Terminal())
+    show(workflow.run(conn, request, Terminal()), output)
+
+
+def show(result: workflow.Result, output: str) -> None:
+    """A deploy's result (JSON: the stack, its status and outputs); exit 1 if it failed."""
+    from appstack.deploy import stacks
+
+    stack = result.stack
     if output == "json":
         render.json_document({"stack": stack, "status": result.status, "outputs": result.outputs})
         if result.outcome:
