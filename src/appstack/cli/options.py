@@ -130,10 +130,13 @@ def target(
     env: str, phase: int | None, config_path: Path | None, region: str | None = None
 ) -> config.Target:
     """Load the config and pick one environment at one phase (in `region`, when given
-    instead of the config's)."""
+    instead of the config's; else in the first of the environment's `regions`)."""
     from appstack import config
 
-    return config.resolve(config.in_region(config.load(config_path), region), env, phase)
+    app = config.load(config_path)
+    if region is None and env in app.environments:
+        region = next(iter(app.environments[env].regions), None)
+    return config.resolve(config.in_region(app, region), env, phase)
 
 
 def buildable_targets(app: config.AppConfig) -> list[config.Target]:
@@ -215,7 +218,8 @@ def stack_connection(
     app = config.load(config_path)
     env = accounts.environment_of(app, stack)
     settings = app.environments[env] if env else None
-    conn = reach(conn_args, env, settings, conn_args[2] or app.region)
+    home = settings.regions[0] if settings and settings.regions else app.region
+    conn = reach(conn_args, env, settings, conn_args[2] or home)
     cfn = conn.client("cloudformation")
     found = stacks.require(cfn, stack)
     if env is None and accounts.bound(app):

@@ -85,3 +85,20 @@ def test_without_a_terminal_a_deploy_in_several_regions_needs_yes(
 ) -> None:
     code, _, err = run(["deploy", "multi-ask", "dev", "-c", write(tmp_path)], capsys)
     assert code == 1 and "pass --yes" in err
+
+
+def test_an_environment_in_one_region_of_its_own_is_deployed_there(
+    tmp_path: Path, emulator_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "appstack.yaml"
+    path.write_text(
+        "application_name: multi\nregion: us-east-1\n"
+        f"environments:\n  dev:\n    account: '{ACCOUNT}'\n    role_arn: {ROLE}\n"
+        "    regions: [eu-west-1]\n"
+    )
+    code, _, err = deploy(["multi-dev", "dev", "-c", str(path)], capsys)
+    assert code == 0, err
+    assert "multi-dev" in stacks_in("eu-west-1") and "multi-dev" not in stacks_in("us-east-1")
+    # The environment's stack is looked for in its own Region, not the top-level one.
+    code, out, err = run(["status", "multi-dev", "-c", str(path)], capsys)
+    assert code == 0 and "CREATE_COMPLETE" in out, err
