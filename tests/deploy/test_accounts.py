@@ -165,3 +165,14 @@ def test_in_a_ci_job_the_ambient_credentials_are_the_way_in_and_still_checked(
     ).environments["dev"]
     monkeypatch.setenv(accounts.AMBIENT, "true")
     assert accounts.way_in(env, None) == (None, None)
+
+
+def test_a_profile_the_aws_config_lacks_is_one_line_naming_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    path = write(tmp_path, {"account": PROD, "profile": "nowhere"})
+    code, _, err = run(["preflight", "acct-prod", "prod", "-c", path], capsys)
+    assert code == 2
+    assert "profile 'nowhere' is not in the AWS config" in err
+    assert "environments.prod.profile" in err

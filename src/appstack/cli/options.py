@@ -194,6 +194,8 @@ def reach(
     local, profile_flag, _ = conn_args
     profile, role = accounts.way_in(settings, profile_flag)
     conn = connect((local, profile, region), region)
+    if profile and not local:
+        accounts.require_profile(conn, env_name)
     if role:
         conn = replace(conn, role_arn=role)
     if check and env_name is not None and settings is not None:

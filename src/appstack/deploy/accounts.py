@@ -53,6 +53,20 @@ def way_in(
     return settings.profile, settings.role_arn
 
 
+def require_profile(conn: Connection, env_name: str | None) -> None:
+    """A profile the AWS config does not have is the user's to fix, said in one line."""
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        conn.client("sts")
+    except ProfileNotFound:
+        where = f"`environments.{env_name}.profile`, or " if env_name else ""
+        raise UsageError(
+            f"profile {conn.profile!r} is not in the AWS config (~/.aws/config or "
+            f"AWS_CONFIG_FILE): add it, or name another in {where}--profile"
+        ) from None
+
+
 def describe_way(conn: Connection) -> str:
     parts = []
     if conn.profile:
