@@ -65,6 +65,23 @@ def test_a_stack_name_used_by_another_application_is_refused(session: boto3.Sess
     create_stack(session, "myapp-dev", "billing")
     [finding] = preflight(target(), "myapp-dev", session)
     assert finding.rule == "PF002" and "'billing'" in finding.message
+    assert finding.fix == "choose another stack name, or another application_name"
+
+
+def test_a_checks_problems_are_findings_of_that_check_with_its_fix_by_default() -> None:
+    from appstack.checks.preflight import Check, Context, Problem
+
+    declared = Check(
+        "PF999",
+        "made up",
+        "the declared fix",
+        lambda _: [Problem("Vpc", "too small"), Problem("Eip", "last one", "ask", "warning")],
+    )
+    findings = declared.findings(Context(target(), "myapp-dev", None))
+    assert [(f.rule, f.severity, f.resource, f.fix) for f in findings] == [
+        ("PF999", "error", "Vpc", "the declared fix"),
+        ("PF999", "warning", "Eip", "ask"),
+    ]
 
 
 def test_a_stack_left_in_rollback_complete_says_to_delete_and_recreate(
