@@ -1,5 +1,8 @@
-"""What every emulator model shares: keeping a resource on update, placeholders for types
-without a moto backend, and the small conversions CloudFormation properties need."""
+"""What every emulator model shares: moto's CloudFormation calls turned into `create(name,
+p, at)`, `update(p, at)` and `remove(at)` (`at`: the account and Region, whose backend of a
+service `Place.backend` finds), Ref and Fn::GetAtt from a declared table, keeping a resource
+on update, placeholders for types without a moto backend, and the small conversions
+CloudFormation properties need."""
 
 from __future__ import annotations
 
