@@ -67,14 +67,14 @@ def test_a_stack_name_used_by_another_application_is_refused(session: boto3.Sess
     assert finding.rule == "PF002" and "'billing'" in finding.message
 
 
-def test_a_stack_left_in_rollback_complete_says_to_delete_and_recreate(
-    session: boto3.Session,
-) -> None:
+@pytest.mark.parametrize("status", ["ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_FAILED"])
+def test_a_stuck_stack_points_at_appstack_recover(session: boto3.Session, status: str) -> None:
     create_stack(session, "myapp-dev", "myapp")
     [stack] = cloudformation_backends[DEFAULT_ACCOUNT_ID][REGION].stacks.values()
-    stack.status = "ROLLBACK_COMPLETE"
+    stack.status = status
     [finding] = preflight(target(), "myapp-dev", session)
-    assert finding.rule == "PF001" and "destroy" in finding.fix
+    assert finding.rule == "PF001" and "`appstack recover myapp-dev`" in finding.fix
+    assert "aws cloudformation" not in finding.fix
 
 
 def test_an_operation_in_progress_says_how_to_watch_it(session: boto3.Session) -> None:

@@ -34,6 +34,7 @@ COMMANDS: tuple[str, ...] = (
     "outputs",
     "events",
     "watch",
+    "recover",
     "destroy",
     "local",
 )
