@@ -375,3 +375,15 @@ def test_recording_never_stops_by_a_setting_and_stops_by_a_deliberate_rollback(
     # The plan's row for the recorder (data/changes.json), as its table wraps it.
     assert "ConfigRecorder" in shown and "for the whole account and Region, and every" in shown
     assert config_client.describe_configuration_recorders()["ConfigurationRecorders"] == []
+
+
+def test_a_secret_without_a_value_of_its_own_is_a_warning_naming_appstack_secret_set(
+    session: boto3.Session,
+) -> None:
+    """PF008: before the first deploy the secret does not exist yet; the deploy makes it with
+    a generated placeholder, so this warns and never stops the deploy."""
+    app = config.parse({"secrets": ["API_TOKEN"]})
+    [finding] = preflight(config.resolve(app, "dev", 1), "myapp-dev", session)
+    assert (finding.rule, finding.severity) == ("PF008", "warning")
+    assert "`appstack secret set dev API_TOKEN`" in finding.fix
+    assert "once this deploy has created it" in finding.fix

@@ -35,6 +35,7 @@ COMMANDS: tuple[str, ...] = (
     "events",
     "watch",
     "recover",
+    "secret",
     "destroy",
     "local",
 )
