@@ -55,3 +55,14 @@ def test_an_empty_value_is_refused_and_nothing_changes(conn: Connection, stack: 
         secret_values.put(conn, stack, "dev", "API_TOKEN", "")
     [listed] = secret_values.listing(conn, stack)
     assert listed.has_value is False
+
+
+def test_a_stack_without_a_service_gets_the_value_and_says_nothing_was_rolled(
+    conn: Connection, stack: str
+) -> None:
+    """(Last: it sets the value.) The value is stored; only the rolling has nowhere to go."""
+    with pytest.raises(stacks.DeployError, match="names no service to roll") as said:
+        secret_values.put(conn, stack, "dev", "API_TOKEN", "a-value")
+    assert "a-value" not in str(said.value)
+    [listed] = secret_values.listing(conn, stack)
+    assert listed.has_value is True

@@ -95,7 +95,12 @@ def put(conn: Connection, stack_name: str, env: str, name: str, value: str) -> R
         SecretId=arn, SecretString=value, ClientRequestToken=str(uuid.uuid4())
     )
     outputs = stacks.outputs(found)
-    cluster, service = outputs["ClusterName"], outputs["ServiceName"]
+    cluster, service = outputs.get("ClusterName"), outputs.get("ServiceName")
+    if not cluster or not service:
+        raise stacks.DeployError(
+            f"{name} of {stack_name} is set, but the stack names no service to roll (outputs "
+            f"ClusterName, ServiceName); new tasks read it when they start"
+        )
     updated = conn.client("ecs").update_service(
         cluster=cluster, service=service, forceNewDeployment=True
     )["service"]
