@@ -66,3 +66,12 @@ def test_a_continued_rollback_never_names_a_stateful_resource_to_skip() -> None:
     with pytest.raises(RuntimeError):
         recover.run(Recording(), chosen)
     assert "ResourcesToSkip" not in calls[0]
+
+
+def test_declining_the_skip_retries_every_resource() -> None:
+    chosen = recover.Plan(
+        "app-dev", "UPDATE_ROLLBACK_FAILED", recover.CONTINUE, "",
+        stuck=[recover.Stuck("Queue", "AWS::SQS::Queue", "gone", holds_data=False)],
+        skipping=False,
+    )  # fmt: skip
+    assert chosen.skippable == ["Queue"] and chosen.skip == []

@@ -67,11 +67,18 @@ class Plan:
     stuck: list[Stuck] = field(default_factory=list)
     #: ROLLBACK_COMPLETE: what the failed creation kept in the account.
     retained: list[str] = field(default_factory=list)
+    #: Whether the resources that hold no data are skipped (declined: all are retried).
+    skipping: bool = True
+
+    @property
+    def skippable(self) -> list[str]:
+        """Those the rollback could not put back that hold no data: the only ones offered."""
+        return [s.logical_id for s in self.stuck if not s.holds_data]
 
     @property
     def skip(self) -> list[str]:
-        """The resources to skip: those the rollback could not put back that hold no data."""
-        return [s.logical_id for s in self.stuck if not s.holds_data]
+        """The resources to skip (ResourcesToSkip)."""
+        return self.skippable if self.skipping else []
 
     @property
     def kept_stuck(self) -> list[Stuck]:

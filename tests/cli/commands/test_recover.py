@@ -141,3 +141,17 @@ def test_recover_without_a_terminal_needs_yes(
     code, _, err = run(["recover", stack, "-c", config], capsys)
     assert code == 1 and "pass --yes" in err
     assert status(cfn, stack) == "UPDATE_ROLLBACK_FAILED"
+
+
+def test_with_no_skip_nothing_is_skipped_and_the_stack_stays_stuck(
+    cfn: Any, emulator_endpoint: str, config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack = unique("noskip")
+    stuck_on_queue(cfn, emulator_endpoint, stack)
+    got, out, err = run(
+        ["recover", stack, "--yes", "--no-skip", "-c", config, "--output", "json"], capsys
+    )
+    assert got == 1, out + err
+    assert json.loads(out)["skipped"] == []
+    assert status(cfn, stack) == "UPDATE_ROLLBACK_FAILED"
+    assert skipped_during_rollback(cfn, stack) == []

@@ -18,8 +18,15 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.option("--yes", "-y", is_flag=True, help="Recover without asking.")
+@click.option(
+    "--no-skip",
+    is_flag=True,
+    help="Retry every resource the rollback could not put back; skip none.",
+)
 @on_one_stack
-def recover(stack: str, yes: bool, output: str, conn_args: Any, config_path: Path | None) -> None:
+def recover(
+    stack: str, yes: bool, no_skip: bool, output: str, conn_args: Any, config_path: Path | None
+) -> None:
     """Bring a stuck stack back to a state deploy accepts: UPDATE_ROLLBACK_FAILED is rolled
     back on (skipping only resources that hold no data), a failed first creation
     (ROLLBACK_COMPLETE) and an unexecuted review (REVIEW_IN_PROGRESS) are deleted."""
@@ -32,10 +39,17 @@ def recover(stack: str, yes: bool, output: str, conn_args: Any, config_path: Pat
     if chosen.action == recovering.NOTHING:
         _answer(chosen, None, output)
         return
+    chosen.skipping = not no_skip
     _show(chosen)
     if not yes:
         if not render.is_interactive():
             raise stacks.DeployError("no terminal to confirm on: pass --yes to recover")
+        if chosen.skip:
+            chosen.skipping = click.confirm(
+                f"Skip rolling back {', '.join(chosen.skip)}? They hold no data; skipped, they "
+                "stay out of step with the template until the next deploy",
+                default=True,
+            )
         click.confirm(_question(chosen), abort=True)
     carry_out = functools.partial(recovering.run, cfn, chosen)
     outcome = workflow.follow(Terminal(), stack, max(len(chosen.stuck), 1), carry_out)
@@ -61,7 +75,8 @@ def _show(chosen: Plan) -> None:
             ["resource", "holds data", "recover", "reason"],
             [
                 [str(s), "yes" if s.holds_data else "no",
-                 "retried, never skipped" if s.holds_data else "skipped", s.reason]
+                 "retried, never skipped" if s.holds_data
+                 else ("skipped" if chosen.skipping else "retried (--no-skip)"), s.reason]
                 for s in chosen.stuck
             ],
         )  # fmt: skip
