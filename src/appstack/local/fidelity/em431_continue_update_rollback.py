@@ -7,8 +7,9 @@ ResourcesToSkip are not rolled back but set to UPDATE_COMPLETE ("After the rollb
 complete, the state of the skipped resources will be inconsistent with the state of the
 resources in the stack template"). What still cannot be put back leaves the stack
 UPDATE_ROLLBACK_FAILED again. A stack in any other state is refused with a ValidationError.
-The operation's events carry its ClientRequestToken (EM304). moto 5.2.5 has no
-ContinueUpdateRollback.
+The operation's events carry its ClientRequestToken (EM304), and with a time scale it runs
+after the request is answered, the stack UPDATE_ROLLBACK_IN_PROGRESS meanwhile (EM207).
+moto 5.2.5 has no ContinueUpdateRollback.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from moto.core.responses import ActionResult
 from appstack.local.fidelity import rule
 from appstack.local.fidelity.em2_shared import find_stack
 from appstack.local.fidelity.em100_update_lifecycle import _message, resource_event
+from appstack.local.fidelity.em207_operation_time import in_background, time_scale
 from appstack.local.fidelity.em304_event_client_request_token import TOKENS
 from appstack.local.fidelity.em430_update_rollback_failed import FAILED, SOURCE, unrolled
 
@@ -79,7 +81,15 @@ def install() -> None:
         stack = stuck_stack(self.cloudformation_backend, self._get_param("StackName"))
         TOKENS[stack.stack_id] = self._get_param("ClientRequestToken")
         skip = list(self._get_param("ResourcesToSkip", []) or [])
-        continue_rollback(stack, skip)
+        if time_scale():
+
+            def failed(exc: BaseException) -> None:
+                stack.status = FAILED
+                stack._add_stack_event(FAILED, resource_status_reason=str(exc))
+
+            in_background(lambda: continue_rollback(stack, skip), failed)()
+        else:
+            continue_rollback(stack, skip)
         return ActionResult({})
 
     setattr(CloudFormationResponse, "continue_update_rollback", continue_update_rollback)  # noqa: B010
