@@ -36,9 +36,10 @@ def config(tmp_path: Path) -> str:
 
 
 def recover(
-    stack: str, config: str, capsys: pytest.CaptureFixture[str], code: int = 0
+    stack: str, config: str, capsys: pytest.CaptureFixture[str], code: int = 0, *flags: str
 ) -> dict[str, Any]:
-    got, out, err = run(["recover", stack, "--yes", "-c", config, "--output", "json"], capsys)
+    argv = ["recover", stack, "--yes", *flags, "-c", config, "--output", "json"]
+    got, out, err = run(argv, capsys)
     assert got == code, out + err
     answer: dict[str, Any] = json.loads(out)
     matches_schema(answer, "recover")  # docs/schemas/recover.json
@@ -123,24 +124,32 @@ def test_a_review_that_never_ran_is_deleted(
     deploy_accepts(cfn, stack)
 
 
-def test_a_healthy_stack_is_left_alone(
-    cfn: Any, config: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("stuck", "code", "says", "stays"),
+    [
+        (False, 0, "not stuck", "CREATE_COMPLETE"),  # a healthy stack: nothing to do
+        (True, 1, "pass --yes", "UPDATE_ROLLBACK_FAILED"),  # no terminal to confirm on
+    ],
+    ids=["healthy", "unconfirmed"],
+)
+def test_a_recover_that_changes_nothing_leaves_the_stack_as_it_was(
+    cfn: Any,
+    emulator_endpoint: str,
+    config: str,
+    capsys: pytest.CaptureFixture[str],
+    stuck: bool,
+    code: int,
+    says: str,
+    stays: str,
 ) -> None:
-    stack = unique("healthy")
-    deploy(cfn, stack, {"Resources": {"Topic": topic()}})
-    code, out, _ = run(["recover", stack, "-c", config], capsys)
-    assert code == 0 and "not stuck" in out
-    assert status(cfn, stack) == "CREATE_COMPLETE"
-
-
-def test_recover_without_a_terminal_needs_yes(
-    cfn: Any, emulator_endpoint: str, config: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    stack = unique("ask")
-    stuck_on_queue(cfn, emulator_endpoint, stack)
-    code, _, err = run(["recover", stack, "-c", config], capsys)
-    assert code == 1 and "pass --yes" in err
-    assert status(cfn, stack) == "UPDATE_ROLLBACK_FAILED"
+    stack = unique("alone")
+    if stuck:
+        stuck_on_queue(cfn, emulator_endpoint, stack)
+    else:
+        deploy(cfn, stack, {"Resources": {"Topic": topic()}})
+    got, out, err = run(["recover", stack, "-c", config], capsys)
+    assert got == code and says in out + err
+    assert status(cfn, stack) == stays
 
 
 def test_with_no_skip_nothing_is_skipped_and_the_stack_stays_stuck(
@@ -148,10 +157,8 @@ def test_with_no_skip_nothing_is_skipped_and_the_stack_stays_stuck(
 ) -> None:
     stack = unique("noskip")
     stuck_on_queue(cfn, emulator_endpoint, stack)
-    got, out, err = run(
-        ["recover", stack, "--yes", "--no-skip", "-c", config, "--output", "json"], capsys
+    assert recover(stack, config, capsys, 1, "--no-skip")["skipped"] == []
+    assert (status(cfn, stack), skipped_during_rollback(cfn, stack)) == (
+        "UPDATE_ROLLBACK_FAILED",
+        [],
     )
-    assert got == 1, out + err
-    assert json.loads(out)["skipped"] == []
-    assert status(cfn, stack) == "UPDATE_ROLLBACK_FAILED"
-    assert skipped_during_rollback(cfn, stack) == []
