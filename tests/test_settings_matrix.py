@@ -65,6 +65,7 @@ ROWS: list[Row] = [
     Row("region", OTHER_REGION, ("new, empty environment", "PF004"), REFUSED),
     Row("partition_key", "id", ("KeySchema cannot change in place",), DATA_LOSS),
     Row("sort_key", None, ("KeySchema cannot change in place",), DATA_LOSS),
+    Row("secrets", ["API_TOKEN"], ("NamedSecretAPIxTOKEN", "TaskDefinition")),
     Row(f"{ENV}vpc_cidr", "10.31.0.0/16", ("PF006", "cannot change in place"), REFUSED),
     Row(f"{ENV}nat_gateways", 1, ("NatGateway2",)),
     Row(f"{ENV}cpu", 512, ("TaskDefinition",)),

@@ -19,6 +19,9 @@ region: us-east-1
 # Keys of the DynamoDB table (strings). Set sort_key to null for a table without one.
 partition_key: pk
 sort_key: sk
+# The application's own secrets, each an environment variable in the container; give each
+# environment its value with `appstack secret set ENV NAME` (hidden prompt or stdin).
+secrets: []
 
 # dev, staging and prod always exist; list only what you change. Add environments freely
 # (each needs its own vpc_cidr).

@@ -170,11 +170,16 @@ def test_a_second_deploy_is_refused_while_one_runs(status: str) -> None:
 
 @pytest.mark.parametrize(
     ("status", "advice"),
-    [("ROLLBACK_COMPLETE", "appstack destroy"), ("UPDATE_ROLLBACK_FAILED", "continue-update")],
+    [
+        ("ROLLBACK_COMPLETE", "appstack recover s"),
+        ("UPDATE_ROLLBACK_FAILED", "appstack recover s"),
+        ("DELETE_FAILED", "appstack destroy s"),
+    ],
 )
 def test_a_stuck_stack_gets_the_way_forward(status: str, advice: str) -> None:
-    with pytest.raises(stacks.DeployError, match=advice):
+    with pytest.raises(stacks.DeployError, match=advice) as refused:
         stacks.check_deployable({"StackName": "s", "StackStatus": status})
+    assert "aws cloudformation" not in str(refused.value)  # appstack's own command, not AWS's
 
 
 def test_a_template_over_51200_bytes_goes_through_an_encrypted_bucket(conn: Connection) -> None:

@@ -24,6 +24,7 @@ from appstack.blueprint import (
     firewall,
     insights,
     loadbalancer,
+    named_secrets,
     network,
     secrets,
     service,
@@ -51,6 +52,7 @@ def build(target: Target) -> Template:
         tracing.build(draft)
     if target.has("secrets"):
         secrets.build(draft, key)
+    named_secrets.build(draft, key)  # the application's own, at every phase
 
     alarm_topic = alarms.topic(draft, key)
     door = loadbalancer.build(draft, net, alb_sg, task_sg)

@@ -367,6 +367,45 @@ def quotas(context: Context) -> list[Problem]:
 
 
 #: Every check, in id order.
+@check(
+    "PF008",
+    "each secret of `secrets:` has a value of its owner's (not only the generated placeholder)",
+    "set it: appstack secret set ENV NAME (after the deploy that creates it)",
+)
+def secret_values(context: Context) -> list[Finding]:
+    """A secret of `secrets:` is made by the deploy with a generated placeholder, so tasks
+    start; the application gets its real value once `appstack secret set` puts one (a value
+    of its own is a second version: DescribeSecret's VersionIdsToStages,
+    https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html).
+    A warning, not an error: the first deploy must create the secret before it can be set."""
+    from appstack.blueprint.named_secrets import name_of
+
+    env, names = context.target.env_name, context.target.app.secrets
+    deployed = {
+        name_of(r["LogicalResourceId"]): r.get("PhysicalResourceId", "")
+        for r in _stack_resources(context, "AWS::SecretsManager::Secret")
+    } if names else {}  # fmt: skip
+    found = []
+    for name in names:
+        arn = deployed.get(name)
+        if arn:
+            versions = context.client("secretsmanager").describe_secret(SecretId=arn)
+            if len(versions.get("VersionIdsToStages", {})) > 1:
+                continue
+        when = "now" if arn else "once this deploy has created it"
+        found.append(
+            Finding(
+                "PF008",
+                "warning",
+                name,
+                f"secret {name} has no value of its own yet: the container gets a generated "
+                "placeholder",
+                f"set it {when}: `appstack secret set {env} {name}`",
+            )
+        )
+    return found
+
+
 CHECKS: tuple[Check, ...] = tuple(REGISTRY[k] for k in sorted(REGISTRY))
 
 

@@ -34,6 +34,8 @@ COMMANDS: tuple[str, ...] = (
     "outputs",
     "events",
     "watch",
+    "recover",
+    "secret",
     "destroy",
     "local",
 )

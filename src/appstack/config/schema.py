@@ -214,6 +214,24 @@ class EnvironmentSettings(_Strict):
         return value
 
 
+def secret_name_problem(name: str, names: tuple[str, ...] = ()) -> None:
+    """Refuse a name that cannot be an application secret (`data/app_secrets.json`): not an
+    environment variable name, one AWS or appstack sets in the container, or given twice."""
+    facts = data_file("app_secrets")
+    if not re.match(facts["name_pattern"], name):
+        raise ValueError(
+            f"{name!r} cannot name a secret: use 1 to 100 upper-case letters, digits and "
+            "underscores, starting with a letter (it becomes the environment variable)"
+        )
+    reserved = [p for p in facts["reserved_prefixes"] if name.startswith(p)]
+    if reserved:
+        raise ValueError(f"{name!r} starts with {reserved[0]}, which ECS sets in every task")
+    if name in facts["set_by_appstack"]:
+        raise ValueError(f"{name!r} is set by appstack itself in the container; choose another")
+    if names.count(name) > 1:
+        raise ValueError(f"{name!r} is listed twice")
+
+
 class AppConfig(_Strict):
     """The whole appstack.yaml."""
 
@@ -225,6 +243,9 @@ class AppConfig(_Strict):
     partition_key: str = Field("pk", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
     sort_key: str | None = Field("sk", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
     environments: dict[str, EnvironmentSettings]
+    #: The application's own secrets, by the environment variable each becomes in the
+    #: container; `appstack secret set ENV NAME` gives each its value per environment.
+    secrets: tuple[str, ...] = ()
     _source: str = PrivateAttr(default=DEFAULT_FILE)
 
     @property
@@ -248,6 +269,13 @@ class AppConfig(_Strict):
     def _region(cls, value: str) -> str:
         if not REGION.match(value):
             raise ValueError(f"{value!r} is not an AWS Region code; write it like us-east-1")
+        return value
+
+    @field_validator("secrets")
+    @classmethod
+    def _secret_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            secret_name_problem(name, value)
         return value
 
     @field_validator("environments")
