@@ -181,6 +181,34 @@ def on_one_stack(func: F) -> F:
     return func
 
 
+def env_into_stack(phase: bool = True, markdown: bool = False) -> Callable[[F], F]:
+    """What every command that puts ENV into STACK takes (plan, preflight, deploy, rollback):
+    STACK ENV, `--phase` (if `phase`), `--output` (markdown too if `markdown`), the connection
+    options and the config. A command's own options go between this and the function."""
+    shared = [config_option, connection_options, output_option(markdown)]
+    arguments = [*([phase_option] if phase else []), click.argument("env"), click.argument("stack")]
+
+    def decorate(func: F) -> F:
+        for one in shared:
+            func = one(func)
+        for one in arguments:
+            func = one(func)
+        return func
+
+    return decorate
+
+
+def target_connection(
+    env: str,
+    phase: int | None,
+    conn_args: tuple[bool, str | None, str | None],
+    config_path: Path | None,
+) -> tuple[config.Target, Connection]:
+    """ENV at --phase (in the --region given, else the config's), and the connection to it."""
+    tgt = target(env, phase, config_path, region=conn_args[2])
+    return tgt, connect(conn_args, tgt.app.region)
+
+
 def stack_client(
     stack: str, conn_args: tuple[bool, str | None, str | None], config_path: Path | None
 ) -> tuple[dict[str, Any], Any]:

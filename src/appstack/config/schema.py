@@ -8,7 +8,7 @@ import difflib
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
@@ -99,28 +99,34 @@ class ConfigHistorySettings(_Strict):
     noncurrent_version_days: int = Field(30, ge=1, le=36500)
 
 
+#: A monthly amount of usage: a number of 0 or more.
+Amount = Annotated[float, Field(ge=0)]
+#: A monthly count of usage: a whole number of 0 or more.
+Count = Annotated[int, Field(ge=0)]
+
+
 class UsageSettings(_Strict):
     """Monthly usage the cost estimate assumes (prices come from data/prices/<region>.json)."""
 
-    nat_gb: float = Field(10, ge=0, description="GB through the NAT gateways")
-    alb_lcu: float = Field(0.2, ge=0, description="average ALB capacity units")
-    requests_million: float = Field(10, ge=0, description="HTTP requests (WAF inspects each)")
-    table_writes_million: float = Field(1, ge=0, description="DynamoDB write request units")
-    table_reads_million: float = Field(5, ge=0, description="DynamoDB read request units")
-    table_gb: float = Field(1, ge=0, description="DynamoDB table size")
+    nat_gb: Amount = Field(10, description="GB through the NAT gateways")
+    alb_lcu: Amount = Field(0.2, description="average ALB capacity units")
+    requests_million: Amount = Field(10, description="HTTP requests (WAF inspects each)")
+    table_writes_million: Amount = Field(1, description="DynamoDB write request units")
+    table_reads_million: Amount = Field(5, description="DynamoDB read request units")
+    table_gb: Amount = Field(1, description="DynamoDB table size")
     database_acu: float | None = Field(
         None, ge=0, le=256, description="average ACU per instance; None = database.min_capacity"
     )
-    database_gb: float = Field(10, ge=0, description="Aurora storage")
-    database_io_million: float = Field(10, ge=0, description="Aurora I/O requests")
-    log_gb: float = Field(5, ge=0, description="CloudWatch Logs ingested")
-    config_items: int = Field(5000, ge=0, description="AWS Config configuration items recorded")
-    config_evaluations_per_rule: int = Field(2000, ge=0, description="evaluations per rule")
-    trail_gb: float = Field(1, ge=0, description="CloudTrail log files kept in S3")
-    trail_data_events_million: float = Field(0, ge=0, description="CloudTrail data events")
-    secret_api_calls: int = Field(10000, ge=0, description="Secrets Manager API calls")
-    traces_million: float = Field(1, ge=0, description="X-Ray traces recorded")
-    backup_gb: float = Field(50, ge=0, description="AWS Backup storage")
+    database_gb: Amount = Field(10, description="Aurora storage")
+    database_io_million: Amount = Field(10, description="Aurora I/O requests")
+    log_gb: Amount = Field(5, description="CloudWatch Logs ingested")
+    config_items: Count = Field(5000, description="AWS Config configuration items recorded")
+    config_evaluations_per_rule: Count = Field(2000, description="AWS Config evaluations per rule")
+    trail_gb: Amount = Field(1, description="CloudTrail log files kept in S3")
+    trail_data_events_million: Amount = Field(0, description="CloudTrail data events")
+    secret_api_calls: Count = Field(10000, description="Secrets Manager API calls")
+    traces_million: Amount = Field(1, description="X-Ray traces recorded")
+    backup_gb: Amount = Field(50, description="AWS Backup storage")
 
 
 class EnvironmentSettings(_Strict):

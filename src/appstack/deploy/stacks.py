@@ -80,6 +80,15 @@ class Outcome:
 OVERTAKEN = frozenset({"ChangeSetNotFoundException", "ChangeSetNotFound", "InvalidChangeSetStatus"})
 
 
+def _dropped(name: str) -> DeployError:
+    """The refusal of a change set that another operation overtook (an OVERTAKEN error)."""
+    return DeployError(
+        f"another deploy changed stack {name} while this one waited, and CloudFormation "
+        f"dropped this change set (it was made for the stack as it was). See what "
+        f"runs: appstack status {name}; then deploy again"
+    )
+
+
 def describe(cfn: Any, stack_name: str) -> dict[str, Any] | None:
     try:
         stacks = cfn.describe_stacks(StackName=stack_name)["Stacks"]
@@ -323,11 +332,7 @@ def require_available(cfn: Any, change_set: changesets.ChangeSet) -> None:
         status = changesets.execution_status(cfn, change_set)
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in OVERTAKEN:
-            raise DeployError(
-                f"another deploy changed stack {name} while this one waited, and CloudFormation "
-                f"dropped this change set (it was made for the stack as it was). See what "
-                f"runs: appstack status {name}; then deploy again"
-            ) from exc
+            raise _dropped(name) from exc
         raise
     if status == "AVAILABLE":
         return
@@ -382,11 +387,7 @@ def apply(
     except ClientError as exc:
         _restore_policy(cfn, change_set, previous)
         if exc.response.get("Error", {}).get("Code") in OVERTAKEN:
-            raise DeployError(
-                f"another deploy changed stack {name} while this one waited, and CloudFormation "
-                f"dropped this change set (it was made for the stack as it was). See what "
-                f"runs: appstack status {name}; then deploy again"
-            ) from exc
+            raise _dropped(name) from exc
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
     except BotoCoreError as exc:
         _restore_policy(cfn, change_set, previous)

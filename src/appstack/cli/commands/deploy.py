@@ -8,14 +8,7 @@ from typing import Any
 import click
 
 from appstack import render
-from appstack.cli.options import (
-    config_option,
-    connect,
-    connection_options,
-    output_option,
-    phase_option,
-    target,
-)
+from appstack.cli.options import env_into_stack, target_connection
 
 SKIP_VALIDATE = click.option(
     "--skip-validate", is_flag=True, help="Deploy without cfn-lint, rules and checkov (loudly)."
@@ -38,8 +31,7 @@ def deploy_as(
     from appstack.cli.terminal import Terminal
     from appstack.deploy import stacks, workflow
 
-    tgt = target(env, phase, config_path, region=conn_args[2])
-    conn = connect(conn_args, tgt.app.region)
+    tgt, conn = target_connection(env, phase, conn_args, config_path)
     request = workflow.Request(
         stack, tgt, synth.template(tgt), validate=not skip_validate, **allowed
     )
@@ -57,18 +49,13 @@ def deploy_as(
 
 
 @click.command()
-@click.argument("stack")
-@click.argument("env")
-@phase_option
+@env_into_stack()
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
 @click.option("--allow-data-loss", is_flag=True, help="Allow deleting or replacing stored data.")
 @click.option(
     "--allow-outage", is_flag=True, help="Allow changes that interrupt users (named in the plan)."
 )
-@output_option()
 @SKIP_VALIDATE
-@connection_options
-@config_option
 def deploy(stack: str, env: str, **kw: Any) -> None:
     """Deploy ENV (at --phase) as STACK through a change set."""
     deploy_as(stack, env, **kw)
