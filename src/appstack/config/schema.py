@@ -114,9 +114,6 @@ class UsageSettings(_Strict):
     table_writes_million: Amount = Field(1, description="DynamoDB write request units")
     table_reads_million: Amount = Field(5, description="DynamoDB read request units")
     table_gb: Amount = Field(1, description="DynamoDB table size")
-    database_acu: float | None = Field(
-        None, ge=0, le=256, description="average ACU per instance; None = database.min_capacity"
-    )
     database_gb: Amount = Field(10, description="Aurora storage")
     database_io_million: Amount = Field(10, description="Aurora I/O requests")
     log_gb: Amount = Field(5, description="CloudWatch Logs ingested")
@@ -127,6 +124,9 @@ class UsageSettings(_Strict):
     secret_api_calls: Count = Field(10000, description="Secrets Manager API calls")
     traces_million: Amount = Field(1, description="X-Ray traces recorded")
     backup_gb: Amount = Field(50, description="AWS Backup storage")
+    database_acu: float | None = Field(
+        None, ge=0, le=256, description="average ACU per instance; None = database.min_capacity"
+    )
 
 
 class EnvironmentSettings(_Strict):
