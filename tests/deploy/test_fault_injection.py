@@ -21,9 +21,9 @@ import pytest
 
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
+from cli_runner import run
 from conftest import remove_stack
 from deploy.policies import denied
-from test_deploy_commands import run
 
 REGION = "sa-east-1"
 STOPPING_CLI = str(Path(__file__).with_name("stopping_cli.py"))

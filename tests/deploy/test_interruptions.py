@@ -18,9 +18,9 @@ import click
 import pytest
 
 from appstack.deploy.session import Connection
+from cli_runner import run, write_config
 from conftest import remove_stack
 from deploy.policies import denied
-from test_deploy_commands import run, write_config
 
 REGION = "af-south-1"  # VPCs of its own: preflight counts the Region's VPCs
 

@@ -20,9 +20,9 @@ import pytest
 
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
+from cli_runner import run
 from conftest import remove_stack
 from deploy.policies import denied
-from test_deploy_commands import run
 
 REGION = "eu-west-3"
 LADDER = [1, 2, 3, 4, 1, 4, 2, 1]
