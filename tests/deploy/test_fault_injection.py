@@ -32,11 +32,6 @@ NOT_REACHED = 3
 CHANGING = ("CreateChangeSet", "SetStackPolicy", "ExecuteChangeSet")
 
 
-@pytest.fixture(scope="module")
-def conn(emulator_endpoint: str) -> Connection:
-    return Connection(REGION, endpoint=emulator_endpoint)
-
-
 @pytest.fixture
 def config_file(tmp_path: Path, conn: Connection) -> str:
     path = tmp_path / "appstack.yaml"

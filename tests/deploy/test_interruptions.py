@@ -26,8 +26,8 @@ REGION = "af-south-1"  # VPCs of its own: preflight counts the Region's VPCs
 
 
 @pytest.fixture
-def cfn(emulator_endpoint: str) -> Any:
-    return Connection(REGION, endpoint=emulator_endpoint).client("cloudformation")
+def cfn(conn: Connection) -> Any:
+    return conn.client("cloudformation")
 
 
 @pytest.fixture
