@@ -13,7 +13,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from appstack.checks.preflight import BLOCKING_STATES, busy
+from appstack.checks.preflight import BLOCKING_STATES, busy, describe_stack
 from appstack.data.stateful import KEEPS_DATA
 from appstack.deploy import (
     changesets,
@@ -89,14 +89,9 @@ def _dropped(name: str) -> DeployError:
     )
 
 
-def describe(cfn: Any, stack_name: str) -> dict[str, Any] | None:
-    try:
-        stacks = cfn.describe_stacks(StackName=stack_name)["Stacks"]
-    except ClientError as exc:
-        if "does not exist" in str(exc):
-            return None
-        raise
-    return stacks[0] if stacks else None
+#: The stack as DescribeStacks answers it; None if it does not exist: the one reading,
+#: shared with preflight (which asks it before anything else).
+describe = describe_stack
 
 
 def current(conn: Connection, stack_name: str) -> dict[str, Any] | None:
