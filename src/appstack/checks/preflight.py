@@ -366,13 +366,12 @@ def quotas(context: Context) -> list[Problem]:
     return vpc_quota(context) + elastic_ip_quota(context)
 
 
-#: Every check, in id order.
 @check(
     "PF008",
     "each secret of `secrets:` has a value of its owner's (not only the generated placeholder)",
     "set it: appstack secret set ENV NAME (after the deploy that creates it)",
 )
-def secret_values(context: Context) -> list[Finding]:
+def secret_values(context: Context) -> list[Problem]:
     """A secret of `secrets:` is made by the deploy with a generated placeholder, so tasks
     start; the application gets its real value once `appstack secret set` puts one (a value
     of its own is a second version: DescribeSecret's VersionIdsToStages,
@@ -394,18 +393,18 @@ def secret_values(context: Context) -> list[Finding]:
                 continue
         when = "now" if arn else "once this deploy has created it"
         found.append(
-            Finding(
-                "PF008",
-                "warning",
+            Problem(
                 name,
                 f"secret {name} has no value of its own yet: the container gets a generated "
                 "placeholder",
                 f"set it {when}: `appstack secret set {env} {name}`",
+                "warning",
             )
         )
     return found
 
 
+#: Every check, in id order.
 CHECKS: tuple[Check, ...] = tuple(REGISTRY[k] for k in sorted(REGISTRY))
 
 
