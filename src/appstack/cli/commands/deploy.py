@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from appstack import render
 from appstack.cli.options import (
+    build_options,
     config_option,
     connect,
     connection_options,
@@ -16,6 +17,9 @@ from appstack.cli.options import (
     phase_option,
     target,
 )
+
+if TYPE_CHECKING:
+    from appstack.deploy.images import Build
 
 SKIP_VALIDATE = click.option(
     "--skip-validate", is_flag=True, help="Deploy without cfn-lint, rules and checkov (loudly)."
@@ -30,6 +34,7 @@ def deploy_as(
     config_path: Path | None,
     output: str,
     skip_validate: bool,
+    build: Build | None = None,
     **allowed: bool,
 ) -> None:
     """Parse, run the workflow, render: `allowed` holds yes, allow_data_loss, allow_outage
@@ -41,11 +46,14 @@ def deploy_as(
     tgt = target(env, phase, config_path, region=conn_args[2])
     conn = connect(conn_args, tgt.app.region)
     request = workflow.Request(
-        stack, tgt, synth.template(tgt), validate=not skip_validate, **allowed
+        stack, tgt, synth.template(tgt), validate=not skip_validate, build=build, **allowed
     )
     result = workflow.run(conn, request, Terminal())
     if output == "json":
-        render.json_document({"stack": stack, "status": result.status, "outputs": result.outputs})
+        document = {"stack": stack, "status": result.status, "outputs": result.outputs}
+        if result.pushed is not None:
+            document["image"] = result.pushed.reference
+        render.json_document(document)
         if result.outcome:
             render.notices(result.outcome)
     elif result.outcome is None:
@@ -67,8 +75,10 @@ def deploy_as(
 )
 @output_option()
 @SKIP_VALIDATE
+@build_options
 @connection_options
 @config_option
 def deploy(stack: str, env: str, **kw: Any) -> None:
-    """Deploy ENV (at --phase) as STACK through a change set."""
+    """Deploy ENV (at --phase) as STACK through a change set; with --build, the image built
+    from DIR/Dockerfile, by its digest."""
     deploy_as(stack, env, **kw)
