@@ -166,3 +166,43 @@ def test_the_demo_app_builds_offline_and_is_deployed_by_digest(conn: Connection)
     result = deploy(conn, "demoapp-dev", demo_app)
     assert result.ok and result.pushed is not None
     assert deployed_image(conn, "demoapp-dev") == result.pushed.reference
+
+
+@needs_builder
+def test_the_command_line_deploys_a_build_and_pushes_another_by_digest(
+    running: emulator.Emulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`deploy --build --output json` answers the image; `build` pushes without deploying;
+    both answers match their schemas."""
+    import json
+
+    import jsonschema
+
+    from cli_runner import run
+
+    monkeypatch.setenv("APPSTACK_LOCAL_PORT", str(running.port))  # --local finds it
+    config_file = tmp_path / "appstack.yaml"
+    config_file.write_text(f"application_name: clibuild\nregion: {REGION}\n")
+    source = app_repository(tmp_path / "app", "cli")
+    schemas = Path(__file__).resolve().parents[2] / "docs" / "schemas"
+    common = ["--builder", "buildah", "--local", "-c", str(config_file), "--output", "json"]
+
+    code, out, err = run(
+        ["deploy", "clibuild-dev", "dev", "--yes", "--build", str(source), *common], capsys
+    )
+    assert code == 0, err
+    deployed = json.loads(out)
+    jsonschema.validate(deployed, json.loads((schemas / "deploy.json").read_text()))
+    assert "@sha256:" in deployed["image"]
+
+    app_repository(source, "cli two")
+    code, out, err = run(["build", "dev", str(source), *common], capsys)
+    assert code == 0, err
+    built = json.loads(out)
+    jsonschema.validate(built, json.loads((schemas / "build.json").read_text()))
+    assert built["stack"] == "clibuild-dev" and built["image"] != deployed["image"]
+    conn = local.connect(REGION, running.endpoint)
+    assert deployed_image(conn, "clibuild-dev") == deployed["image"]  # build does not deploy
