@@ -206,3 +206,18 @@ def test_the_command_line_deploys_a_build_and_pushes_another_by_digest(
     assert built["stack"] == "clibuild-dev" and built["image"] != deployed["image"]
     conn = local.connect(REGION, running.endpoint)
     assert deployed_image(conn, "clibuild-dev") == deployed["image"]  # build does not deploy
+
+
+@needs_builder
+def test_a_second_build_of_the_same_commit_deploys_the_image_already_pushed_for_it(
+    conn: Connection, tmp_path: Path
+) -> None:
+    """The repository's tags are immutable: ECR refuses a second image under a commit's tag
+    (ImageTagAlreadyExistsException), and a rebuild differs (its creation time), so the
+    image already pushed for the commit is the one deployed, not pushed again."""
+    source = app_repository(tmp_path / "same", "same")
+    first = deploy(conn, "same-dev", source)
+    again = deploy(conn, "same-dev", source)
+    assert first.pushed is not None and again.pushed is not None
+    assert again.pushed.tag == first.pushed.tag
+    assert again.pushed.digest == first.pushed.digest and not again.changed

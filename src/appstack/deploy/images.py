@@ -134,6 +134,26 @@ def sign_in(conn: Connection) -> SignIn:
     return SignIn(data["proxyEndpoint"], username, password)
 
 
+def pushed_already(conn: Connection, repository: str, tag: str) -> Pushed | None:
+    """The image the repository holds under `tag`, if any. Its tags are immutable: ECR
+    refuses a second image under a tag (ImageTagAlreadyExistsException), and a rebuild of a
+    commit differs from the first build (its creation time), so the one pushed stays."""
+    from botocore.exceptions import ClientError
+
+    name = repository.split("/", 1)[1]
+    try:
+        found = conn.client("ecr").describe_images(
+            repositoryName=name, imageIds=[{"imageTag": tag}]
+        )["imageDetails"]
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ImageNotFoundException":
+            return None
+        raise
+    if not found:
+        return None
+    return Pushed(repository, tag, found[0]["imageDigest"], found[0].get("imageSizeInBytes"))
+
+
 def push(
     conn: Connection, built: Built, repository: str, signed: SignIn, on_line: builders.OnLine
 ) -> Pushed:
@@ -190,7 +210,12 @@ def build_shown(request: Build, name: str, shows: Shows) -> Built:
 def push_shown(
     conn: Connection, built: Built, repository: str, signed: SignIn, shows: Shows
 ) -> Pushed:
-    """`push`, under the caller's progress."""
+    """`push`, under the caller's progress; an image already pushed under the tag (the
+    same clean commit) is the one deployed, and nothing is pushed."""
+    kept = pushed_already(conn, repository, built.tag)
+    if kept is not None:
+        shows.success(f"{built.tag} is in the repository already: {kept.reference} (not pushed)")
+        return kept
     with shows.activity(f"push {built.tag}") as on_line:
         pushed = push(conn, built, repository, signed, on_line)
     size = "" if pushed.size is None else f" ({_size(pushed.size)})"
