@@ -191,7 +191,17 @@ def test_the_command_line_deploys_a_build_and_pushes_another_by_digest(
     common = ["--builder", "buildah", "--local", "-c", str(config_file), "--output", "json"]
 
     code, out, err = run(
-        ["deploy", "clibuild-dev", "dev", "--yes", "--build", str(source), *common], capsys
+        [
+            "deploy",
+            "clibuild-dev",
+            "dev",
+            "--yes",
+            "--skip-validate",
+            "--build",
+            str(source),
+            *common,
+        ],
+        capsys,
     )
     assert code == 0, err
     deployed = json.loads(out)
