@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -54,7 +53,7 @@ class Emulator:
 
     @property
     def running(self) -> bool:
-        return self.pid is not None and _listening(self.port)
+        return self.pid is not None and oci.listening(self.port)
 
 
 def port_from_env(port: int | None = None) -> int:
@@ -134,12 +133,6 @@ def register(
     (where / f"emulator-{port}.json").write_text(json.dumps(state))
 
 
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.2)
-        return sock.connect_ex((HOST, port)) == 0
-
-
 def _read_state(port: int) -> dict[str, object]:
     try:
         data = json.loads(_state_file(port).read_text())
@@ -181,7 +174,7 @@ def start(
     current = status(port)
     if current.running:
         return current
-    if _listening(current.port):
+    if oci.listening(current.port):
         raise EmulatorError(
             f"port {current.port} is taken by another program; "
             "pass --port or set APPSTACK_LOCAL_PORT"
@@ -212,7 +205,7 @@ def start(
         if process.poll() is not None:
             stop(current.port)
             raise EmulatorError(f"the emulator exited; see {log_path}")
-        if _listening(current.port):
+        if oci.listening(current.port):
             return Emulator(process.pid, current.port, scale, host)
         time.sleep(0.1)
     raise EmulatorError(f"the emulator did not answer within {timeout:.0f}s; see {log_path}")

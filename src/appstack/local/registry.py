@@ -72,7 +72,8 @@ def _free_port() -> int:
         return port
 
 
-def _listening(port: int) -> bool:
+def listening(port: int) -> bool:
+    """Whether something answers on 127.0.0.1:`port` (the registry, or the emulator)."""
     with socket.socket() as sock:
         sock.settimeout(0.2)
         return sock.connect_ex((HOST, port)) == 0
@@ -96,7 +97,7 @@ def start(log: IO[bytes] | int = subprocess.DEVNULL, timeout: float = 10.0) -> R
         if process.poll() is not None:
             shutil.rmtree(directory, ignore_errors=True)
             raise RegistryError(f"{BINARY} exited with {process.returncode}")
-        if _listening(port):
+        if listening(port):
             return Registry(process.pid, port, directory, command)
         time.sleep(0.05)
     process.kill()
