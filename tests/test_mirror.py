@@ -28,6 +28,7 @@ MIRRORED = (
     "data",
     "deploy",
     "estimates",
+    "images",
     "local",
     "local/fidelity",
     "local/models",
@@ -45,6 +46,7 @@ NEEDS_NO_TEST = {
     "cli/commands/__init__.py": "the package docstring",
     "deploy/__init__.py": "the package docstring",
     "estimates/__init__.py": "the package docstring",
+    "images/__init__.py": "the package docstring",
     "local/server.py": "starts moto after installing the models and the fidelity rules; every "
     "emulator test runs it (conftest.emulator_endpoint)",
     "local/fidelity/em2_shared.py": "the lock and the look-ups the EM2xx rules share; no rule "

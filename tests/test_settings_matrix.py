@@ -111,6 +111,7 @@ ROWS: list[Row] = [
     Row(f"{ENV}vpn.static_routes", True, ("on-premise",), OUTAGE),
     Row(f"{ENV}config_recorder_exists", True, ("PF007", "recording stops"), REFUSED),
     Row(f"{ENV}usage", USAGE, ("no changes",)),
+    Row(f"{ENV}keep_images", 10, ("ImageRepository",)),
     # Last: it removes phase 4 (audit included: its log group is kept) and the reset adds it
     # back, and the emulator does not yet recreate what a later update removed and adds back
     # (issue 11), so no row may remove the same resources after it.

@@ -26,6 +26,7 @@ from appstack.blueprint import (
     loadbalancer,
     named_secrets,
     network,
+    registry,
     secrets,
     service,
     table,
@@ -43,6 +44,7 @@ def build(target: Target) -> Template:
     net = network.build(draft, key)
     alb_sg, task_sg = loadbalancer.security_groups(draft, net)
     app_table = table.build(draft, key)
+    registry.build(draft, key)
 
     # Data stores and task add-ons: they fill draft.needs before the service is built.
     db = database.build(draft, net, task_sg, key) if target.has("database") else None

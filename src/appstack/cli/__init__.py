@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "diagram",
     "plan",
     "preflight",
+    "build",
     "deploy",
     "rollback",
     "status",

@@ -263,3 +263,41 @@ def output_option(markdown: bool = False) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+#: The builders `--builder` names (appstack.images.builders.BUILDERS, kept light here).
+BUILDERS = ("docker", "podman", "buildah")
+
+
+def build_options(func: F) -> F:
+    """`--build [DIR]` and `--builder`: the command is passed `build`, an
+    `appstack.deploy.images.Build` or None."""
+
+    @click.option(
+        "--build",
+        "build_dir",
+        is_flag=False,
+        flag_value=".",
+        default=None,
+        metavar="[DIR]",
+        type=SafePath(file_okay=False, path_type=Path),
+        help="Build DIR/Dockerfile (default DIR: .), push it and deploy its digest.",
+    )
+    @click.option(
+        "--builder",
+        type=click.Choice(BUILDERS),
+        default=None,
+        help="Builder (default: the first of docker, podman, buildah found).",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, build_dir: Path | None, builder: str | None, **kw: Any) -> Any:
+        if builder is not None and build_dir is None:
+            raise click.UsageError("--builder names the builder of --build; pass --build too")
+        build = None
+        if build_dir is not None:
+            from appstack.deploy.images import Build
+
+            build = Build(build_dir, builder)
+        return func(*args, build=build, **kw)
+
+    return wrapper  # type: ignore[return-value]

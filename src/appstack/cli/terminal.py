@@ -50,3 +50,8 @@ class Terminal:
     def progress(self, title: str, total: int) -> Iterator[Callable[[events.Event], None]]:
         with render.Progress(total, title) as progress:
             yield progress.event
+
+    @contextmanager
+    def activity(self, title: str) -> Iterator[Callable[[str], None]]:
+        with render.Activity(title) as activity:
+            yield activity.line

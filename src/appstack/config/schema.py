@@ -155,6 +155,8 @@ class EnvironmentSettings(_Strict):
     config_recorder_exists: bool = False
     config_history: ConfigHistorySettings = ConfigHistorySettings()
     usage: UsageSettings = UsageSettings()
+    #: Images the ECR repository keeps (the newest); older ones expire (lifecycle policy).
+    keep_images: int = Field(30, ge=1, le=10_000)
 
     @field_validator("vpc_cidr", mode="before")
     @classmethod

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from appstack import render
-from appstack.cli.options import env_into_stack, target_connection
+from appstack.cli.options import build_options, env_into_stack, target_connection
+
+if TYPE_CHECKING:
+    from appstack.deploy.images import Build
 
 SKIP_VALIDATE = click.option(
     "--skip-validate", is_flag=True, help="Deploy without cfn-lint, rules and checkov (loudly)."
@@ -23,6 +26,7 @@ def deploy_as(
     config_path: Path | None,
     output: str,
     skip_validate: bool,
+    build: Build | None = None,
     **allowed: bool,
 ) -> None:
     """Parse, run the workflow, render: `allowed` holds yes, allow_data_loss, allow_outage
@@ -33,11 +37,14 @@ def deploy_as(
 
     tgt, conn = target_connection(env, phase, conn_args, config_path)
     request = workflow.Request(
-        stack, tgt, synth.template(tgt), validate=not skip_validate, **allowed
+        stack, tgt, synth.template(tgt), validate=not skip_validate, build=build, **allowed
     )
     result = workflow.run(conn, request, Terminal())
     if output == "json":
-        render.json_document({"stack": stack, "status": result.status, "outputs": result.outputs})
+        document = {"stack": stack, "status": result.status, "outputs": result.outputs}
+        if result.pushed is not None:
+            document["image"] = result.pushed.reference
+        render.json_document(document)
         if result.outcome:
             render.notices(result.outcome)
     elif result.outcome is None:
@@ -56,6 +63,8 @@ def deploy_as(
     "--allow-outage", is_flag=True, help="Allow changes that interrupt users (named in the plan)."
 )
 @SKIP_VALIDATE
+@build_options
 def deploy(stack: str, env: str, **kw: Any) -> None:
-    """Deploy ENV (at --phase) as STACK through a change set."""
+    """Deploy ENV (at --phase) as STACK through a change set; with --build, the image built
+    from DIR/Dockerfile, by its digest."""
     deploy_as(stack, env, **kw)

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from appstack.local.fidelity import rule
-from appstack.local.fidelity.em1_resolved import resolved
+from appstack.local.fidelity.em1_resolved import parameter_values, resolved
 from appstack.template import references
 
 SOURCE = (
@@ -261,9 +261,11 @@ def resource_diff(
     from moto.cloudformation.parsing import get_references_from_template
 
     old, new = resource_map._resource_json_map, template["Resources"]
-    changed_parameters = {
-        p for p in (parameters or {}) if resource_map.input_parameters.get(p) != parameters[p]
-    }
+    # Values as resolved: the one given, else the template's Default (a new Default with
+    # nothing given is a new value; CreateChangeSet, Parameters).
+    before = parameter_values(resource_map._template, resource_map.input_parameters)
+    after = parameter_values(template, parameters or resource_map.input_parameters)
+    changed_parameters = {p for p in after if p in before and before[p] != after[p]}
     return {
         "Add": [name for name in new if name not in old],
         "Modify": [
