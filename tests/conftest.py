@@ -32,6 +32,15 @@ def props(template: Template, logical_id: str) -> dict[str, Any]:
     return properties
 
 
+def statements(template: Template, role: str) -> list[dict[str, Any]]:
+    """The statements of every inline policy of the IAM role `role`."""
+    return [
+        s
+        for policy in props(template, role).get("Policies", [])
+        for s in policy["PolicyDocument"]["Statement"]
+    ]
+
+
 @pytest.fixture(scope="session")
 def build_template() -> Callable[..., Template]:
     cache: dict[tuple[str, int, str], Template] = {}

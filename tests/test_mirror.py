@@ -15,20 +15,24 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "appstack"
 TESTS = Path(__file__).resolve().parent
 
-#: The packages laid out as a mirror ("" is the top level). The command line (cli/) and the
-#: terminal (render/) are laid out with their split into one file per command.
+#: The packages laid out as a mirror ("" is the top level): a command's module
+#: `cli/commands/<name>.py` has its test at `cli/commands/test_<name>.py`.
 MIRRORED = (
     "",
     "blueprint",
     "checks",
     "checks/rules",
+    "cli",
+    "cli/commands",
     "config",
     "data",
     "deploy",
     "estimates",
+    "images",
     "local",
     "local/fidelity",
     "local/models",
+    "render",
 )
 
 #: Modules with no behaviour of their own to test.
@@ -39,8 +43,10 @@ NEEDS_NO_TEST = {
     "checks/__init__.py": "empty",
     "checks/findings.py": "the Finding record",
     "checks/rules/base.py": "the Rule base class; every rule is tested in checks/rules/",
+    "cli/commands/__init__.py": "the package docstring",
     "deploy/__init__.py": "the package docstring",
     "estimates/__init__.py": "the package docstring",
+    "images/__init__.py": "the package docstring",
     "local/server.py": "starts moto after installing the models and the fidelity rules; every "
     "emulator test runs it (conftest.emulator_endpoint)",
     "local/fidelity/em2_shared.py": "the lock and the look-ups the EM2xx rules share; no rule "
@@ -52,13 +58,14 @@ TESTED_IN = {
     "init_file.py": "config/test_config.py",  # the file `init` writes equals the defaults
     "blueprint/__init__.py": "blueprint/test_templates.py",  # every environment's template
     "checks/rules/__init__.py": "checks/rules/test_rules.py",
+    "cli/__init__.py": "cli/test_main.py",  # the entry point: commands, help, exit codes
     "config/__init__.py": "config/test_config.py",
     "config/checks.py": "config/test_config.py",  # through config.parse, field by field
     "config/loading.py": "config/test_config.py",
     "config/schema.py": "config/test_config.py",
     "data/__init__.py": "data/test_load.py",
     "local/__init__.py": "local/test_connect.py",  # local.connect
-    "local/emulator.py": "test_local_commands.py",  # the background emulator, by its port
+    "local/emulator.py": "cli/commands/test_local.py",  # the background emulator, by its port
     "local/fidelity/__init__.py": "emulator/test_fidelity_registry.py",
     "local/fidelity/em107_delete_failed.py": "emulator/test_em100_update_lifecycle.py",
     "local/fidelity/em402_managed_passwords.py": "emulator/test_managed_password_migration.py",
@@ -66,6 +73,7 @@ TESTED_IN = {
     "local/models/__init__.py": "local/models/test_models.py",
     "local/models/_base.py": "local/models/test_models.py",  # placeholders, kept on update
     "local/models/fixes.py": "local/models/test_models.py",  # each fix of moto's CloudFormation
+    "render/__init__.py": "render/test_render.py",  # what the terminal shows
 }
 #: The emulator's models of the phase-4 stack, each seen through its service's API on one
 #: deployed stack (one deploy for all of them).

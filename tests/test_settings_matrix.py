@@ -66,6 +66,7 @@ ROWS: list[Row] = [
     Row("region", OTHER_REGION, ("new, empty environment", "PF004"), REFUSED),
     Row("partition_key", "id", ("KeySchema cannot change in place",), DATA_LOSS),
     Row("sort_key", None, ("KeySchema cannot change in place",), DATA_LOSS),
+    Row("secrets", ["API_TOKEN"], ("NamedSecretAPIxTOKEN", "TaskDefinition")),
     Row(f"{ENV}vpc_cidr", "10.31.0.0/16", ("PF006", "cannot change in place"), REFUSED),
     Row(f"{ENV}nat_gateways", 1, ("NatGateway2",)),
     Row(f"{ENV}cpu", 512, ("TaskDefinition",)),
@@ -119,6 +120,7 @@ ROWS: list[Row] = [
     # Stack tags reach every resource that takes tags: a change set modifies them on AWS.
     Row("tags", {"team": "shop"}, ("Table",), xfail=TAGS_ONLY),
     Row(f"{ENV}tags", {"team": "shop"}, ("Table",), xfail=TAGS_ONLY),
+    Row(f"{ENV}keep_images", 10, ("ImageRepository",)),
     # Last: it removes phase 4 (audit included: its log group is kept) and the reset adds it
     # back, and the emulator does not yet recreate what a later update removed and adds back
     # (issue 11), so no row may remove the same resources after it.

@@ -19,6 +19,9 @@ region: us-east-1
 # Keys of the DynamoDB table (strings). Set sort_key to null for a table without one.
 partition_key: pk
 sort_key: sk
+# The application's own secrets, each an environment variable in the container; give each
+# environment its value with `appstack secret set ENV NAME` (hidden prompt or stdin).
+secrets: []
 
 # dev, staging and prod always exist; list only what you change. Add environments freely
 # (each needs its own vpc_cidr).
@@ -34,6 +37,7 @@ environments:
     max_count: 2
     log_retention_days: 14
     phase: 1                    # default phase for `appstack deploy` / `synth`
+    # keep_images: 30           # images the ECR repository keeps (newest); older ones expire
     # alarm_email: ops@example.com
     # certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/...  (enables HTTPS)
     # features: {firewall: true, vpn: false}   # switch single capabilities on or off

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
 from appstack.checks.lint import run_cfn_lint
 from blueprint.database_standin import PHASE_4, features, with_database
-from conftest import Template, of_type, props, refs, synth
+from conftest import Template, of_type, props, refs, statements, synth
 
 ENVIRONMENTS = ["dev", "staging", "prod"]
 
@@ -18,14 +17,6 @@ ENVIRONMENTS = ["dev", "staging", "prod"]
 def plain() -> Template:
     """Secrets on, no database."""
     return synth(features(secrets=True))
-
-
-def _statements(template: Template, role: str) -> list[dict[str, Any]]:
-    return [
-        s
-        for policy in props(template, role).get("Policies", [])
-        for s in policy["PolicyDocument"]["Statement"]
-    ]
 
 
 def test_the_application_secret_is_encrypted_with_the_environments_key(plain: Template) -> None:
@@ -50,18 +41,18 @@ def test_the_container_gets_the_secret_as_an_ecs_secret(plain: Template) -> None
 
 
 def test_only_the_execution_role_may_read_the_secret(plain: Template) -> None:
-    execution = _statements(plain, "TaskExecutionRole")
+    execution = statements(plain, "TaskExecutionRole")
     read = [s for s in execution if "secretsmanager:GetSecretValue" in s["Action"]]
     assert [refs(s["Resource"]) for s in read] == [{"AppSecret"}]
     decrypt = [s for s in execution if "kms:Decrypt" in s["Action"]]
     assert decrypt and refs(decrypt[0]["Resource"]) == {"EncryptionKey"}
-    task_actions = json.dumps(_statements(plain, "TaskRole"))
+    task_actions = json.dumps(statements(plain, "TaskRole"))
     assert "secretsmanager" not in task_actions
     assert "AppSecret" not in task_actions
 
 
 def test_the_key_is_used_only_through_secrets_manager(plain: Template) -> None:
-    [decrypt] = [s for s in _statements(plain, "TaskExecutionRole") if "kms:Decrypt" in s["Action"]]
+    [decrypt] = [s for s in statements(plain, "TaskExecutionRole") if "kms:Decrypt" in s["Action"]]
     service = decrypt["Condition"]["StringEquals"]["kms:ViaService"]
     assert service == {"Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"}
 

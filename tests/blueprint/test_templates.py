@@ -45,6 +45,7 @@ def test_cfn_lint_checks_the_template_with_the_values_it_is_deployed_with(dev: T
         "EnvironmentSuffix": "dev",
         "EnvironmentName": "dev",
         "ApplicationName": "myapp",
+        "AppImage": "public.ecr.aws/nginx/nginx:stable",
     }
     broken = json.loads(json.dumps(dev))
     broken["Mappings"]["EnvironmentConfig"]["dev"]["PublicSubnet1Cidr"] = "10.10.0.0/99"
@@ -53,7 +54,7 @@ def test_cfn_lint_checks_the_template_with_the_values_it_is_deployed_with(dev: T
 
 def test_the_template_keeps_the_parameters_of_the_design(dev: Template) -> None:
     params = dev["Parameters"]
-    assert set(params) == {"EnvironmentSuffix", "EnvironmentName", "ApplicationName"}
+    assert set(params) == {"EnvironmentSuffix", "EnvironmentName", "ApplicationName", "AppImage"}
     assert params["EnvironmentName"]["AllowedValues"] == ENVIRONMENTS
     assert params["EnvironmentName"]["Default"] == "dev"
     assert params["ApplicationName"]["Default"] == "myapp"

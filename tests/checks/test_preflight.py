@@ -65,16 +65,33 @@ def test_a_stack_name_used_by_another_application_is_refused(session: boto3.Sess
     create_stack(session, "myapp-dev", "billing")
     [finding] = preflight(target(), "myapp-dev", session)
     assert finding.rule == "PF002" and "'billing'" in finding.message
+    assert finding.fix == "choose another stack name, or another application_name"
 
 
-def test_a_stack_left_in_rollback_complete_says_to_delete_and_recreate(
-    session: boto3.Session,
-) -> None:
+def test_a_checks_problems_are_findings_of_that_check_with_its_fix_by_default() -> None:
+    from appstack.checks.preflight import Check, Context, Problem
+
+    declared = Check(
+        "PF999",
+        "made up",
+        "the declared fix",
+        lambda _: [Problem("Vpc", "too small"), Problem("Eip", "last one", "ask", "warning")],
+    )
+    findings = declared.findings(Context(target(), "myapp-dev", None))
+    assert [(f.rule, f.severity, f.resource, f.fix) for f in findings] == [
+        ("PF999", "error", "Vpc", "the declared fix"),
+        ("PF999", "warning", "Eip", "ask"),
+    ]
+
+
+@pytest.mark.parametrize("status", ["ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_FAILED"])
+def test_a_stuck_stack_points_at_appstack_recover(session: boto3.Session, status: str) -> None:
     create_stack(session, "myapp-dev", "myapp")
     [stack] = cloudformation_backends[DEFAULT_ACCOUNT_ID][REGION].stacks.values()
-    stack.status = "ROLLBACK_COMPLETE"
+    stack.status = status
     [finding] = preflight(target(), "myapp-dev", session)
-    assert finding.rule == "PF001" and "destroy" in finding.fix
+    assert finding.rule == "PF001" and "`appstack recover myapp-dev`" in finding.fix
+    assert "aws cloudformation" not in finding.fix
 
 
 def test_an_operation_in_progress_says_how_to_watch_it(session: boto3.Session) -> None:
@@ -375,3 +392,15 @@ def test_recording_never_stops_by_a_setting_and_stops_by_a_deliberate_rollback(
     # The plan's row for the recorder (data/changes.json), as its table wraps it.
     assert "ConfigRecorder" in shown and "for the whole account and Region, and every" in shown
     assert config_client.describe_configuration_recorders()["ConfigurationRecorders"] == []
+
+
+def test_a_secret_without_a_value_of_its_own_is_a_warning_naming_appstack_secret_set(
+    session: boto3.Session,
+) -> None:
+    """PF008: before the first deploy the secret does not exist yet; the deploy makes it with
+    a generated placeholder, so this warns and never stops the deploy."""
+    app = config.parse({"secrets": ["API_TOKEN"]})
+    [finding] = preflight(config.resolve(app, "dev", 1), "myapp-dev", session)
+    assert (finding.rule, finding.severity) == ("PF008", "warning")
+    assert "`appstack secret set dev API_TOKEN`" in finding.fix
+    assert "once this deploy has created it" in finding.fix

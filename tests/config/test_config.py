@@ -178,3 +178,32 @@ def test_a_phase_that_does_not_exist_is_a_usage_error() -> None:
 def test_config_history_that_expires_before_it_is_written_is_refused() -> None:
     [(field, _)] = problems({"environments": {"dev": {"config_history": {"keep_days": 0}}}})
     assert field == "environments.dev.config_history.keep_days"
+
+
+def test_secrets_are_names_of_environment_variables_listed_once() -> None:
+    assert config.parse({"secrets": ["API_TOKEN", "STRIPE_KEY"]}).secrets == (
+        "API_TOKEN",
+        "STRIPE_KEY",
+    )
+    assert config.parse({}).secrets == ()
+
+
+@pytest.mark.parametrize(
+    ("names", "says"),
+    [
+        (["api_token"], "upper-case letters"),
+        (["1TOKEN"], "starting with a letter"),
+        (["API-TOKEN"], "underscores"),
+        (["AWS_REGION"], "ECS sets in every task"),
+        (["ECS_CONTAINER_METADATA_URI_V4"], "ECS sets in every task"),
+        (["APP_SECRET"], "set by appstack itself"),
+        (["DATABASE_HOST"], "set by appstack itself"),
+        (["TOKEN", "TOKEN"], "listed twice"),
+    ],
+)
+def test_a_secret_name_that_cannot_be_one_is_refused_naming_the_field(
+    names: list[str], says: str
+) -> None:
+    with pytest.raises(ConfigError, match="secrets") as refused:
+        config.parse({"secrets": names})
+    assert says in str(refused.value)

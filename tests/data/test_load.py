@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 import pytest
@@ -26,6 +27,17 @@ def test_every_data_file_names_its_source(name: str) -> None:
     sources = [key for key in facts if key.lstrip("_").startswith("source")]
     assert sources, f"data/{name}.json has no source"
     assert all(str(facts[key]).strip() for key in sources)
+
+
+@pytest.mark.parametrize("name", [*FILES, *data.names("prices")])
+def test_every_data_file_says_when_its_source_was_read(name: str) -> None:
+    """A date beside the source (`date`, or `compiled` for a price table), or in it."""
+    facts = data.load(name)
+    said = [str(v) for k, v in facts.items() if k.lstrip("_").startswith(("source", "date"))]
+    said.append(str(facts.get("compiled", "")))
+    assert any(re.search(r"\b20\d\d-[01]\d\b", text) for text in said), (
+        f"data/{name}.json does not say when its source was read"
+    )
 
 
 def test_price_tables_are_listed_by_the_name_load_takes() -> None:

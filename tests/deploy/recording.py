@@ -53,3 +53,8 @@ class Recording:
     @contextmanager
     def progress(self, title: str, total: int) -> Iterator[Callable[[events.Event], None]]:
         yield lambda event: None
+
+    @contextmanager
+    def activity(self, title: str) -> Iterator[Callable[[str], None]]:
+        self.said.append(title)
+        yield lambda line: None

@@ -21,20 +21,15 @@ import pytest
 
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
+from cli_runner import run
 from conftest import remove_stack
 from deploy.policies import denied
-from test_deploy_commands import run
 
 REGION = "sa-east-1"
 STOPPING_CLI = str(Path(__file__).with_name("stopping_cli.py"))
 NOT_REACHED = 3
 #: Where SIGINT is also tried: the calls after which the stack (or its policy) has changed.
 CHANGING = ("CreateChangeSet", "SetStackPolicy", "ExecuteChangeSet")
-
-
-@pytest.fixture(scope="module")
-def conn(emulator_endpoint: str) -> Connection:
-    return Connection(REGION, endpoint=emulator_endpoint)
 
 
 @pytest.fixture

@@ -24,9 +24,9 @@ import pytest
 from appstack import config
 from appstack.checks import preflight
 from appstack.deploy import retain, stacks
-from appstack.deploy.session import Connection
 from appstack.local import transforms
 from conftest import synth
+from deploy.deploying import on_emulator
 
 POLICY = Path(__file__).parents[2] / "docs" / "iam" / "deploy-policy.json"
 REGION = "us-east-2"  # a Region of its own: the preflight counts its VPCs and addresses
@@ -68,7 +68,7 @@ def allowed_actions() -> list[str]:
 def recorded(emulator_endpoint: str) -> set[str]:
     """The IAM actions of every call made for a deploy, a no-op, a rollback and a destroy."""
     made: set[str] = set()
-    conn = Connection(REGION, endpoint=emulator_endpoint)
+    conn = on_emulator(emulator_endpoint, REGION)
     recording = [True]
 
     def record(model: Any, params: dict[str, Any], **_: Any) -> None:

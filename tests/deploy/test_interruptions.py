@@ -18,16 +18,16 @@ import click
 import pytest
 
 from appstack.deploy.session import Connection
+from cli_runner import run, write_config
 from conftest import remove_stack
 from deploy.policies import denied
-from test_deploy_commands import run, write_config
 
 REGION = "af-south-1"  # VPCs of its own: preflight counts the Region's VPCs
 
 
 @pytest.fixture
-def cfn(emulator_endpoint: str) -> Any:
-    return Connection(REGION, endpoint=emulator_endpoint).client("cloudformation")
+def cfn(conn: Connection) -> Any:
+    return conn.client("cloudformation")
 
 
 @pytest.fixture

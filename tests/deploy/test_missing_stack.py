@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from test_deploy_commands import run, write_config
+from cli_runner import run, write_config
 
 REGION = "eu-west-2"
 NEVER = "never-deployed"

@@ -18,6 +18,7 @@ import pytest
 
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
+from deploy.deploying import deploy
 
 TOPIC = {"Type": "AWS::SNS::Topic"}
 TABLE = {
@@ -32,19 +33,6 @@ BROKEN = {
     "Type": "AWS::SNS::Topic",
     "Properties": {"DisplayName": {"Fn::GetAtt": ["Topic", "NoSuchAttribute"]}},
 }
-
-
-@pytest.fixture(scope="module")
-def conn(emulator_endpoint: str) -> Connection:
-    return Connection("us-east-1", endpoint=emulator_endpoint)
-
-
-def deploy(conn: Connection, name: str, template: dict[str, Any]) -> stacks.Outcome:
-    change_set, risks = stacks.plan(conn, name, stacks.current(conn, name), template)
-    assert not risks, risks
-    if change_set.empty:
-        return stacks.Outcome(name, "NO_CHANGES", change_set)
-    return stacks.apply(conn, change_set, template, production=False)
 
 
 def test_a_good_update_after_a_failed_one_succeeds_on_its_own_events(conn: Connection) -> None:

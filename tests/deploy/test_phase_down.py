@@ -20,6 +20,7 @@ import pytest
 
 from appstack.deploy.session import Connection
 from conftest import remove_stack
+from deploy.deploying import on_emulator
 
 REGION = "ca-central-1"  # VPCs of its own
 VPN = "environments:\n  dev:\n    vpn:\n      customer_gateway_ip: 203.0.113.10\n"
@@ -59,9 +60,7 @@ def rollback_4_to_1(
     assert code == 0, err
     code, out, err = cli(["rollback", "down-dev", "dev", "--to-phase", "1", *flags])
     yield code, out + err
-    remove_stack(
-        Connection(REGION, endpoint=emulator_endpoint).client("cloudformation"), "down-dev"
-    )
+    remove_stack(on_emulator(emulator_endpoint, REGION).client("cloudformation"), "down-dev")
 
 
 def lines(text: str, start: str) -> list[str]:
@@ -120,7 +119,7 @@ def prod_rollback(
     emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[int, str, list[dict[str, Any]], Connection]]:
     """Prod deployed at phase 2, then rolled back to 1, recording the change sets it ran."""
-    conn = Connection(REGION, endpoint=emulator_endpoint)
+    conn = on_emulator(emulator_endpoint, REGION)
     config_file = config(tmp_path_factory.mktemp("prod"), "down")
     flags = ["--yes", "--skip-validate", "-c", config_file]
     code, _, err = cli(["deploy", "down-prod", "prod", "--phase", "2", *flags])

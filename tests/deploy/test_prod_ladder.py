@@ -20,9 +20,10 @@ import pytest
 
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
+from cli_runner import run
 from conftest import remove_stack
+from deploy.deploying import on_emulator
 from deploy.policies import denied
-from test_deploy_commands import run
 
 REGION = "eu-west-3"
 LADDER = [1, 2, 3, 4, 1, 4, 2, 1]
@@ -59,7 +60,7 @@ def resources(conn: Connection, stack: str) -> dict[str, tuple[str, str]]:
 def test_the_production_ladder_keeps_data_snapshots_and_protection_at_every_step(
     tmp_path: Path, emulator_endpoint: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    conn = Connection(REGION, endpoint=emulator_endpoint)
+    conn = on_emulator(emulator_endpoint, REGION)
     path = tmp_path / "appstack.yaml"
     path.write_text(
         f"application_name: ladder\nregion: {REGION}\nenvironments:\n  prod:\n"

@@ -10,6 +10,7 @@ import pytest
 
 from appstack.deploy import retain, stacks
 from appstack.deploy.session import Connection
+from deploy.deploying import deploy, on_emulator
 
 VPC_STACK = {
     "Resources": {
@@ -24,9 +25,8 @@ VPC_STACK = {
 def delete_failed(emulator_endpoint: str) -> tuple[Connection, str]:
     """A stack whose VPC cannot be deleted: a subnet was made in it outside the stack
     (EC2 answers DependencyViolation), so its delete ends DELETE_FAILED."""
-    conn = Connection("ap-northeast-3", endpoint=emulator_endpoint)
-    change_set, _ = stacks.plan(conn, "stuck", None, VPC_STACK)
-    vpc = stacks.apply(conn, change_set, VPC_STACK, production=False).outputs["VpcId"]
+    conn = on_emulator(emulator_endpoint, "ap-northeast-3")
+    vpc = deploy(conn, "stuck", VPC_STACK).outputs["VpcId"]
     conn.client("ec2").create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")
     outcome = stacks.destroy(conn, "stuck")
     assert outcome.status == "DELETE_FAILED"
@@ -93,10 +93,8 @@ def test_a_resource_that_holds_data_is_never_retained_silently() -> None:
 def test_retaining_a_stack_that_did_not_fail_to_delete_is_refused(
     emulator_endpoint: str,
 ) -> None:
-    conn = Connection("ap-northeast-3", endpoint=emulator_endpoint)
-    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}
-    change_set, _ = stacks.plan(conn, "not-stuck", None, template)
-    stacks.apply(conn, change_set, template, production=False)
+    conn = on_emulator(emulator_endpoint, "ap-northeast-3")
+    deploy(conn, "not-stuck", {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})
     with pytest.raises(stacks.DeployError, match="is CREATE_COMPLETE, not DELETE_FAILED"):
         retain.destroy_retaining(conn, "not-stuck")
 
@@ -106,9 +104,8 @@ def test_appstack_destroy_gets_a_stack_past_delete_failed(
 ) -> None:
     from appstack.cli import main
 
-    conn = Connection("ca-central-1", endpoint=emulator_endpoint)
-    change_set, _ = stacks.plan(conn, "stuck-cli", None, VPC_STACK)
-    vpc = stacks.apply(conn, change_set, VPC_STACK, production=False).outputs["VpcId"]
+    conn = on_emulator(emulator_endpoint, "ca-central-1")
+    vpc = deploy(conn, "stuck-cli", VPC_STACK).outputs["VpcId"]
     conn.client("ec2").create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")
     assert stacks.destroy(conn, "stuck-cli").status == "DELETE_FAILED"
     try:

@@ -18,6 +18,7 @@ from botocore.stub import Stubber
 
 from appstack.deploy import stacks, template_bucket
 from appstack.deploy.session import Connection
+from deploy.deploying import deploy, on_emulator
 from emulator.test_em308_expected_bucket_owner import other_account
 
 LARGE = {
@@ -35,17 +36,12 @@ def s3_calls(conn: Connection) -> list[tuple[str, dict[str, Any]]]:
     return made
 
 
-def deploy(conn: Connection, name: str) -> stacks.Outcome:
-    change_set, _ = stacks.plan(conn, name, None, LARGE)
-    return stacks.apply(conn, change_set, LARGE, production=False)
-
-
 @pytest.fixture(scope="module")
 def large_deploy(emulator_endpoint: str) -> tuple[Connection, list[tuple[str, dict[str, Any]]]]:
     # A Region of its own: no other test's large template has made the bucket there.
-    conn = Connection("ap-east-1", endpoint=emulator_endpoint)
+    conn = on_emulator(emulator_endpoint, "ap-east-1")
     calls = s3_calls(conn)
-    assert deploy(conn, "large-owned").ok
+    assert deploy(conn, "large-owned", LARGE).ok
     return conn, calls
 
 
@@ -85,14 +81,14 @@ def test_old_templates_expire(
 
 def test_a_template_bucket_of_another_account_gets_no_template(emulator_endpoint: str) -> None:
     """Where the global namespace is all there is (Bahrain), the name can be taken first."""
-    conn = Connection("me-south-1", endpoint=emulator_endpoint)
+    conn = on_emulator(emulator_endpoint, "me-south-1")
     squatted = f"appstack-templates-{account(conn)}-me-south-1"
     squatter = other_account(emulator_endpoint)
     squatter.create_bucket(
         Bucket=squatted, CreateBucketConfiguration={"LocationConstraint": "me-south-1"}
     )
     with pytest.raises(stacks.DeployError, match=f"{squatted} exists but does not belong"):
-        deploy(conn, "large-squatted")
+        deploy(conn, "large-squatted", LARGE)
     assert squatter.list_objects_v2(Bucket=squatted).get("KeyCount", 0) == 0
 
 

@@ -16,11 +16,9 @@ import pytest
 
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
+from deploy.deploying import deploy
 
-
-@pytest.fixture
-def conn(emulator_endpoint: str) -> Connection:
-    return Connection("us-east-2", endpoint=emulator_endpoint)
+REGION = "us-east-2"
 
 
 @pytest.fixture
@@ -45,8 +43,7 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, Any]]]:
 
 
 def create(conn: Connection, name: str, template: dict[str, Any]) -> stacks.Outcome:
-    change_set, _ = stacks.plan(conn, name, None, template)
-    return stacks.apply(conn, change_set, template, production=True)
+    return deploy(conn, name, template, production=True)
 
 
 def test_a_production_stack_is_protected_from_termination_as_soon_as_its_creation_starts(

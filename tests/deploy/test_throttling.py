@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
 from appstack.deploy.waiting import poll
+from deploy.deploying import deploy, on_emulator
 from emulator.control import throttled
 
 RATE_EXCEEDED = {"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}
@@ -86,7 +87,7 @@ def test_following_an_operation_survives_throttled_status_polls() -> None:
 @pytest.fixture(scope="module")
 def protected_under_throttling(emulator_endpoint: str) -> tuple[Connection, stacks.Outcome]:
     """A production create while 30 % of the describe calls are throttled (seed 17)."""
-    conn = Connection("us-east-1", endpoint=emulator_endpoint)
+    conn = on_emulator(emulator_endpoint)
     template = {
         "Resources": {
             "Data": {
@@ -104,8 +105,7 @@ def protected_under_throttling(emulator_endpoint: str) -> tuple[Connection, stac
     }
     actions = ["DescribeStacks", "DescribeStackEvents", "DescribeChangeSet"]
     with throttled(emulator_endpoint, actions, 0.3, seed=17) as state:
-        change_set, _ = stacks.plan(conn, "throttled", stacks.current(conn, "throttled"), template)
-        outcome = stacks.apply(conn, change_set, template, production=True)
+        outcome = deploy(conn, "throttled", template, production=True)
     assert sum(state["throttled"].values()) > 0  # the deploy did meet throttling
     return conn, outcome
 
@@ -138,12 +138,10 @@ def test_several_deploys_in_one_account_pass_while_throttled(emulator_endpoint: 
 
     template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}
 
-    def deploy(name: str) -> stacks.Outcome:
-        conn = Connection("us-east-1", endpoint=emulator_endpoint)  # a deploy's own clients
-        change_set, _ = stacks.plan(conn, name, None, template)
-        return stacks.apply(conn, change_set, template, production=False)
+    def deploy_beside(name: str) -> stacks.Outcome:
+        return deploy(on_emulator(emulator_endpoint), name, template)  # a deploy's own clients
 
     actions = ["DescribeStacks", "DescribeStackEvents", "DescribeChangeSet"]
     with throttled(emulator_endpoint, actions, 0.3, seed=5), ThreadPoolExecutor(3) as pool:
-        outcomes = list(pool.map(deploy, ["beside-1", "beside-2", "beside-3"]))
+        outcomes = list(pool.map(deploy_beside, ["beside-1", "beside-2", "beside-3"]))
     assert [o.status for o in outcomes] == ["CREATE_COMPLETE"] * 3

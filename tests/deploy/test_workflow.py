@@ -12,9 +12,9 @@ import pytest
 from appstack import blueprint, config, local
 from appstack.deploy import stacks, workflow
 from appstack.deploy.session import Connection
+from cli_runner import run
 from conftest import remove_stack, synth
 from deploy.recording import Recording
-from test_deploy_commands import run
 
 REGION = "eu-south-1"  # VPCs of its own: preflight counts the Region's VPCs
 

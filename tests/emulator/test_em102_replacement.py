@@ -316,3 +316,20 @@ def test_a_parameter_that_picks_another_mapping_value_replaces_the_vpc(cfn: Any)
         cfn, stack, deploy_with(cfn, stack, RANGE_BY_ENVIRONMENT, Environment="prod")
     )
     assert other["Vpc"]["Replacement"] == "True"
+
+
+def test_a_key_changed_only_by_a_parameter_default_replaces_the_table(
+    cfn: Any, dynamodb: Any
+) -> None:
+    """No Parameters given: each parameter takes the template's Default
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html),
+    so a new Default is a new value, as appstack sets its image and kept names."""
+    stack = unique("keydefault")
+    assert deploy(cfn, stack, KEYED_BY_PARAMETER) == "CREATE_COMPLETE"
+    old = physical_id(cfn, stack, "Table")
+    by_id = copy.deepcopy(KEYED_BY_PARAMETER)
+    by_id["Parameters"]["Key"]["Default"] = "id"
+    assert deploy(cfn, stack, by_id) == "UPDATE_COMPLETE"
+    new = physical_id(cfn, stack, "Table")
+    assert new != old
+    assert dynamodb.describe_table(TableName=new)["Table"]["KeySchema"] == ID_KEY

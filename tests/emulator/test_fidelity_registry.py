@@ -23,3 +23,26 @@ def test_a_rule_without_an_aws_document_is_refused() -> None:
 def test_a_malformed_rule_id_is_refused() -> None:
     with pytest.raises(ValueError, match="three digits"):
         fidelity.rule("X1", "made up", "https://docs.aws.amazon.com/")
+
+
+def test_a_rule_puts_its_function_in_place_of_a_method_and_may_call_the_original() -> None:
+    class Backend:
+        def answer(self, value: int) -> int:
+            return value + 1
+
+    @fidelity.in_place_of(Backend, "answer")
+    def doubled(original: fidelity.Method, self: Backend, value: int) -> int:
+        return int(original(self, value)) * 2
+
+    assert Backend().answer(3) == 8
+
+
+def test_a_rule_may_add_a_method_moto_lacks() -> None:
+    class Backend:
+        pass
+
+    @fidelity.in_place_of(Backend, "question")
+    def question(original: fidelity.Method | None, self: Backend) -> str:
+        return "none before" if original is None else "replaced"
+
+    assert Backend().question() == "none before"  # type: ignore[attr-defined]

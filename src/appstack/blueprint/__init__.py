@@ -24,7 +24,9 @@ from appstack.blueprint import (
     firewall,
     insights,
     loadbalancer,
+    named_secrets,
     network,
+    registry,
     secrets,
     service,
     table,
@@ -42,6 +44,7 @@ def build(target: Target) -> Template:
     net = network.build(draft, key)
     alb_sg, task_sg = loadbalancer.security_groups(draft, net)
     app_table = table.build(draft, key)
+    registry.build(draft, key)
 
     # Data stores and task add-ons: they fill draft.needs before the service is built.
     db = database.build(draft, net, task_sg, key) if target.has("database") else None
@@ -51,6 +54,7 @@ def build(target: Target) -> Template:
         tracing.build(draft)
     if target.has("secrets"):
         secrets.build(draft, key)
+    named_secrets.build(draft, key)  # the application's own, at every phase
 
     alarm_topic = alarms.topic(draft, key)
     door = loadbalancer.build(draft, net, alb_sg, task_sg)

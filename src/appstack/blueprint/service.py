@@ -45,6 +45,7 @@ from troposphere.logs import LogGroup
 from appstack.blueprint.draft import Draft
 from appstack.blueprint.loadbalancer import FrontDoor
 from appstack.blueprint.network import Network
+from appstack.blueprint.registry import image
 from appstack.blueprint.shared import service_role_trust
 
 CONTAINER_NAME = "app"
@@ -99,7 +100,7 @@ def build(draft: Draft, network: Network, door: FrontDoor, key: Key) -> AppServi
     app_env = {"APP_ENV": Ref(draft.env_name), **needs.environment}
     container = ContainerDefinition(
         Name=CONTAINER_NAME,
-        Image=app.image,
+        Image=image(draft),
         Essential=True,
         PortMappings=[PortMapping(ContainerPort=app.port, Protocol="tcp")],
         Environment=[Environment(Name=k, Value=v) for k, v in sorted(app_env.items())],

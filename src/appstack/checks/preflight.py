@@ -2,10 +2,11 @@
 
 Each check is a small declared unit, like appstack's template rules and the emulator's
 fidelity rules: an id (`PF` and three digits), a one-line description, the fix it points
-to, and a function `(context) -> findings` registered with `@check(...)`. `CHECKS` lists
-them by id and `ask` runs them all; the README's preflight section lists the same ids (a
-test keeps them in step). A check that cannot ask AWS gives a `PF000` warning instead.
-Nothing here changes the account: only Describe/Get/List calls.
+to, and a function `(context) -> problems` registered with `@check(...)`; each problem
+becomes a finding of that check. `CHECKS` lists them by id and `ask` runs them all; the
+README's preflight section lists the same ids (a test keeps them in step). A check that
+cannot ask AWS gives a `PF000` warning instead. Nothing here changes the account: only
+Describe/Get/List calls.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from appstack.checks.findings import Finding
+from appstack.checks.findings import Finding, Severity
 from appstack.config import Target
 from appstack.data import load
 from appstack.phases import capabilities
@@ -50,7 +51,18 @@ class Context:
         return self.session.client(service)
 
 
-Run = Callable[[Context], list[Finding]]
+@dataclass(frozen=True)
+class Problem:
+    """What a check found: the resource it concerns, what is wrong, and what to do (the
+    check's declared fix when "")."""
+
+    resource: str
+    message: str
+    fix: str = ""
+    severity: Severity = "error"
+
+
+Run = Callable[[Context], list[Problem]]
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,13 @@ class Check:
     title: str
     fix: str
     run: Run
+
+    def findings(self, context: Context) -> list[Finding]:
+        """The check's problems in `context`, as findings of this check."""
+        return [
+            Finding(self.id, p.severity, p.resource, p.message, p.fix or self.fix)
+            for p in self.run(context)
+        ]
 
 
 #: Every check, by id (registered when this module is imported).
@@ -78,9 +97,9 @@ def check(check_id: str, title: str, fix: str) -> Callable[[Run], Run]:
         raise ValueError(f"preflight check id {check_id!r} is not PF followed by three digits")
 
     def register(run: Run) -> Run:
-        if check_id in REGISTRY and REGISTRY[check_id].run is not run:
+        declared = REGISTRY.setdefault(check_id, Check(check_id, title, fix, run))
+        if declared.run is not run:
             raise ValueError(f"preflight check {check_id} is declared twice")
-        REGISTRY[check_id] = Check(check_id, title, fix, run)
         return run
 
     return register
@@ -95,11 +114,12 @@ def ask(
     target: Target, stack_name: str, session: Any
 ) -> tuple[list[Finding], dict[str, Any] | None]:
     """The preflight findings, and the stack as they found it (None: not deployed yet)."""
-    context = Context(target, stack_name, session, _describe_stack(session, target, stack_name))
+    cfn = session.client("cloudformation")
+    context = Context(target, stack_name, session, describe_stack(cfn, stack_name))
     findings: list[Finding] = []
     for declared in CHECKS:
         try:
-            findings += declared.run(context)
+            findings += declared.findings(context)
         except (ClientError, BotoCoreError) as exc:
             findings.append(
                 Finding(
@@ -113,10 +133,10 @@ def ask(
     return findings, context.stack
 
 
-def _describe_stack(session: Any, target: Target, name: str) -> dict[str, Any] | None:
-    client = session.client("cloudformation")
+def describe_stack(cfn: Any, name: str) -> dict[str, Any] | None:
+    """The stack `name` as DescribeStacks answers it; None if it does not exist."""
     try:
-        stacks = client.describe_stacks(StackName=name)["Stacks"]
+        stacks = cfn.describe_stacks(StackName=name)["Stacks"]
     except ClientError as exc:
         if "does not exist" in str(exc):
             return None
@@ -130,30 +150,16 @@ def _describe_stack(session: Any, target: Target, name: str) -> dict[str, Any] |
     "follow the advice for its state (destroy and deploy again, continue the rollback, or "
     "wait for the running operation)",
 )
-def stack_state(context: Context) -> list[Finding]:
+def stack_state(context: Context) -> list[Problem]:
     if context.stack is None:
         return []
-    status = context.stack["StackStatus"]
+    name, status = context.stack_name, context.stack["StackStatus"]
     if status in BLOCKING_STATES:
-        return [
-            Finding(
-                "PF001",
-                "error",
-                context.stack_name,
-                f"stack is in {status}",
-                BLOCKING_STATES[status].replace("STACK", context.stack_name),
-            )
-        ]
+        advice = BLOCKING_STATES[status].replace("STACK", name)
+        return [Problem(name, f"stack is in {status}", advice)]
     if busy(status):
-        return [
-            Finding(
-                "PF001",
-                "error",
-                context.stack_name,
-                f"another operation is running ({status})",
-                f"wait for it: `appstack watch {context.stack_name}`",
-            )
-        ]
+        wait = f"wait for it: `appstack watch {name}`"
+        return [Problem(name, f"another operation is running ({status})", wait)]
     return []
 
 
@@ -162,7 +168,7 @@ def stack_state(context: Context) -> list[Finding]:
     "the stack name is not used by another application",
     "choose another stack name, or another application_name",
 )
-def stack_owner(context: Context) -> list[Finding]:
+def stack_owner(context: Context) -> list[Problem]:
     if context.stack is None:
         return []
     params = {
@@ -172,15 +178,7 @@ def stack_owner(context: Context) -> list[Finding]:
     if owner == context.target.app.application_name:
         return []
     what = f"application {owner!r}" if owner else "something other than appstack"
-    return [
-        Finding(
-            "PF002",
-            "error",
-            context.stack_name,
-            f"the stack name is used by {what}",
-            "choose another stack name, or another application_name",
-        )
-    ]
+    return [Problem(context.stack_name, f"the stack name is used by {what}")]
 
 
 @check(
@@ -188,7 +186,7 @@ def stack_owner(context: Context) -> list[Finding]:
     "an AWS Config recorder the stack does not own is declared with config_recorder_exists",
     "set config_recorder_exists to match the account (true: appstack adds only the rules)",
 )
-def config_recorder(context: Context) -> list[Finding]:
+def config_recorder(context: Context) -> list[Problem]:
     if not context.target.has("config"):
         return []
     recorders = context.client("config").describe_configuration_recorders()[
@@ -196,29 +194,19 @@ def config_recorder(context: Context) -> list[Finding]:
     ]
     exists = context.target.env.config_recorder_exists
     ours = _owns_resource(context, "AWS::Config::ConfigurationRecorder")
+    setting = f"set environments.{context.target.env_name}.config_recorder_exists"
     if recorders and not exists and not ours:
-        return [
-            Finding(
-                "PF003",
-                "error",
-                "ConfigRecorder",
-                f"an AWS Config recorder already exists in {context.target.app.region} "
-                f"({recorders[0]['name']}); AWS allows one per Region and account",
-                f"set environments.{context.target.env_name}.config_recorder_exists: "
-                "true (appstack then adds only the rules)",
-            )
-        ]
+        taken = (
+            f"an AWS Config recorder already exists in {context.target.app.region} "
+            f"({recorders[0]['name']}); AWS allows one per Region and account"
+        )
+        fix = f"{setting}: true (appstack then adds only the rules)"
+        return [Problem("ConfigRecorder", taken, fix)]
     if exists and not recorders:
-        return [
-            Finding(
-                "PF003",
-                "warning",
-                "ConfigRecorder",
-                "config_recorder_exists is true but no recorder exists: the rules "
-                "will not evaluate",
-                f"set environments.{context.target.env_name}.config_recorder_exists: false",
-            )
-        ]
+        unused = (
+            "config_recorder_exists is true but no recorder exists: the rules will not evaluate"
+        )
+        return [Problem("ConfigRecorder", unused, f"{setting}: false", "warning")]
     return []
 
 
@@ -227,63 +215,45 @@ def config_recorder(context: Context) -> list[Finding]:
     "the certificate exists, is ISSUED and is in the stack's Region",
     "request or import an ISSUED certificate in the stack's Region and set certificate_arn",
 )
-def certificate(context: Context) -> list[Finding]:
+def certificate(context: Context) -> list[Problem]:
     arn = context.target.env.certificate_arn
     if not arn:
         return []
     field = f"environments.{context.target.env_name}.certificate_arn"
-    region = arn.split(":")[3]
-    if region != context.target.app.region:
-        return [
-            Finding(
-                "PF004",
-                "error",
-                "HttpsListener",
-                f"the certificate is in {region}, the stack in "
-                f"{context.target.app.region}; a load balancer needs one in its Region",
-                f"request or import the certificate in {context.target.app.region} and set {field}",
-            )
-        ]
+    region, stack_region = arn.split(":")[3], context.target.app.region
+    if region != stack_region:
+        elsewhere = (
+            f"the certificate is in {region}, the stack in {stack_region}; a load balancer "
+            "needs one in its Region"
+        )
+        fix = f"request or import the certificate in {stack_region} and set {field}"
+        return [Problem("HttpsListener", elsewhere, fix)]
     try:
         found = context.client("acm").describe_certificate(CertificateArn=arn)["Certificate"]
     except ClientError as exc:
         if exc.response["Error"]["Code"] in ("ResourceNotFoundException", "InvalidArnException"):
-            return [
-                Finding(
-                    "PF004",
-                    "error",
-                    "HttpsListener",
-                    f"certificate {arn} not found",
-                    f"check {field}",
-                )
-            ]
+            return [Problem("HttpsListener", f"certificate {arn} not found", f"check {field}")]
         raise
-    if found.get("Status") != "ISSUED":
-        return [
-            Finding(
-                "PF004",
-                "error",
-                "HttpsListener",
-                f"certificate status is {found.get('Status')}, not ISSUED",
-                "finish its validation in ACM before deploying",
-            )
-        ]
+    status = found.get("Status")
+    if status != "ISSUED":
+        unissued = f"certificate status is {status}, not ISSUED"
+        return [Problem("HttpsListener", unissued, "finish its validation in ACM before deploying")]
     return []
 
 
-def vpc_quota(context: Context) -> list[Finding]:
+def vpc_quota(context: Context) -> list[Problem]:
     if context.stack is not None:
         return []  # the stack's VPC exists already
     used = len(context.client("ec2").describe_vpcs()["Vpcs"])
-    return _quota_findings(context, "vpcs_per_region", used, 1, "VPC", "VPCs")
+    return _quota_problems(context, "vpcs_per_region", used, 1, "VPC", "VPCs")
 
 
-def elastic_ip_quota(context: Context) -> list[Finding]:
+def elastic_ip_quota(context: Context) -> list[Problem]:
     needed = context.target.env.nat_gateways - len(_stack_resources(context, "AWS::EC2::EIP"))
     if needed <= 0:
         return []
     used = len(context.client("ec2").describe_addresses()["Addresses"])
-    return _quota_findings(
+    return _quota_problems(
         context, "elastic_ips_per_region", used, needed, "NatEip1", "Elastic IP addresses"
     )
 
@@ -293,7 +263,7 @@ def elastic_ip_quota(context: Context) -> list[Finding]:
     "vpc_cidr is the range of the deployed VPC (a VPC's range cannot change in place)",
     "set vpc_cidr back to the deployed range, or deploy a new environment and move to it",
 )
-def vpc_range(context: Context) -> list[Finding]:
+def vpc_range(context: Context) -> list[Problem]:
     """A deployed VPC keeps its range: CidrBlock is create-only, so a new `vpc_cidr` would
     replace the VPC and about 40 resources in it, and the update fails after a long time
     (the internet gateway and the NAT addresses cannot move).
@@ -308,17 +278,15 @@ def vpc_range(context: Context) -> list[Finding]:
     if deployed is None or deployed == wanted:
         return []
     field = f"environments.{context.target.env_name}.vpc_cidr"
-    return [
-        Finding(
-            "PF006",
-            "error",
-            "VPC",
-            f"{field} is {wanted}, but the deployed VPC {vpc_id} has {deployed}; a VPC's "
-            "range cannot change in place (the VPC and everything in it would be replaced)",
-            f"set {field} back to {deployed}; for a new range, deploy a new environment "
-            "beside this one, move traffic and data to it, then destroy this one",
-        )
-    ]
+    changed = (
+        f"{field} is {wanted}, but the deployed VPC {vpc_id} has {deployed}; a VPC's "
+        "range cannot change in place (the VPC and everything in it would be replaced)"
+    )
+    fix = (
+        f"set {field} back to {deployed}; for a new range, deploy a new environment "
+        "beside this one, move traffic and data to it, then destroy this one"
+    )
+    return [Problem("VPC", changed, fix)]
 
 
 @check(
@@ -327,7 +295,7 @@ def vpc_range(context: Context) -> list[Finding]:
     "stop recording on purpose with `appstack rollback STACK ENV --to-phase 1` (its plan "
     "names it), or hand the recorder to the account baseline first",
 )
-def config_recorder_owner(context: Context) -> list[Finding]:
+def config_recorder_owner(context: Context) -> list[Problem]:
     """AWS Config records through one recorder per account and Region, and every Config rule
     of that Region (other environments' too) evaluates only what it records
     (https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html). The
@@ -357,46 +325,36 @@ def config_recorder_owner(context: Context) -> list[Finding]:
     rollback = f"`appstack rollback {context.stack_name} {context.target.env_name} --to-phase 1`"
     if others:
         shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-        return [
-            Finding(
-                "PF007",
-                "error",
-                "ConfigRecorder",
-                f"this stack owns the AWS Config recorder of {region}, and {len(others)} other "
-                f"Config rule(s) depend on it ({shown}); this deploy would delete it and they "
-                "would stop evaluating",
-                f"keep features.config on and {where}.config_recorder_exists false on this "
-                "stack until another stack (or the account baseline) owns a recorder",
-            )
-        ]
+        in_use = (
+            f"this stack owns the AWS Config recorder of {region}, and {len(others)} other "
+            f"Config rule(s) depend on it ({shown}); this deploy would delete it and they "
+            "would stop evaluating"
+        )
+        keep = (
+            f"keep features.config on and {where}.config_recorder_exists false on this "
+            "stack until another stack (or the account baseline) owns a recorder"
+        )
+        return [Problem("ConfigRecorder", in_use, keep)]
     if "config" in capabilities(context.target.phase):
         setting = (
             f"{where}.config_recorder_exists: true"
             if env.config_recorder_exists
             else f"{where}.features.config: false"
         )
-        return [
-            Finding(
-                "PF007",
-                "error",
-                "ConfigRecorder",
-                f"{setting} would delete the AWS Config recorder this stack owns: {stops}",
-                f"keep features.config on and config_recorder_exists false; to stop recording "
-                f"on purpose, go below phase 2 with {rollback} (its plan names what stops); to "
-                "hand the recorder to the account baseline, have it retained and imported "
-                "there first, then set config_recorder_exists: true",
-            )
-        ]
-    return [
-        Finding(
-            "PF007",
-            "warning",
-            "ConfigRecorder",
-            f"this deploy deletes the AWS Config recorder this stack owns: {stops}",
-            f"stay at phase 2 or above to keep it; {where}.config_recorder_exists: true once "
-            "the account baseline records",
+        deletes = f"{setting} would delete the AWS Config recorder this stack owns: {stops}"
+        ways = (
+            f"keep features.config on and config_recorder_exists false; to stop recording "
+            f"on purpose, go below phase 2 with {rollback} (its plan names what stops); to "
+            "hand the recorder to the account baseline, have it retained and imported "
+            "there first, then set config_recorder_exists: true"
         )
-    ]
+        return [Problem("ConfigRecorder", deletes, ways)]
+    stopping = f"this deploy deletes the AWS Config recorder this stack owns: {stops}"
+    stay = (
+        f"stay at phase 2 or above to keep it; {where}.config_recorder_exists: true once "
+        "the account baseline records"
+    )
+    return [Problem("ConfigRecorder", stopping, stay, "warning")]
 
 
 @check(
@@ -404,8 +362,46 @@ def config_recorder_owner(context: Context) -> list[Finding]:
     "the Region's VPC and Elastic IP quotas leave room for what the deploy adds",
     "release unused VPCs or addresses, or request a higher quota in Service Quotas",
 )
-def quotas(context: Context) -> list[Finding]:
+def quotas(context: Context) -> list[Problem]:
     return vpc_quota(context) + elastic_ip_quota(context)
+
+
+@check(
+    "PF008",
+    "each secret of `secrets:` has a value of its owner's (not only the generated placeholder)",
+    "set it: appstack secret set ENV NAME (after the deploy that creates it)",
+)
+def secret_values(context: Context) -> list[Problem]:
+    """A secret of `secrets:` is made by the deploy with a generated placeholder, so tasks
+    start; the application gets its real value once `appstack secret set` puts one (a value
+    of its own is a second version: DescribeSecret's VersionIdsToStages,
+    https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html).
+    A warning, not an error: the first deploy must create the secret before it can be set."""
+    from appstack.blueprint.named_secrets import name_of
+
+    env, names = context.target.env_name, context.target.app.secrets
+    deployed = {
+        name_of(r["LogicalResourceId"]): r.get("PhysicalResourceId", "")
+        for r in _stack_resources(context, "AWS::SecretsManager::Secret")
+    } if names else {}  # fmt: skip
+    found = []
+    for name in names:
+        arn = deployed.get(name)
+        if arn:
+            versions = context.client("secretsmanager").describe_secret(SecretId=arn)
+            if len(versions.get("VersionIdsToStages", {})) > 1:
+                continue
+        when = "now" if arn else "once this deploy has created it"
+        found.append(
+            Problem(
+                name,
+                f"secret {name} has no value of its own yet: the container gets a generated "
+                "placeholder",
+                f"set it {when}: `appstack secret set {env} {name}`",
+                "warning",
+            )
+        )
+    return found
 
 
 #: Every check, in id order.
@@ -440,45 +436,31 @@ def _quota(context: Context, name: str) -> tuple[int, bool]:
         return int(quota["default"]), True
 
 
-def _quota_findings(
+def _quota_problems(
     context: Context, name: str, used: int, needed: int, resource: str, what: str
-) -> list[Finding]:
+) -> list[Problem]:
     limit, known = _quota(context, name)
     code = _quotas()[name]["code"]
     region = context.target.app.region
     if used + needed > limit and not known:
-        return [
-            Finding(
-                "PF005",
-                "warning",
-                resource,
-                f"{used} {what} are used in {region} and this deploy needs {needed} more, past "
-                f"the default quota of {limit}; the account's own quota could not be read "
-                f"(the credentials lack {QUOTA_PERMISSION})",
-                f"allow {QUOTA_PERMISSION} to check it, or make sure quota {code} is above "
-                f"{used + needed - 1} in Service Quotas",
-            )
-        ]
+        unread = (
+            f"{used} {what} are used in {region} and this deploy needs {needed} more, past "
+            f"the default quota of {limit}; the account's own quota could not be read "
+            f"(the credentials lack {QUOTA_PERMISSION})"
+        )
+        fix = (
+            f"allow {QUOTA_PERMISSION} to check it, or make sure quota {code} is above "
+            f"{used + needed - 1} in Service Quotas"
+        )
+        return [Problem(resource, unread, fix, "warning")]
     if used + needed > limit:
-        return [
-            Finding(
-                "PF005",
-                "error",
-                resource,
-                f"{used} of {limit} {what} are used in {region}; this deploy needs {needed} more",
-                f"release unused ones or request a higher quota ({code}) in Service Quotas",
-            )
-        ]
+        full = f"{used} of {limit} {what} are used in {region}; this deploy needs {needed} more"
+        fix = f"release unused ones or request a higher quota ({code}) in Service Quotas"
+        return [Problem(resource, full, fix)]
     if used + needed == limit:
-        return [
-            Finding(
-                "PF005",
-                "warning",
-                resource,
-                f"this deploy uses the last of {limit} {what} in {region}",
-                f"request a higher quota ({code}) before the next environment",
-            )
-        ]
+        last = f"this deploy uses the last of {limit} {what} in {region}"
+        fix = f"request a higher quota ({code}) before the next environment"
+        return [Problem(resource, last, fix, "warning")]
     return []
 
 

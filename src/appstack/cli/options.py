@@ -237,6 +237,35 @@ def on_one_stack(func: F) -> F:
     return func
 
 
+def env_into_stack(phase: bool = True, markdown: bool = False) -> Callable[[F], F]:
+    """What every command that puts ENV into STACK takes (plan, preflight, deploy, rollback):
+    STACK ENV, `--phase` (if `phase`), `--output` (markdown too if `markdown`), the connection
+    options and the config. A command's own options go between this and the function."""
+    shared = [config_option, connection_options, output_option(markdown)]
+    arguments = [*([phase_option] if phase else []), click.argument("env"), click.argument("stack")]
+
+    def decorate(func: F) -> F:
+        for one in shared:
+            func = one(func)
+        for one in arguments:
+            func = one(func)
+        return func
+
+    return decorate
+
+
+def target_connection(
+    env: str,
+    phase: int | None,
+    conn_args: tuple[bool, str | None, str | None],
+    config_path: Path | None,
+) -> tuple[config.Target, Connection]:
+    """ENV at --phase (in the --region given, else the environment's), and the connection
+    to its account, checked (`reach_target`)."""
+    tgt = target(env, phase, config_path, region=conn_args[2])
+    return tgt, reach_target(conn_args, tgt)
+
+
 def stack_client(
     stack: str, conn_args: tuple[bool, str | None, str | None], config_path: Path | None
 ) -> tuple[dict[str, Any], Any]:
@@ -281,3 +310,41 @@ def output_option(markdown: bool = False) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+#: The builders `--builder` names (appstack.images.builders.BUILDERS, kept light here).
+BUILDERS = ("docker", "podman", "buildah")
+
+
+def build_options(func: F) -> F:
+    """`--build [DIR]` and `--builder`: the command is passed `build`, an
+    `appstack.deploy.images.Build` or None."""
+
+    @click.option(
+        "--build",
+        "build_dir",
+        is_flag=False,
+        flag_value=".",
+        default=None,
+        metavar="[DIR]",
+        type=SafePath(file_okay=False, path_type=Path),
+        help="Build DIR/Dockerfile (default DIR: .), push it and deploy its digest.",
+    )
+    @click.option(
+        "--builder",
+        type=click.Choice(BUILDERS),
+        default=None,
+        help="Builder (default: the first of docker, podman, buildah found).",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, build_dir: Path | None, builder: str | None, **kw: Any) -> Any:
+        if builder is not None and build_dir is None:
+            raise click.UsageError("--builder names the builder of --build; pass --build too")
+        build = None
+        if build_dir is not None:
+            from appstack.deploy.images import Build
+
+            build = Build(build_dir, builder)
+        return func(*args, build=build, **kw)
+
+    return wrapper  # type: ignore[return-value]

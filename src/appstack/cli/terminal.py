@@ -57,6 +57,11 @@ class Terminal:
         with render.Progress(total, title) as progress:
             yield progress.event
 
+    @contextmanager
+    def activity(self, title: str) -> Iterator[Callable[[str], None]]:
+        with render.Activity(title) as activity:
+            yield activity.line
+
 
 class RegionTerminal(Terminal):
     """One Region's share of a terminal that several Regions deploy on at once: its lines

@@ -30,6 +30,7 @@ from appstack.config.schema import (
     Target,
     UsageSettings,
     VpnSettings,
+    secret_name_problem,
 )
 from appstack.errors import ConfigError
 
@@ -55,5 +56,6 @@ __all__ = [
     "needs_vpn_address",
     "parse",
     "resolve",
+    "secret_name_problem",
     "vpn_facts",
 ]

@@ -8,7 +8,7 @@ import difflib
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -100,28 +100,34 @@ class ConfigHistorySettings(_Strict):
     noncurrent_version_days: int = Field(30, ge=1, le=36500)
 
 
+#: A monthly amount of usage: a number of 0 or more.
+Amount = Annotated[float, Field(ge=0)]
+#: A monthly count of usage: a whole number of 0 or more.
+Count = Annotated[int, Field(ge=0)]
+
+
 class UsageSettings(_Strict):
     """Monthly usage the cost estimate assumes (prices come from data/prices/<region>.json)."""
 
-    nat_gb: float = Field(10, ge=0, description="GB through the NAT gateways")
-    alb_lcu: float = Field(0.2, ge=0, description="average ALB capacity units")
-    requests_million: float = Field(10, ge=0, description="HTTP requests (WAF inspects each)")
-    table_writes_million: float = Field(1, ge=0, description="DynamoDB write request units")
-    table_reads_million: float = Field(5, ge=0, description="DynamoDB read request units")
-    table_gb: float = Field(1, ge=0, description="DynamoDB table size")
+    nat_gb: Amount = Field(10, description="GB through the NAT gateways")
+    alb_lcu: Amount = Field(0.2, description="average ALB capacity units")
+    requests_million: Amount = Field(10, description="HTTP requests (WAF inspects each)")
+    table_writes_million: Amount = Field(1, description="DynamoDB write request units")
+    table_reads_million: Amount = Field(5, description="DynamoDB read request units")
+    table_gb: Amount = Field(1, description="DynamoDB table size")
+    database_gb: Amount = Field(10, description="Aurora storage")
+    database_io_million: Amount = Field(10, description="Aurora I/O requests")
+    log_gb: Amount = Field(5, description="CloudWatch Logs ingested")
+    config_items: Count = Field(5000, description="AWS Config configuration items recorded")
+    config_evaluations_per_rule: Count = Field(2000, description="AWS Config evaluations per rule")
+    trail_gb: Amount = Field(1, description="CloudTrail log files kept in S3")
+    trail_data_events_million: Amount = Field(0, description="CloudTrail data events")
+    secret_api_calls: Count = Field(10000, description="Secrets Manager API calls")
+    traces_million: Amount = Field(1, description="X-Ray traces recorded")
+    backup_gb: Amount = Field(50, description="AWS Backup storage")
     database_acu: float | None = Field(
         None, ge=0, le=256, description="average ACU per instance; None = database.min_capacity"
     )
-    database_gb: float = Field(10, ge=0, description="Aurora storage")
-    database_io_million: float = Field(10, ge=0, description="Aurora I/O requests")
-    log_gb: float = Field(5, ge=0, description="CloudWatch Logs ingested")
-    config_items: int = Field(5000, ge=0, description="AWS Config configuration items recorded")
-    config_evaluations_per_rule: int = Field(2000, ge=0, description="evaluations per rule")
-    trail_gb: float = Field(1, ge=0, description="CloudTrail log files kept in S3")
-    trail_data_events_million: float = Field(0, ge=0, description="CloudTrail data events")
-    secret_api_calls: int = Field(10000, ge=0, description="Secrets Manager API calls")
-    traces_million: float = Field(1, ge=0, description="X-Ray traces recorded")
-    backup_gb: float = Field(50, ge=0, description="AWS Backup storage")
 
 
 class EnvironmentSettings(_Strict):
@@ -184,6 +190,9 @@ class EnvironmentSettings(_Strict):
     def _role_in_account(self) -> EnvironmentSettings:
         teams.check_role_account(self.account, self.role_arn)
         return self
+
+    #: Images the ECR repository keeps (the newest); older ones expire (lifecycle policy).
+    keep_images: int = Field(30, ge=1, le=10_000)
 
     @field_validator("vpc_cidr", mode="before")
     @classmethod
@@ -249,6 +258,24 @@ class EnvironmentSettings(_Strict):
         return value
 
 
+def secret_name_problem(name: str, names: tuple[str, ...] = ()) -> None:
+    """Refuse a name that cannot be an application secret (`data/app_secrets.json`): not an
+    environment variable name, one AWS or appstack sets in the container, or given twice."""
+    facts = data_file("app_secrets")
+    if not re.match(facts["name_pattern"], name):
+        raise ValueError(
+            f"{name!r} cannot name a secret: use 1 to 100 upper-case letters, digits and "
+            "underscores, starting with a letter (it becomes the environment variable)"
+        )
+    reserved = [p for p in facts["reserved_prefixes"] if name.startswith(p)]
+    if reserved:
+        raise ValueError(f"{name!r} starts with {reserved[0]}, which ECS sets in every task")
+    if name in facts["set_by_appstack"]:
+        raise ValueError(f"{name!r} is set by appstack itself in the container; choose another")
+    if names.count(name) > 1:
+        raise ValueError(f"{name!r} is listed twice")
+
+
 class AppConfig(_Strict):
     """The whole appstack.yaml."""
 
@@ -262,6 +289,9 @@ class AppConfig(_Strict):
     environments: dict[str, EnvironmentSettings]
     #: Tags of every environment's stack (an environment's own `tags` win).
     tags: dict[str, str] = Field(default_factory=dict)
+    #: The application's own secrets, by the environment variable each becomes in the
+    #: container; `appstack secret set ENV NAME` gives each its value per environment.
+    secrets: tuple[str, ...] = ()
     _source: str = PrivateAttr(default=DEFAULT_FILE)
 
     @property
@@ -290,6 +320,13 @@ class AppConfig(_Strict):
     def _region(cls, value: str) -> str:
         if not REGION.match(value):
             raise ValueError(f"{value!r} is not an AWS Region code; write it like us-east-1")
+        return value
+
+    @field_validator("secrets")
+    @classmethod
+    def _secret_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            secret_name_problem(name, value)
         return value
 
     @field_validator("environments")

@@ -99,16 +99,6 @@ def _cluster_snapshots(conn: Connection, cluster: str) -> list[str]:
     return [s["DBClusterSnapshotIdentifier"] for s in snapshots]
 
 
-def _cluster_exists(conn: Connection, cluster: str) -> bool:
-    try:
-        conn.client("rds").describe_db_clusters(DBClusterIdentifier=cluster)
-    except ClientError as exc:
-        if "DBClusterNotFound" in str(exc):
-            return False
-        raise
-    return True
-
-
 def _cache_snapshots(conn: Connection, group: str) -> list[str]:
     # All snapshots, filtered here: asking by ReplicationGroupId may answer
     # ReplicationGroupNotFoundFault once the group is gone.
@@ -121,38 +111,52 @@ def _cache_snapshots(conn: Connection, group: str) -> list[str]:
     ]
 
 
-def _cache_exists(conn: Connection, group: str) -> bool:
-    try:
-        conn.client("elasticache").describe_replication_groups(ReplicationGroupId=group)
-    except ClientError as exc:
-        if "ReplicationGroupNotFound" in str(exc):
-            return False
-        raise
-    return True
+Describe = Callable[["Connection", str], Any]
+
+#: How to ask for a kept resource by its physical ID (a ClientError: it is gone).
+_DESCRIBE: dict[str, Describe] = {
+    "AWS::DynamoDB::Table": lambda c, n: c.client("dynamodb").describe_table(TableName=n),
+    "AWS::S3::Bucket": lambda c, n: c.client("s3").head_bucket(Bucket=n),
+    "AWS::KMS::Key": lambda c, n: c.client("kms").describe_key(KeyId=n),
+    "AWS::SecretsManager::Secret": lambda c, n: c.client("secretsmanager").describe_secret(
+        SecretId=n
+    ),
+    "AWS::Backup::BackupVault": lambda c, n: c.client("backup").describe_backup_vault(
+        BackupVaultName=n
+    ),
+    "AWS::RDS::DBCluster": lambda c, n: c.client("rds").describe_db_clusters(DBClusterIdentifier=n),
+    "AWS::ElastiCache::ReplicationGroup": lambda c, n: c.client(
+        "elasticache"
+    ).describe_replication_groups(ReplicationGroupId=n),
+}
+
+
+def _still_there(kind: str, not_found: str) -> Callable[[Connection, str], bool]:
+    """Whether a resource of `kind` is still in the account: False on the error `not_found`."""
+
+    def exists(conn: Connection, physical_id: str) -> bool:
+        try:
+            _DESCRIBE[kind](conn, physical_id)
+        except ClientError as exc:
+            if not_found in str(exc):
+                return False
+            raise
+        return True
+
+    return exists
 
 
 #: How to find a type's final snapshots and whether the resource is still there.
 _SNAPSHOTS: dict[str, tuple[Callable[[Connection, str], list[str]], Callable[..., bool]]] = {
-    "AWS::RDS::DBCluster": (_cluster_snapshots, _cluster_exists),
-    "AWS::ElastiCache::ReplicationGroup": (_cache_snapshots, _cache_exists),
+    "AWS::RDS::DBCluster": (
+        _cluster_snapshots,
+        _still_there("AWS::RDS::DBCluster", "DBClusterNotFound"),
+    ),
+    "AWS::ElastiCache::ReplicationGroup": (
+        _cache_snapshots,
+        _still_there("AWS::ElastiCache::ReplicationGroup", "ReplicationGroupNotFound"),
+    ),
 }
-
-
-def _exists(kind: str) -> Callable[[Connection, str], Any] | None:
-    return {
-        "AWS::DynamoDB::Table": lambda c, n: c.client("dynamodb").describe_table(TableName=n),
-        "AWS::S3::Bucket": lambda c, n: c.client("s3").head_bucket(Bucket=n),
-        "AWS::KMS::Key": lambda c, n: c.client("kms").describe_key(KeyId=n),
-        "AWS::SecretsManager::Secret": lambda c, n: c.client("secretsmanager").describe_secret(
-            SecretId=n
-        ),
-        "AWS::Backup::BackupVault": lambda c, n: c.client("backup").describe_backup_vault(
-            BackupVaultName=n
-        ),
-        "AWS::RDS::DBCluster": lambda c, n: c.client("rds").describe_db_clusters(
-            DBClusterIdentifier=n
-        ),
-    }.get(kind)
 
 
 @dataclass
@@ -189,7 +193,7 @@ def _check_one(conn: Connection, removal: Removal, result: Checked) -> None:
                 f"{removal.label}: still in the account, out of the stack (CloudFormation "
                 "could not delete it); delete it yourself once its data is safe"
             )
-    elif removal.fate == KEPT and (probe := _exists(removal.resource_type)):
+    elif removal.fate == KEPT and (probe := _DESCRIBE.get(removal.resource_type)):
         try:
             probe(conn, removal.physical_id)
         except ClientError:

@@ -13,7 +13,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from appstack.checks.preflight import BLOCKING_STATES, busy
+from appstack.checks.preflight import BLOCKING_STATES, busy, describe_stack
 from appstack.data.stateful import KEEPS_DATA
 from appstack.deploy import (
     changesets,
@@ -80,14 +80,18 @@ class Outcome:
 OVERTAKEN = frozenset({"ChangeSetNotFoundException", "ChangeSetNotFound", "InvalidChangeSetStatus"})
 
 
-def describe(cfn: Any, stack_name: str) -> dict[str, Any] | None:
-    try:
-        stacks = cfn.describe_stacks(StackName=stack_name)["Stacks"]
-    except ClientError as exc:
-        if "does not exist" in str(exc):
-            return None
-        raise
-    return stacks[0] if stacks else None
+def _dropped(name: str) -> DeployError:
+    """The refusal of a change set that another operation overtook (an OVERTAKEN error)."""
+    return DeployError(
+        f"another deploy changed stack {name} while this one waited, and CloudFormation "
+        f"dropped this change set (it was made for the stack as it was). See what "
+        f"runs: appstack status {name}; then deploy again"
+    )
+
+
+#: The stack as DescribeStacks answers it; None if it does not exist: the one reading,
+#: shared with preflight (which asks it before anything else).
+describe = describe_stack
 
 
 def current(conn: Connection, stack_name: str) -> dict[str, Any] | None:
@@ -324,11 +328,7 @@ def require_available(cfn: Any, change_set: changesets.ChangeSet) -> None:
         status = changesets.execution_status(cfn, change_set)
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in OVERTAKEN:
-            raise DeployError(
-                f"another deploy changed stack {name} while this one waited, and CloudFormation "
-                f"dropped this change set (it was made for the stack as it was). See what "
-                f"runs: appstack status {name}; then deploy again"
-            ) from exc
+            raise _dropped(name) from exc
         raise
     if status == "AVAILABLE":
         return
@@ -383,11 +383,7 @@ def apply(
     except ClientError as exc:
         _restore_policy(cfn, change_set, previous)
         if exc.response.get("Error", {}).get("Code") in OVERTAKEN:
-            raise DeployError(
-                f"another deploy changed stack {name} while this one waited, and CloudFormation "
-                f"dropped this change set (it was made for the stack as it was). See what "
-                f"runs: appstack status {name}; then deploy again"
-            ) from exc
+            raise _dropped(name) from exc
         raise DeployError(f"CloudFormation did not run the change set of {name}: {exc}") from exc
     except BotoCoreError as exc:
         _restore_policy(cfn, change_set, previous)

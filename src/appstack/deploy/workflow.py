@@ -15,12 +15,19 @@
 7. apply, following the operation's events; if it failed, the protection lifted in 6 is
    put back.
 
+With `build` (`--build`), the image is built on this machine before all of this, pushed to
+the stack's repository, and the template deploys its digest (`deploy.images`). A stack
+without its repository yet (a first deploy) is deployed with the config's `image` first,
+which creates the repository; the build is then pushed and deployed. Without `build`, a
+stack that runs a built image keeps it.
+
 `appstack deploy` and `appstack rollback`, `make demo` and the engine's tests all call `run`.
 It never prints and never asks: the `Interaction` the caller passes does both.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -29,7 +36,7 @@ from typing import Any, Protocol, TypeVar
 
 from appstack.checks.findings import Finding
 from appstack.config import Target
-from appstack.deploy import background, changesets, drift, events, repair, stacks
+from appstack.deploy import background, changesets, drift, events, images, repair, stacks
 from appstack.deploy.session import Connection
 from appstack.errors import UsageError
 
@@ -73,6 +80,10 @@ class Interaction(Protocol):
         """Follow an operation of `total` resources: the context hands out the function that
         takes each of its events."""
 
+    def activity(self, title: str) -> AbstractContextManager[Callable[[str], None]]:
+        """Follow a step that prints lines (an image build, a push): the context hands out
+        the function that takes each line."""
+
 
 @dataclass(frozen=True)
 class Request:
@@ -92,6 +103,8 @@ class Request:
     #: Ask the account what would stop an environment's stack (off for a stack that is
     #: not one, such as the CI access stack).
     preflight: bool = True
+    #: Build the image, push it to the stack's repository and deploy its digest.
+    build: images.Build | None = None
 
 
 @dataclass
@@ -103,6 +116,8 @@ class Result:
     outcome: stacks.Outcome | None = None
     #: The resources whose deletion protection was lifted before their removal.
     lifted: frozenset[str] = field(default_factory=frozenset)
+    #: The image built and pushed for this deploy (`Request.build`).
+    pushed: images.Pushed | None = None
 
     @property
     def changed(self) -> bool:
@@ -125,6 +140,42 @@ class Result:
 
 def run(conn: Connection, request: Request, interaction: Interaction) -> Result:
     """Deploy `request.template` to `request.stack` (see the module's description)."""
+    if request.build is not None:
+        return _build_and_deploy(conn, request, request.build, interaction)
+    return _deploy(conn, request, interaction, keep_image=True)
+
+
+def _build_and_deploy(
+    conn: Connection, request: Request, build: images.Build, interaction: Interaction
+) -> Result:
+    """Build here (a failure changes nothing), make sure the repository exists, push, and
+    deploy the pushed digest."""
+    stack, plain = request.stack, dataclasses.replace(request, build=None)
+    built = images.build_shown(build, request.target.app.application_name, interaction)
+    signed = images.sign_in(conn)
+    repository = images.repository_of(stacks.current(conn, stack))
+    if repository is None:
+        interaction.note(
+            f"{stack} has no image repository yet: it is deployed with "
+            f"{request.target.app.image} first, then the build is pushed and deployed"
+        )
+        first = _deploy(conn, plain, interaction, keep_image=False)
+        if not first.ok:
+            return first
+        repository = images.require_repository(stack, stacks.current(conn, stack))
+    pushed = images.push_shown(conn, built, repository, signed, interaction)
+    by_digest = images.with_image(request.template, pushed.reference)
+    result = _deploy(
+        conn, dataclasses.replace(plain, template=by_digest), interaction, keep_image=False
+    )
+    result.pushed = pushed
+    return result
+
+
+def _deploy(
+    conn: Connection, request: Request, interaction: Interaction, keep_image: bool
+) -> Result:
+    """Deploy `request.template` (`keep_image`: keeping the image a build deployed)."""
     stack = request.stack
     found = settle(conn, stack, interaction, request.target.is_production)
     if drifted := drift.warning(found):
@@ -132,7 +183,11 @@ def run(conn: Connection, request: Request, interaction: Interaction) -> Result:
     if request.going_down:
         check_lower(conn, request.target, stack, found)
     current = _checks(conn, request, interaction)
-    template, notes = conn.prepare(request.template)
+    template = request.template
+    if keep_image and (kept := images.deployed_image(current)):
+        interaction.note(f"{stack} keeps the image of its last build, {kept} (--build builds anew)")
+        template = images.with_image(template, kept)
+    template, notes = conn.prepare(template)
     for note in notes:
         interaction.note(note)
     change_set, refused = stacks.plan(

@@ -36,7 +36,7 @@ class CostEstimate:
 
 def estimate(template: Template, env: EnvironmentSettings, prices: PriceTable) -> CostEstimate:
     """The monthly cost of `template` for an environment's settings, at `prices`."""
-    pricer = Pricer(prices)
+    pricer = Pricer(prices, env.usage)
     items = [line for builder in LINE_ITEMS for line in builder(template, env, pricer)]
     unconfirmed = sorted({i.price_key for i in items if i.price_key and not i.confirmed})
     return CostEstimate(

@@ -8,7 +8,7 @@ show (GB through NAT, requests, log volume) comes from the environment's `usage:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from appstack.config import EnvironmentSettings, UsageSettings
 from appstack.estimates.prices import CONFIRMED, PriceTable
@@ -38,37 +38,42 @@ class LineItem:
 class Pricer:
     """Builds line items: quantity x the table's price for a key."""
 
-    def __init__(self, prices: PriceTable) -> None:
+    def __init__(self, prices: PriceTable, usage: UsageSettings | None = None) -> None:
         self.prices = prices
         self.hours = prices.hours_per_month
+        self.usage = usage or UsageSettings()
 
     def item(
         self, capability: str, item: str, quantity: float, unit: str, key: str, note: str = ""
     ) -> LineItem:
         price = self.prices.get(key)
         if price is None:
-            return LineItem(
-                capability,
-                item,
-                quantity,
-                unit,
-                0.0,
-                0.0,
-                key,
-                "missing",
-                f"no price {key!r} for {self.prices.region}; add it to data/prices",
-            )
+            note = f"no price {key!r} for {self.prices.region}; add it to data/prices"
+            return LineItem(capability, item, quantity, unit, 0.0, 0.0, key, "missing", note)
+        monthly = quantity * price.usd
         return LineItem(
-            capability,
-            item,
-            quantity,
-            unit,
-            price.usd,
-            quantity * price.usd,
-            key,
-            price.status,
-            note,
+            capability, item, quantity, unit, price.usd, monthly, key, price.status, note
         )
+
+    def used(
+        self,
+        capability: str,
+        item: str,
+        setting: str,
+        unit: str,
+        key: str,
+        scale: float = 1,
+        also: str = "",
+    ) -> LineItem:
+        """An item priced on the `usage:` setting `setting` (times `scale`), which its note
+        names (followed by `also`)."""
+        quantity = getattr(self.usage, setting) * scale
+        return self.item(capability, item, quantity, unit, key, f"usage.{setting}{also}")
+
+    def public_ips(self, capability: str, count: int, what: str) -> LineItem:
+        """`count` public IPv4 addresses, held all month."""
+        hours = count * self.hours
+        return self.item(capability, f"public IPv4: {what}", hours, "IP-hours", "public_ipv4_hour")
 
 
 LineItems = Callable[[Template, EnvironmentSettings, Pricer], list[LineItem]]
@@ -82,26 +87,11 @@ def network_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[Line
             p.item("network", "NAT gateway hours", nats * p.hours, "NAT-hours", "nat_gateway_hour")
         )
         items.append(
-            p.item(
-                "network",
-                "NAT gateway data processed",
-                env.usage.nat_gb,
-                "GB",
-                "nat_gateway_gb",
-                "usage.nat_gb",
-            )
+            p.used("network", "NAT gateway data processed", "nat_gb", "GB", "nat_gateway_gb")
         )
     eips = len(resources(t, "AWS::EC2::EIP"))
     if eips:
-        items.append(
-            p.item(
-                "network",
-                f"public IPv4: {eips} Elastic IP(s)",
-                eips * p.hours,
-                "IP-hours",
-                "public_ipv4_hour",
-            )
-        )
+        items.append(p.public_ips("network", eips, f"{eips} Elastic IP(s)"))
     return items
 
 
@@ -112,27 +102,11 @@ def load_balancer_items(t: Template, env: EnvironmentSettings, p: Pricer) -> lis
         if props.get("Type", "application") != "application":
             continue
         items.append(p.item("service", "load balancer hours", p.hours, "ALB-hours", "alb_hour"))
-        items.append(
-            p.item(
-                "service",
-                "load balancer capacity units",
-                env.usage.alb_lcu * p.hours,
-                "LCU-hours",
-                "alb_lcu_hour",
-                "usage.alb_lcu",
-            )
-        )
+        capacity = ("alb_lcu", "LCU-hours", "alb_lcu_hour", p.hours)
+        items.append(p.used("service", "load balancer capacity units", *capacity))
         if props.get("Scheme", "internet-facing") == "internet-facing":
             zones = len(props.get("Subnets") or props.get("SubnetMappings") or []) or 2
-            items.append(
-                p.item(
-                    "service",
-                    f"public IPv4: load balancer, one per AZ ({zones})",
-                    zones * p.hours,
-                    "IP-hours",
-                    "public_ipv4_hour",
-                )
-            )
+            items.append(p.public_ips("service", zones, f"load balancer, one per AZ ({zones})"))
     return items
 
 
@@ -182,30 +156,29 @@ def table_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[LineIt
         return []
     share = 1 / len(tables)  # the usage settings describe the application, split over its tables
     u = env.usage
+    free = "; the first 25 GB per Region are free"
     items = [
-        p.item(
+        p.used(
             "table",
             "DynamoDB writes (on demand)",
-            u.table_writes_million,
+            "table_writes_million",
             "million WRU",
             "dynamodb_wru_million",
-            "usage.table_writes_million",
         ),
-        p.item(
+        p.used(
             "table",
             "DynamoDB reads (on demand)",
-            u.table_reads_million,
+            "table_reads_million",
             "million RRU",
             "dynamodb_rru_million",
-            "usage.table_reads_million",
         ),
-        p.item(
+        p.used(
             "table",
             "DynamoDB storage",
-            u.table_gb,
+            "table_gb",
             "GB-months",
             "dynamodb_storage_gb_month",
-            "usage.table_gb; the first 25 GB per Region are free",
+            also=free,
         ),
     ]
     pitr = sum(
@@ -256,27 +229,11 @@ def database_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[Lin
                 "usage.database_acu (default: the minimum capacity)",
             )
         )
-        items.append(
-            p.item(
-                "database",
-                "Aurora storage",
-                env.usage.database_gb,
-                "GB-months",
-                f"aurora_storage_gb_month{suffix}",
-                "usage.database_gb",
-            )
-        )
+        storage = f"aurora_storage_gb_month{suffix}"
+        items.append(p.used("database", "Aurora storage", "database_gb", "GB-months", storage))
         if not io_optimized:
-            items.append(
-                p.item(
-                    "database",
-                    "Aurora I/O requests",
-                    env.usage.database_io_million,
-                    "million I/O",
-                    "aurora_io_million",
-                    "usage.database_io_million",
-                )
-            )
+            io = ("database_io_million", "million I/O", "aurora_io_million")
+            items.append(p.used("database", "Aurora I/O requests", *io))
     return items
 
 
@@ -310,16 +267,12 @@ def cache_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[LineIt
         if engine == "valkey" and line.status != "missing":
             factor = p.prices.get("elasticache_valkey_node_factor")
             if factor is not None:
-                line = LineItem(
-                    line.capability,
-                    line.item,
-                    line.quantity,
-                    line.unit,
-                    line.unit_price * factor.usd,
-                    line.monthly * factor.usd,
-                    line.price_key,
-                    factor.status if factor.status == "unconfirmed" else line.status,
-                    f"Valkey = Redis OSS price x {factor.usd:g}",
+                line = replace(
+                    line,
+                    unit_price=line.unit_price * factor.usd,
+                    monthly=line.monthly * factor.usd,
+                    status=factor.status if factor.status == "unconfirmed" else line.status,
+                    note=f"Valkey = Redis OSS price x {factor.usd:g}",
                 )
         items.append(line)
     return items
@@ -340,16 +293,8 @@ def firewall_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[Lin
                     "waf_rule_month",
                 )
             )
-        items.append(
-            p.item(
-                "firewall",
-                "WAF requests inspected",
-                env.usage.requests_million,
-                "million requests",
-                "waf_requests_million",
-                "usage.requests_million",
-            )
-        )
+        inspected = ("requests_million", "million requests", "waf_requests_million")
+        items.append(p.used("firewall", "WAF requests inspected", *inspected))
     return items
 
 
@@ -372,28 +317,12 @@ def vpn_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[LineItem
 def config_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[LineItem]:
     items: list[LineItem] = []
     if resources(t, "AWS::Config::ConfigurationRecorder"):
-        items.append(
-            p.item(
-                "config",
-                "AWS Config items recorded",
-                env.usage.config_items,
-                "configuration items",
-                "config_ci",
-                "usage.config_items",
-            )
-        )
+        recorded = ("config_items", "configuration items", "config_ci")
+        items.append(p.used("config", "AWS Config items recorded", *recorded))
     rules = len(resources(t, "AWS::Config::ConfigRule"))
     if rules:
-        items.append(
-            p.item(
-                "config",
-                f"AWS Config rule evaluations ({rules} rules)",
-                rules * env.usage.config_evaluations_per_rule,
-                "evaluations",
-                "config_rule_eval",
-                "usage.config_evaluations_per_rule",
-            )
-        )
+        evaluated = ("config_evaluations_per_rule", "evaluations", "config_rule_eval", rules)
+        items.append(p.used("config", f"AWS Config rule evaluations ({rules} rules)", *evaluated))
     return items
 
 
@@ -410,13 +339,8 @@ def audit_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[LineIt
             "cloudtrail_mgmt_first_copy",
             "free only if no other trail in the account already records them",
         ),
-        p.item(
-            "audit",
-            "CloudTrail log files in S3",
-            env.usage.trail_gb,
-            "GB-months",
-            "s3_standard_gb_month",
-            "usage.trail_gb",
+        p.used(
+            "audit", "CloudTrail log files in S3", "trail_gb", "GB-months", "s3_standard_gb_month"
         ),
     ]
     has_data_events = any(
@@ -426,16 +350,8 @@ def audit_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[LineIt
         if isinstance(sel, Mapping)
     ) or any(properties(trail).get("AdvancedEventSelectors") for trail in trails.values())
     if has_data_events:
-        items.append(
-            p.item(
-                "audit",
-                "CloudTrail data events",
-                env.usage.trail_data_events_million * 10,
-                "100,000 events",
-                "cloudtrail_data_events_100k",
-                "usage.trail_data_events_million",
-            )
-        )
+        events = ("trail_data_events_million", "100,000 events", "cloudtrail_data_events_100k", 10)
+        items.append(p.used("audit", "CloudTrail data events", *events))
     return items
 
 
@@ -475,67 +391,33 @@ def tracing_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[Line
         return []
     free = p.prices.get("xray_free_traces_million")
     billable = max(0.0, env.usage.traces_million - (free.usd if free else 0.0))
-    return [
-        p.item(
-            "tracing",
-            "X-Ray traces recorded (beyond the free 100,000)",
-            billable,
-            "million traces",
-            "xray_recorded_million",
-            "usage.traces_million",
-        )
-    ]
+    item, note = "X-Ray traces recorded (beyond the free 100,000)", "usage.traces_million"
+    return [p.item("tracing", item, billable, "million traces", "xray_recorded_million", note)]
 
 
 def insights_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[LineItem]:
     if not resources(t, "AWS::ApplicationInsights::Application"):
         return []
-    return [
-        LineItem(
-            "insights",
-            "Application Insights (no fee of its own)",
-            1,
-            "applications",
-            0.0,
-            0.0,
-            "",
-            "confirmed",
-            "the alarms and logs it sets up bill at CloudWatch rates",
-        )
-    ]
+    item = "Application Insights (no fee of its own)"
+    note = "the alarms and logs it sets up bill at CloudWatch rates"
+    return [LineItem("insights", item, 1, "applications", 0.0, 0.0, "", "confirmed", note)]
 
 
 def backup_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[LineItem]:
     if not resources(t, "AWS::Backup::BackupPlan"):
         return []
-    return [
-        p.item(
-            "backup",
-            "AWS Backup storage (warm)",
-            env.usage.backup_gb,
-            "GB-months",
-            "backup_dynamodb_warm_gb_month",
-            "usage.backup_gb, at the DynamoDB backup rate",
-        )
-    ]
+    stored = ("backup_gb", "GB-months", "backup_dynamodb_warm_gb_month")
+    rate = ", at the DynamoDB backup rate"
+    return [p.used("backup", "AWS Backup storage (warm)", *stored, also=rate)]
 
 
 def monitoring_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[LineItem]:
     items: list[LineItem] = []
     groups = resources(t, "AWS::Logs::LogGroup")
     if groups:
-        u: UsageSettings = env.usage
-        items.append(
-            p.item(
-                "logs",
-                f"CloudWatch Logs ingested ({len(groups)} log groups)",
-                u.log_gb,
-                "GB",
-                "cw_logs_ingest_gb",
-                "usage.log_gb",
-            )
-        )
-        stored = u.log_gb * env.log_retention_days / 30
+        ingested = f"CloudWatch Logs ingested ({len(groups)} log groups)"
+        items.append(p.used("logs", ingested, "log_gb", "GB", "cw_logs_ingest_gb"))
+        stored = env.usage.log_gb * env.log_retention_days / 30
         items.append(
             p.item(
                 "logs",

@@ -7,14 +7,18 @@ state file left behind by a machine restart may name a PID that is now another p
 The state file records the command line the emulator was started with; a process is the
 emulator only while its command line is that one. The emulator keeps its AWS state in
 memory: a stop loses it, and a start begins empty.
+
+Beside it runs the local OCI registry that stands in for ECR (`local.registry`), when
+`docker-registry` is installed: started first, named to the emulator's ECR, recorded in the
+same state file and stopped with it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from appstack.errors import AppstackError, UsageError
+from appstack.local import registry as oci
 
 DEFAULT_PORT = 4599
 HOST = "127.0.0.1"
@@ -39,6 +44,8 @@ class Emulator:
     pid: int | None
     port: int
     time_scale: float = 0.0
+    #: host:port of the local registry that stands in for ECR (None: not running).
+    registry: str | None = None
 
     @property
     def endpoint(self) -> str:
@@ -46,7 +53,7 @@ class Emulator:
 
     @property
     def running(self) -> bool:
-        return self.pid is not None and _listening(self.port)
+        return self.pid is not None and oci.listening(self.port)
 
 
 def port_from_env(port: int | None = None) -> int:
@@ -104,21 +111,26 @@ def command(port: int) -> list[str]:
 
 
 def register(
-    port: int, pid: int, argv: list[str], time_scale: float = 0.0, directory: Path | None = None
+    port: int,
+    pid: int,
+    argv: list[str],
+    time_scale: float = 0.0,
+    directory: Path | None = None,
+    registry: oci.Registry | None = None,
 ) -> None:
     """Record that process `pid`, started as `argv`, is the emulator of `port` (in
-    `directory`, by default the state directory)."""
+    `directory`, by default the state directory), with its `registry`."""
     where = directory or state_dir()
     where.mkdir(parents=True, exist_ok=True)
-    (where / f"emulator-{port}.json").write_text(
-        json.dumps({"pid": pid, "port": port, "time_scale": time_scale, "command": argv})
-    )
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.2)
-        return sock.connect_ex((HOST, port)) == 0
+    state: dict[str, object] = {"pid": pid, "port": port, "time_scale": time_scale, "command": argv}
+    if registry is not None:
+        state["registry"] = {
+            "pid": registry.pid,
+            "port": registry.port,
+            "directory": str(registry.directory),
+            "command": list(registry.command),
+        }
+    (where / f"emulator-{port}.json").write_text(json.dumps(state))
 
 
 def _read_state(port: int) -> dict[str, object]:
@@ -138,7 +150,20 @@ def status(port: int | None = None) -> Emulator:
         argv = None  # a state file appstack did not write as it is
     if not (isinstance(pid, int) and argv and is_emulator(pid, argv)):
         return Emulator(None, port)
-    return Emulator(pid, port, float(scale) if isinstance(scale, int | float) else 0.0)
+    running = _registry_state(state)
+    host = f"{oci.HOST}:{running['port']}" if running else None
+    return Emulator(pid, port, float(scale) if isinstance(scale, int | float) else 0.0, host)
+
+
+def _registry_state(state: dict[str, object]) -> dict[str, object] | None:
+    """The registry the state file records, if that process still runs it."""
+    found = state.get("registry")
+    if not isinstance(found, dict):
+        return None
+    pid, argv = found.get("pid"), found.get("command")
+    if not (isinstance(pid, int) and isinstance(argv, list) and isinstance(found.get("port"), int)):
+        return None
+    return found if is_emulator(pid, [str(part) for part in argv]) else None
 
 
 def start(
@@ -149,7 +174,7 @@ def start(
     current = status(port)
     if current.running:
         return current
-    if _listening(current.port):
+    if oci.listening(current.port):
         raise EmulatorError(
             f"port {current.port} is taken by another program; "
             "pass --port or set APPSTACK_LOCAL_PORT"
@@ -160,22 +185,28 @@ def start(
     state_dir().mkdir(parents=True, exist_ok=True)
     log_path = log_file(current.port)
     argv = command(current.port)
+    env = {**os.environ, TIME_SCALE_ENV: str(scale)}
     with log_path.open("ab") as log:
+        try:
+            registry = oci.start(log)
+        except oci.RegistryError as exc:
+            raise EmulatorError(
+                f"the local registry did not start ({exc}); see {log_path}"
+            ) from None
+        if registry is not None:
+            env[oci.ENV] = registry.host
         process = subprocess.Popen(
-            argv,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env={**os.environ, TIME_SCALE_ENV: str(scale)},
+            argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env
         )
-    register(current.port, process.pid, argv, scale)
+    register(current.port, process.pid, argv, scale, registry=registry)
+    host = registry.host if registry else None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            _state_file(current.port).unlink(missing_ok=True)
+            stop(current.port)
             raise EmulatorError(f"the emulator exited; see {log_path}")
-        if _listening(current.port):
-            return Emulator(process.pid, current.port, scale)
+        if oci.listening(current.port):
+            return Emulator(process.pid, current.port, scale, host)
         time.sleep(0.1)
     raise EmulatorError(f"the emulator did not answer within {timeout:.0f}s; see {log_path}")
 
@@ -184,6 +215,7 @@ def stop(port: int | None = None) -> bool:
     """Stop the emulator of `port`; False when none was running. A state file whose process
     is not the emulator (any more) is removed without signalling anything."""
     current = status(port)
+    _stop_registry(_read_state(current.port))
     _state_file(current.port).unlink(missing_ok=True)
     if current.pid is None:
         return False
@@ -193,3 +225,16 @@ def stop(port: int | None = None) -> bool:
             break
         time.sleep(0.1)
     return True
+
+
+def _stop_registry(state: dict[str, object]) -> None:
+    """Stop the registry the state file records (if it still runs it); remove its folder."""
+    found = _registry_state(state)
+    if found is not None:
+        pid = found["pid"]
+        assert isinstance(pid, int)
+        os.kill(pid, signal.SIGTERM)
+    recorded = state.get("registry")
+    folder = recorded.get("directory") if isinstance(recorded, dict) else None
+    if isinstance(folder, str) and Path(folder).name.startswith("appstack-registry-"):
+        shutil.rmtree(folder, ignore_errors=True)

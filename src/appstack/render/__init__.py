@@ -443,6 +443,36 @@ class Progress:
             self._bar.advance(self._task)
 
 
+class Activity:
+    """Live progress of a step that prints lines (an image build, a push): a spinner, the
+    step, the time it has taken and the last line it printed."""
+
+    def __init__(self, title: str) -> None:
+        from rich.progress import Progress as RichProgress
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._bar = RichProgress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            TextColumn("[dim]{task.fields[line]}"),
+            console=err,
+            transient=False,
+        )
+        self._task = self._bar.add_task(title, total=None, line="")
+
+    def __enter__(self) -> Activity:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.update(self._task, line="")
+        self._bar.stop()
+
+    def line(self, text: str) -> None:
+        self._bar.update(self._task, line=escape(text.strip()[-80:]))
+
+
 def outcome(result: Outcome) -> None:
     if result.failure is not None:
         error(

@@ -29,74 +29,77 @@ class Kind:
     icon: str = "diagrams.generic.blank.Blank"
 
 
+#: What each drawn resource type is called, the zone it sits in and its capability.
+_DRAWN: dict[str, tuple[str, str, str]] = {
+    "AWS::WAFv2::WebACL": ("WAF web ACL", "edge", "firewall"),
+    "AWS::EC2::InternetGateway": ("Internet gateway", "vpc", "network"),
+    "AWS::EC2::VPNGateway": ("VPN gateway", "vpc", "vpn"),
+    "AWS::EC2::VPNConnection": ("Site-to-site VPN", "vpc", "vpn"),
+    "AWS::EC2::VPCEndpoint": ("Gateway endpoint", "vpc", "network"),
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": ("Application Load Balancer", "public", "service"),
+    "AWS::EC2::NatGateway": ("NAT gateway", "public", "network"),
+    "AWS::ECS::Service": ("ECS service on Fargate", "app", "service"),
+    "AWS::RDS::DBCluster": ("Aurora Serverless v2", "data", "database"),
+    "AWS::ElastiCache::ReplicationGroup": ("ElastiCache", "data", "cache"),
+    "AWS::ElastiCache::CacheCluster": ("ElastiCache", "data", "cache"),
+    "AWS::DynamoDB::Table": ("DynamoDB table", "region", "table"),
+    "AWS::S3::Bucket": ("S3 bucket", "region", "service"),
+    "AWS::KMS::Key": ("KMS key", "region", "encryption"),
+    "AWS::Logs::LogGroup": ("CloudWatch Logs", "region", "service"),
+    "AWS::CloudWatch::Alarm": ("CloudWatch alarms", "region", "alarms"),
+    "AWS::SNS::Topic": ("Alarm topic (SNS)", "region", "alarms"),
+    "AWS::SecretsManager::Secret": ("Secrets Manager", "region", "secrets"),
+    "AWS::Config::ConfigurationRecorder": ("AWS Config", "region", "config"),
+    "AWS::Config::ConfigRule": ("Config rules", "region", "config"),
+    "AWS::CloudTrail::Trail": ("CloudTrail", "region", "audit"),
+    "AWS::XRay::SamplingRule": ("X-Ray", "region", "tracing"),
+    "AWS::ApplicationInsights::Application": ("Application Insights", "region", "insights"),
+    "AWS::Backup::BackupPlan": ("AWS Backup", "region", "backup"),
+}
+
+#: The icon of each drawn resource type in a PNG or SVG, a class of `diagrams.aws`.
+_ICONS: dict[str, str] = {
+    "AWS::WAFv2::WebACL": "security.WAF",
+    "AWS::EC2::InternetGateway": "network.InternetGateway",
+    "AWS::EC2::VPNGateway": "network.VpnGateway",
+    "AWS::EC2::VPNConnection": "network.VpnConnection",
+    "AWS::EC2::VPCEndpoint": "network.Endpoint",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": "network.ELB",
+    "AWS::EC2::NatGateway": "network.NATGateway",
+    "AWS::ECS::Service": "compute.Fargate",
+    "AWS::RDS::DBCluster": "database.Aurora",
+    "AWS::ElastiCache::ReplicationGroup": "database.Elasticache",
+    "AWS::ElastiCache::CacheCluster": "database.Elasticache",
+    "AWS::DynamoDB::Table": "database.Dynamodb",
+    "AWS::S3::Bucket": "storage.S3",
+    "AWS::KMS::Key": "security.KMS",
+    "AWS::Logs::LogGroup": "management.CloudwatchLogs",
+    "AWS::CloudWatch::Alarm": "management.CloudwatchAlarm",
+    "AWS::SNS::Topic": "integration.SNS",
+    "AWS::SecretsManager::Secret": "security.SecretsManager",
+    "AWS::Config::ConfigurationRecorder": "management.Config",
+    "AWS::Config::ConfigRule": "management.Config",
+    "AWS::CloudTrail::Trail": "management.Cloudtrail",
+    "AWS::XRay::SamplingRule": "devtools.XRay",
+    "AWS::ApplicationInsights::Application": "management.Cloudwatch",
+    "AWS::Backup::BackupPlan": "storage.Backup",
+}
+
+#: Kinds that come in numbers, drawn as one node with their count.
+_GROUPED = frozenset(
+    {
+        "AWS::Logs::LogGroup",
+        "AWS::CloudWatch::Alarm",
+        "AWS::SecretsManager::Secret",
+        "AWS::Config::ConfigRule",
+        "AWS::XRay::SamplingRule",
+    }
+)
+
 #: What each drawn resource type looks like and where it sits.
 KINDS: dict[str, Kind] = {
-    "AWS::WAFv2::WebACL": Kind("WAF web ACL", "edge", "firewall", icon="diagrams.aws.security.WAF"),
-    "AWS::EC2::InternetGateway": Kind(
-        "Internet gateway", "vpc", "network", icon="diagrams.aws.network.InternetGateway"
-    ),
-    "AWS::EC2::VPNGateway": Kind(
-        "VPN gateway", "vpc", "vpn", icon="diagrams.aws.network.VpnGateway"
-    ),
-    "AWS::EC2::VPNConnection": Kind(
-        "Site-to-site VPN", "vpc", "vpn", icon="diagrams.aws.network.VpnConnection"
-    ),
-    "AWS::EC2::VPCEndpoint": Kind(
-        "Gateway endpoint", "vpc", "network", icon="diagrams.aws.network.Endpoint"
-    ),
-    "AWS::ElasticLoadBalancingV2::LoadBalancer": Kind(
-        "Application Load Balancer", "public", "service", icon="diagrams.aws.network.ELB"
-    ),
-    "AWS::EC2::NatGateway": Kind(
-        "NAT gateway", "public", "network", icon="diagrams.aws.network.NATGateway"
-    ),
-    "AWS::ECS::Service": Kind(
-        "ECS service on Fargate", "app", "service", icon="diagrams.aws.compute.Fargate"
-    ),
-    "AWS::RDS::DBCluster": Kind(
-        "Aurora Serverless v2", "data", "database", icon="diagrams.aws.database.Aurora"
-    ),
-    "AWS::ElastiCache::ReplicationGroup": Kind(
-        "ElastiCache", "data", "cache", icon="diagrams.aws.database.Elasticache"
-    ),
-    "AWS::ElastiCache::CacheCluster": Kind(
-        "ElastiCache", "data", "cache", icon="diagrams.aws.database.Elasticache"
-    ),
-    "AWS::DynamoDB::Table": Kind(
-        "DynamoDB table", "region", "table", icon="diagrams.aws.database.Dynamodb"
-    ),
-    "AWS::S3::Bucket": Kind("S3 bucket", "region", "service", icon="diagrams.aws.storage.S3"),
-    "AWS::KMS::Key": Kind("KMS key", "region", "encryption", icon="diagrams.aws.security.KMS"),
-    "AWS::Logs::LogGroup": Kind(
-        "CloudWatch Logs", "region", "service", True, "diagrams.aws.management.CloudwatchLogs"
-    ),
-    "AWS::CloudWatch::Alarm": Kind(
-        "CloudWatch alarms", "region", "alarms", True, "diagrams.aws.management.CloudwatchAlarm"
-    ),
-    "AWS::SNS::Topic": Kind(
-        "Alarm topic (SNS)", "region", "alarms", icon="diagrams.aws.integration.SNS"
-    ),
-    "AWS::SecretsManager::Secret": Kind(
-        "Secrets Manager", "region", "secrets", True, "diagrams.aws.security.SecretsManager"
-    ),
-    "AWS::Config::ConfigurationRecorder": Kind(
-        "AWS Config", "region", "config", icon="diagrams.aws.management.Config"
-    ),
-    "AWS::Config::ConfigRule": Kind(
-        "Config rules", "region", "config", True, "diagrams.aws.management.Config"
-    ),
-    "AWS::CloudTrail::Trail": Kind(
-        "CloudTrail", "region", "audit", icon="diagrams.aws.management.Cloudtrail"
-    ),
-    "AWS::XRay::SamplingRule": Kind(
-        "X-Ray", "region", "tracing", True, "diagrams.aws.devtools.XRay"
-    ),
-    "AWS::ApplicationInsights::Application": Kind(
-        "Application Insights", "region", "insights", icon="diagrams.aws.management.Cloudwatch"
-    ),
-    "AWS::Backup::BackupPlan": Kind(
-        "AWS Backup", "region", "backup", icon="diagrams.aws.storage.Backup"
-    ),
+    rtype: Kind(label, zone, capability, rtype in _GROUPED, f"diagrams.aws.{_ICONS[rtype]}")
+    for rtype, (label, zone, capability) in _DRAWN.items()
 }
 
 #: Resources of a shared type that belong to another capability, by logical ID.

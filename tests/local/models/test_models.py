@@ -183,3 +183,11 @@ def test_an_update_that_removes_a_retained_secret_keeps_it(emulator_endpoint: st
         "secretsmanager", region_name="us-east-1", endpoint_url=emulator_endpoint
     )
     assert secrets.get_secret_value(SecretId="kept-on-update")["SecretString"] == "s3cret"
+
+
+def test_tags_are_read_as_a_map_from_a_key_value_list_or_from_a_map() -> None:
+    from appstack.local.models._base import tag_dict
+
+    assert tag_dict({"Tags": [{"Key": "app", "Value": 1}]}) == {"app": "1"}
+    assert tag_dict({"BackupVaultTags": {"app": 1}}, "BackupVaultTags") == {"app": "1"}
+    assert tag_dict({}) == {}

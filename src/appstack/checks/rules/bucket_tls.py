@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from appstack.checks.findings import Finding
 from appstack.checks.rules.base import Rule
-from appstack.template import Template, as_list, ref_target, resources
+from appstack.template import Template, as_list, properties, ref_target, resources
 
 
 class BucketTlsOnly(Rule):
@@ -17,17 +17,17 @@ class BucketTlsOnly(Rule):
 
     def check(self, template: Template) -> list[Finding]:
         guarded = set()
-        for _, policy in resources(template, "AWS::S3::BucketPolicy").items():
-            properties = policy.get("Properties", {})
-            for statement in as_list(properties.get("PolicyDocument", {}).get("Statement", [])):
+        for policy in resources(template, "AWS::S3::BucketPolicy").values():
+            document = properties(policy).get("PolicyDocument", {})
+            for statement in as_list(document.get("Statement", [])):
                 condition = statement.get("Condition", {}).get("Bool", {})
                 if (
                     statement.get("Effect") == "Deny"
                     and str(condition.get("aws:SecureTransport")).lower() == "false"
                 ):
-                    guarded.add(ref_target(properties.get("Bucket")))
+                    guarded.add(ref_target(properties(policy).get("Bucket")))
         return [
             self.finding(logical_id, "accepts requests without TLS")
-            for logical_id, _ in resources(template, "AWS::S3::Bucket").items()
+            for logical_id in resources(template, "AWS::S3::Bucket")
             if logical_id not in guarded
         ]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule
-from appstack.template import Template, as_list, resources
+from appstack.checks.rules.base import ResourceRule
+from appstack.template import Template, as_list, properties
 
 #: Identity policies live here; resource policies (key, bucket, topic) are not IAM grants.
 _POLICY_HOLDERS = (
@@ -18,24 +18,20 @@ _POLICY_HOLDERS = (
 )
 
 
-class NoWildcardActionOnWildcardResource(Rule):
+class NoWildcardActionOnWildcardResource(ResourceRule):
     id = "AS002"
     description = "IAM statements never allow `*` actions on `*` resources"
     fix = "name the actions the code calls and the ARNs of this stack's resources"
+    types = _POLICY_HOLDERS
 
-    def check(self, template: Template) -> list[Finding]:
-        found = []
-        for logical_id, resource in resources(template, *_POLICY_HOLDERS).items():
-            for statement in _statements(resource.get("Properties", {})):
-                if statement.get("Effect") != "Allow":
-                    continue
-                actions = [a for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
-                wide = [a for a in actions if a == "*" or a.endswith(":*")]
-                if wide and "*" in as_list(statement.get("Resource", [])):
-                    found.append(
-                        self.finding(logical_id, f"allows {', '.join(wide)} on every resource")
-                    )
-        return found
+    def problems(self, logical_id: str, resource: dict[str, Any], _: Template) -> Iterator[str]:
+        for statement in _statements(properties(resource)):
+            if statement.get("Effect") != "Allow":
+                continue
+            actions = [a for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
+            wide = [a for a in actions if a == "*" or a.endswith(":*")]
+            if wide and "*" in as_list(statement.get("Resource", [])):
+                yield f"allows {', '.join(wide)} on every resource"
 
 
 def _statements(properties: dict[str, Any]) -> list[dict[str, Any]]:

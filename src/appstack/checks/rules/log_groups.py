@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule
-from appstack.template import Template, resources
+from collections.abc import Iterator
+from typing import Any
+
+from appstack.checks.rules.base import ResourceRule
+from appstack.template import Template, properties
 
 
-class LogGroupsEncryptedWithRetention(Rule):
+class LogGroupsEncryptedWithRetention(ResourceRule):
     id = "AS006"
     description = "Log groups have a retention period and a customer-managed KMS key"
     fix = "set RetentionInDays and KmsKeyId (the environment's key)"
+    types = ("AWS::Logs::LogGroup",)
 
-    def check(self, template: Template) -> list[Finding]:
-        found = []
-        for logical_id, group in resources(template, "AWS::Logs::LogGroup").items():
-            properties = group.get("Properties", {})
-            missing = [p for p in ("RetentionInDays", "KmsKeyId") if p not in properties]
-            if missing:
-                found.append(self.finding(logical_id, f"has no {' and no '.join(missing)}"))
-        return found
+    def problems(self, logical_id: str, resource: dict[str, Any], _: Template) -> Iterator[str]:
+        missing = [p for p in ("RetentionInDays", "KmsKeyId") if p not in properties(resource)]
+        if missing:
+            yield f"has no {' and no '.join(missing)}"

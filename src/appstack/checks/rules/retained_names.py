@@ -17,12 +17,12 @@ branches is.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule
+from appstack.checks.rules.base import ResourceRule
 from appstack.data import load
-from appstack.template import Template, deployed_names, references, resources
+from appstack.template import Template, deployed_names, properties, references
 
 KEPT = ("Retain", "RetainExceptOnCreate")
 
@@ -33,7 +33,7 @@ def name_properties() -> dict[str, str]:
     return names
 
 
-class RetainedResourcesHaveNoFixedName(Rule):
+class RetainedResourcesHaveNoFixedName(ResourceRule):
     id = "AS007"
     description = "Resources kept on delete have no fixed name (they could not come back)"
     fix = (
@@ -41,26 +41,22 @@ class RetainedResourcesHaveNoFixedName(Rule):
         "(for example an IAM role's RoleId), so each creation gets its own"
     )
 
-    def check(self, template: Template) -> list[Finding]:
-        found = []
-        all_resources = template.get("Resources", {})
-        kept = deployed_names(template)
-        for logical_id, resource in resources(template, *name_properties()).items():
-            if resource.get("DeletionPolicy") not in KEPT:
-                continue
-            prop = name_properties()[resource["Type"]]
-            name = resource.get("Properties", {}).get(prop)
-            own = {p for p, target in kept.items() if target == logical_id}
-            if name is None or _not_fixed(name, own, all_resources):
-                continue
-            found.append(
-                self.finding(
-                    logical_id,
-                    f"{prop} is fixed and the resource is kept on delete: once a phase change "
-                    "removes it, deploying it again fails with AlreadyExists",
-                )
+    def resource_types(self) -> Iterable[str]:
+        return name_properties()
+
+    def problems(
+        self, logical_id: str, resource: dict[str, Any], template: Template
+    ) -> Iterator[str]:
+        if resource.get("DeletionPolicy") not in KEPT:
+            return
+        prop = name_properties()[resource["Type"]]
+        name = properties(resource).get(prop)
+        own = {p for p, target in deployed_names(template).items() if target == logical_id}
+        if name is not None and not _not_fixed(name, own, template.get("Resources", {})):
+            yield (
+                f"{prop} is fixed and the resource is kept on delete: once a phase change "
+                "removes it, deploying it again fails with AlreadyExists"
             )
-        return found
 
 
 def _not_fixed(name: Any, own_parameters: set[str], all_resources: dict[str, Any]) -> bool:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule
-from appstack.template import Template
+from appstack.checks.rules.base import ResourceRule
+from appstack.template import Template, properties
 
 _SECRET_NAME = re.compile(r"(password|passwd|secret|token|apikey|api_key|privatekey)", re.I)
 _DYNAMIC_REFERENCE = re.compile(r"^\{\{resolve:(secretsmanager|ssm-secure):")
 
 
-class NoSecretInTemplate(Rule):
+class NoSecretInTemplate(ResourceRule):
     id = "AS001"
     description = "No secret in a parameter or a literal property value"
     fix = (
@@ -22,15 +23,16 @@ class NoSecretInTemplate(Rule):
     )
 
     def check(self, template: Template) -> list[Finding]:
-        found = [
+        parameters = [
             self.finding(name, f"parameter {name} carries a secret")
             for name in template.get("Parameters", {})
             if _SECRET_NAME.search(name)
         ]
-        for logical_id, resource in template.get("Resources", {}).items():
-            for path in _literal_secrets(resource.get("Properties", {}), ""):
-                found.append(self.finding(logical_id, f"{path} is a literal secret value"))
-        return found
+        return parameters + super().check(template)
+
+    def problems(self, logical_id: str, resource: dict[str, Any], _: Template) -> Iterator[str]:
+        for path in _literal_secrets(properties(resource), ""):
+            yield f"{path} is a literal secret value"
 
 
 def _literal_secrets(value: Any, path: str) -> list[str]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from appstack.checks.rules.base import ResourceRule
 from appstack.data.stateful import explicit_only, keeps_data, stateful_types
-from appstack.template import Template, resources
+from appstack.template import Template
 
 
-class StatefulResourcesKeepData(Rule):
+class StatefulResourcesKeepData(ResourceRule):
     id = "AS003"
     description = "Stateful resources keep their data on delete and on replace"
     fix = (
@@ -16,28 +18,18 @@ class StatefulResourcesKeepData(Rule):
         "supports it)"
     )
 
-    def check(self, template: Template) -> list[Finding]:
-        found = []
-        for logical_id, resource in resources(template, *stateful_types()).items():
-            explicit = explicit_only(resource)
-            for attribute in ("DeletionPolicy", "UpdateReplacePolicy"):
-                if explicit:
-                    # What cfn-lint's I3011 asks: the decision written down, whatever it is.
-                    if attribute not in resource:
-                        found.append(
-                            self.finding(
-                                logical_id,
-                                f"{resource['Type']} has no explicit {attribute}: say whether "
-                                "its data is kept (Retain) or deleted (Delete)",
-                            )
-                        )
-                    continue
-                if not keeps_data(resource, attribute):
-                    policy = resource.get(attribute, "Delete (the default)")
-                    found.append(
-                        self.finding(
-                            logical_id,
-                            f"{resource['Type']} has {attribute} {policy}: its data would be lost",
-                        )
-                    )
-        return found
+    def resource_types(self) -> Iterable[str]:
+        return stateful_types()
+
+    def problems(self, logical_id: str, resource: dict[str, Any], _: Template) -> Iterator[str]:
+        explicit = explicit_only(resource)
+        for attribute in ("DeletionPolicy", "UpdateReplacePolicy"):
+            if explicit and attribute not in resource:
+                # What cfn-lint's I3011 asks: the decision written down, whatever it is.
+                yield (
+                    f"{resource['Type']} has no explicit {attribute}: say whether its data is "
+                    "kept (Retain) or deleted (Delete)"
+                )
+            elif not explicit and not keeps_data(resource, attribute):
+                policy = resource.get(attribute, "Delete (the default)")
+                yield f"{resource['Type']} has {attribute} {policy}: its data would be lost"

@@ -9,18 +9,18 @@ import click
 
 from appstack import render
 from appstack.cli.options import (
-    config_option,
-    connection_options,
-    output_option,
-    phase_option,
+    build_options,
+    env_into_stack,
     reach,
     reach_target,
     target,
 )
+from appstack.errors import UsageError
 
 if TYPE_CHECKING:
     from appstack import config
     from appstack.deploy import workflow
+    from appstack.deploy.images import Build
     from appstack.deploy.regions import RegionResult
 
 SKIP_VALIDATE = click.option(
@@ -42,6 +42,7 @@ def deploy_as(
     output: str,
     skip_validate: bool,
     continue_on_error: bool = False,
+    build: Build | None = None,
     **allowed: bool,
 ) -> None:
     """Parse, run the workflow, render: `allowed` holds yes, allow_data_loss, allow_outage
@@ -53,11 +54,16 @@ def deploy_as(
 
     tgt = target(env, phase, config_path, region=conn_args[2])
     if conn_args[2] is None and len(tgt.regions) > 1:
+        if build is not None:
+            raise UsageError(
+                f"--build deploys one Region; {env} is in {', '.join(tgt.regions)}: build "
+                "and deploy one with --region, then the others by the digest it pushed"
+            )
         _in_regions(stack, tgt, conn_args, output, skip_validate, continue_on_error, **allowed)
         return
     conn = reach_target(conn_args, tgt)
     request = workflow.Request(
-        stack, tgt, synth.template(tgt), validate=not skip_validate, **allowed
+        stack, tgt, synth.template(tgt), validate=not skip_validate, build=build, **allowed
     )
     show(workflow.run(conn, request, Terminal()), output)
 
@@ -68,7 +74,10 @@ def show(result: workflow.Result, output: str) -> None:
 
     stack = result.stack
     if output == "json":
-        render.json_document({"stack": stack, "status": result.status, "outputs": result.outputs})
+        document = {"stack": stack, "status": result.status, "outputs": result.outputs}
+        if result.pushed is not None:
+            document["image"] = result.pushed.reference
+        render.json_document(document)
         if result.outcome:
             render.notices(result.outcome)
     elif result.outcome is None:
@@ -87,7 +96,7 @@ def _in_regions(
     skip_validate: bool,
     continue_on_error: bool,
     yes: bool = False,
-    **allowed: bool,
+    **allowed: Any,
 ) -> None:
     """Deploy `tgt` to each of its Regions at once (see `appstack.deploy.regions`), one
     progress view for all; the account is checked once."""
@@ -110,9 +119,8 @@ def _in_regions(
 
     def deploy(region: str) -> workflow.Result:
         goal = config.resolve(config.in_region(tgt.app, region), tgt.env_name, tgt.phase)
-        request = workflow.Request(
-            stack, goal, synth.template(goal), validate=not skip_validate, **allowed
-        )
+        template = synth.template(goal)
+        request = workflow.Request(stack, goal, template, validate=not skip_validate, **allowed)
         return workflow.run(conns[region], request, RegionTerminal(region, gate, view, lock))
 
     results = regions.run(names, deploy, gate)
@@ -158,19 +166,16 @@ def _report(stack: str, results: list[RegionResult], failed: list[str], output: 
 
 
 @click.command()
-@click.argument("stack")
-@click.argument("env")
-@phase_option
+@env_into_stack()
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
 @click.option("--allow-data-loss", is_flag=True, help="Allow deleting or replacing stored data.")
 @click.option(
     "--allow-outage", is_flag=True, help="Allow changes that interrupt users (named in the plan)."
 )
-@output_option()
 @SKIP_VALIDATE
 @CONTINUE_ON_ERROR
-@connection_options
-@config_option
+@build_options
 def deploy(stack: str, env: str, **kw: Any) -> None:
-    """Deploy ENV (at --phase) as STACK through a change set."""
+    """Deploy ENV (at --phase) as STACK through a change set; with --build, the image built
+    from DIR/Dockerfile, by its digest."""
     deploy_as(stack, env, **kw)

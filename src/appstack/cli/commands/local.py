@@ -10,6 +10,7 @@ import click
 from appstack import render
 from appstack.cli.options import output_option
 from appstack.local import emulator
+from appstack.local import registry as oci
 
 
 class FiniteFactor(click.FloatRange):
@@ -53,6 +54,7 @@ def _document(current: emulator.Emulator, **more: object) -> None:
             "port": current.port,
             "pid": current.pid,
             "time_scale": current.time_scale,
+            "registry": current.registry,
             **more,
         }
     )
@@ -85,6 +87,7 @@ def start(port: int | None, time_scale: float | None, output: str) -> None:
     render.note(
         "it starts empty: its stacks and resources live in memory and are lost when it stops"
     )
+    render.note(_registry_line(current))
 
 
 @local.command()
@@ -113,12 +116,23 @@ def status_command(port: int | None, output: str) -> None:
             f"emulator running at {current.endpoint} ({_scale(current.time_scale)}, "
             f"pid {current.pid}; log {emulator.log_file(current.port)})"
         )
+        render.note(_registry_line(current))
     else:
         render.info(f"emulator stopped at {current.endpoint}")
     render.table(
         "Recorded only (no emulated service): a physical ID, nothing behind it",
         ["resource type"],
         [[t] for t in _placeholder_types()],
+    )
+
+
+def _registry_line(current: emulator.Emulator) -> str:
+    """Where the emulator's ECR pushes go, or how to get a registry."""
+    if current.registry:
+        return f"images pushed to its ECR go to the local registry at {current.registry}"
+    return (
+        "no local registry (so no --build against the emulator): "
+        f"{oci.INSTALL}, then restart the emulator"
     )
 
 

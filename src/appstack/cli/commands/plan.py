@@ -8,26 +8,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from appstack import render
-from appstack.cli.options import (
-    config_option,
-    connection_options,
-    output_option,
-    phase_option,
-    reach_target,
-    target,
-)
+from appstack.cli.options import env_into_stack, target_connection
 
 if TYPE_CHECKING:
     from appstack import config
 
 
 @click.command()
-@click.argument("stack")
-@click.argument("env")
-@phase_option
-@output_option(markdown=True)
-@connection_options
-@config_option
+@env_into_stack(markdown=True)
 def plan(
     stack: str,
     env: str,
@@ -40,8 +28,7 @@ def plan(
     from appstack import synth
     from appstack.deploy import workflow
 
-    tgt = target(env, phase, config_path, region=conn_args[2])
-    conn = reach_target(conn_args, tgt)
+    tgt, conn = target_connection(env, phase, conn_args, config_path)
     preview = workflow.preview(conn, stack, tgt, synth.template(tgt))
     for note in preview.notes:
         render.note(note)

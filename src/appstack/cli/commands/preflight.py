@@ -8,23 +8,11 @@ from typing import Any
 import click
 
 from appstack import render
-from appstack.cli.options import (
-    config_option,
-    connection_options,
-    output_option,
-    phase_option,
-    reach_target,
-    target,
-)
+from appstack.cli.options import env_into_stack, target_connection
 
 
 @click.command()
-@click.argument("stack")
-@click.argument("env")
-@phase_option
-@output_option(markdown=True)
-@connection_options
-@config_option
+@env_into_stack(markdown=True)
 def preflight(
     stack: str, env: str, phase: int | None, output: str, conn_args: Any, config_path: Path | None
 ) -> None:
@@ -32,8 +20,8 @@ def preflight(
     from appstack.checks.preflight import preflight as run_preflight
     from appstack.deploy import stacks
 
-    tgt = target(env, phase, config_path, region=conn_args[2])
-    found = run_preflight(tgt, stack, reach_target(conn_args, tgt))
+    tgt, conn = target_connection(env, phase, conn_args, config_path)
+    found = run_preflight(tgt, stack, conn)
     render.findings(found)
     blocked = any(f.severity == "error" for f in found)
     if output == "json":

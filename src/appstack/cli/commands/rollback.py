@@ -7,18 +7,14 @@ from typing import Any
 import click
 
 from appstack.cli.commands.deploy import SKIP_VALIDATE, deploy_as
-from appstack.cli.options import config_option, connection_options, output_option
+from appstack.cli.options import env_into_stack
 
 
 @click.command()
-@click.argument("stack")
-@click.argument("env")
+@env_into_stack(phase=False)
 @click.option("--to-phase", type=int, required=True, help="The phase to go back to.")
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
-@output_option()
 @SKIP_VALIDATE
-@connection_options
-@config_option
 def rollback(
     stack: str, env: str, to_phase: int, yes: bool, output: str, skip_validate: bool, **kw: Any
 ) -> None:

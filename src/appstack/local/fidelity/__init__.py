@@ -2,9 +2,10 @@
 
 Each rule is a small declared unit, like a cfn-lint rule: an id (`EM` and three digits), a
 one-line title, the AWS document that defines the behaviour, and `install`, which teaches
-moto that behaviour (usually by wrapping one backend method). Rules live in the modules of
-this package and register themselves with `@rule(...)`; `apply()` imports every module and
-installs each rule once, in id order, before the emulator parses its first stack.
+moto that behaviour (usually by wrapping one backend method, with `in_place_of`). Rules live
+in the modules of this package and register themselves with `@rule(...)`; `apply()` imports
+every module and installs each rule once, in id order, before the emulator parses its first
+stack.
 
 Id ranges: EM1xx resource lifecycle (create, update, replace, delete, names, policies),
 EM2xx stack operations (names, busy stacks, protection, policies, change sets, time),
@@ -18,8 +19,10 @@ import pkgutil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 Installer = Callable[[], None]
+Method = Callable[..., Any]
 
 _ID = re.compile(r"^EM\d{3}$")
 
@@ -70,3 +73,20 @@ def apply() -> list[str]:
             _installed.add(rule_id)
             done.append(rule_id)
     return done
+
+
+def in_place_of(owner: Any, name: str) -> Callable[[Method], Method]:
+    """Install the decorated function as method `name` of moto's class `owner`. It is called
+    as `function(original, self, ...)`, `original` being the method as it stood when the
+    rule was installed (moto's own, or an earlier rule's; None where moto has none), for
+    the function to call or not."""
+    original = getattr(owner, name, None)
+
+    def install(function: Method) -> Method:
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return function(original, self, *args, **kwargs)
+
+        setattr(owner, name, method)
+        return function
+
+    return install

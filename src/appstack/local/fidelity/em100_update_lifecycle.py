@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from appstack.local.fidelity import rule
-from appstack.local.fidelity.em1_resolved import resolved
+from appstack.local.fidelity.em1_resolved import parameter_values, resolved
 from appstack.template import references
 
 SOURCE = (
@@ -261,9 +261,11 @@ def resource_diff(
     from moto.cloudformation.parsing import get_references_from_template
 
     old, new = resource_map._resource_json_map, template["Resources"]
-    changed_parameters = {
-        p for p in (parameters or {}) if resource_map.input_parameters.get(p) != parameters[p]
-    }
+    # Values as resolved: the one given, else the template's Default (a new Default with
+    # nothing given is a new value; CreateChangeSet, Parameters).
+    before = parameter_values(resource_map._template, resource_map.input_parameters)
+    after = parameter_values(template, parameters or resource_map.input_parameters)
+    changed_parameters = {p for p in after if p in before and before[p] != after[p]}
     return {
         "Add": [name for name in new if name not in old],
         "Modify": [
@@ -427,8 +429,10 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
 
     created: list[str] = []
     updated: list[str] = []
+    current = ""
     try:
         for name in creation_order(new_resources):
+            current = name
             if name in replaced:
                 _refuse_custom_name_replacement(
                     self, name, new_resources[name]["Type"],
@@ -446,7 +450,9 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
                     self._parsed_resources[name] = changed
                 updated.append(name)
     except Exception:
-        _roll_back_update(self, before, new_resources, created, updated)
+        # The resource whose update failed is rolled back too (to its previous properties).
+        failed = [current] if current in modified and current not in updated else []
+        _roll_back_update(self, before, new_resources, created, updated + failed)
         raise
     _clean_up(self, before, actions["Remove"], old_copies)
 
@@ -465,7 +471,8 @@ def _roll_back_update(
     updated: list[str],
 ) -> None:
     """Put the stack back as it was: delete what this update created (a Retain policy keeps
-    even that), then apply the previous properties to what it updated."""
+    even that), then apply the previous properties to what it updated. What could not be
+    put back is recorded, with the reason, in the map's `appstack_unrolled` (EM430)."""
     from moto.cloudformation import parsing
 
     self = resource_map
@@ -478,13 +485,16 @@ def _roll_back_update(
     remove_all(self, doomed)
     _restore(self, before)
     old_resources = before["_resource_json_map"]
+    unrolled: dict[str, str] = {}
+    self.appstack_unrolled = unrolled
     for name in updated:
         try:
             changed = parsing.parse_and_update_resource(
                 name, old_resources[name], self, self._account_id, self._region_name
             )
-        except Exception as exc:  # the stack is still rolled back; say what stayed
+        except Exception as exc:  # not put back: EM430 says what that does to the stack
             resource_event(self, name, old_resources[name]["Type"], "UPDATE_FAILED", _message(exc))
+            unrolled[name] = _message(exc)
         else:
             if changed is not None:
                 self._parsed_resources[name] = changed

@@ -26,7 +26,7 @@ def _aurora_cluster(resource: Any, resource_map: Any, name: str) -> None:
     from moto.rds.models import rds_backends
 
     backend = rds_backends[resource_map._account_id][resource_map._region_name]
-    backend.delete_db_cluster(resource.identifier, snapshot_name=name)
+    backend.delete_db_cluster(resource.physical_resource_id, snapshot_name=name)
 
 
 def _replication_group(resource: Any, resource_map: Any, name: str) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity.em2_shared import find_stack
 
 #: DeleteStack: RetainResources applies "for stacks in the DELETE_FAILED state ... useful
 #: when you can't delete a resource".
@@ -21,12 +22,9 @@ SOURCE = "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_
 def install() -> None:
     from moto.cloudformation.models import CloudFormationBackend
 
-    original = CloudFormationBackend.delete_stack
-
-    def delete_stack(self: Any, name_or_stack_id: str) -> None:
-        stack = self.stacks.get(name_or_stack_id) or next(
-            (s for s in self.stacks.values() if s.name == name_or_stack_id), None
-        )
+    @in_place_of(CloudFormationBackend, "delete_stack")
+    def delete_stack(original: Method, self: Any, name_or_stack_id: str) -> None:
+        stack = find_stack(self, name_or_stack_id)
         if stack is None:
             original(self, name_or_stack_id)
             return
@@ -37,5 +35,3 @@ def install() -> None:
             self.deleted_stacks.pop(stack.stack_id, None)
             stack._add_stack_event("DELETE_FAILED", resource_status_reason=str(exc))
             stack.status = "DELETE_FAILED"
-
-    setattr(CloudFormationBackend, "delete_stack", delete_stack)  # noqa: B010

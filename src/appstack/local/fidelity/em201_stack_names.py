@@ -14,7 +14,7 @@ from typing import Any
 
 from moto.cloudformation.exceptions import ValidationError
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
 
 PATTERN = "[a-zA-Z][-a-zA-Z0-9]*"
 ARN_PATTERN = r"arn:\b(aws|aws-us-gov|aws-cn)\b:[-a-zA-Z0-9:/._+]*"
@@ -48,17 +48,13 @@ def check(name: str | None, arn_allowed: bool) -> None:
 def install() -> None:
     from moto.cloudformation.responses import CloudFormationResponse
 
-    create_stack = CloudFormationResponse.create_stack
-    create_change_set = CloudFormationResponse.create_change_set
-
-    def checked_create_stack(self: Any) -> Any:
+    @in_place_of(CloudFormationResponse, "create_stack")
+    def create_stack(original: Method, self: Any) -> Any:
         check(self._get_param("StackName"), arn_allowed=False)
-        return create_stack(self)
+        return original(self)
 
-    def checked_create_change_set(self: Any) -> Any:
+    @in_place_of(CloudFormationResponse, "create_change_set")
+    def create_change_set(original: Method, self: Any) -> Any:
         creating = self._get_param("ChangeSetType", "CREATE") == "CREATE"
         check(self._get_param("StackName"), arn_allowed=not creating)
-        return create_change_set(self)
-
-    setattr(CloudFormationResponse, "create_stack", checked_create_stack)  # noqa: B010
-    setattr(CloudFormationResponse, "create_change_set", checked_create_change_set)  # noqa: B010
+        return original(self)

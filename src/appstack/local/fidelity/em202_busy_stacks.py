@@ -17,7 +17,7 @@ from typing import Any
 
 from moto.cloudformation.exceptions import ValidationError
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
 from appstack.local.fidelity.em2_shared import (
     InvalidChangeSetStatus,
     cannot_be_updated,
@@ -42,33 +42,30 @@ def _check_update(stack: Any | None) -> None:
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html",
 )
 def install() -> None:
-    from moto.cloudformation.models import CloudFormationBackend
+    from moto.cloudformation.models import CloudFormationBackend as Backend
 
-    create_change_set = CloudFormationBackend.create_change_set
-    execute_change_set = CloudFormationBackend.execute_change_set
-    update_stack = CloudFormationBackend.update_stack
-    delete_stack = CloudFormationBackend.delete_stack
-    delete_change_set = CloudFormationBackend.delete_change_set
-    set_stack_policy = CloudFormationBackend.set_stack_policy
-
-    def checked_create_change_set(self: Any, **kw: Any) -> Any:
+    @in_place_of(Backend, "create_change_set")
+    def create_change_set(original: Method, self: Any, **kw: Any) -> Any:
         if kw.get("change_set_type") == "UPDATE":
             _check_update(find_stack(self, kw["stack_name"]))
-        return create_change_set(self, **kw)
+        return original(self, **kw)
 
-    def checked_execute_change_set(
-        self: Any, change_set_name: str, stack_name: str | None = None
+    @in_place_of(Backend, "execute_change_set")
+    def execute_change_set(
+        original: Method, self: Any, change_set_name: str, stack_name: str | None = None
     ) -> Any:
         change_set = find_change_set(self, change_set_name, stack_name)
         if change_set is not None:
             _check_update(find_stack(self, change_set.stack_id))
-        return execute_change_set(self, change_set_name, stack_name)
+        return original(self, change_set_name, stack_name)
 
-    def checked_update_stack(self: Any, name: str, *a: Any, **kw: Any) -> Any:
+    @in_place_of(Backend, "update_stack")
+    def update_stack(original: Method, self: Any, name: str, *a: Any, **kw: Any) -> Any:
         _check_update(find_stack(self, name))
-        return update_stack(self, name, *a, **kw)
+        return original(self, name, *a, **kw)
 
-    def checked_delete_stack(self: Any, name_or_stack_id: str, *a: Any, **kw: Any) -> Any:
+    @in_place_of(Backend, "delete_stack")
+    def delete_stack(original: Method, self: Any, name_or_stack_id: str, *a: Any, **kw: Any) -> Any:
         stack = find_stack(self, name_or_stack_id)
         if stack is not None and stack.status == "DELETE_IN_PROGRESS":
             return None  # being deleted already: AWS accepts the call and changes nothing
@@ -76,9 +73,10 @@ def install() -> None:
             raise ValidationError(
                 message=f"Stack [{stack.name}] cannot be deleted while in status {stack.status}"
             )
-        return delete_stack(self, name_or_stack_id, *a, **kw)
+        return original(self, name_or_stack_id, *a, **kw)
 
-    def checked_delete_change_set(self: Any, change_set_name: str) -> Any:
+    @in_place_of(Backend, "delete_change_set")
+    def delete_change_set(original: Method, self: Any, change_set_name: str) -> Any:
         change_set = find_change_set(self, change_set_name)
         stack = find_stack(self, change_set.stack_id) if change_set is not None else None
         if change_set is not None and stack is not None and busy(stack):
@@ -86,20 +84,11 @@ def install() -> None:
                 f"ChangeSet [{change_set.change_set_id}] cannot be deleted while the stack "
                 f"is in {stack.status} state"
             )
-        return delete_change_set(self, change_set_name)
+        return original(self, change_set_name)
 
-    def checked_set_stack_policy(self: Any, stack_name: str, policy_body: str) -> Any:
+    @in_place_of(Backend, "set_stack_policy")
+    def set_stack_policy(original: Method, self: Any, stack_name: str, policy_body: str) -> Any:
         stack = find_stack(self, stack_name)
         if stack is not None and stack.status.endswith("_IN_PROGRESS"):
             raise cannot_be_updated(stack)  # under review too: there is nothing to protect yet
-        return set_stack_policy(self, stack_name, policy_body=policy_body)
-
-    for name, method in (
-        ("create_change_set", checked_create_change_set),
-        ("execute_change_set", checked_execute_change_set),
-        ("update_stack", checked_update_stack),
-        ("delete_stack", checked_delete_stack),
-        ("delete_change_set", checked_delete_change_set),
-        ("set_stack_policy", checked_set_stack_policy),
-    ):
-        setattr(CloudFormationBackend, name, method)
+        return original(self, stack_name, policy_body=policy_body)

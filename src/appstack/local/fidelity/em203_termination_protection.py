@@ -13,7 +13,7 @@ from typing import Any
 from moto.cloudformation.exceptions import ValidationError
 from moto.core.responses import ActionResult
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
 from appstack.local.fidelity.em2_shared import find_stack
 
 
@@ -33,7 +33,8 @@ def install() -> None:
     from moto.cloudformation.models import CloudFormationBackend
     from moto.cloudformation.responses import CloudFormationResponse
 
-    def update_termination_protection(self: Any) -> ActionResult:
+    @in_place_of(CloudFormationResponse, "update_termination_protection")
+    def update_termination_protection(_: Method, self: Any) -> ActionResult:
         name = self._get_param("StackName")
         stack = find_stack(self.cloudformation_backend, name)
         if stack is None:
@@ -43,16 +44,9 @@ def install() -> None:
         )
         return ActionResult({"StackId": stack.stack_id})
 
-    setattr(  # noqa: B010
-        CloudFormationResponse, "update_termination_protection", update_termination_protection
-    )
-
-    delete_stack = CloudFormationBackend.delete_stack
-
-    def protected_delete_stack(self: Any, name_or_stack_id: str, *a: Any, **kw: Any) -> Any:
+    @in_place_of(CloudFormationBackend, "delete_stack")
+    def delete_stack(original: Method, self: Any, name_or_stack_id: str, *a: Any, **kw: Any) -> Any:
         stack = find_stack(self, name_or_stack_id)
         if stack is not None and stack.enable_termination_protection:
             raise _refused(stack.name)
-        return delete_stack(self, name_or_stack_id, *a, **kw)
-
-    setattr(CloudFormationBackend, "delete_stack", protected_delete_stack)  # noqa: B010
+        return original(self, name_or_stack_id, *a, **kw)

@@ -19,8 +19,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from appstack.local.fidelity import rule
-from appstack.local.fidelity.em2_shared import find_change_set, find_stack
+from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity.em2_shared import drop_other_change_sets, find_change_set, find_stack
 
 
 def _listed(value: Any) -> list[str]:
@@ -153,31 +153,25 @@ def install() -> None:
     from moto.cloudformation.models import ChangeSet, CloudFormationBackend
     from moto.cloudformation.responses import CloudFormationResponse
 
-    execute_change_set = CloudFormationBackend.execute_change_set
-    update_stack = CloudFormationBackend.update_stack
-
-    def guarded_execute_change_set(
-        self: Any, change_set_name: str, stack_name: str | None = None
+    @in_place_of(CloudFormationBackend, "execute_change_set")
+    def execute_change_set(
+        original: Method, self: Any, change_set_name: str, stack_name: str | None = None
     ) -> None:
         change_set = find_change_set(self, change_set_name, stack_name)
         if change_set is not None and change_set.change_set_type == "UPDATE":
             stack = find_stack(self, change_set.stack_id)
             denied = denials(stack.policy or "", change_set.changes) if stack is not None else []
             if denied:
-                # Executing still drops the stack's other change sets (CloudFormation
-                # computed them against the stack as it was).
-                for key in [
-                    k
-                    for k, other in self.change_sets.items()
-                    if other.stack_id == change_set.stack_id and other is not change_set
-                ]:
-                    del self.change_sets[key]
+                drop_other_change_sets(self, change_set)  # a denied execution drops them too
                 change_set.execution_status = "EXECUTE_FAILED"
                 roll_back(stack, denied)
                 return
-        execute_change_set(self, change_set_name, stack_name)
+        original(self, change_set_name, stack_name)
 
-    def guarded_update_stack(self: Any, name: str, template: str, *a: Any, **kw: Any) -> Any:
+    @in_place_of(CloudFormationBackend, "update_stack")
+    def update_stack(
+        original: Method, self: Any, name: str, template: str, *a: Any, **kw: Any
+    ) -> Any:
         stack = find_stack(self, name)
         during = _DURING_UPDATE.pop(name, None)
         rules = during if during is not None else (stack.policy if stack is not None else "")
@@ -195,11 +189,10 @@ def install() -> None:
             if denied:
                 roll_back(stack, denied)
                 return stack
-        return update_stack(self, name, template, *a, **kw)
+        return original(self, name, template, *a, **kw)
 
-    update_stack_request = CloudFormationResponse.update_stack
-
-    def update_stack_with_policies(self: Any) -> Any:
+    @in_place_of(CloudFormationResponse, "update_stack")
+    def update_stack_with_policies(original: Method, self: Any) -> Any:
         """UpdateStack's StackPolicyDuringUpdateBody (this update only) and StackPolicyBody
         (the stack's policy from now on), which moto ignores."""
         name = self._get_param("StackName")
@@ -207,7 +200,7 @@ def install() -> None:
         if during:
             _DURING_UPDATE[name] = during
         try:
-            answer = update_stack_request(self)
+            answer = original(self)
         finally:
             _DURING_UPDATE.pop(name, None)
         new_policy = self._get_param("StackPolicyBody")
@@ -215,7 +208,3 @@ def install() -> None:
         if new_policy and stack is not None:
             stack.policy = new_policy
         return answer
-
-    setattr(CloudFormationResponse, "update_stack", update_stack_with_policies)  # noqa: B010
-    setattr(CloudFormationBackend, "execute_change_set", guarded_execute_change_set)  # noqa: B010
-    setattr(CloudFormationBackend, "update_stack", guarded_update_stack)  # noqa: B010

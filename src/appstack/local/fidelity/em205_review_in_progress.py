@@ -16,7 +16,7 @@ from typing import Any
 from moto.cloudformation.exceptions import ValidationError
 from moto.core.responses import ActionResult
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
 from appstack.local.fidelity.em2_shared import cannot_be_updated, find_stack
 
 REVIEW = "REVIEW_IN_PROGRESS"
@@ -56,10 +56,8 @@ def install() -> None:
     from moto.cloudformation.models import CloudFormationBackend
     from moto.cloudformation.responses import CloudFormationResponse
 
-    create_change_set = CloudFormationBackend.create_change_set
-    delete_stack = CloudFormationBackend.delete_stack
-
-    def reviewed_create_change_set(self: Any, **kw: Any) -> tuple[str, str]:
+    @in_place_of(CloudFormationBackend, "create_change_set")
+    def create_change_set(original: Method, self: Any, **kw: Any) -> tuple[str, str]:
         stack = find_stack(self, kw["stack_name"])
         if stack is not None and kw["change_set_type"] == "CREATE":
             if stack.status != REVIEW:
@@ -70,17 +68,21 @@ def install() -> None:
             return _join(self, stack, kw["change_set_name"], kw)
         if stack is not None and stack.status == REVIEW:
             raise cannot_be_updated(stack)
-        answer: tuple[str, str] = create_change_set(self, **kw)
+        answer: tuple[str, str] = original(self, **kw)
         return answer
 
-    def delete_stack_and_its_change_sets(self: Any, name_or_stack_id: str) -> None:
+    @in_place_of(CloudFormationBackend, "delete_stack")
+    def delete_stack_and_its_change_sets(
+        original: Method, self: Any, name_or_stack_id: str
+    ) -> None:
         stack = find_stack(self, name_or_stack_id)
-        delete_stack(self, name_or_stack_id)
+        original(self, name_or_stack_id)
         if stack is not None and find_stack(self, stack.stack_id) is None:
             for key in [k for k, c in self.change_sets.items() if c.stack_id == stack.stack_id]:
                 del self.change_sets[key]
 
-    def list_change_sets(self: Any) -> ActionResult:
+    @in_place_of(CloudFormationResponse, "list_change_sets")
+    def list_change_sets(_: Method, self: Any) -> ActionResult:
         """The change sets of StackName (moto lists every stack's)."""
         stack = find_stack(self.cloudformation_backend, self._get_param("StackName"))
         summaries = [
@@ -89,7 +91,3 @@ def install() -> None:
             if stack is not None and c.stack_id == stack.stack_id
         ]
         return ActionResult({"Summaries": summaries})
-
-    setattr(CloudFormationResponse, "list_change_sets", list_change_sets)  # noqa: B010
-    setattr(CloudFormationBackend, "create_change_set", reviewed_create_change_set)  # noqa: B010
-    setattr(CloudFormationBackend, "delete_stack", delete_stack_and_its_change_sets)  # noqa: B010

@@ -12,10 +12,9 @@ change set that ran last, so the next comparison is against those (moto keeps th
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
 from appstack.local.fidelity.em2_shared import (
     ChangeSetNotFound,
     InvalidChangeSetStatus,
@@ -34,40 +33,31 @@ def install() -> None:
     from moto.cloudformation.models import CloudFormationBackend
     from moto.cloudformation.responses import CloudFormationResponse
 
-    validate_different_update = CloudFormationResponse._validate_different_update
-
-    def _validate_different_update(self: Any, *args: Any, **kw: Any) -> None:
+    @in_place_of(CloudFormationResponse, "_validate_different_update")
+    def _validate_different_update(original: Method, self: Any, *args: Any, **kw: Any) -> None:
         if self._get_action() == "CreateChangeSet":
             return  # the change set is made, and ends FAILED if it changes nothing
-        validate_different_update(self, *args, **kw)
+        original(self, *args, **kw)
 
-    setattr(  # noqa: B010
-        CloudFormationResponse, "_validate_different_update", _validate_different_update
-    )
+    for method in ("describe_change_set", "delete_change_set"):
 
-    def of_its_stack(action: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        """`action` with ChangeSetName resolved to the ARN of the change set of StackName
-        (moto takes the first change set of that name of any stack), or ChangeSetNotFound."""
-
-        def resolved(self: Any) -> Any:
-            name = self._get_param("ChangeSetName")
+        @in_place_of(CloudFormationResponse, method)
+        def of_its_stack(action: Method, self: Any) -> Any:
+            """`action` with ChangeSetName resolved to the ARN of the change set of StackName
+            (moto takes the first change set of that name of any stack), or
+            ChangeSetNotFound."""
+            wanted = self._get_param("ChangeSetName")
             change_set = find_change_set(
-                self.cloudformation_backend, name, self._get_param("StackName")
+                self.cloudformation_backend, wanted, self._get_param("StackName")
             )
             if change_set is None:
-                raise ChangeSetNotFound(name)
+                raise ChangeSetNotFound(wanted)
             self.params["ChangeSetName"] = change_set.change_set_id
             return action(self)
 
-        return resolved
-
-    for name in ("describe_change_set", "delete_change_set"):
-        setattr(CloudFormationResponse, name, of_its_stack(getattr(CloudFormationResponse, name)))
-
-    execute_change_set = CloudFormationBackend.execute_change_set
-
-    def available_execute_change_set(
-        self: Any, change_set_name: str, stack_name: str | None = None
+    @in_place_of(CloudFormationBackend, "execute_change_set")
+    def execute_change_set(
+        original: Method, self: Any, change_set_name: str, stack_name: str | None = None
     ) -> None:
         change_set = find_change_set(self, change_set_name, stack_name)
         if change_set is None:
@@ -77,10 +67,6 @@ def install() -> None:
                 f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current "
                 f"execution status of [{change_set.execution_status}]"
             )
-        execute_as_aws_does(
-            self, change_set, lambda: execute_change_set(self, change_set_name, stack_name)
-        )
+        execute_as_aws_does(self, change_set, lambda: original(self, change_set_name, stack_name))
         if change_set.execution_status == "EXECUTE_COMPLETE":
             change_set.stack.parameters = change_set.parameters
-
-    setattr(CloudFormationBackend, "execute_change_set", available_execute_change_set)  # noqa: B010

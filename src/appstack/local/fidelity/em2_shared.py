@@ -1,4 +1,6 @@
-"""What the stack-operation rules (EM2xx) share: one lock, and finding stacks and change sets.
+"""What the stack-operation rules (EM2xx) share: one lock, and finding stacks and change sets
+(the one lookup of a stack or change set by name, which the other rules and the model fixes
+use too).
 
 moto's threaded server answers each request on its own thread with no lock, and a stack
 operation that takes time (EM207) runs on a thread of its own after its request is answered.
@@ -93,9 +95,9 @@ def cannot_be_updated(stack: Any) -> ValidationError:
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html
 
 
-def execute_as_aws_does(backend: Any, change_set: Any, execute: Callable[[], None]) -> None:
-    """Run `change_set` of `backend` through `execute` (moto's own execution): the other
-    change sets of its stack go first, and the stack takes the template's Description."""
+def drop_other_change_sets(backend: Any, change_set: Any) -> None:
+    """Delete the change sets of `change_set`'s stack but this one, as executing it does
+    (they were computed against the stack as it was)."""
     others = [
         key
         for key, other in backend.change_sets.items()
@@ -103,6 +105,12 @@ def execute_as_aws_does(backend: Any, change_set: Any, execute: Callable[[], Non
     ]
     for key in others:
         del backend.change_sets[key]
+
+
+def execute_as_aws_does(backend: Any, change_set: Any, execute: Callable[[], None]) -> None:
+    """Run `change_set` of `backend` through `execute` (moto's own execution): the other
+    change sets of its stack go first, and the stack takes the template's Description."""
+    drop_other_change_sets(backend, change_set)
     execute()
     stack = backend.stacks[change_set.stack_id]
     stack.description = change_set.template_dict.get("Description")

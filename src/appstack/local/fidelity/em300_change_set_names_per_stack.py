@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity.em2_shared import find_change_set, find_stack
 
 SOURCE = (
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html"
@@ -23,28 +24,14 @@ SOURCE = (
 def install() -> None:
     from moto.cloudformation.responses import CloudFormationResponse
 
-    original = CloudFormationResponse._get_param
-
-    def _get_param(self: Any, param_name: str, if_none: Any = None) -> Any:
+    @in_place_of(CloudFormationResponse, "_get_param")
+    def _get_param(original: Method, self: Any, param_name: str, if_none: Any = None) -> Any:
         value = original(self, param_name, if_none)
         if param_name != "ChangeSetName" or not value or str(value).startswith("arn:"):
             return value
-        stack_name = original(self, "StackName")
-        if not stack_name:
-            return value
         backend = self.cloudformation_backend
-        stack = backend.stacks.get(stack_name) or next(
-            (s for s in backend.stacks.values() if s.name == stack_name), None
-        )
+        stack = find_stack(backend, original(self, "StackName"))
         if stack is None:
             return value
-        return next(
-            (
-                arn
-                for arn, c in backend.change_sets.items()
-                if c.change_set_name == value and c.stack_id == stack.stack_id
-            ),
-            value,
-        )
-
-    setattr(CloudFormationResponse, "_get_param", _get_param)  # noqa: B010
+        change_set = find_change_set(backend, value, stack.stack_id)
+        return value if change_set is None else change_set.change_set_id

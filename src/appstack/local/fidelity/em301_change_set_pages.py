@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
 
 #: Changes per page: the number AWS answers, as other tools observed it and test against.
 PAGE_SIZE = 100
@@ -38,7 +38,8 @@ def install() -> None:
     from moto.cloudformation.responses import CloudFormationResponse
     from moto.core.responses import ActionResult
 
-    def describe_change_set(self: Any) -> ActionResult:
+    @in_place_of(CloudFormationResponse, "describe_change_set")
+    def describe_change_set(_: Method, self: Any) -> ActionResult:
         change_set = self.cloudformation_backend.describe_change_set(
             change_set_name=self._get_param("ChangeSetName")
         )
@@ -51,5 +52,3 @@ def install() -> None:
         end = start + PAGE_SIZE
         following = str(end) if end < len(change_set.changes) else None
         return ActionResult(_Page(change_set, change_set.changes[start:end], following))
-
-    setattr(CloudFormationResponse, "describe_change_set", describe_change_set)  # noqa: B010

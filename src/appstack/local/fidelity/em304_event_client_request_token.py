@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity.em2_shared import find_change_set, find_stack
 
 #: The token of each stack's latest operation, by stack id.
 TOKENS: dict[str, str | None] = {}
@@ -20,20 +21,13 @@ TOKENS: dict[str, str | None] = {}
 OPERATIONS = ("create_stack", "update_stack", "execute_change_set", "delete_stack")
 
 
-def _stack_id(backend: Any, name_or_id: str | None) -> str | None:
-    if not name_or_id:
-        return None
-    if name_or_id in backend.stacks:
-        return str(name_or_id)
-    found = next((s for s in backend.stacks.values() if s.name == name_or_id), None)
-    return str(found.stack_id) if found else None
-
-
-def _change_set_stack_id(backend: Any, name_or_id: str | None) -> str | None:
-    change_set = backend.change_sets.get(name_or_id) or next(
-        (c for c in backend.change_sets.values() if c.change_set_name == name_or_id), None
-    )
-    return str(change_set.stack_id) if change_set is not None else None
+def _stack_id(backend: Any, stack_name: str | None, change_set_name: str | None) -> str | None:
+    """The id of the stack an operation names: by its name or id, or by its change set."""
+    if change_set_name:
+        change_set = find_change_set(backend, change_set_name)
+        return str(change_set.stack_id) if change_set is not None else None
+    stack = find_stack(backend, stack_name)
+    return str(stack.stack_id) if stack is not None else None
 
 
 @rule(
@@ -45,35 +39,26 @@ def install() -> None:
     from moto.cloudformation.models import Event
     from moto.cloudformation.responses import CloudFormationResponse
 
-    def recording(name: str) -> None:
-        original = getattr(CloudFormationResponse, name)
+    for operation in OPERATIONS:
 
-        def operation(self: Any) -> Any:
+        @in_place_of(CloudFormationResponse, operation)
+        def recording(original: Method, self: Any, operation: str = operation) -> Any:
             backend = self.cloudformation_backend
             token = self._get_param("ClientRequestToken")
-            stack_id = _stack_id(backend, self._get_param("StackName"))
-            if name == "execute_change_set":
-                stack_id = _change_set_stack_id(backend, self._get_param("ChangeSetName"))
+            change_set = self._get_param("ChangeSetName")
+            stack_id = _stack_id(backend, self._get_param("StackName"), change_set)
             if stack_id:
                 TOKENS[stack_id] = token
             result = original(self)
-            if name == "create_stack":  # the stack exists only now; its first events too
-                created = _stack_id(backend, self._get_param("StackName"))
+            if operation == "create_stack":  # the stack exists only now; its first events too
+                created = _stack_id(backend, self._get_param("StackName"), None)
                 if created:
                     TOKENS[created] = token
                     for event in backend.stacks[created].events:
                         event.client_request_token = token
             return result
 
-        setattr(CloudFormationResponse, name, operation)
-
-    for name in OPERATIONS:
-        recording(name)
-
-    original_init = Event.__init__
-
-    def init(self: Any, *args: Any, **kwargs: Any) -> None:
-        original_init(self, *args, **kwargs)
+    @in_place_of(Event, "__init__")
+    def init(original: Method, self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
         self.client_request_token = TOKENS.get(self.stack_id)
-
-    setattr(Event, "__init__", init)  # noqa: B010

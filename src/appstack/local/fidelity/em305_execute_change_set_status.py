@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity.em2_shared import InvalidChangeSetStatus, find_change_set
 
 #: The token each executed change set ran with, by change set id.
 EXECUTED_WITH: dict[str, str | None] = {}
@@ -24,22 +25,13 @@ EXECUTED_WITH: dict[str, str | None] = {}
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html",
 )
 def install() -> None:
-    from moto.cloudformation.exceptions import CloudFormationError
     from moto.cloudformation.responses import CloudFormationResponse
     from moto.core.responses import EmptyResult
 
-    class InvalidChangeSetStatus(CloudFormationError):
-        code = "InvalidChangeSetStatus"
-
-    original = CloudFormationResponse.execute_change_set
-
-    def execute_change_set(self: Any) -> Any:
-        backend = self.cloudformation_backend
-        name = self._get_param("ChangeSetName")
+    @in_place_of(CloudFormationResponse, "execute_change_set")
+    def execute_change_set(original: Method, self: Any) -> Any:
         token = self._get_param("ClientRequestToken")
-        change_set = backend.change_sets.get(name) or next(
-            (c for c in backend.change_sets.values() if c.change_set_name == name), None
-        )
+        change_set = find_change_set(self.cloudformation_backend, self._get_param("ChangeSetName"))
         if change_set is None:
             return original(self)
         status = change_set.execution_status
@@ -53,5 +45,3 @@ def install() -> None:
             )
         EXECUTED_WITH[change_set.change_set_id] = token
         return original(self)
-
-    setattr(CloudFormationResponse, "execute_change_set", execute_change_set)  # noqa: B010

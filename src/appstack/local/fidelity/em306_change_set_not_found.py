@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import rule
-from appstack.local.fidelity.em2_shared import ChangeSetNotFound
+from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity.em2_shared import ChangeSetNotFound, find_change_set
 
 
 @rule(
@@ -22,17 +22,10 @@ from appstack.local.fidelity.em2_shared import ChangeSetNotFound
 def install() -> None:
     from moto.cloudformation.models import CloudFormationBackend
 
-    def known(backend: Any, name: str) -> bool:
-        return name in backend.change_sets or any(
-            c.change_set_name == name for c in backend.change_sets.values()
-        )
-
     for method in ("describe_change_set", "delete_change_set"):
-        original = getattr(CloudFormationBackend, method)
 
-        def checked(self: Any, change_set_name: str, _original: Any = original) -> Any:
-            if not known(self, change_set_name):
+        @in_place_of(CloudFormationBackend, method)
+        def checked(original: Method, self: Any, change_set_name: str) -> Any:
+            if find_change_set(self, change_set_name) is None:
                 raise ChangeSetNotFound(change_set_name)
-            return _original(self, change_set_name)
-
-        setattr(CloudFormationBackend, method, checked)
+            return original(self, change_set_name)

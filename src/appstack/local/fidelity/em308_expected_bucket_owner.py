@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
 
 HEADER = "x-amz-expected-bucket-owner"
 
@@ -25,10 +25,10 @@ def install() -> None:
     from moto.s3.models import s3_backends
     from moto.s3.responses import S3Response
 
-    def checked(name: str) -> None:
-        original = getattr(S3Response, name)
+    for method in ("_bucket_response", "_key_response"):
 
-        def respond(self: Any, request: Any, full_url: str) -> Any:
+        @in_place_of(S3Response, method)
+        def checked(original: Method, self: Any, request: Any, full_url: str) -> Any:
             expected = request.headers.get(HEADER)
             if expected:
                 bucket = self.parse_bucket_name_from_url(request, full_url)
@@ -36,8 +36,3 @@ def install() -> None:
                 if owner is not None and owner[1] != expected:
                     raise S3AccessDeniedError()
             return original(self, request, full_url)
-
-        setattr(S3Response, name, respond)
-
-    checked("_bucket_response")
-    checked("_key_response")

@@ -14,7 +14,7 @@ import ipaddress
 from typing import Any
 from urllib.parse import urlparse
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
 
 
 def bucket_and_key(template_url: str) -> tuple[str, str]:
@@ -22,14 +22,18 @@ def bucket_and_key(template_url: str) -> tuple[str, str]:
     url = urlparse(template_url)
     host = url.hostname or ""
     path = url.path.lstrip("/")
-    if host == "localhost" or host.startswith("s3.") or host.startswith("s3-") or _ip(host):
+    if _names_the_endpoint(host):
         bucket, _, key = path.partition("/")
         return bucket, key
     bucket = host.split(".s3.")[0].split(".s3-")[0] if ".s3" in host else host.split(".")[0]
     return bucket, path
 
 
-def _ip(host: str) -> bool:
+def _names_the_endpoint(host: str) -> bool:
+    """Whether `host` is S3's endpoint itself (path style: `localhost`, an address, or an
+    `s3.`/`s3-` host), not a bucket's own host (virtual-hosted style)."""
+    if host == "localhost" or host.startswith(("s3.", "s3-")):
+        return True
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -46,9 +50,8 @@ def install() -> None:
     from moto.cloudformation.responses import CloudFormationResponse
     from moto.s3.models import s3_backends
 
-    def get_stack_from_s3_url(self: Any, template_url: str) -> str:
+    @in_place_of(CloudFormationResponse, "_get_stack_from_s3_url")
+    def get_stack_from_s3_url(_: Method, self: Any, template_url: str) -> str:
         bucket, key = bucket_and_key(template_url)
         found: Any = s3_backends[self.current_account][self.partition].get_object(bucket, key)
         return str(found.value.decode("utf-8"))
-
-    setattr(CloudFormationResponse, "_get_stack_from_s3_url", get_stack_from_s3_url)  # noqa: B010

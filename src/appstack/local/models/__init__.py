@@ -10,7 +10,7 @@ as placeholders with a physical ID (`PLACEHOLDER_TYPES`) and listed by
 
 from __future__ import annotations
 
-from appstack.local.models import fixes
+from appstack.local.models import ecr, fixes
 from appstack.local.models._base import PLACEHOLDER_TYPES, PLACEHOLDERS
 from appstack.local.models.autoscaling import ScalableTarget, ScalingPolicy
 from appstack.local.models.backup import BackupPlan, BackupVault
@@ -26,6 +26,7 @@ from appstack.local.models.vpn import CustomerGateway, VPNConnection
 from appstack.local.models.wafv2 import WebACL, WebACLAssociation, WebACLLogging
 
 fixes.apply()
+ecr.install()
 
 __all__ = [
     "PLACEHOLDERS",

@@ -1,13 +1,20 @@
-"""What every emulator model shares: keeping a resource on update, placeholders for types
-without a moto backend, and the small conversions CloudFormation properties need."""
+"""What every emulator model shares: moto's CloudFormation calls turned into `create(name,
+p, at)`, `update(p, at)` and `remove(at)` (`at`: the account and Region, whose backend of a
+service `Place.backend` finds), Ref and Fn::GetAtt from a declared table, keeping a resource
+on update, placeholders for types without a moto backend, and the small conversions
+CloudFormation properties need."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from moto.core.common_models import BaseModel, CloudFormationModel
+
+from appstack.template import properties
 
 #: Types recorded without a backend (moto 5.2.5 has no service behind them, or none for
 #: this part of the service): they get a physical ID and nothing else.
@@ -35,15 +42,29 @@ class NameTaken(Exception):
         )
 
 
-class _KeptAsCreated:
-    """The default of a model: an update keeps the resource as it is and a delete leaves the
-    backend untouched. Models whose properties can change in place override `update` (the
-    change reaches the service, as CloudFormation's update does); changes that need a new
-    resource never get here (fidelity EM102 replaces the resource instead).
+#: A resource's CloudFormation properties (moto adds StackId and LogicalId on create).
+Props = dict[str, Any]
 
-    A model names its CloudFormation type in `type_name` and the property that names the
-    resource in `name_property` ("" when CloudFormation always generates the name), and
-    makes the resource in `create`, from the resource's properties."""
+
+@dataclass(frozen=True)
+class Place:
+    """Where moto makes, changes or deletes a resource: the account and Region, and on
+    create the stack that makes it."""
+
+    account_id: str
+    region_name: str
+    stack_id: str = ""
+
+    def backend(self, backends: Any) -> Any:
+        """The backend of one moto service (its `<service>_backends`) for this account and
+        Region."""
+        return backends[self.account_id][self.region_name]
+
+
+class _Declared:
+    """A CloudFormation type as moto reads it: its name in `type_name`, the property that
+    names the resource in `name_property` ("" when CloudFormation always generates the
+    name), and `create`, which makes the resource from its properties."""
 
     type_name: ClassVar[str] = ""
     name_property: ClassVar[str] = ""
@@ -65,17 +86,22 @@ class _KeptAsCreated:
         region_name: str,
         **kwargs: Any,
     ) -> Any:
-        return cls.create(
-            resource_name, properties(cloudformation_json), account_id, region_name, **kwargs
-        )
+        at = Place(account_id, region_name, str(kwargs.get("StackId", "")))
+        return cls.create(resource_name, properties(cloudformation_json), at)
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> Any:
-        """Make the resource named `resource_name` (the physical name moto generated, or the
-        one the template gives) with properties `p` (moto passes StackId and LogicalId too)."""
+    def create(cls, name: str, p: Props, at: Place) -> Any:
+        """Make the resource named `name` (the physical name moto generated, or the one the
+        template gives) with properties `p`."""
         raise NotImplementedError(cls.type_name)
+
+
+class _KeptAsCreated(_Declared):
+    """The default of a model: an update keeps the resource as it is and a delete leaves the
+    backend untouched. Models whose properties can change in place override `update` (the
+    change reaches the service, as CloudFormation's update does), and models that live in a
+    service override `remove`; changes that need a new resource never get here (fidelity
+    EM102 replaces the resource instead)."""
 
     @classmethod
     def update_from_cloudformation_json(
@@ -86,9 +112,11 @@ class _KeptAsCreated:
         account_id: str,
         region_name: str,
     ) -> Any:
-        return original_resource.update(properties(cloudformation_json), account_id, region_name)
+        return original_resource.update(
+            properties(cloudformation_json), Place(account_id, region_name)
+        )
 
-    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> Any:
+    def update(self, p: Props, at: Place) -> Any:
         """Apply the new properties `p` to the resource; what answers for it after."""
         return self
 
@@ -102,6 +130,13 @@ class _KeptAsCreated:
     ) -> None:
         return None
 
+    def delete(self, account_id: str, region_name: str) -> None:
+        """What moto calls on a stack's delete."""
+        self.remove(Place(account_id, region_name))
+
+    def remove(self, at: Place) -> None:
+        """Remove the resource from its service, quietly when it is gone already."""
+
     def is_created(self) -> bool:
         return True
 
@@ -109,17 +144,16 @@ class _KeptAsCreated:
 class BackendModel(_KeptAsCreated):
     """A resource that lives in one of moto's service backends.
 
-    Updates keep it as created unless the model overrides them; `delete` (which moto's
-    stack calls on the instance) removes it from the backend. `attributes` maps each
-    `Fn::GetAtt` name to the instance attribute that answers it; `physical_id` is what
-    `Ref` returns.
+    `physical_id` is what `Ref` returns, `arn` its ARN where the type has one;
+    `attributes` maps each `Fn::GetAtt` name to the instance attribute that answers it
+    (a dotted path, such as `cluster.endpoint`, reads through the instance's attributes).
     """
 
     attributes: ClassVar[dict[str, str]] = {}
-    physical_id: str = ""
 
-    def __init__(self, physical_id: str) -> None:
+    def __init__(self, physical_id: str, arn: str = "") -> None:
         self.physical_id = physical_id
+        self.arn = arn
 
     @property
     def physical_resource_id(self) -> str:
@@ -134,23 +168,20 @@ class BackendModel(_KeptAsCreated):
             from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 
             raise UnformattedGetAttTemplateException()
-        return getattr(self, self.attributes[attribute_name])
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        """Remove the resource from its backend (moto calls this on stack delete)."""
+        return attrgetter(self.attributes[attribute_name])(self)
 
 
-def properties(cloudformation_json: Any) -> dict[str, Any]:
-    found: dict[str, Any] = cloudformation_json.get("Properties") or {}
-    return found
-
-
-def tag_list(props: dict[str, Any], key: str = "Tags") -> list[dict[str, str]]:
+def tag_list(props: Props, key: str = "Tags") -> list[dict[str, str]]:
     """CloudFormation's [{Key, Value}] tags, values as strings."""
     return [{"Key": t["Key"], "Value": str(t["Value"])} for t in props.get(key) or []]
 
 
-def tag_dict(props: dict[str, Any], key: str = "Tags") -> dict[str, str]:
+def tag_dict(props: Props, key: str = "Tags") -> dict[str, str]:
+    """The tags under `key` as a map, values as strings: from CloudFormation's
+    [{Key, Value}] list, or from a map (as AWS::Backup writes its tags)."""
+    value = props.get(key) or {}
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
     return {t["Key"]: t["Value"] for t in tag_list(props, key)}
 
 
@@ -181,10 +212,8 @@ class _Placeholder(_KeptAsCreated):
         return self.arn if attribute_name.endswith("Arn") else self.physical_resource_id
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> _Placeholder:
-        return cls(resource_name, region_name)
+    def create(cls, name: str, p: Props, at: Place) -> _Placeholder:
+        return cls(name, at.region_name)
 
 
 def _placeholder(type_name: str) -> type[_Placeholder]:

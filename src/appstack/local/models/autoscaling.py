@@ -8,35 +8,29 @@ from typing import Any, ClassVar
 from moto.applicationautoscaling.models import applicationautoscaling_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
-from appstack.local.models._base import BackendModel
-
-
-def _backend(account_id: str, region_name: str) -> Any:
-    return applicationautoscaling_backends[account_id][region_name]
+from appstack.local.models._base import BackendModel, Place, Props
 
 
 class ScalableTarget(BackendModel, CloudFormationModel, BaseModel):
     """A scalable target; Ref is `resource id|dimension|namespace`, as in CloudFormation."""
 
+    type_name = "AWS::ApplicationAutoScaling::ScalableTarget"
+
     def __init__(self, namespace: str, resource_id: str, dimension: str) -> None:
+        super().__init__(f"{resource_id}|{dimension}|{namespace}")
         self.namespace = namespace
         self.resource_id = resource_id
         self.dimension = dimension
-        self.physical_id = f"{resource_id}|{dimension}|{namespace}"
-
-    type_name = "AWS::ApplicationAutoScaling::ScalableTarget"
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> ScalableTarget:
+    def create(cls, name: str, p: Props, at: Place) -> ScalableTarget:
         target = cls(p["ServiceNamespace"], p["ResourceId"], p["ScalableDimension"])
-        return target.update(p, account_id, region_name)
+        return target.update(p, at)
 
-    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> ScalableTarget:
+    def update(self, p: Props, at: Place) -> ScalableTarget:
         """RegisterScalableTarget (again, on an update: new bounds apply to the same
         target)."""
-        _backend(account_id, region_name).register_scalable_target(
+        at.backend(applicationautoscaling_backends).register_scalable_target(
             namespace=self.namespace,
             r_id=self.resource_id,
             dimension=self.dimension,
@@ -47,15 +41,13 @@ class ScalableTarget(BackendModel, CloudFormationModel, BaseModel):
         )
         return self
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        backend = _backend(account_id, region_name)
+    def remove(self, at: Place) -> None:
+        backend = at.backend(applicationautoscaling_backends)
         if self.resource_id in backend.targets.get(self.dimension, {}):
             backend.deregister_scalable_target(self.namespace, self.resource_id, self.dimension)
 
 
-def _put_policy(
-    account_id: str, region_name: str, names: tuple[str, str, str, str], p: dict[str, Any]
-) -> Any:
+def _put_policy(at: Place, names: tuple[str, str, str, str], p: Props) -> Any:
     """PutScalingPolicy for the policy `names` (its name, namespace, resource id and
     dimension) with properties `p`: the policy as the backend holds it."""
     name, namespace, resource_id, dimension = names
@@ -65,7 +57,7 @@ def _put_policy(
         if policy_type == "TargetTrackingScaling"
         else "StepScalingPolicyConfiguration"
     )
-    return _backend(account_id, region_name).put_scaling_policy(
+    return at.backend(applicationautoscaling_backends).put_scaling_policy(
         policy_name=name,
         service_namespace=namespace,
         resource_id=resource_id,
@@ -78,50 +70,38 @@ def _put_policy(
 class ScalingPolicy(BackendModel, CloudFormationModel, BaseModel):
     """A scaling policy; Ref is its ARN."""
 
-    attributes: ClassVar[dict[str, str]] = {"Arn": "physical_id"}
-
-    def __init__(self, policy: Any) -> None:
-        self.physical_id = str(policy.policy_arn)
-        self.name = str(policy.policy_name)
-        self.namespace = str(policy.service_namespace)
-        self.resource_id = str(policy.resource_id)
-        self.dimension = str(policy.scalable_dimension)
-
     type_name = "AWS::ApplicationAutoScaling::ScalingPolicy"
     name_property = "PolicyName"
+    attributes: ClassVar[dict[str, str]] = {"Arn": "arn"}
+
+    def __init__(self, policy: Any) -> None:
+        super().__init__(str(policy.policy_arn), str(policy.policy_arn))
+        self.names = (
+            str(policy.policy_name),
+            str(policy.service_namespace),
+            str(policy.resource_id),
+            str(policy.scalable_dimension),
+        )
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> ScalingPolicy:
+    def create(cls, name: str, p: Props, at: Place) -> ScalingPolicy:
         if p.get("ScalingTargetId"):
             resource_id, dimension, namespace = p["ScalingTargetId"].split("|")
         else:
             resource_id = p["ResourceId"]
             dimension = p["ScalableDimension"]
             namespace = p["ServiceNamespace"]
-        policy = _put_policy(
-            account_id, region_name, (resource_name, namespace, resource_id, dimension), p
-        )
-        return cls(policy)
+        return cls(_put_policy(at, (name, namespace, resource_id, dimension), p))
 
-    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> ScalingPolicy:
+    def update(self, p: Props, at: Place) -> ScalingPolicy:
         """PutScalingPolicy again under the same name: the policy gets its new target."""
-        policy = _put_policy(
-            account_id,
-            region_name,
-            (self.name, self.namespace, self.resource_id, self.dimension),
-            p,
-        )
+        policy = _put_policy(at, self.names, p)
         policy.policy_arn = self.physical_id  # an update keeps the policy's ARN
         return self
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        backend = _backend(account_id, region_name)
+    def remove(self, at: Place) -> None:
         try:
-            backend.delete_scaling_policy(
-                self.name, self.namespace, self.resource_id, self.dimension
-            )
+            at.backend(applicationautoscaling_backends).delete_scaling_policy(*self.names)
         except Exception as exc:  # gone already: nothing to delete
             if "No scaling policy found" not in str(exc):
                 raise

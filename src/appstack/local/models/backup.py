@@ -3,20 +3,13 @@ selections, so AWS::Backup::BackupSelection stays a placeholder."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from moto.backup.models import backup_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
-from appstack.local.models._base import BackendModel, bounded_name
-
-
-def _backend(account_id: str, region_name: str) -> Any:
-    return backup_backends[account_id][region_name]
-
-
-def _tags(value: Any) -> dict[str, str]:
-    return {str(k): str(v) for k, v in (value or {}).items()}
+from appstack.local.models._base import BackendModel, Place, Props, bounded_name, tag_dict
 
 
 def _api_rule(rule: dict[str, Any]) -> dict[str, Any]:
@@ -26,41 +19,42 @@ def _api_rule(rule: dict[str, Any]) -> dict[str, Any]:
     return api
 
 
+def _plan(p: Props) -> dict[str, Any]:
+    """The plan of properties `p` as the API writes it (CloudFormation's BackupPlanRule is
+    the API's Rules)."""
+    document = dict(p["BackupPlan"])
+    document["Rules"] = [_api_rule(rule) for rule in document.pop("BackupPlanRule", [])]
+    return document
+
+
 class BackupVault(BackendModel, CloudFormationModel, BaseModel):
     """AWS::Backup::BackupVault; Ref is its name."""
 
+    type_name = "AWS::Backup::BackupVault"
+    name_property = "BackupVaultName"
     attributes: ClassVar[dict[str, str]] = {
         "BackupVaultArn": "arn",
         "BackupVaultName": "physical_id",
     }
 
-    def __init__(self, name: str, arn: str) -> None:
-        self.physical_id = name
-        self.arn = arn
-
-    type_name = "AWS::Backup::BackupVault"
-    name_property = "BackupVaultName"
-
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> BackupVault:
-        vault = _backend(account_id, region_name).create_backup_vault(
-            backup_vault_name=bounded_name(resource_name, 50, r"[^a-zA-Z0-9_-]"),
-            backup_vault_tags=_tags(p.get("BackupVaultTags")),
+    def create(cls, name: str, p: Props, at: Place) -> BackupVault:
+        vault = at.backend(backup_backends).create_backup_vault(
+            backup_vault_name=bounded_name(name, 50, r"[^a-zA-Z0-9_-]"),
+            backup_vault_tags=tag_dict(p, "BackupVaultTags"),
             encryption_key_arn=p.get("EncryptionKeyArn"),
             creator_request_id=None,
         )
         return cls(vault.backup_vault_name, vault.backup_vault_arn)
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        _backend(account_id, region_name).delete_backup_vault(self.physical_id)
+    def remove(self, at: Place) -> None:
+        at.backend(backup_backends).delete_backup_vault(self.physical_id)
 
 
 class BackupPlan(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::Backup::BackupPlan; Ref is its ID. CloudFormation's BackupPlanRule is the API's
-    Rules."""
+    """AWS::Backup::BackupPlan; Ref is its ID."""
 
+    type_name = "AWS::Backup::BackupPlan"
     attributes: ClassVar[dict[str, str]] = {
         "BackupPlanArn": "arn",
         "BackupPlanId": "physical_id",
@@ -68,32 +62,22 @@ class BackupPlan(BackendModel, CloudFormationModel, BaseModel):
     }
 
     def __init__(self, plan: Any) -> None:
-        self.physical_id = str(plan.backup_plan_id)
-        self.arn = str(plan.backup_plan_arn)
+        super().__init__(str(plan.backup_plan_id), str(plan.backup_plan_arn))
         self.version_id = str(plan.version_id)
 
-    type_name = "AWS::Backup::BackupPlan"
-
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> BackupPlan:
-        document = dict(p["BackupPlan"])
-        document["Rules"] = [_api_rule(rule) for rule in document.pop("BackupPlanRule", [])]
-        plan = _backend(account_id, region_name).create_backup_plan(
-            backup_plan=document,
-            backup_plan_tags=_tags(p.get("BackupPlanTags")),
+    def create(cls, name: str, p: Props, at: Place) -> BackupPlan:
+        plan = at.backend(backup_backends).create_backup_plan(
+            backup_plan=_plan(p),
+            backup_plan_tags=tag_dict(p, "BackupPlanTags"),
             creator_request_id=None,
         )
         return cls(plan)
 
-    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> BackupPlan:
+    def update(self, p: Props, at: Place) -> BackupPlan:
         """UpdateBackupPlan: the plan keeps its id and gets a new version."""
-        import uuid
-
-        document = dict(p["BackupPlan"])
-        document["Rules"] = [_api_rule(rule) for rule in document.pop("BackupPlanRule", [])]
-        plan = _backend(account_id, region_name).plans[self.physical_id]
+        document = _plan(p)
+        plan = at.backend(backup_backends).plans[self.physical_id]
         for rule in document["Rules"]:
             rule.setdefault("ScheduleExpression", "cron(0 5 ? * * *)")
             rule.setdefault("StartWindowMinutes", 480)
@@ -105,7 +89,7 @@ class BackupPlan(BackendModel, CloudFormationModel, BaseModel):
         self.version_id = plan.version_id
         return self
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        backend = _backend(account_id, region_name)
+    def remove(self, at: Place) -> None:
+        backend = at.backend(backup_backends)
         if self.physical_id in backend.plans:
             backend.delete_backup_plan(self.physical_id)

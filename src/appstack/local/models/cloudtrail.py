@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from moto.cloudtrail.models import cloudtrail_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
-from appstack.local.models._base import BackendModel, bounded_name, tag_list
+from appstack.local.models._base import BackendModel, Place, Props, bounded_name, tag_list
 
 _CREATE, _UPDATE = 0, 1
 
@@ -26,7 +26,7 @@ _SETTINGS: tuple[tuple[str, tuple[str, str], bool | None], ...] = (
 )
 
 
-def _settings(p: dict[str, Any], call: int) -> dict[str, Any]:
+def _settings(p: Props, call: int) -> dict[str, Any]:
     """The trail's optional settings from its properties, named as the call `call` names
     them (_CREATE: CreateTrail, _UPDATE: UpdateTrail)."""
     return {
@@ -38,23 +38,18 @@ def _settings(p: dict[str, Any], call: int) -> dict[str, Any]:
 class Trail(BackendModel, CloudFormationModel, BaseModel):
     """A trail; Ref is its name. IsLogging starts it, as CloudFormation does."""
 
+    type_name = "AWS::CloudTrail::Trail"
+    name_property = "TrailName"
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn", "SnsTopicArn": "topic_arn"}
 
     def __init__(self, trail: Any) -> None:
-        self.physical_id = str(trail.trail_name)
-        self.arn = str(trail.arn)
+        super().__init__(str(trail.trail_name), str(trail.arn))
         self.topic_arn = trail.topic_arn or ""
 
-    type_name = "AWS::CloudTrail::Trail"
-    name_property = "TrailName"
-
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> Trail:
-        backend: Any = cloudtrail_backends[account_id][region_name]
-        trail = backend.create_trail(
-            name=bounded_name(resource_name, 128, r"[^a-zA-Z0-9._-]"),
+    def create(cls, name: str, p: Props, at: Place) -> Trail:
+        trail = at.backend(cloudtrail_backends).create_trail(
+            name=bounded_name(name, 128, r"[^a-zA-Z0-9._-]"),
             bucket_name=p["S3BucketName"],
             tags_list=tag_list(p),
             **_settings(p, _CREATE),
@@ -63,10 +58,9 @@ class Trail(BackendModel, CloudFormationModel, BaseModel):
             trail.start_logging()
         return cls(trail)
 
-    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> Trail:
+    def update(self, p: Props, at: Place) -> Trail:
         """UpdateTrail, and StartLogging / StopLogging as IsLogging says."""
-        backend: Any = cloudtrail_backends[account_id][region_name]
-        trail = backend.update_trail(
+        trail = at.backend(cloudtrail_backends).update_trail(
             name=self.physical_id, s3_bucket_name=p["S3BucketName"], **_settings(p, _UPDATE)
         )
         if p.get("IsLogging"):
@@ -75,5 +69,5 @@ class Trail(BackendModel, CloudFormationModel, BaseModel):
             trail.stop_logging()
         return self
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        cloudtrail_backends[account_id][region_name].delete_trail(self.physical_id)
+    def remove(self, at: Place) -> None:
+        at.backend(cloudtrail_backends).delete_trail(self.physical_id)

@@ -7,29 +7,22 @@ from typing import Any, ClassVar
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
-from appstack.local.models._base import BackendModel
+from appstack.local.models._base import BackendModel, Place, Props
 
 
 class MetricAlarm(BackendModel, CloudFormationModel, BaseModel):
     """AWS::CloudWatch::Alarm in moto's CloudWatch backend (DescribeAlarms sees it); Ref
     is its name."""
 
-    attributes: ClassVar[dict[str, str]] = {"Arn": "arn"}
-
-    def __init__(self, name: str, arn: str) -> None:
-        self.physical_id = name
-        self.arn = arn
-
     type_name = "AWS::CloudWatch::Alarm"
     name_property = "AlarmName"
+    attributes: ClassVar[dict[str, str]] = {"Arn": "arn"}
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> MetricAlarm:
-        name = p.get("AlarmName") or resource_name
+    def create(cls, name: str, p: Props, at: Place) -> MetricAlarm:
+        name = p.get("AlarmName") or name
         p_: Any = p  # moto types as str what CloudFormation may leave out
-        alarm = cloudwatch_backends[account_id][region_name].put_metric_alarm(
+        alarm = at.backend(cloudwatch_backends).put_metric_alarm(
             name=name,
             namespace=p_.get("Namespace"),
             metric_name=p_.get("MetricName"),
@@ -47,9 +40,9 @@ class MetricAlarm(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(name, alarm.alarm_arn)
 
-    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> MetricAlarm:
+    def update(self, p: Props, at: Place) -> MetricAlarm:
         """PutMetricAlarm again under the same name."""
-        return self.create(self.physical_id, p, account_id, region_name)
+        return self.create(self.physical_id, p, at)
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        cloudwatch_backends[account_id][region_name].delete_alarms([self.physical_id])
+    def remove(self, at: Place) -> None:
+        at.backend(cloudwatch_backends).delete_alarms([self.physical_id])

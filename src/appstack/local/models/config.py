@@ -12,13 +12,11 @@ from moto.core.common_models import BaseModel, CloudFormationModel
 from appstack.local.models._base import (
     BackendModel,
     NameTaken,
+    Place,
+    Props,
     bounded_name,
     tag_list,
 )
-
-
-def _backend(account_id: str, region_name: str) -> Any:
-    return config_backends[account_id][region_name]
 
 
 def _camel(value: Any) -> Any:
@@ -38,7 +36,7 @@ def _unused(type_name: str, name: str, taken: Container[str]) -> str:
     return name
 
 
-def _rule(name: str, p: dict[str, Any]) -> dict[str, Any]:
+def _rule(name: str, p: Props) -> dict[str, Any]:
     """The rule named `name` with properties `p`, as PutConfigRule takes it."""
     rule = {k: v for k, v in p.items() if k not in ("ConfigRuleName", "Tags")}
     if isinstance(rule.get("InputParameters"), dict):
@@ -46,7 +44,7 @@ def _rule(name: str, p: dict[str, Any]) -> dict[str, Any]:
     return {"ConfigRuleName": name, **rule}
 
 
-def _recorder(name: str, p: dict[str, Any]) -> dict[str, Any]:
+def _recorder(name: str, p: Props) -> dict[str, Any]:
     """The recorder named `name` with properties `p`, as PutConfigurationRecorder takes it."""
     recorder: dict[str, Any] = {"name": name, "roleARN": p.get("RoleARN")}
     if p.get("RecordingGroup"):
@@ -62,48 +60,45 @@ class ConfigurationRecorder(BackendModel, CloudFormationModel, BaseModel):
     name_property = "Name"
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> ConfigurationRecorder:
-        backend = _backend(account_id, region_name)
-        name = _unused(cls.type_name, bounded_name(resource_name, 256), backend.recorders)
+    def create(cls, name: str, p: Props, at: Place) -> ConfigurationRecorder:
+        backend = at.backend(config_backends)
+        name = _unused(cls.type_name, bounded_name(name, 256), backend.recorders)
         backend.put_configuration_recorder(_recorder(name, p))
         if backend.delivery_channels:
             backend.start_configuration_recorder(name)
         return cls(name)
 
-    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> ConfigurationRecorder:
+    def update(self, p: Props, at: Place) -> ConfigurationRecorder:
         """PutConfigurationRecorder again with the new role and recording group."""
-        _backend(account_id, region_name).put_configuration_recorder(_recorder(self.physical_id, p))
+        at.backend(config_backends).put_configuration_recorder(_recorder(self.physical_id, p))
         return self
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        backend = _backend(account_id, region_name)
+    def remove(self, at: Place) -> None:
+        backend = at.backend(config_backends)
         if self.physical_id in backend.recorders:
             backend.stop_configuration_recorder(self.physical_id)
             backend.delete_configuration_recorder(self.physical_id)
 
 
 class DeliveryChannel(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::Config::DeliveryChannel; Ref is its name."""
+    """AWS::Config::DeliveryChannel; Ref is its name. Recorders start with it and stop
+    without it."""
 
     type_name = "AWS::Config::DeliveryChannel"
     name_property = "Name"
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> DeliveryChannel:
+    def create(cls, name: str, p: Props, at: Place) -> DeliveryChannel:
         channel = {k: v for k, v in _camel(p).items() if k != "name"}
-        backend = _backend(account_id, region_name)
-        name = _unused(cls.type_name, bounded_name(resource_name, 256), backend.delivery_channels)
+        backend = at.backend(config_backends)
+        name = _unused(cls.type_name, bounded_name(name, 256), backend.delivery_channels)
         backend.put_delivery_channel({"name": name, **channel})
         for recorder in list(backend.recorders):
             backend.start_configuration_recorder(recorder)
         return cls(name)
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        backend = _backend(account_id, region_name)
+    def remove(self, at: Place) -> None:
+        backend = at.backend(config_backends)
         if self.physical_id in backend.delivery_channels:
             for recorder in list(backend.recorders):
                 backend.stop_configuration_recorder(recorder)
@@ -111,34 +106,30 @@ class DeliveryChannel(BackendModel, CloudFormationModel, BaseModel):
 
 
 class ConfigRule(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::Config::ConfigRule; Ref is its name."""
-
-    attributes: ClassVar[dict[str, str]] = {"Arn": "arn", "ConfigRuleId": "rule_id"}
-
-    def __init__(self, name: str, arn: str, rule_id: str) -> None:
-        self.physical_id = name
-        self.arn = arn
-        self.rule_id = rule_id
+    """AWS::Config::ConfigRule; Ref is its name. An update keeps its name, ARN and id."""
 
     type_name = "AWS::Config::ConfigRule"
     name_property = "ConfigRuleName"
+    attributes: ClassVar[dict[str, str]] = {"Arn": "arn", "ConfigRuleId": "rule_id"}
+
+    def __init__(self, name: str, arn: str, rule_id: str) -> None:
+        super().__init__(name, arn)
+        self.rule_id = rule_id
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> ConfigRule:
-        backend = _backend(account_id, region_name)
-        name = _unused(cls.type_name, bounded_name(resource_name, 128), backend.config_rules)
+    def create(cls, name: str, p: Props, at: Place) -> ConfigRule:
+        backend = at.backend(config_backends)
+        name = _unused(cls.type_name, bounded_name(name, 128), backend.config_rules)
         backend.put_config_rule(_rule(name, p), tag_list(p))
         created = backend.config_rules[name]
         return cls(name, created.config_rule_arn, created.config_rule_id)
 
-    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> ConfigRule:
-        """PutConfigRule again: the rule keeps its name, ARN and id."""
-        _backend(account_id, region_name).put_config_rule(_rule(self.physical_id, p))
+    def update(self, p: Props, at: Place) -> ConfigRule:
+        """PutConfigRule again, under the rule's name."""
+        at.backend(config_backends).put_config_rule(_rule(self.physical_id, p))
         return self
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        backend = _backend(account_id, region_name)
+    def remove(self, at: Place) -> None:
+        backend = at.backend(config_backends)
         if self.physical_id in backend.config_rules:
             backend.delete_config_rule(self.physical_id)

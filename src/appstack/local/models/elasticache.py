@@ -8,11 +8,7 @@ from typing import Any, ClassVar
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.elasticache.models import elasticache_backends
 
-from appstack.local.models._base import BackendModel, bounded_name, tag_list
-
-
-def _backend(account_id: str, region_name: str) -> Any:
-    return elasticache_backends[account_id][region_name]
+from appstack.local.models._base import BackendModel, Place, Props, bounded_name, tag_list
 
 
 class CacheSubnetGroup(BackendModel, CloudFormationModel, BaseModel):
@@ -22,11 +18,9 @@ class CacheSubnetGroup(BackendModel, CloudFormationModel, BaseModel):
     name_property = "CacheSubnetGroupName"
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> CacheSubnetGroup:
-        name = bounded_name(resource_name, 255).lower()
-        _backend(account_id, region_name).create_cache_subnet_group(
+    def create(cls, name: str, p: Props, at: Place) -> CacheSubnetGroup:
+        name = bounded_name(name, 255).lower()
+        at.backend(elasticache_backends).create_cache_subnet_group(
             cache_subnet_group_name=name,
             cache_subnet_group_description=p.get("Description", ""),
             subnet_ids=list(p.get("SubnetIds", [])),
@@ -34,14 +28,16 @@ class CacheSubnetGroup(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(name)
 
-    def delete(self, account_id: str, region_name: str) -> None:
+    def remove(self, at: Place) -> None:
         # moto 5.2.5 has no DeleteCacheSubnetGroup: take it out of the backend directly.
-        _backend(account_id, region_name).cache_subnet_groups.pop(self.physical_id, None)
+        at.backend(elasticache_backends).cache_subnet_groups.pop(self.physical_id, None)
 
 
 class CacheReplicationGroup(BackendModel, CloudFormationModel, BaseModel):
     """AWS::ElastiCache::ReplicationGroup; Ref is its ID."""
 
+    type_name = "AWS::ElastiCache::ReplicationGroup"
+    name_property = "ReplicationGroupId"
     attributes: ClassVar[dict[str, str]] = {
         "PrimaryEndPoint.Address": "primary_address",
         "PrimaryEndPoint.Port": "port",
@@ -50,21 +46,16 @@ class CacheReplicationGroup(BackendModel, CloudFormationModel, BaseModel):
     }
 
     def __init__(self, group: Any) -> None:
-        self.physical_id = str(group.replication_group_id)
+        super().__init__(str(group.replication_group_id))
         node_group = group.node_groups[0]
         self.primary_address = str(node_group.get("primary_endpoint_address", ""))
         self.reader_address = str(node_group.get("reader_endpoint_address", ""))
         self.port = str(group.port)
 
-    type_name = "AWS::ElastiCache::ReplicationGroup"
-    name_property = "ReplicationGroupId"
-
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> CacheReplicationGroup:
-        group = _backend(account_id, region_name).create_replication_group(
-            replication_group_id=bounded_name(resource_name, 40).lower().replace("--", "-"),
+    def create(cls, name: str, p: Props, at: Place) -> CacheReplicationGroup:
+        group = at.backend(elasticache_backends).create_replication_group(
+            replication_group_id=bounded_name(name, 40).lower().replace("--", "-"),
             replication_group_description=p.get("ReplicationGroupDescription", ""),
             global_replication_group_id=p.get("GlobalReplicationGroupId"),
             primary_cluster_id=p.get("PrimaryClusterId"),
@@ -106,10 +97,10 @@ class CacheReplicationGroup(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(group)
 
-    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> CacheReplicationGroup:
+    def update(self, p: Props, at: Place) -> CacheReplicationGroup:
         """ModifyReplicationGroup with what changes in place (subnet group, port and the
         other create-only properties replace the group: fidelity EM102)."""
-        _backend(account_id, region_name).modify_replication_group(
+        at.backend(elasticache_backends).modify_replication_group(
             replication_group_id=self.physical_id,
             replication_group_description=p.get("ReplicationGroupDescription"),
             engine=p.get("Engine"),
@@ -120,8 +111,8 @@ class CacheReplicationGroup(BackendModel, CloudFormationModel, BaseModel):
         )
         return self
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        backend = _backend(account_id, region_name)
+    def remove(self, at: Place) -> None:
+        backend = at.backend(elasticache_backends)
         if self.physical_id in backend.replication_groups:
             backend.delete_replication_group(self.physical_id, retain_primary_cluster=False)
             backend.replication_groups.pop(self.physical_id, None)

@@ -88,12 +88,12 @@ def _change_sets_finish_like_cloudformation() -> None:
     as CloudFormation reports them."""
     from moto.cloudformation.models import CloudFormationBackend
 
+    from appstack.local.fidelity.em2_shared import find_change_set
+
     original = CloudFormationBackend.execute_change_set
 
     def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
-        change_set = self.change_sets.get(change_set_name) or next(
-            (c for c in self.change_sets.values() if c.change_set_name == change_set_name), None
-        )
+        change_set = find_change_set(self, change_set_name)
         if change_set is None:
             original(self, change_set_name, stack_name)
             return

@@ -6,13 +6,13 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resou
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.iam.models import iam_backends
 from moto.utilities.utils import get_partition
 
-from appstack.local.models._base import BackendModel, tag_list
+from appstack.local.models._base import BackendModel, Place, Props, tag_list
 
 
 class OIDCProvider(BackendModel, CloudFormationModel, BaseModel):
@@ -20,10 +20,8 @@ class OIDCProvider(BackendModel, CloudFormationModel, BaseModel):
     type_name = "AWS::IAM::OIDCProvider"
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> OIDCProvider:
-        backend = iam_backends[account_id][get_partition(region_name)]
+    def create(cls, name: str, p: Props, at: Place) -> OIDCProvider:
+        backend = iam_backends[at.account_id][get_partition(at.region_name)]
         thumbprints = list(p.get("ThumbprintList", []))
         clients = list(p.get("ClientIdList", []))
         provider = backend.create_open_id_connect_provider(
@@ -31,6 +29,7 @@ class OIDCProvider(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(provider.arn)
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        backend = iam_backends[account_id][get_partition(region_name)]
-        backend.delete_open_id_connect_provider(self.physical_id)
+    def remove(self, at: Place) -> None:
+        backend = iam_backends[at.account_id][get_partition(at.region_name)]
+        if self.physical_id in backend.open_id_providers:
+            backend.delete_open_id_connect_provider(self.physical_id)

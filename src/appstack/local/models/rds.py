@@ -3,62 +3,45 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.rds.models import DBInstance as MotoDBInstance
 from moto.rds.models import rds_backends
 
-from appstack.local.models._base import _KeptAsCreated, bounded_name
+from appstack.local.models._base import BackendModel, Place, Props, _Declared, bounded_name
 
 
-class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
+class AuroraCluster(BackendModel, CloudFormationModel, BaseModel):
     """AWS::RDS::DBCluster in moto's RDS backend (DescribeDBClusters sees it, and moto's own
     AWS::RDS::DBInstance model joins its instances to it). Its master password arrives
     resolved from a secret (see `fixes.resolve_secret_references`), or RDS manages it
     (`ManageMasterUserPassword`, its secret in `MasterUserSecret.SecretArn`)."""
 
+    type_name = "AWS::RDS::DBCluster"
+    name_property = "DBClusterIdentifier"
+    attributes: ClassVar[dict[str, str]] = {
+        "Endpoint.Address": "cluster.endpoint",
+        "Endpoint.Port": "port",
+        "ReadEndpoint.Address": "cluster.reader_endpoint",
+        "DBClusterArn": "cluster.db_cluster_arn",
+        "DBClusterResourceId": "cluster.resource_id",
+        "MasterUserSecret.SecretArn": "cluster.master_user_secret.secret_arn",
+    }
+
     def __init__(self, identifier: str, cluster: Any) -> None:
-        self.identifier = identifier
+        super().__init__(identifier)
         self.cluster = cluster
 
     @property
-    def physical_resource_id(self) -> str:
-        return self.identifier
-
-    type_name = "AWS::RDS::DBCluster"
-    name_property = "DBClusterIdentifier"
+    def port(self) -> str:
+        """The cluster's port, as text (as Fn::GetAtt answers Endpoint.Port)."""
+        return str(self.cluster.port)
 
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in (
-            "Endpoint.Address",
-            "Endpoint.Port",
-            "ReadEndpoint.Address",
-            "DBClusterArn",
-            "DBClusterResourceId",
-            "MasterUserSecret.SecretArn",
-        )
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "MasterUserSecret.SecretArn":
-            return self.cluster.master_user_secret.secret_arn
-        return {
-            "Endpoint.Address": self.cluster.endpoint,
-            "Endpoint.Port": str(self.cluster.port),
-            "ReadEndpoint.Address": self.cluster.reader_endpoint,
-            "DBClusterArn": self.cluster.db_cluster_arn,
-            "DBClusterResourceId": self.cluster.resource_id,
-        }[attribute_name]
-
-    @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> AuroraCluster:
-        identifier = (
-            p.get("DBClusterIdentifier") or f"{resource_name}-{uuid.uuid4().hex[:8]}"
-        ).lower()
-        cluster = rds_backends[account_id][region_name].create_db_cluster(
+    def create(cls, name: str, p: Props, at: Place) -> AuroraCluster:
+        identifier = (p.get("DBClusterIdentifier") or f"{name}-{uuid.uuid4().hex[:8]}").lower()
+        cluster = at.backend(rds_backends).create_db_cluster(
             {
                 "db_cluster_identifier": identifier,
                 "engine": p.get("Engine"),
@@ -82,14 +65,14 @@ class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
         )
         return cls(identifier, cluster)
 
-    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> AuroraCluster:
+    def update(self, p: Props, at: Place) -> AuroraCluster:
         """ModifyDBCluster with what an update may change in place (changes that need a
         new cluster are replacements, see fidelity EM102). An update may also turn on
         RDS-managed passwords (ModifyDBCluster ManageMasterUserPassword: RDS sets a new
         password and keeps it in a new secret, encrypted with MasterUserSecret.KmsKeyId)."""
         cluster = self.cluster
         changes: dict[str, Any] = {
-            "db_cluster_identifier": self.identifier,
+            "db_cluster_identifier": self.physical_id,
             "deletion_protection": bool(p.get("DeletionProtection")),
             "backup_retention_period": int(p.get("BackupRetentionPeriod", 1)),
             "engine_version": p.get("EngineVersion"),
@@ -105,57 +88,44 @@ class AuroraCluster(_KeptAsCreated, CloudFormationModel, BaseModel):
                 "master_user_secret_kms_key_id": (p.get("MasterUserSecret") or {}).get("KmsKeyId"),
                 "apply_immediately": True,
             }
-        rds_backends[account_id][region_name].modify_db_cluster(changes)
+        at.backend(rds_backends).modify_db_cluster(changes)
         return self
 
-    def delete(self, account_id: str, region_name: str) -> None:
+    def remove(self, at: Place) -> None:
         """Remove the cluster once its instances are gone (moto retries it until then)."""
-        backend = rds_backends[account_id][region_name]
-        if self.identifier in backend.clusters:
-            backend.delete_db_cluster(self.identifier)
+        backend = at.backend(rds_backends)
+        if self.physical_id in backend.clusters:
+            backend.delete_db_cluster(self.physical_id)
 
 
-def _managed(properties: dict[str, Any]) -> bool:
+def _managed(properties: Props) -> bool:
     value = properties.get("ManageMasterUserPassword", False)
     return value is True or str(value).lower() == "true"
 
 
-class AuroraInstance(CloudFormationModel, BaseModel):
+class AuroraInstance(_Declared, CloudFormationModel, BaseModel):
     """AWS::RDS::DBInstance: instances of a cluster join it in moto's RDS backend (moto's own
-    model ignores DBClusterIdentifier); stand-alone instances go to moto's model.
-    Defined after moto's model, so moto's type map picks this one."""
+    model ignores DBClusterIdentifier); stand-alone instances go to moto's model, which
+    updates and deletes both. Defined after moto's model, so moto's type map picks this one."""
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "DBInstanceIdentifier"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::RDS::DBInstance"
+    type_name = "AWS::RDS::DBInstance"
+    name_property = "DBInstanceIdentifier"
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
         return bool(MotoDBInstance.has_cfn_attr(attr))
 
     @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Any:
-        p = cloudformation_json.get("Properties", {})
+    def create(cls, name: str, p: Props, at: Place) -> Any:
         if not p.get("DBClusterIdentifier"):
             return MotoDBInstance.create_from_cloudformation_json(
-                resource_name, cloudformation_json, account_id, region_name, **kwargs
+                name, {"Properties": p}, at.account_id, at.region_name
             )
-        return rds_backends[account_id][region_name].create_db_instance(
+        return at.backend(rds_backends).create_db_instance(
             {
                 # At most 63 characters, as RDS allows and CloudFormation generates them.
                 "db_instance_identifier": bounded_name(
-                    f"{resource_name}-{uuid.uuid4().hex[:8]}".lower(), 63
+                    f"{name}-{uuid.uuid4().hex[:8]}".lower(), 63
                 ),
                 "db_cluster_identifier": p["DBClusterIdentifier"],
                 "engine": p.get("Engine"),

@@ -10,17 +10,13 @@ from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.rds.models import rds_backends
 from moto.secretsmanager.models import secretsmanager_backends
 
-from appstack.local.models._base import BackendModel, tag_list
+from appstack.local.models._base import BackendModel, Place, Props, tag_list
 
 
-def _backend(account_id: str, region_name: str) -> Any:
-    return secretsmanager_backends[account_id][region_name]
-
-
-def generated_value(spec: dict[str, Any], account_id: str, region_name: str) -> str:
+def generated_value(spec: dict[str, Any], at: Place) -> str:
     """The value GenerateSecretString asks for: a random password, alone or as one key of
     the JSON object in SecretStringTemplate."""
-    answer = _backend(account_id, region_name).get_random_password(
+    answer = at.backend(secretsmanager_backends).get_random_password(
         password_length=int(spec.get("PasswordLength", 32)),
         exclude_characters=spec.get("ExcludeCharacters", ""),
         exclude_numbers=bool(spec.get("ExcludeNumbers", False)),
@@ -42,24 +38,17 @@ def generated_value(spec: dict[str, Any], account_id: str, region_name: str) -> 
 class Secret(BackendModel, CloudFormationModel, BaseModel):
     """AWS::SecretsManager::Secret; Ref is its ARN, as in CloudFormation."""
 
-    attributes: ClassVar[dict[str, str]] = {"Id": "arn"}
-
-    def __init__(self, arn: str) -> None:
-        self.arn = arn
-        self.physical_id = arn
-
     type_name = "AWS::SecretsManager::Secret"
     name_property = "Name"
+    attributes: ClassVar[dict[str, str]] = {"Id": "arn"}
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> Secret:
+    def create(cls, name: str, p: Props, at: Place) -> Secret:
         value = p.get("SecretString")
         if value is None and "GenerateSecretString" in p:
-            value = generated_value(p["GenerateSecretString"], account_id, region_name)
-        answer = _backend(account_id, region_name).create_secret(
-            name=resource_name,
+            value = generated_value(p["GenerateSecretString"], at)
+        answer = at.backend(secretsmanager_backends).create_secret(
+            name=name,
             secret_string=value,
             secret_binary=None,
             description=p.get("Description"),
@@ -69,10 +58,11 @@ class Secret(BackendModel, CloudFormationModel, BaseModel):
             replica_regions=[],
             force_overwrite=False,
         )
-        return cls(str(json.loads(answer)["ARN"]))
+        arn = str(json.loads(answer)["ARN"])
+        return cls(arn, arn)
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        _backend(account_id, region_name).delete_secret(
+    def remove(self, at: Place) -> None:
+        at.backend(secretsmanager_backends).delete_secret(
             self.arn, recovery_window_in_days=None, force_delete_without_recovery=True
         )
 
@@ -84,12 +74,10 @@ class SecretTargetAttachment(BackendModel, CloudFormationModel, BaseModel):
     type_name = "AWS::SecretsManager::SecretTargetAttachment"
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> SecretTargetAttachment:
-        secrets = _backend(account_id, region_name)
+    def create(cls, name: str, p: Props, at: Place) -> SecretTargetAttachment:
+        secrets = at.backend(secretsmanager_backends)
         secret_id = p["SecretId"]
-        cluster = rds_backends[account_id][region_name].clusters.get(p["TargetId"])
+        cluster = at.backend(rds_backends).clusters.get(p["TargetId"])
         if cluster is not None:
             current = secrets.get_secret_value(secret_id, None, None).get("SecretString")
             document = json.loads(current or "{}")

@@ -3,12 +3,10 @@ moto 5.2.5 has neither VPN connection routes nor route propagation: those stay p
 
 from __future__ import annotations
 
-from typing import Any
-
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.ec2.models import ec2_backends
 
-from appstack.local.models._base import BackendModel, tag_dict
+from appstack.local.models._base import BackendModel, Place, Props, tag_dict
 
 
 class CustomerGateway(BackendModel, CloudFormationModel, BaseModel):
@@ -17,10 +15,8 @@ class CustomerGateway(BackendModel, CloudFormationModel, BaseModel):
     type_name = "AWS::EC2::CustomerGateway"
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> CustomerGateway:
-        gateway = ec2_backends[account_id][region_name].create_customer_gateway(
+    def create(cls, name: str, p: Props, at: Place) -> CustomerGateway:
+        gateway = at.backend(ec2_backends).create_customer_gateway(
             gateway_type=p.get("Type", "ipsec.1"),
             ip_address=p["IpAddress"],
             bgp_asn=str(p.get("BgpAsn", 65000)),
@@ -28,8 +24,8 @@ class CustomerGateway(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(str(gateway.id))
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        ec2_backends[account_id][region_name].delete_customer_gateway(self.physical_id)
+    def remove(self, at: Place) -> None:
+        at.backend(ec2_backends).delete_customer_gateway(self.physical_id)
 
 
 class VPNConnection(BackendModel, CloudFormationModel, BaseModel):
@@ -38,10 +34,8 @@ class VPNConnection(BackendModel, CloudFormationModel, BaseModel):
     type_name = "AWS::EC2::VPNConnection"
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> VPNConnection:
-        connection = ec2_backends[account_id][region_name].create_vpn_connection(
+    def create(cls, name: str, p: Props, at: Place) -> VPNConnection:
+        connection = at.backend(ec2_backends).create_vpn_connection(
             vpn_conn_type=p.get("Type", "ipsec.1"),
             customer_gateway_id=p["CustomerGatewayId"],
             vpn_gateway_id=p.get("VpnGatewayId"),
@@ -50,5 +44,5 @@ class VPNConnection(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(str(connection.id))
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        ec2_backends[account_id][region_name].delete_vpn_connection(self.physical_id)
+    def remove(self, at: Place) -> None:
+        at.backend(ec2_backends).delete_vpn_connection(self.physical_id)

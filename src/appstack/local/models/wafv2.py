@@ -8,11 +8,13 @@ from typing import Any, ClassVar
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.wafv2.models import GLOBAL_REGION, wafv2_backends
 
-from appstack.local.models._base import BackendModel, tag_list
+from appstack.local.models._base import BackendModel, Place, Props, tag_list
 
 
-def _backend(account_id: str, region_name: str, scope: str = "REGIONAL") -> Any:
-    return wafv2_backends[account_id][GLOBAL_REGION if scope == "CLOUDFRONT" else region_name]
+def _backend(at: Place, scope: str) -> Any:
+    """The backend of `scope`: the Region's (REGIONAL), or the global one (CLOUDFRONT)."""
+    region = GLOBAL_REGION if scope == "CLOUDFRONT" else at.region_name
+    return wafv2_backends[at.account_id][region]
 
 
 def _backend_of(account_id: str, arn: str) -> Any:
@@ -23,6 +25,8 @@ def _backend_of(account_id: str, arn: str) -> Any:
 class WebACL(BackendModel, CloudFormationModel, BaseModel):
     """AWS::WAFv2::WebACL; Ref is `name|id|scope`, as in CloudFormation."""
 
+    type_name = "AWS::WAFv2::WebACL"
+    name_property = "Name"
     attributes: ClassVar[dict[str, str]] = {
         "Arn": "arn",
         "Id": "acl_id",
@@ -31,24 +35,18 @@ class WebACL(BackendModel, CloudFormationModel, BaseModel):
     }
 
     def __init__(self, acl: Any, scope: str) -> None:
+        super().__init__(f"{acl.name}|{acl.id}|{scope}", str(acl.arn))
         self.name = str(acl.name)
         self.acl_id = str(acl.id)
-        self.arn = str(acl.arn)
         self.scope = scope
         self.label_namespace = str(acl.label_namespace)
         self.capacity = int(acl.capacity)
-        self.physical_id = f"{self.name}|{self.acl_id}|{scope}"
-
-    type_name = "AWS::WAFv2::WebACL"
-    name_property = "Name"
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> WebACL:
+    def create(cls, name: str, p: Props, at: Place) -> WebACL:
         scope = p.get("Scope", "REGIONAL")
-        acl = _backend(account_id, region_name, scope).create_web_acl(
-            name=resource_name,
+        acl = _backend(at, scope).create_web_acl(
+            name=name,
             visibility_config=p.get("VisibilityConfig", {}),
             default_action=p.get("DefaultAction", {}),
             scope=scope,
@@ -63,10 +61,10 @@ class WebACL(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(acl, scope)
 
-    def update(self, p: dict[str, Any], account_id: str, region_name: str) -> WebACL:
+    def update(self, p: Props, at: Place) -> WebACL:
         """UpdateWebACL with the new rules, default action and settings (Name and Scope
         replace the web ACL: fidelity EM102)."""
-        backend = _backend(account_id, region_name, self.scope)
+        backend = _backend(at, self.scope)
         acl = backend.wacls[self.arn]
         backend.update_web_acl(
             name=self.name,
@@ -85,8 +83,8 @@ class WebACL(BackendModel, CloudFormationModel, BaseModel):
         self.capacity = int(acl.capacity)
         return self
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        backend = _backend(account_id, region_name, self.scope)
+    def remove(self, at: Place) -> None:
+        backend = _backend(at, self.scope)
         acl = backend.wacls.get(self.arn)
         if acl is not None:
             backend.delete_web_acl(self.name, self.scope, self.acl_id, acl.lock_token)
@@ -95,23 +93,21 @@ class WebACL(BackendModel, CloudFormationModel, BaseModel):
 class WebACLAssociation(BackendModel, CloudFormationModel, BaseModel):
     """AWS::WAFv2::WebACLAssociation: the web ACL guards the resource (a load balancer)."""
 
-    def __init__(self, acl_arn: str, resource_arn: str) -> None:
-        self.acl_arn = acl_arn
-        self.resource_arn = resource_arn
-        self.physical_id = f"{resource_arn}|{acl_arn}"
-
     type_name = "AWS::WAFv2::WebACLAssociation"
 
+    def __init__(self, acl_arn: str, resource_arn: str) -> None:
+        super().__init__(f"{resource_arn}|{acl_arn}")
+        self.acl_arn = acl_arn
+        self.resource_arn = resource_arn
+
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> WebACLAssociation:
+    def create(cls, name: str, p: Props, at: Place) -> WebACLAssociation:
         acl_arn, resource_arn = p["WebACLArn"], p["ResourceArn"]
-        _backend_of(account_id, acl_arn).associate_web_acl(acl_arn, resource_arn)
+        _backend_of(at.account_id, acl_arn).associate_web_acl(acl_arn, resource_arn)
         return cls(acl_arn, resource_arn)
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        _backend_of(account_id, self.acl_arn).disassociate_web_acl(self.resource_arn)
+    def remove(self, at: Place) -> None:
+        _backend_of(at.account_id, self.acl_arn).disassociate_web_acl(self.resource_arn)
 
 
 class WebACLLogging(BackendModel, CloudFormationModel, BaseModel):
@@ -120,11 +116,9 @@ class WebACLLogging(BackendModel, CloudFormationModel, BaseModel):
     type_name = "AWS::WAFv2::LoggingConfiguration"
 
     @classmethod
-    def create(
-        cls, resource_name: str, p: dict[str, Any], account_id: str, region_name: str, **_: Any
-    ) -> WebACLLogging:
+    def create(cls, name: str, p: Props, at: Place) -> WebACLLogging:
         acl_arn = p["ResourceArn"]
-        _backend_of(account_id, acl_arn).put_logging_configuration(
+        _backend_of(at.account_id, acl_arn).put_logging_configuration(
             arn=acl_arn,
             log_destination_configs=list(p.get("LogDestinationConfigs", [])),
             redacted_fields=p.get("RedactedFields"),
@@ -133,7 +127,7 @@ class WebACLLogging(BackendModel, CloudFormationModel, BaseModel):
         )
         return cls(acl_arn)
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        backend = _backend_of(account_id, self.physical_id)
+    def remove(self, at: Place) -> None:
+        backend = _backend_of(at.account_id, self.physical_id)
         if self.physical_id in backend.logging_configurations:
             backend.delete_logging_configuration(self.physical_id)

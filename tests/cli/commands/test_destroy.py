@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from appstack.cli import options
-from test_deploy_commands import run
+from cli_runner import run
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
