@@ -89,6 +89,8 @@ class Request:
     validate: bool = True
     #: A rollback: the target phase must be below the deployed one.
     going_down: bool = False
+    #: Seconds to wait for the change to run (None: until it ends); see `waiting.TimedOut`.
+    timeout: float | None = None
 
 
 @dataclass
@@ -144,8 +146,9 @@ def run(conn: Connection, request: Request, interaction: Interaction) -> Result:
     if lift:
         change_set = _lift_protection(conn, request, template, change_set, lift, interaction)
     apply = functools.partial(
-        stacks.apply, conn, change_set, template, request.target.is_production
-    )
+        stacks.apply, conn, change_set, template, request.target.is_production,
+        timeout=request.timeout,
+    )  # fmt: skip
     outcome = follow(interaction, stack, len(change_set.changes), apply)
     if lift and not outcome.ok:
         _restore_protection(conn, stack, lift, interaction)

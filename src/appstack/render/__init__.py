@@ -427,7 +427,10 @@ class Progress:
         self._bar.stop()
 
     def event(self, event: Event) -> None:
-        if event.failed:
+        if event.status in ("SERVICE_EVENT", "TASK_STOPPED"):  # deploy.service_watch
+            style = "yellow" if event.status == "TASK_STOPPED" else "dim"
+            self._bar.console.print(f"[{style}]  {escape(event.reason)}[/]", markup=True)
+        elif event.failed:
             self._bar.console.print(
                 f"[red]✘ {escape(f'{event.logical_id} {event.status}: {event.reason}')}[/]",
                 markup=True,

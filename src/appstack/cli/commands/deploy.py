@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from appstack import render
+from appstack.cli.durations import Duration
 from appstack.cli.options import (
     config_option,
     connect,
@@ -30,10 +31,11 @@ def deploy_as(
     config_path: Path | None,
     output: str,
     skip_validate: bool,
+    timeout: float | None = None,
     **allowed: bool,
 ) -> None:
     """Parse, run the workflow, render: `allowed` holds yes, allow_data_loss, allow_outage
-    and going_down, as the workflow's request takes them."""
+    and going_down, as the workflow's request takes them; `timeout` bounds the wait."""
     from appstack import synth
     from appstack.cli.terminal import Terminal
     from appstack.deploy import stacks, workflow
@@ -41,7 +43,7 @@ def deploy_as(
     tgt = target(env, phase, config_path, region=conn_args[2])
     conn = connect(conn_args, tgt.app.region)
     request = workflow.Request(
-        stack, tgt, synth.template(tgt), validate=not skip_validate, **allowed
+        stack, tgt, synth.template(tgt), validate=not skip_validate, timeout=timeout, **allowed
     )
     result = workflow.run(conn, request, Terminal())
     if output == "json":
@@ -64,6 +66,12 @@ def deploy_as(
 @click.option("--allow-data-loss", is_flag=True, help="Allow deleting or replacing stored data.")
 @click.option(
     "--allow-outage", is_flag=True, help="Allow changes that interrupt users (named in the plan)."
+)
+@click.option(
+    "--timeout",
+    type=Duration(),
+    default=None,
+    help="Stop waiting after this long (10m, 1h); the operation goes on in CloudFormation.",
 )
 @output_option()
 @SKIP_VALIDATE
