@@ -34,6 +34,8 @@ COMMANDS: tuple[str, ...] = (
     "outputs",
     "events",
     "watch",
+    "logs",
+    "exec",
     "destroy",
     "local",
 )

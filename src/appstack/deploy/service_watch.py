@@ -151,20 +151,22 @@ class ServiceWatch:
     def _locate(self, logical_id: str) -> tuple[str, str] | None:
         if logical_id not in self._where:
             try:
-                service = self._physical(logical_id)
-                cluster = self._physical(self.services[logical_id])
+                found = self._physical_ids()
             except (ClientError, BotoCoreError):
                 return None
+            service, cluster = found.get(logical_id), found.get(self.services[logical_id])
             if not (service and cluster):
                 return None
             self._where[logical_id] = (cluster, service)
         return self._where[logical_id]
 
-    def _physical(self, logical_id: str) -> str:
-        found = self.cfn.describe_stack_resource(
-            StackName=self.stack_name, LogicalResourceId=logical_id
-        )["StackResourceDetail"]
-        return str(found.get("PhysicalResourceId") or "")
+    def _physical_ids(self) -> dict[str, str]:
+        pages = self.cfn.get_paginator("list_stack_resources").paginate(StackName=self.stack_name)
+        return {
+            r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
+            for page in pages
+            for r in page["StackResourceSummaries"]
+        }
 
     def _recent(self, when: datetime | None) -> bool:
         return when is None or when >= self.started - _SKEW
@@ -201,6 +203,21 @@ class ServiceWatch:
 
 def _notice(logical_id: str, status: str, message: str, when: datetime) -> events.Event:
     return events.Event(str(uuid.uuid4()), when, logical_id, SERVICE_TYPE, status, message)
+
+
+def deployed(stack: dict[str, Any]) -> tuple[str, str]:
+    """The cluster and service of a deployed stack of appstack's (its outputs
+    ClusterName and ServiceName), as `stacks.describe` found it."""
+    from appstack.errors import UsageError
+
+    found = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    if not ("ClusterName" in found and "ServiceName" in found):
+        raise UsageError(
+            f"stack {stack['StackName']} has no ECS service of appstack's (no ClusterName and "
+            f"ServiceName outputs, status {stack['StackStatus']}): name a stack appstack "
+            "deployed, once its deploy completed"
+        )
+    return found["ClusterName"], found["ServiceName"]
 
 
 def watch(conn: Any, stack_name: str, template: dict[str, Any]) -> ServiceWatch | None:

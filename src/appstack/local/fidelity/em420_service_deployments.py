@@ -100,11 +100,12 @@ def _task(backend: Any, service: Any, task_definition: Any, deployment: str) -> 
         networking_configuration=network, platform_version="1.4.0",
     )  # fmt: skip
     task._transitions = []  # a service's task keeps running (moto stops any after a look)
-    containers = []
+    containers: list[Any] = []
     for definition in task_definition.container_definitions:
         container: Any = models.Container(task_definition)  # type: ignore[abstract]
         container.name, container.image = definition.get("name"), definition.get("image")
         container.last_status = "RUNNING"
+        container.runtime_id = f"{task.id.replace('-', '')}-{len(containers)}"
         container.task_arn = task.task_arn
         containers.append(container)
     task.containers = containers
