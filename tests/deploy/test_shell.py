@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from appstack.deploy import shell
+from appstack.errors import UsageError
 
 SESSION = shell.Session(
     "cluster-1",
@@ -53,3 +55,50 @@ def test_without_the_plugin_the_error_is_the_install_hint(monkeypatch: pytest.Mo
     with pytest.raises(shell.PluginMissing, match="Install it: ") as raised:
         shell.require_plugin()
     assert raised.value.exit_code == 2
+
+
+class _Account:
+    """A deployed stack whose service runs one task, as CloudFormation and ECS describe them."""
+
+    def __init__(self, exec_enabled: bool) -> None:
+        self.exec_enabled = exec_enabled
+        self.executed: list[dict[str, Any]] = []
+
+    def client(self, name: str) -> Any:
+        return self
+
+    def describe_stacks(self, StackName: str) -> dict[str, Any]:
+        outputs = [{"OutputKey": "ClusterName", "OutputValue": "c"},
+                   {"OutputKey": "ServiceName", "OutputValue": "s"}]  # fmt: skip
+        return {"Stacks": [{"StackName": StackName, "StackStatus": "UPDATE_COMPLETE",
+                            "Outputs": outputs}]}  # fmt: skip
+
+    def list_tasks(self, **kw: Any) -> dict[str, Any]:
+        return {"taskArns": ["arn:aws:ecs:r:1:task/c/t1"]}
+
+    def describe_tasks(self, **kw: Any) -> dict[str, Any]:
+        task = {"taskArn": "arn:aws:ecs:r:1:task/c/t1", "lastStatus": "RUNNING",
+                "enableExecuteCommand": self.exec_enabled,
+                "containers": [{"name": "app", "runtimeId": "t1-0"}, {"name": "xray"}]}  # fmt: skip
+        return {"tasks": [task]}
+
+    def execute_command(self, **kw: Any) -> dict[str, Any]:
+        self.executed.append(kw)
+        return {"session": {"sessionId": "s", "streamUrl": "wss://x", "tokenValue": "t"}}
+
+
+def test_a_session_is_opened_in_the_named_container_of_the_running_task() -> None:
+    account = _Account(exec_enabled=True)
+    session = shell.open_session(account, "myapp-dev", "xray", "ps aux")  # type: ignore[arg-type]
+    assert account.executed == [
+        {"cluster": "c", "task": "arn:aws:ecs:r:1:task/c/t1", "container": "xray",
+         "command": "ps aux", "interactive": True}
+    ]  # fmt: skip
+    assert (session.cluster, session.task_id, session.container) == ("c", "t1", "xray")
+
+
+def test_tasks_started_without_exec_are_refused_naming_the_setting() -> None:
+    account = _Account(exec_enabled=False)
+    with pytest.raises(UsageError, match="set `exec: true` for its environment"):
+        shell.open_session(account, "myapp-prod", "app", "/bin/sh")  # type: ignore[arg-type]
+    assert account.executed == []
