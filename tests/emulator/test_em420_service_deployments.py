@@ -83,6 +83,7 @@ def test_a_service_runs_its_desired_count_of_tasks_with_every_container(
     for task in tasks:
         assert task["lastStatus"] == "RUNNING" and task["group"] == f"service:{found['Service']}"
         assert task["enableExecuteCommand"] is True
+        assert task["createdAt"] <= task["startedAt"]
         assert [c["name"] for c in task["containers"]] == ["app", "sidecar"]
     # Looked at again, a service's task is still running (moto stops a task once described).
     again = ecs.describe_tasks(cluster=found["Cluster"], tasks=arns)["tasks"]

@@ -110,7 +110,7 @@ def _task(backend: Any, service: Any, task_definition: Any, deployment: str) -> 
         containers.append(container)
     task.containers = containers
     task.last_status = "RUNNING"
-    task.started_at = _now()
+    task.created_at = task.started_at = _now()
     task.enable_execute_command = service.appstack_exec
     backend.tasks.setdefault(cluster.name, {})[task.task_arn] = task
     return task
