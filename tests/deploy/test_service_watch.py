@@ -140,3 +140,15 @@ def test_the_wait_ends_at_the_timeout_and_says_the_operation_goes_on() -> None:
     assert raised.value.exit_code == 124
     assert "goes on in CloudFormation" in str(raised.value)
     assert "appstack watch slow-dev" in str(raised.value)
+
+
+def test_the_progress_of_an_operation_that_timed_out_is_left_where_it_got(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from appstack import render
+
+    with pytest.raises(TimedOut), render.Progress(10, "slow-dev") as progress:
+        progress.event(events.Event("1", datetime.now(UTC), "Table", "T", "CREATE_COMPLETE", ""))
+        raise TimedOut("slow-dev", 1)
+    err = capsys.readouterr().err
+    assert "1/10" in err and "10/10" not in err

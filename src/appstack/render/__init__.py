@@ -423,7 +423,8 @@ class Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._bar.update(self._task, completed=self._bar.tasks[0].total)
+        if exc[0] is None:  # ended: full; stopped (Ctrl-C, --timeout): as far as it got
+            self._bar.update(self._task, completed=self._bar.tasks[0].total)
         self._bar.stop()
 
     def event(self, event: Event) -> None:
