@@ -161,12 +161,9 @@ class ServiceWatch:
         return self._where[logical_id]
 
     def _physical_ids(self) -> dict[str, str]:
-        pages = self.cfn.get_paginator("list_stack_resources").paginate(StackName=self.stack_name)
-        return {
-            r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
-            for page in pages
-            for r in page["StackResourceSummaries"]
-        }
+        from appstack.deploy import stacks  # stacks follows with a watch: imported late
+
+        return stacks.physical_ids(self.cfn, self.stack_name)
 
     def _recent(self, when: datetime | None) -> bool:
         return when is None or when >= self.started - _SKEW
