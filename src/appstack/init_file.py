@@ -38,6 +38,7 @@ environments:
     log_retention_days: 14
     phase: 1                    # default phase for `appstack deploy` / `synth`
     # keep_images: 30           # images the ECR repository keeps (newest); older ones expire
+    exec: true                  # appstack exec: a shell in a running task (ECS Exec); dev only
     # alarm_email: ops@example.com
     # certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/...  (enables HTTPS)
     # features: {firewall: true, vpn: false}   # switch single capabilities on or off

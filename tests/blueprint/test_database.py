@@ -173,7 +173,8 @@ def test_running_tasks_may_reread_the_rotated_secret_and_nothing_else(dev2: Temp
     # ECS injects DATABASE_PASSWORD at task start and never refreshes it; after RDS rotates
     # the secret, the application reads it again with its task role: GetSecretValue on
     # exactly this secret, kms:Decrypt on the environment's key through Secrets Manager only.
-    [policy] = props(dev2, "TaskRole")["Policies"]
+    # The application's own policy (ECS Exec's: blueprint/test_shell.py).
+    [policy] = [p for p in props(dev2, "TaskRole")["Policies"] if p["PolicyName"] == "application"]
     statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
     reread = statements["RereadTheDatabaseSecret"]
     assert reread["Effect"] == "Allow"

@@ -83,7 +83,10 @@ def test_no_security_group_opens_udp_2000_for_a_sidecar(traced: Template) -> Non
 
 
 def test_the_task_role_may_send_traces_on_any_resource(traced: Template) -> None:
-    [policy] = props(traced, "TaskRole")["Policies"]
+    # The application's own policy (ECS Exec's: blueprint/test_shell.py).
+    [policy] = [
+        p for p in props(traced, "TaskRole")["Policies"] if p["PolicyName"] == "application"
+    ]
     statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
     xray = statements["SendTracesToXRay"]
     assert set(xray["Action"]) == {

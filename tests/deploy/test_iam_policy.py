@@ -81,7 +81,8 @@ def recorded(emulator_endpoint: str) -> set[str]:
         if model.name == "CreateChangeSet" and "TemplateURL" in params:
             made.add("s3:GetObject")  # CloudFormation reads it with the caller's credentials
 
-    for service in ("cloudformation", "s3", "sts", "ec2", "config", "acm", "service-quotas"):
+    services = ("cloudformation", "s3", "sts", "ec2", "config", "acm", "service-quotas", "ecs")
+    for service in services:
         conn.client(service).meta.events.register("before-parameter-build.*.*", record)
 
     recording[0] = False

@@ -21,6 +21,7 @@ def test_no_policy_leaves_every_stateful_resource_open(
         "AccessLogBucket",
         "AppLogGroup",
         "EncryptionKey",
+        "ExecLogGroup",  # ECS Exec's session log (exec: true in dev)
         "FlowLogGroup",
         "Table",
     ]

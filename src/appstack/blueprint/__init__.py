@@ -29,6 +29,7 @@ from appstack.blueprint import (
     registry,
     secrets,
     service,
+    shell,
     table,
     tracing,
     vpn,
@@ -59,6 +60,8 @@ def build(target: Target) -> Template:
     alarm_topic = alarms.topic(draft, key)
     door = loadbalancer.build(draft, net, alb_sg, task_sg)
     app = service.build(draft, net, door, key)
+    if target.env.exec:
+        shell.build(draft, app, key)
     if db is not None:
         database.restart_on_rotation(draft, db, app)
     alarms.build(draft, alarm_topic, door, app, app_table)

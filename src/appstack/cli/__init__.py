@@ -37,6 +37,8 @@ COMMANDS: tuple[str, ...] = (
     "watch",
     "recover",
     "secret",
+    "logs",
+    "exec",
     "destroy",
     "local",
     "drift",

@@ -148,6 +148,8 @@ class EnvironmentSettings(_Strict):
     certificate_arn: str | None = None
     log_retention_days: int = 30
     deletion_protection: bool = False
+    #: ECS Exec: `appstack exec` may open a shell in a running task (on for dev only).
+    exec: bool = False
     features: dict[str, bool] = Field(default_factory=dict)
     database: DatabaseSettings = DatabaseSettings()
     firewall: FirewallSettings = FirewallSettings()
@@ -363,6 +365,7 @@ DEFAULT_ENVIRONMENTS: dict[str, dict[str, Any]] = {
         "min_count": 1,
         "max_count": 2,
         "log_retention_days": 14,
+        "exec": True,
     },
     "staging": {
         "vpc_cidr": "10.20.0.0/16",

@@ -85,6 +85,13 @@ class Connection:
                 self._clients[service] = self._session.client(service, config=RETRIES, **extra)
             return self._clients[service]
 
+    def untried_client(self, service: str) -> Any:
+        """A client that makes each call once, without retries: for a call whose failure
+        has a fallback (a Live Tail session falls back to polling at once)."""
+        extra = {"endpoint_url": self.endpoint} if self.endpoint else {}
+        once = Config(retries={"mode": "standard", "total_max_attempts": 1})
+        return self._session.client(service, config=once, **extra)
+
 
 def assumed(
     source: boto3.session.Session, role_arn: str, region: str, endpoint: str | None

@@ -23,10 +23,11 @@ from appstack.deploy import (
     protection,
     removals,
     repair,
+    service_watch,
     template_bucket,
 )
 from appstack.deploy.session import Connection
-from appstack.deploy.waiting import poll
+from appstack.deploy.waiting import TimedOut, poll
 from appstack.errors import AppstackError, UsageError
 
 
@@ -182,8 +183,14 @@ def follow(
     stack_name: str,
     on_event: Callable[[events.Event], None] | None = None,
     token: str | None = None,
+    watch: Callable[[list[events.Event]], list[events.Event]] | None = None,
+    timeout: float | None = None,
 ) -> tuple[dict[str, Any], list[events.Event]]:
-    """Wait for the stack's operation to end, handing each of its new events to `on_event`.
+    """Wait for the stack's operation to end, handing each of its new events to `on_event`,
+    and what `watch` answers to them (the service's events and stopped tasks) too.
+
+    With `timeout` (seconds), `TimedOut` once it passed: the operation goes on in
+    CloudFormation.
 
     `token` is the ClientRequestToken the operation was called with: only its events count
     (an older failure never decides this operation's outcome). Without one (re-attaching to
@@ -212,10 +219,14 @@ def follow(
             pace.saw(event)
             if on_event:
                 on_event(event)
+        for notice in watch(fresh) if watch else []:
+            if on_event:
+                on_event(notice)
         return _finished(cfn, stack_name)
 
-    final = poll(check, near=pace.near)
-    assert final is not None
+    final = poll(check, near=pace.near, timeout=timeout)
+    if final is None:
+        raise TimedOut(stack_name, timeout or 0.0)
     return final, all_events
 
 
@@ -351,8 +362,12 @@ def apply(
     template: dict[str, Any],
     production: bool,
     on_event: Callable[[events.Event], None] | None = None,
+    timeout: float | None = None,
 ) -> Outcome:
     """Execute a change set, follow it to the end, set the stack policy and protection.
+
+    The ECS service is followed too (`service_watch`): a failure of the service names the
+    reason its task stopped as the root cause. `timeout` bounds the wait (`follow`).
 
     Protection is lowered only for the operation that needs it: the policy in force is read
     first, and an update runs under the new template's policy (what it removes is no longer
@@ -394,9 +409,8 @@ def apply(
         # but DELETE_IN_PROGRESS and DELETE_COMPLETE
         # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html).
         warnings += _terminate_protection(cfn, name, True)
-    final, seen = follow(cfn, name, on_event, change_set.token)
-    outcome = Outcome(name, final["StackStatus"], change_set, outputs(final))
-    outcome.failure = events.root_cause(seen)
+    final, failure = _follow_with_services(conn, change_set, template, on_event, timeout)
+    outcome = Outcome(name, final["StackStatus"], change_set, outputs(final), failure)
     if not outcome.ok:
         # Rolled back: the deployed template is the old one again, and so is its policy.
         _restore_policy(cfn, change_set, previous)
@@ -417,6 +431,25 @@ def apply(
         checked = removals.check(conn, change_set.removals)
         outcome.checked, outcome.warnings = checked.facts, outcome.warnings + checked.problems
     return outcome
+
+
+def _follow_with_services(
+    conn: Connection,
+    change_set: changesets.ChangeSet,
+    template: dict[str, Any],
+    on_event: Callable[[events.Event], None] | None,
+    timeout: float | None,
+) -> tuple[dict[str, Any], events.Event | None]:
+    """Follow the executed change set and the template's ECS services; the stack as it
+    ended, and the root cause of a failure (a service's: the reason its task stopped)."""
+    name = change_set.stack_name
+    watch = service_watch.watch(conn, name, template)
+    final, seen = follow(
+        conn.client("cloudformation"), name, on_event, change_set.token,
+        watch.saw if watch else None, timeout,
+    )  # fmt: skip
+    root = events.root_cause(seen)
+    return final, watch.explain(root) if watch else root
 
 
 def _terminate_protection(cfn: Any, name: str, on: bool) -> list[str]:

@@ -15,6 +15,8 @@ from typing import TypeVar
 
 from botocore.exceptions import ClientError
 
+from appstack.errors import AppstackError
+
 T = TypeVar("T")
 
 FIRST_INTERVAL = 0.2
@@ -36,6 +38,23 @@ THROTTLING = frozenset(
         "SlowDown",
     }
 )
+
+
+class TimedOut(AppstackError):
+    """`--timeout` passed before the stack's operation ended. appstack stops waiting and
+    cancels nothing: the operation goes on in CloudFormation (a service deployment that
+    cannot start is ended by its circuit breaker, which rolls it back)."""
+
+    #: As coreutils `timeout` answers when its command timed out.
+    exit_code = 124
+
+    def __init__(self, stack_name: str, seconds: float) -> None:
+        self.stack_name = stack_name
+        super().__init__(
+            f"{stack_name}: still running after the --timeout of {seconds:g} s; appstack "
+            "stopped waiting and cancelled nothing: the operation goes on in CloudFormation. "
+            f"Re-attach with: appstack watch {stack_name}"
+        )
 
 
 def throttled(exc: BaseException) -> bool:

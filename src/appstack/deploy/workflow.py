@@ -105,6 +105,8 @@ class Request:
     preflight: bool = True
     #: Build the image, push it to the stack's repository and deploy its digest.
     build: images.Build | None = None
+    #: Seconds to wait for the change to run (None: until it ends); see `waiting.TimedOut`.
+    timeout: float | None = None
 
 
 @dataclass
@@ -210,8 +212,9 @@ def _deploy(
     if lift:
         change_set = _lift_protection(conn, request, template, change_set, lift, interaction)
     apply = functools.partial(
-        stacks.apply, conn, change_set, template, request.target.is_production
-    )
+        stacks.apply, conn, change_set, template, request.target.is_production,
+        timeout=request.timeout,
+    )  # fmt: skip
     outcome = follow(interaction, stack, len(change_set.changes), apply)
     if lift and not outcome.ok:
         _restore_protection(conn, stack, lift, interaction)

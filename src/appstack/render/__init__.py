@@ -429,11 +429,15 @@ class Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._bar.update(self._task, completed=self._bar.tasks[0].total)
+        if exc[0] is None:  # ended: full; stopped (Ctrl-C, --timeout): as far as it got
+            self._bar.update(self._task, completed=self._bar.tasks[0].total)
         self._bar.stop()
 
     def event(self, event: Event) -> None:
-        if event.failed:
+        if event.status in ("SERVICE_EVENT", "TASK_STOPPED"):  # deploy.service_watch
+            style = "yellow" if event.status == "TASK_STOPPED" else "dim"
+            self._bar.console.print(f"[{style}]  {escape(event.reason)}[/]", markup=True)
+        elif event.failed:
             self._bar.console.print(
                 f"[red]✘ {escape(f'{event.logical_id} {event.status}: {event.reason}')}[/]",
                 markup=True,

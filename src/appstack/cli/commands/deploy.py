@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from appstack import render
+from appstack.cli.durations import Duration
 from appstack.cli.options import (
     build_options,
     env_into_stack,
@@ -43,11 +44,12 @@ def deploy_as(
     skip_validate: bool,
     continue_on_error: bool = False,
     build: Build | None = None,
+    timeout: float | None = None,
     **allowed: bool,
 ) -> None:
     """Parse, run the workflow, render: `allowed` holds yes, allow_data_loss, allow_outage
-    and going_down, as the workflow's request takes them. An environment in several
-    Regions (and no --region) is deployed to each at once."""
+    and going_down, as the workflow's request takes them; `timeout` bounds the wait. An
+    environment in several Regions (and no --region) is deployed to each at once."""
     from appstack import synth
     from appstack.cli.terminal import Terminal
     from appstack.deploy import workflow
@@ -63,7 +65,13 @@ def deploy_as(
         return
     conn = reach_target(conn_args, tgt)
     request = workflow.Request(
-        stack, tgt, synth.template(tgt), validate=not skip_validate, build=build, **allowed
+        stack,
+        tgt,
+        synth.template(tgt),
+        validate=not skip_validate,
+        build=build,
+        timeout=timeout,
+        **allowed,
     )
     show(workflow.run(conn, request, Terminal()), output)
 
@@ -171,6 +179,12 @@ def _report(stack: str, results: list[RegionResult], failed: list[str], output: 
 @click.option("--allow-data-loss", is_flag=True, help="Allow deleting or replacing stored data.")
 @click.option(
     "--allow-outage", is_flag=True, help="Allow changes that interrupt users (named in the plan)."
+)
+@click.option(
+    "--timeout",
+    type=Duration(),
+    default=None,
+    help="Stop waiting after this long (10m, 1h); the operation goes on in CloudFormation.",
 )
 @SKIP_VALIDATE
 @CONTINUE_ON_ERROR
