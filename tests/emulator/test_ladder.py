@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from appstack import config, local, phases
+from appstack import config, phases
 from appstack.deploy import workflow
-from appstack.deploy.session import Connection
-from appstack.local import transforms
 from conftest import synth
 from deploy.recording import Recording
+from emulator.accounts import Account
 
 ENVIRONMENTS = ("dev", "prod")
 WALK = (1, 2, 3, 4, 1, 4, 2, 1)
@@ -45,7 +43,6 @@ DB_INSTANCES = {"dev": 1, "prod": 2}  # the writer, and on prod one reader
 STACK = "ladder"
 ITEM = {"pk": {"S": "written-at-phase-1"}, "sk": {"S": "x"}}
 
-_accounts = itertools.count(200000000001)
 _templates: dict[tuple[str, int], dict[str, Any]] = {}
 
 
@@ -53,41 +50,6 @@ def template(env: str, phase: int) -> dict[str, Any]:
     if (env, phase) not in _templates:
         _templates[env, phase] = synth(CONFIG, env=env, phase=phase)
     return _templates[env, phase]
-
-
-@dataclass(frozen=True)
-class AccountConnection(Connection):
-    """The emulator as `local.connect` reaches it, in an AWS account of its own."""
-
-    account: str = ""
-
-    def client(self, service: str) -> Any:
-        client = super().client(service)
-        if not getattr(client, "_ladder_account", None):
-
-            def header(request: Any, **_: Any) -> None:
-                request.headers["x-moto-account-id"] = self.account
-
-            client.meta.events.register("before-send.*.*", header)
-            client._ladder_account = self.account
-        return client
-
-
-class Account:
-    """A connection to the emulator in an account of its own."""
-
-    def __init__(self, endpoint: str) -> None:
-        self.id = str(next(_accounts))
-        self.conn = AccountConnection(
-            "us-east-1",
-            endpoint=endpoint,
-            credentials=local.CREDENTIALS,
-            prepare=transforms.for_emulator,
-            account=self.id,
-        )
-
-    def client(self, service: str) -> Any:
-        return self.conn.client(service)
 
 
 def deploy(

@@ -76,7 +76,7 @@ def managed_rules() -> tuple[ManagedRule, ...]:
 def build(draft: Draft, key: Key) -> list[ConfigRule]:
     depends_on: list[str] = []
     if not draft.settings.config_recorder_exists:
-        recorder, channel = _recorder(draft, key)
+        recorder, channel = record(draft, key)
         # Rules evaluate only what a running recorder records.
         depends_on = [recorder.title, channel.title]
 
@@ -95,7 +95,9 @@ def build(draft: Draft, key: Key) -> list[ConfigRule]:
     return rules
 
 
-def _recorder(draft: Draft, key: Key) -> tuple[ConfigurationRecorder, DeliveryChannel]:
+def record(draft: Draft, key: Key) -> tuple[ConfigurationRecorder, DeliveryChannel]:
+    """The account's recorder of every supported resource type, and its delivery channel to
+    a bucket of its own."""
     bucket, bucket_policy = _bucket(draft, key)
     role = _role(draft, key)
     recorder = draft.add(

@@ -36,6 +36,7 @@ COMMANDS: tuple[str, ...] = (
     "watch",
     "destroy",
     "local",
+    "baseline",
 )
 
 

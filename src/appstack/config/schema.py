@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from appstack.config.baseline import BaselineSettings, ConfigHistorySettings
 from appstack.config.checks import PRIVATE_RANGES, vpn_facts
 from appstack.data import load as data_file
 from appstack.phases import ALL_CAPABILITIES, FOUNDATION, PHASES, capabilities
@@ -85,18 +86,6 @@ class VpnSettings(_Strict):
                 "use 64512 to 65534 or 4200000000 to 4294967294"
             )
         return value
-
-
-class ConfigHistorySettings(_Strict):
-    """How long the AWS Config bucket keeps what Config delivers (configuration history and
-    snapshots), and the versions an overwrite or delete leaves behind.
-
-    The default keeps history as long as AWS Config keeps configuration items by default,
-    7 years (2557 days; https://docs.aws.amazon.com/config/latest/developerguide/delete-config-data-with-retention-period.html).
-    """
-
-    keep_days: int = Field(2557, ge=1, le=36500)
-    noncurrent_version_days: int = Field(30, ge=1, le=36500)
 
 
 class UsageSettings(_Strict):
@@ -225,6 +214,7 @@ class AppConfig(_Strict):
     partition_key: str = Field("pk", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
     sort_key: str | None = Field("sk", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
     environments: dict[str, EnvironmentSettings]
+    baseline: BaselineSettings = BaselineSettings()
     _source: str = PrivateAttr(default=DEFAULT_FILE)
 
     @property

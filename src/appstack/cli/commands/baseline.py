@@ -1,0 +1,178 @@
+"""`appstack baseline deploy|plan|status|destroy`: the account baseline (AWS Config's
+recorder, a CloudTrail trail), once per account and Region."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from appstack import render
+from appstack.cli.options import config_option, connect, connection_options, output_option
+
+if TYPE_CHECKING:
+    from appstack.config import BaselineSettings
+    from appstack.deploy.session import Connection
+
+
+def _settings(
+    conn_args: tuple[bool, str | None, str | None], config_path: Path | None
+) -> tuple[BaselineSettings, Connection]:
+    from appstack import config
+
+    app = config.load(config_path)
+    return app.baseline, connect(conn_args, app.region)
+
+
+@click.group()
+def baseline() -> None:
+    """The account baseline: AWS Config's recorder and a CloudTrail trail, deployed once per
+    account and Region (environments add only their own Config rules)."""
+
+
+@baseline.command("deploy")
+@click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
+@click.option(
+    "--skip-validate", is_flag=True, help="Deploy without cfn-lint, rules and checkov (loudly)."
+)
+@output_option()
+@connection_options
+@config_option
+def deploy(
+    yes: bool, skip_validate: bool, output: str, conn_args: Any, config_path: Path | None
+) -> None:
+    """Deploy the baseline in this account and Region through a change set."""
+    from appstack.cli.terminal import Terminal
+    from appstack.deploy import baseline as engine
+    from appstack.deploy import stacks
+
+    settings, conn = _settings(conn_args, config_path)
+    result = engine.deploy(conn, settings, Terminal(), yes=yes, validate=not skip_validate)
+    if output == "json":
+        render.json_document(
+            {
+                "stack": result.stack,
+                "region": conn.region,
+                "status": result.status,
+                "outputs": result.outputs,
+            }
+        )
+        if result.outcome:
+            render.notices(result.outcome)
+    elif result.outcome is None:
+        render.success(f"{result.stack}: no changes")
+    else:
+        render.outcome(result.outcome)
+    if not result.ok:
+        raise stacks.DeployError(f"deploy of {result.stack} failed and was rolled back")
+
+
+@baseline.command("plan")
+@output_option()
+@connection_options
+@config_option
+def plan(output: str, conn_args: Any, config_path: Path | None) -> None:
+    """Preview the baseline's changes in this account and Region."""
+    from appstack.deploy import baseline as engine
+
+    settings, conn = _settings(conn_args, config_path)
+    preview = engine.plan(conn, settings)
+    render.findings(preview.findings)
+    change_set = preview.change_set
+    if change_set.empty:
+        render.success(f"{settings.stack_name}: no changes")
+    else:
+        render.change_summary(change_set)
+        if preview.refused:
+            render.refusal(["deploy would refuse, before changing anything:", *preview.refused])
+    if output == "json":
+        render.json_document(
+            {
+                "stack": settings.stack_name,
+                "region": conn.region,
+                "creating": change_set.creating,
+                "findings": preview.findings,
+                "changes": [
+                    {"action": c.kind, "logical_id": c.logical_id, "type": c.resource_type}
+                    for c in change_set.changes
+                ],
+                "refused": list(preview.refused),
+            }
+        )
+
+
+@baseline.command("status")
+@output_option()
+@connection_options
+@config_option
+def status(output: str, conn_args: Any, config_path: Path | None) -> None:
+    """The baseline's stack, and whether its recorder records and its trail logs."""
+    from appstack.deploy import baseline as engine
+
+    settings, conn = _settings(conn_args, config_path)
+    found = engine.status(conn, settings)
+    if output == "json":
+        render.json_document(
+            {
+                "stack": found.stack,
+                "region": found.region,
+                "status": found.status,
+                "recorder": found.recorder,
+                "recording": found.recording,
+                "trail": found.trail,
+                "logging": found.logging,
+            }
+        )
+        return
+    render.table(
+        f"account baseline in {found.region}",
+        ["stack", "status", "recorder", "trail"],
+        [
+            [
+                found.stack,
+                found.status,
+                f"{found.recorder} ({'recording' if found.recording else 'NOT recording'})"
+                if found.recorder
+                else "-",
+                f"{found.trail} ({'logging' if found.logging else 'NOT logging'})"
+                if found.trail
+                else "-",
+            ]
+        ],
+    )
+    if found.status == "NOT_DEPLOYED":
+        render.note("deploy it: appstack baseline deploy")
+
+
+@baseline.command("destroy")
+@click.option("--yes", "-y", is_flag=True, help="Destroy without asking.")
+@output_option()
+@connection_options
+@config_option
+def destroy(yes: bool, output: str, conn_args: Any, config_path: Path | None) -> None:
+    """Delete the baseline's stack (its buckets and key are kept); refused while Config
+    rules rely on its recorder."""
+    from appstack.cli.terminal import Terminal
+    from appstack.deploy import baseline as engine
+    from appstack.deploy import stacks, workflow
+
+    settings, conn = _settings(conn_args, config_path)
+    name = settings.stack_name
+    if not yes:
+        if not render.is_interactive():
+            raise stacks.DeployError("no terminal to confirm on: pass --yes to destroy")
+        click.confirm(
+            f"Delete the account baseline {name}? Recording and the trail stop in {conn.region}",
+            abort=True,
+        )
+    destroying = functools.partial(engine.destroy, conn, settings)
+    result = workflow.follow(Terminal(), name, 1, destroying)
+    if output == "json":
+        render.notices(result)
+        render.json_document({"stack": name, "status": result.status, "retained": result.retained})
+    else:
+        render.outcome(result)
+    if not result.ok:
+        raise stacks.DeployError(f"deletion of {name} ended in {result.status}")

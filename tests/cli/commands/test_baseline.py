@@ -1,0 +1,103 @@
+"""`appstack baseline deploy|plan|status|destroy` on the emulator: the account baseline in an
+account and Region of its own, through the deploy engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+
+from cli_runner import run
+from test_cli_json import matches_schema
+
+REGION = "ap-southeast-7"  # a Region of its own: AWS allows one Config recorder per Region
+
+
+@pytest.fixture(scope="module")
+def config_file(tmp_path_factory: pytest.TempPathFactory, emulator_endpoint: str) -> str:
+    path = tmp_path_factory.mktemp("baseline") / "appstack.yaml"
+    path.write_text(f"region: {REGION}\nbaseline:\n  deletion_protection: false\n")
+    return str(path)
+
+
+def test_status_before_deploying_says_how_to_deploy(
+    config_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["baseline", "status", "-c", config_file], capsys)
+    assert code == 0, err
+    assert "NOT_DEPLOYED" in out and "appstack baseline deploy" in out + err
+
+
+def test_deploy_records_and_logs_then_plans_no_changes(
+    config_file: str, capsys: pytest.CaptureFixture[str], emulator_endpoint: str
+) -> None:
+    code, out, err = run(["baseline", "plan", "-c", config_file, "--output", "json"], capsys)
+    assert code == 0, err
+    planned = json.loads(out)
+    matches_schema(planned, "baseline-plan")
+    assert planned["creating"] is True
+    added = {c["logical_id"] for c in planned["changes"]}
+    assert {"ConfigRecorder", "ConfigDeliveryChannel", "AuditTrail", "EncryptionKey"} <= added
+
+    deploy = ["baseline", "deploy", "--yes", "--skip-validate", "-c", config_file]
+    code, out, err = run([*deploy, "--output", "json"], capsys)
+    assert code == 0, out + err
+    matches_schema(json.loads(out), "baseline-deploy")
+    config = boto3.client("config", region_name=REGION, endpoint_url=emulator_endpoint)
+    [recorder] = config.describe_configuration_recorders()["ConfigurationRecorders"]
+    trails = boto3.client("cloudtrail", region_name=REGION, endpoint_url=emulator_endpoint)
+    assert [t["Name"] for t in trails.describe_trails()["trailList"]] == ["appstack-trail"]
+
+    code, out, err = run(["baseline", "status", "-c", config_file, "--output", "json"], capsys)
+    assert code == 0, err
+    found = json.loads(out)
+    matches_schema(found, "baseline-status")
+    assert found["status"] == "CREATE_COMPLETE"
+    assert found["recorder"] == recorder["name"] and found["recording"] is True
+    assert found["logging"] is True
+
+    code, out, err = run(deploy, capsys)
+    assert code == 0 and "no changes" in out
+
+
+def test_destroy_is_refused_while_config_rules_rely_on_the_recorder(
+    config_file: str, capsys: pytest.CaptureFixture[str], emulator_endpoint: str
+) -> None:
+    config = boto3.client("config", region_name=REGION, endpoint_url=emulator_endpoint)
+    config.put_config_rule(
+        ConfigRule={
+            "ConfigRuleName": "an-environments-rule",
+            "Source": {"Owner": "AWS", "SourceIdentifier": "S3_BUCKET_SSL_REQUESTS_ONLY"},
+        }
+    )
+    try:
+        code, _, err = run(["baseline", "destroy", "--yes", "-c", config_file], capsys)
+        assert code == 1 and "an-environments-rule" in err and "--to-phase 1" in err
+    finally:
+        config.delete_config_rule(ConfigRuleName="an-environments-rule")
+    code, out, err = run(
+        ["baseline", "destroy", "--yes", "-c", config_file, "--output", "json"], capsys
+    )
+    assert code == 0, err
+    answer = json.loads(out)
+    matches_schema(answer, "baseline-destroy")
+    assert answer["status"] == "DELETE_COMPLETE"
+    # The buckets keep what was recorded, and the key keeps it readable.
+    assert any("ConfigBucket" in r for r in answer["retained"])
+    assert any("AuditLogBucket" in r for r in answer["retained"])
+    assert config.describe_configuration_recorders()["ConfigurationRecorders"] == []
+
+
+def test_a_protected_baseline_is_not_destroyed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], emulator_endpoint: str
+) -> None:
+    path = tmp_path / "appstack.yaml"
+    path.write_text("region: mx-central-1\nbaseline:\n  name: guarded\n")
+    code, out, err = run(
+        ["baseline", "deploy", "--yes", "--skip-validate", "-c", str(path)], capsys
+    )
+    assert code == 0, out + err
+    code, _, err = run(["baseline", "destroy", "--yes", "-c", str(path)], capsys)
+    assert code == 1 and "baseline.deletion_protection: false" in err
