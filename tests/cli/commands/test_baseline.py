@@ -101,3 +101,39 @@ def test_a_protected_baseline_is_not_destroyed(
     assert code == 0, out + err
     code, _, err = run(["baseline", "destroy", "--yes", "-c", str(path)], capsys)
     assert code == 1 and "baseline.deletion_protection: false" in err
+
+
+def test_a_stack_set_to_three_accounts_in_two_regions_reports_each_instance(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], emulator_endpoint: str
+) -> None:
+    from emulator.accounts import Account
+    from emulator.stacksets import role
+
+    admin = boto3.client("iam", endpoint_url=emulator_endpoint)
+    admin.create_role(
+        RoleName="AWSCloudFormationStackSetAdministrationRole", AssumeRolePolicyDocument="{}"
+    )
+    targets = [Account(emulator_endpoint) for _ in range(3)]
+    for target in targets:
+        role(target, "AWSCloudFormationStackSetExecutionRole")
+    path = tmp_path / "appstack.yaml"
+    path.write_text("region: us-east-1\nbaseline:\n  name: fleet\n")
+    accounts = ",".join(t.id for t in targets)
+    deploy = ["baseline", "deploy", "--accounts", accounts, "--regions", "us-east-1,eu-west-1"]
+    code, out, err = run([*deploy, "--yes", "-c", str(path), "--output", "json"], capsys)
+    assert code == 0, err
+    answer = json.loads(out)
+    matches_schema(answer, "baseline-deploy")
+    assert answer["status"] == "SUCCEEDED" and len(answer["instances"]) == 6
+    assert {i["detailed_status"] for i in answer["instances"]} == {"SUCCEEDED"}
+    code, out, err = run(
+        ["baseline", "status", "--drift", "-c", str(path), "--output", "json"], capsys
+    )
+    assert code == 0, err
+    status = json.loads(out)
+    matches_schema(status, "baseline-status")
+    assert {i["drift"] for i in status["instances"]} == {"IN_SYNC"}
+    code, out, err = run(["baseline", "destroy", "--yes", "-c", str(path)], capsys)
+    assert code == 0, err
+    code, out, _ = run(["baseline", "status", "-c", str(path)], capsys)
+    assert "NOT_DEPLOYED" in out

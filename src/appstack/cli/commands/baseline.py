@@ -15,6 +15,12 @@ from appstack.cli.options import config_option, connect, connection_options, out
 if TYPE_CHECKING:
     from appstack.config import BaselineSettings
     from appstack.deploy.session import Connection
+    from appstack.deploy.stackset import Instance, Rollout, Targets
+
+
+def _listed(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    """A comma-separated option as a tuple (`--accounts 111122223333,444455556666`)."""
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
 
 def _settings(
@@ -37,18 +43,37 @@ def baseline() -> None:
 @click.option(
     "--skip-validate", is_flag=True, help="Deploy without cfn-lint, rules and checkov (loudly)."
 )
+@click.option(
+    "--accounts", callback=_listed, help="As a StackSet to these accounts (comma-separated)."
+)
+@click.option("--regions", callback=_listed, help="The StackSet's Regions (comma-separated).")
+@click.option(
+    "--ou", "units", callback=_listed, help="As a StackSet to these organizational units."
+)
 @output_option()
 @connection_options
 @config_option
 def deploy(
-    yes: bool, skip_validate: bool, output: str, conn_args: Any, config_path: Path | None
+    yes: bool,
+    skip_validate: bool,
+    accounts: tuple[str, ...],
+    regions: tuple[str, ...],
+    units: tuple[str, ...],
+    output: str,
+    conn_args: Any,
+    config_path: Path | None,
 ) -> None:
-    """Deploy the baseline in this account and Region through a change set."""
+    """Deploy the baseline in this account and Region through a change set; with accounts or
+    organizational units (options, or `baseline:` in the config), as a StackSet."""
     from appstack.cli.terminal import Terminal
     from appstack.deploy import baseline as engine
-    from appstack.deploy import stacks
+    from appstack.deploy import stacks, stackset
 
     settings, conn = _settings(conn_args, config_path)
+    goal = stackset.targets(settings, accounts, regions, units, conn.region)
+    if goal is not None:
+        _deploy_stack_set(conn, settings, goal, yes, output)
+        return
     result = engine.deploy(conn, settings, Terminal(), yes=yes, validate=not skip_validate)
     if output == "json":
         render.json_document(
@@ -104,14 +129,28 @@ def plan(output: str, conn_args: Any, config_path: Path | None) -> None:
 
 
 @baseline.command("status")
+@click.option("--drift", is_flag=True, help="Of a StackSet: run drift detection first.")
 @output_option()
 @connection_options
 @config_option
-def status(output: str, conn_args: Any, config_path: Path | None) -> None:
-    """The baseline's stack, and whether its recorder records and its trail logs."""
+def status(drift: bool, output: str, conn_args: Any, config_path: Path | None) -> None:
+    """The baseline's stack, and whether its recorder records and its trail logs; of a
+    StackSet, each stack instance (with --drift, after drift detection)."""
     from appstack.deploy import baseline as engine
+    from appstack.deploy import stackset
 
     settings, conn = _settings(conn_args, config_path)
+    cfn = conn.client("cloudformation")
+    if stackset.describe(cfn, settings.stack_name) is not None:
+        rollout = (
+            stackset.detect_drift(conn, settings)
+            if drift
+            else stackset.Rollout(
+                settings.stack_name, "CURRENT", tuple(stackset.instances(cfn, settings.stack_name))
+            )
+        )
+        _rollout(rollout, conn.region, output)
+        return
     found = engine.status(conn, settings)
     if output == "json":
         render.json_document(
@@ -156,7 +195,7 @@ def destroy(yes: bool, output: str, conn_args: Any, config_path: Path | None) ->
     rules rely on its recorder."""
     from appstack.cli.terminal import Terminal
     from appstack.deploy import baseline as engine
-    from appstack.deploy import stacks, workflow
+    from appstack.deploy import stacks, stackset, workflow
 
     settings, conn = _settings(conn_args, config_path)
     name = settings.stack_name
@@ -164,9 +203,18 @@ def destroy(yes: bool, output: str, conn_args: Any, config_path: Path | None) ->
         if not render.is_interactive():
             raise stacks.DeployError("no terminal to confirm on: pass --yes to destroy")
         click.confirm(
-            f"Delete the account baseline {name}? Recording and the trail stop in {conn.region}",
+            f"Delete the account baseline {name}? Recording and the trail stop where it runs",
             abort=True,
         )
+    if stackset.describe(conn.client("cloudformation"), name) is not None:
+        rollout = stackset.destroy(conn, settings, _instance_line)
+        if output == "json":
+            render.json_document({"stack": name, "status": rollout.status, "retained": []})
+        else:
+            render.success(f"StackSet {name}: its stack instances are deleted ({rollout.status})")
+        if rollout.instances:
+            raise stacks.DeployError(f"StackSet {name}: {len(rollout.instances)} instance(s) left")
+        return
     destroying = functools.partial(engine.destroy, conn, settings)
     result = workflow.follow(Terminal(), name, 1, destroying)
     if output == "json":
@@ -176,3 +224,65 @@ def destroy(yes: bool, output: str, conn_args: Any, config_path: Path | None) ->
         render.outcome(result)
     if not result.ok:
         raise stacks.DeployError(f"deletion of {name} ended in {result.status}")
+
+
+def _instance_line(instance: Instance) -> None:
+    reason = f": {instance.reason}" if instance.reason else ""
+    render.note(f"{instance.where}: {instance.status} {instance.detailed}{reason}")
+
+
+def _rollout(rollout: Rollout, region: str, output: str) -> None:
+    """A StackSet's instances: a table for people, one object for machines."""
+    rows = [
+        {
+            "account": i.account,
+            "region": i.region,
+            "status": i.status,
+            "detailed_status": i.detailed,
+            "reason": i.reason,
+            "drift": i.drift,
+        }
+        for i in rollout.instances
+    ]
+    if output == "json":
+        render.json_document(
+            {
+                "stack": rollout.stack_set,
+                "region": region,
+                "status": rollout.status,
+                "outputs": {},
+                "instances": rows,
+            }
+        )
+        return
+    render.table(
+        f"StackSet {rollout.stack_set}: {rollout.status}",
+        ["account", "region", "status", "detail", "drift", "reason"],
+        [
+            [r["account"], r["region"], r["status"], r["detailed_status"], r["drift"], r["reason"]]
+            for r in rows
+        ],
+    )
+
+
+def _deploy_stack_set(
+    conn: Connection, settings: BaselineSettings, goal: Targets, yes: bool, output: str
+) -> None:
+    from appstack.deploy import stacks, stackset
+
+    if not yes:
+        if not render.is_interactive():
+            raise stacks.DeployError("no terminal to confirm on: pass --yes to deploy")
+        where = ", ".join(goal.accounts or goal.units)
+        click.confirm(
+            f"Deploy the baseline StackSet {settings.stack_name} to {where} in "
+            f"{', '.join(goal.regions)}?",
+            abort=True,
+        )
+    rollout = stackset.deploy(conn, settings, goal, _instance_line)
+    _rollout(rollout, conn.region, output)
+    if not rollout.ok:
+        failed = "; ".join(f"{i.where}: {i.detailed} {i.reason}".strip() for i in rollout.failed)
+        raise stacks.DeployError(
+            f"the StackSet operation ended {rollout.status}; {failed or 'see the instances'}"
+        )
