@@ -26,8 +26,10 @@ def test_it_holds_the_recorder_the_channel_and_a_multi_region_trail(template: Te
     [trail] = of_type(template, "AWS::CloudTrail::Trail").values()
     assert trail["Properties"]["IsMultiRegionTrail"] is True
     assert trail["Properties"]["EnableLogFileValidation"] is True
-    # No Config rule: an environment's rules are its own, scoped to its resources.
-    assert of_type(template, "AWS::Config::ConfigRule") == {}
+    # One rule, about the account (is a trail on?); an environment's rules are its own.
+    [rule] = of_type(template, "AWS::Config::ConfigRule").values()
+    assert rule["Properties"]["Source"]["SourceIdentifier"] == "CLOUD_TRAIL_ENABLED"
+    assert rule["DependsOn"] == ["ConfigRecorder", "ConfigDeliveryChannel"]
 
 
 def test_names_follow_the_baseline_name(template: Template) -> None:
@@ -52,8 +54,9 @@ def test_what_it_records_is_kept_when_the_baseline_goes(template: Template) -> N
         assert template["Resources"][logical_id]["DeletionPolicy"] == "Retain", logical_id
     assert template["Resources"]["AuditLogGroup"]["DeletionPolicy"] == "Retain"
     # The buckets' own requests are logged in the baseline's access log bucket.
-    logging = props(template, "ConfigBucket")["LoggingConfiguration"]
-    assert logging["DestinationBucketName"] == {"Ref": "AccessLogBucket"}
+    for bucket in ("ConfigBucket", "AuditLogBucket"):
+        logging = props(template, bucket)["LoggingConfiguration"]
+        assert logging["DestinationBucketName"] == {"Ref": "AccessLogBucket"}, bucket
 
 
 def test_history_keeps_for_the_baseline_setting(template: Template) -> None:

@@ -81,7 +81,8 @@ def recorded(emulator_endpoint: str) -> set[str]:
         if model.name == "CreateChangeSet" and "TemplateURL" in params:
             made.add("s3:GetObject")  # CloudFormation reads it with the caller's credentials
 
-    for service in ("cloudformation", "s3", "sts", "ec2", "config", "acm", "service-quotas"):
+    services = ("cloudformation", "s3", "sts", "ec2", "config", "acm", "service-quotas")
+    for service in (*services, "cloudtrail"):
         conn.client(service).meta.events.register("before-parameter-build.*.*", record)
 
     recording[0] = False
@@ -108,6 +109,8 @@ def recorded(emulator_endpoint: str) -> set[str]:
     assert deploy(1).ok
     assert deploy(1).status == "NO_CHANGES"
     assert deploy(2).ok
+    # Phase 4's preflight asks for the account's trail too (the baseline's).
+    preflight.ask(config.resolve(config.parse(data), "dev", 4), "iam-recorded", conn)
     assert deploy(1).ok  # the rollback to phase 1
     vpc = stacks.outputs(stacks.current(conn, "iam-recorded")).get("VpcId")
     assert vpc

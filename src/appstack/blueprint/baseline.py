@@ -66,7 +66,8 @@ def build(settings: BaselineSettings) -> Template:
     key = encryption.build(draft, KEY_PURPOSE, alarms=False)
     # The Config and trail buckets log their own requests here.
     access_log_bucket(draft, load_balancer=False)
-    recorder, _ = aws_config.record(draft, key)
+    recorder, channel = aws_config.record(draft, key, settings.config_history)
+    aws_config.account_rules(draft, [recorder.title, channel.title])
     trail = audit.build(draft, key)
     for name, value, description in (
         ("ConfigRecorderName", Ref(recorder), "The account's AWS Config recorder"),

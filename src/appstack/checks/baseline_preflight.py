@@ -16,7 +16,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from appstack.checks.findings import Finding
-from appstack.checks.preflight import BLOCKING_STATES, UNREACHABLE, busy
+from appstack.checks.preflight import BLOCKING_STATES, UNREACHABLE, _describe_stack, busy
 from appstack.config import BaselineTarget
 
 
@@ -24,7 +24,7 @@ def ask(
     target: BaselineTarget, stack_name: str, session: Any
 ) -> tuple[list[Finding], dict[str, Any] | None]:
     """The baseline's preflight findings, and its stack as they found it (None: not yet)."""
-    stack = _describe(session.client("cloudformation"), stack_name)
+    stack = _describe_stack(session, target, stack_name)
     owned = _owned(session.client("cloudformation"), stack_name) if stack else {}
     findings = _state(stack_name, stack)
     for check in (_recorder, _trails):
@@ -41,16 +41,6 @@ def ask(
                 )
             )
     return findings, stack
-
-
-def _describe(cfn: Any, name: str) -> dict[str, Any] | None:
-    try:
-        found = cfn.describe_stacks(StackName=name)["Stacks"]
-    except ClientError as exc:
-        if "does not exist" in str(exc):
-            return None
-        raise
-    return found[0] if found else None
 
 
 def _owned(cfn: Any, name: str) -> dict[str, str]:

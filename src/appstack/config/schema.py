@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from appstack.config.baseline import BaselineSettings, ConfigHistorySettings
+from appstack.config.baseline import BaselineSettings
 from appstack.config.checks import PRIVATE_RANGES, vpn_facts
 from appstack.data import load as data_file
 from appstack.phases import ALL_CAPABILITIES, FOUNDATION, PHASES, capabilities
@@ -135,8 +135,6 @@ class EnvironmentSettings(_Strict):
     firewall: FirewallSettings = FirewallSettings()
     cache: CacheSettings = CacheSettings()
     vpn: VpnSettings = VpnSettings()
-    config_recorder_exists: bool = False
-    config_history: ConfigHistorySettings = ConfigHistorySettings()
     usage: UsageSettings = UsageSettings()
 
     @field_validator("vpc_cidr", mode="before")

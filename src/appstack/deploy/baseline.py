@@ -109,7 +109,8 @@ def destroy(
             f"the baseline {name} has termination protection; if you mean to remove it, set "
             "`baseline.deletion_protection: false`, run `appstack baseline deploy`, then destroy"
         )
-    rules = _rules(conn)
+    own = set(stacks.physical_ids(conn.client("cloudformation"), name).values())
+    rules = [r for r in _rules(conn) if r not in own]  # its own rule goes with it
     if rules:
         shown = ", ".join(rules[:3]) + (f" and {len(rules) - 3} more" if len(rules) > 3 else "")
         raise BaselineInUse(

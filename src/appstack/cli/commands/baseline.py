@@ -286,3 +286,40 @@ def _deploy_stack_set(
         raise stacks.DeployError(
             f"the StackSet operation ended {rollout.status}; {failed or 'see the instances'}"
         )
+
+
+@baseline.command("adopt")
+@click.argument("stack")
+@click.option("--yes", "-y", is_flag=True, help="Move them without asking.")
+@output_option()
+@connection_options
+@config_option
+def adopt(stack: str, yes: bool, output: str, conn_args: Any, config_path: Path | None) -> None:
+    """Move the Config recorder and trail STACK still holds into the account baseline,
+    without a gap in recording (retain, release, import, update)."""
+    from appstack.cli.terminal import Terminal
+    from appstack.deploy import adopt as engine
+    from appstack.deploy import stacks
+
+    settings, conn = _settings(conn_args, config_path)
+    if not yes:
+        if not render.is_interactive():
+            raise stacks.DeployError("no terminal to confirm on: pass --yes to adopt")
+        click.confirm(
+            f"Move the account's recorder and trail from {stack} into {settings.stack_name}?",
+            abort=True,
+        )
+    done = engine.adopt(conn, stack, settings, Terminal())
+    if output == "json":
+        render.json_document(
+            {
+                "stack": done.stack,
+                "baseline": done.baseline,
+                "moved": done.moved,
+                "steps": done.steps,
+            }
+        )
+        return
+    for step in done.steps:
+        render.success(step)
+    render.note(f"now deploy {stack} as usual: its template no longer holds them")
