@@ -1,4 +1,5 @@
-"""Audit: a CloudTrail trail over every Region into an encrypted bucket that is kept."""
+"""Audit: a CloudTrail trail over every Region into an encrypted bucket that is kept; the
+account baseline's (an environment holds none)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,27 @@ from typing import Any
 
 import pytest
 
+from appstack import config
+from appstack.blueprint import baseline
 from blueprint.database_standin import features
-from conftest import Template, props, refs, synth
+from conftest import Template, of_type, props, refs, synth
 
 TRAIL_ARN = {
     "Fn::Sub": "arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/"
-    "${ApplicationName}-${EnvironmentSuffix}-trail"
+    "${BaselineName}-trail"
 }
 
 
 @pytest.fixture(scope="module")
 def audited() -> Template:
-    return synth(features(audit=True))
+    return baseline.to_dict(config.parse({}).baseline)
+
+
+def test_an_environment_with_audit_holds_no_trail_of_its_own() -> None:
+    # One trail per account: a second copy of management events is billed per event.
+    template = synth(features(audit=True))
+    assert of_type(template, "AWS::CloudTrail::Trail") == {}
+    assert "CloudTrailEncryptsThisTrailsLogs" not in _key_statements(template)
 
 
 def _bucket_statements(template: Template) -> dict[str, dict[str, Any]]:
@@ -39,12 +49,10 @@ def test_the_trail_logs_every_region_with_signed_files(audited: Template) -> Non
 
 def test_the_trail_is_named_as_the_policies_name_it(audited: Template) -> None:
     # aws:SourceArn in the bucket and key policies is built from this name.
-    assert props(audited, "AuditTrail")["TrailName"] == {
-        "Fn::Sub": "${ApplicationName}-${EnvironmentSuffix}-trail"
-    }
+    assert props(audited, "AuditTrail")["TrailName"] == {"Fn::Sub": "${BaselineName}-trail"}
 
 
-def test_the_trail_writes_to_its_bucket_encrypted_with_the_environments_key(
+def test_the_trail_writes_to_its_bucket_encrypted_with_the_baselines_key(
     audited: Template,
 ) -> None:
     trail = props(audited, "AuditTrail")
@@ -133,5 +141,5 @@ def test_events_reach_cloudwatch_logs_through_a_role_cloudtrail_assumes(
 
 def test_the_log_group_expires_and_is_encrypted(audited: Template) -> None:
     group = props(audited, "AuditLogGroup")
-    assert group["RetentionInDays"] == 14
+    assert group["RetentionInDays"] == 365  # baseline.log_retention_days
     assert refs(group["KmsKeyId"]) == {"EncryptionKey"}

@@ -1,4 +1,5 @@
-"""Config: one recorder per account and Region, a private encrypted bucket, rules for the stack."""
+"""Config: one recorder per account and Region with a private encrypted bucket (the account
+baseline's), and rules for the stack, scoped to its own resources (the environment's)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,27 @@ from typing import Any
 
 import pytest
 
-from appstack.blueprint import aws_config
+from appstack import config
+from appstack.blueprint import aws_config, baseline
 from appstack.checks.lint import run_cfn_lint
-from conftest import Template, of_type, props, refs, synth
+from conftest import Template, of_type, props, refs
 
 Build = Callable[..., Template]
-EXISTING = {"environments": {"dev": {"config_recorder_exists": True}}}
 
 
 @pytest.fixture(scope="module")
-def dev2(build_template: Build) -> Template:
-    return build_template("dev", 2)
+def recorded() -> Template:
+    """The account baseline: the recorder, its channel, bucket and role."""
+    return baseline.to_dict(config.parse({}).baseline)
 
 
 @pytest.fixture(scope="module")
 def shared(build_template: Build) -> Template:
-    return build_template("dev", 2, EXISTING)
+    """An environment at phase 2: its rules."""
+    return build_template("dev", 2)
+
+
+dev2 = recorded
 
 
 def statements(template: Template, logical_id: str) -> dict[str, dict[str, Any]]:
@@ -85,7 +91,7 @@ def test_the_bucket_expires_old_history_and_old_versions_after_the_defaults(
 
 def test_the_config_history_periods_come_from_the_config() -> None:
     history = {"config_history": {"keep_days": 400, "noncurrent_version_days": 7}}
-    template = synth({"environments": {"dev": history}}, phase=2)
+    template = baseline.to_dict(config.parse({"baseline": history}).baseline)
     [rule] = props(template, "ConfigBucket")["LifecycleConfiguration"]["Rules"]
     assert (rule["ExpirationInDays"], rule["NoncurrentVersionExpiration"]["NoncurrentDays"]) == (
         400,
@@ -122,12 +128,22 @@ def test_the_delivery_channel_waits_for_the_recorder_and_the_bucket_policy(
     assert refs(channel["Properties"]["S3KmsKeyArn"]) == {"EncryptionKey"}
 
 
-def test_rules_wait_for_the_recorder_this_stack_creates(dev2: Template) -> None:
+def test_the_baselines_rule_waits_for_its_recorder(dev2: Template) -> None:
     for rule in of_type(dev2, "AWS::Config::ConfigRule").values():
         assert set(rule["DependsOn"]) == {"ConfigRecorder", "ConfigDeliveryChannel"}
 
 
-def test_with_a_recorder_in_the_account_only_rules_are_added(shared: Template) -> None:
+def test_an_environments_rules_evaluate_only_its_own_stacks_resources(shared: Template) -> None:
+    rules = of_type(shared, "AWS::Config::ConfigRule")
+    assert rules
+    for rule in rules.values():
+        assert rule["Properties"]["Scope"] == {
+            "TagKey": "aws:cloudformation:stack-name",
+            "TagValue": {"Ref": "AWS::StackName"},
+        }
+
+
+def test_an_environment_adds_only_rules(shared: Template) -> None:
     assert not of_type(shared, "AWS::Config::ConfigurationRecorder")
     assert not of_type(shared, "AWS::Config::DeliveryChannel")
     assert not {"ConfigBucket", "ConfigBucketPolicy", "ConfigRole"} & set(shared["Resources"])
@@ -138,7 +154,7 @@ def test_with_a_recorder_in_the_account_only_rules_are_added(shared: Template) -
         assert not refs(rule) & {"ConfigRecorder", "ConfigDeliveryChannel"}
 
 
-def test_the_rules_check_what_this_stack_builds(dev2: Template) -> None:
+def test_the_rules_check_what_this_stack_builds(shared: Template) -> None:
     assert {
         "DYNAMODB_TABLE_ENCRYPTED_KMS",
         "DYNAMODB_PITR_ENABLED",
@@ -146,16 +162,20 @@ def test_the_rules_check_what_this_stack_builds(dev2: Template) -> None:
         "RDS_IN_BACKUP_PLAN",
         "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
         "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED",
-        "CLOUD_TRAIL_ENABLED",
         "ELB_LOGGING_ENABLED",
         "VPC_FLOW_LOGS_ENABLED",
         "WAFV2_LOGGING_ENABLED",
-    } <= identifiers(dev2)
-    for rule in of_type(dev2, "AWS::Config::ConfigRule").values():
+    } <= identifiers(shared)
+    for rule in of_type(shared, "AWS::Config::ConfigRule").values():
         assert rule["Properties"]["Source"]["Owner"] == "AWS"
+    # Whether the account has a trail is the account's question: the baseline asks it once.
+    assert "CLOUD_TRAIL_ENABLED" not in identifiers(shared)
+    assert identifiers(baseline.to_dict(config.parse({}).baseline)) == {"CLOUD_TRAIL_ENABLED"}
 
 
 def test_database_rules_come_only_with_the_database() -> None:
+    from conftest import synth
+
     template = synth({"environments": {"dev": {"features": {"database": False}}}}, phase=2)
     assert not {"RDS_STORAGE_ENCRYPTED", "RDS_IN_BACKUP_PLAN"} & identifiers(template)
     assert "DYNAMODB_PITR_ENABLED" in identifiers(template)
@@ -166,7 +186,7 @@ def test_every_known_rule_has_a_unique_logical_id_and_a_real_capability() -> Non
 
     rules = aws_config.managed_rules()
     assert len({r.logical_id for r in rules}) == len(rules)
-    assert all(r.capability in ALL_CAPABILITIES for r in rules)
+    assert all(r.capability in (*ALL_CAPABILITIES, aws_config.ACCOUNT) for r in rules)
     assert all(r.identifier == r.identifier.upper() for r in rules)
 
 

@@ -102,21 +102,24 @@ def test_an_operation_in_progress_says_how_to_watch_it(session: boto3.Session) -
     assert "appstack watch myapp-dev" in finding.fix
 
 
-def test_an_existing_config_recorder_is_found_before_phase_2_deploys(
+def test_phase_2_without_the_account_baseline_says_how_to_deploy_it(
     session: boto3.Session,
 ) -> None:
-    session.client("config").put_configuration_recorder(
-        ConfigurationRecorder={
-            "name": "default",
-            "roleARN": "arn:aws:iam::123456789012:role/config",
-        }
-    )
     cfg = config.parse({"environments": {"dev": {"features": {"config": True}}}})
-    findings = preflight(
-        config.Target(cfg, "dev", cfg.environments["dev"], 1), "myapp-dev", session
+    tgt = config.Target(cfg, "dev", cfg.environments["dev"], 1)
+    [finding] = [f for f in preflight(tgt, "myapp-dev", session) if f.rule == "PF003"]
+    assert finding.severity == "warning" and "appstack baseline deploy" in finding.fix
+    session.client("config").put_configuration_recorder(
+        ConfigurationRecorder={"name": "default", "roleARN": "arn:aws:iam::123456789012:role/c"}
     )
-    [finding] = [f for f in findings if f.rule == "PF003"]
-    assert finding.severity == "error" and "config_recorder_exists: true" in finding.fix
+    assert [f for f in preflight(tgt, "myapp-dev", session) if f.rule == "PF003"] == []
+
+
+def test_phase_4_without_the_accounts_trail_says_how_to_deploy_it(session: boto3.Session) -> None:
+    cfg = config.parse({"environments": {"dev": {"features": {"audit": True}}}})
+    tgt = config.Target(cfg, "dev", cfg.environments["dev"], 1)
+    [finding] = [f for f in preflight(tgt, "myapp-dev", session) if f.rule == "PF003"]
+    assert "CloudTrail" in finding.message and "appstack baseline deploy" in finding.fix
 
 
 def test_a_certificate_in_another_region_is_refused(session: boto3.Session) -> None:
@@ -323,75 +326,35 @@ def test_preflight_and_the_deploy_engine_refuse_the_same_stack_states(status: st
     assert refused_by_preflight == refused_by_engine
 
 
-# PF007: the Config recorder this stack owns (one per account and Region; every Config rule
-# there evaluates only what it records:
+# PF007: a Config recorder or trail an environment stack still holds (one recorder per account
+# and Region; every Config rule there evaluates only what it records:
 # https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html).
 
 RECORDER_REGION = "ap-southeast-5"  # a Region of its own: its Config recorder
 
 
-def run_cli(*argv: str) -> int:
-    from appstack.cli import main
-
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
-def write_config(path: Path, **dev: Any) -> Path:
-    import yaml
-
-    data = {"application_name": "rec", "region": RECORDER_REGION, "environments": {"dev": dev}}
-    path.write_text(yaml.safe_dump(data))
-    return path
-
-
-def pf007(path: Path, endpoint: str, phase: int) -> Any:
-    tgt = config.resolve(config.load(path), "dev", phase)
-    found = preflight(tgt, "rec-dev", Connection(RECORDER_REGION, None, endpoint))
-    return next((f for f in found if f.rule == "PF007"), None)
-
-
-def test_recording_never_stops_by_a_setting_and_stops_by_a_deliberate_rollback(
-    tmp_path: Path, emulator_endpoint: str, capsys: pytest.CaptureFixture[str]
+def test_a_stack_that_still_holds_the_recorder_and_trail_is_refused_until_adopted(
+    emulator_endpoint: str,
 ) -> None:
-    path = write_config(tmp_path / "appstack.yaml")
-    deploy = ("deploy", "rec-dev", "dev", "--yes", "--skip-validate", "-c", str(path))
-    assert run_cli(*deploy, "--phase", "2") == 0
-    assert pf007(path, emulator_endpoint, phase=2) is None
+    from appstack.deploy import stacks
+    from appstack.local import transforms
+    from deploy.legacy import legacy_template
 
-    # A setting that would delete the recorder is refused, even with no other rule in the
-    # Region: recording would stop for the whole account as a side effect.
-    for change in ({"features": {"config": False}}, {"config_recorder_exists": True}):
-        write_config(path, **change)
-        found = pf007(path, emulator_endpoint, phase=2)
-        assert found is not None and found.severity == "error", change
-        assert "recording stops for the whole account" in found.message
-        assert "rollback rec-dev dev --to-phase 1" in found.fix
-    assert run_cli(*deploy, "--phase", "2") == 1
-    config_client = boto3.client(
-        "config", region_name=RECORDER_REGION, endpoint_url=emulator_endpoint
+    vpn_off = {"dev": {"features": {"vpn": False}}}
+    cfg = config.parse(
+        {"application_name": "rec", "region": RECORDER_REGION, "environments": vpn_off}
     )
-    assert config_client.describe_configuration_recorders()["ConfigurationRecorders"]
-
-    # Going below phase 2 is the deliberate way: a warning, the plan names what stops, and
-    # the rollback runs.
-    write_config(path)
-    found = pf007(path, emulator_endpoint, phase=1)
-    assert found is not None and found.severity == "warning"
-    assert f"recording stops for the whole account in {RECORDER_REGION}" in found.message
-    capsys.readouterr()
-    rollback = ("rollback", "rec-dev", "dev", "--to-phase", "1", "--yes", "--skip-validate")
-    assert run_cli(*rollback, "-c", str(path)) == 0
-    said = capsys.readouterr()
-    shown = " ".join((said.out + said.err).split())
-    # preflight's warning (its table may wrap the Region onto the next row)
-    assert "recording stops for the whole account in" in shown
-    # The plan's row for the recorder (data/changes.json), as its table wraps it.
-    assert "ConfigRecorder" in shown and "for the whole account and Region, and every" in shown
-    assert config_client.describe_configuration_recorders()["ConfigurationRecorders"] == []
+    tgt = config.resolve(cfg, "dev", 4)
+    conn = Connection(RECORDER_REGION, None, emulator_endpoint)
+    template, _ = transforms.for_emulator(legacy_template(tgt))
+    change_set, _ = stacks.plan(conn, "rec-dev", None, template)
+    assert stacks.apply(conn, change_set, template, production=False).ok
+    [found] = [f for f in preflight(tgt, "rec-dev", conn) if f.rule == "PF007"]
+    assert found.severity == "error" and "recording stops for the whole account" in found.message
+    assert "appstack baseline adopt rec-dev" in found.fix
+    # Going down does not help: any template of today's would delete them.
+    lower = config.resolve(cfg, "dev", 1)
+    assert [f.rule for f in preflight(lower, "rec-dev", conn) if f.severity == "error"] == ["PF007"]
 
 
 def test_a_secret_without_a_value_of_its_own_is_a_warning_naming_appstack_secret_set(

@@ -176,8 +176,15 @@ def test_a_phase_that_does_not_exist_is_a_usage_error() -> None:
 
 
 def test_config_history_that_expires_before_it_is_written_is_refused() -> None:
-    [(field, _)] = problems({"environments": {"dev": {"config_history": {"keep_days": 0}}}})
-    assert field == "environments.dev.config_history.keep_days"
+    [(field, _)] = problems({"baseline": {"config_history": {"keep_days": 0}}})
+    assert field == "baseline.config_history.keep_days"
+
+
+def test_settings_that_went_to_the_account_baseline_say_where() -> None:
+    [(field, message)] = problems({"environments": {"dev": {"config_history": {}}}})
+    assert field == "environments.dev.config_history" and "baseline.config_history" in message
+    [(_, message)] = problems({"environments": {"dev": {"config_recorder_exists": True}}})
+    assert "appstack baseline adopt" in message
 
 
 def test_secrets_are_names_of_environment_variables_listed_once() -> None:

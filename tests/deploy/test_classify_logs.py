@@ -69,7 +69,6 @@ def test_own_rule_as003_passes_prod_and_catches_a_log_group_without_a_decision()
     [
         ("AppLogGroup", True),
         ("FlowLogGroup", True),
-        ("AuditLogGroup", True),  # the trail's bucket keeps the files too
         ("WebAclLogGroup", False),  # a fixed name: kept, it would block the firewall's return
     ],
 )

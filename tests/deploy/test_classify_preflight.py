@@ -50,34 +50,28 @@ def test_a_new_vpc_range_on_a_deployed_stack_is_refused_in_preflight(
     assert "set environments.dev.vpc_cidr back to 10.10.0.0/16" in found.fix
 
 
-def test_the_owner_of_the_config_recorder_keeps_it_while_other_rules_use_it(
+def test_switching_config_off_removes_only_the_environments_rules_never_the_recorder(
     tmp_path: Path, emulator_endpoint: str
 ) -> None:
+    from appstack.cli import main
+
     region = "ca-west-1"  # a Region of its own: its Config recorder and rules
     path = write(tmp_path / "a.yaml", region)
+    try:
+        main(["baseline", "deploy", "--yes", "--skip-validate", "-c", str(path)])
+    except SystemExit as exc:
+        assert not exc.code
     assert deploy(path, "pf-dev", "--phase", "2") == 0
     assert "PF007" not in findings(path, "pf-dev", emulator_endpoint, phase=2)
+    client = boto3.client("config", region_name=region, endpoint_url=emulator_endpoint)
+
+    def rules() -> list[str]:
+        found = client.describe_config_rules()["ConfigRules"]
+        return [r["ConfigRuleName"] for r in found if r["ConfigRuleName"].startswith("pf-dev-")]
+
+    assert rules()
     write(path, region, features={"config": False})
-    # Alone in the Region, a setting still may not stop the account's recording (the
-    # deliberate way, a rollback below phase 2, is tested in tests/checks/test_preflight.py).
-    assert findings(path, "pf-dev", emulator_endpoint, phase=2)["PF007"].severity == "error"
-    # Another environment's rule evaluates through this stack's recorder.
-    boto3.client("config", region_name=region, endpoint_url=emulator_endpoint).put_config_rule(
-        ConfigRule={
-            "ConfigRuleName": "other-env-rule",
-            "Source": {"Owner": "AWS", "SourceIdentifier": "S3_BUCKET_VERSIONING_ENABLED"},
-        }
-    )
-    for change in ({"features": {"config": False}}, {"config_recorder_exists": True}):
-        write(path, region, **change)
-        found = findings(path, "pf-dev", emulator_endpoint, phase=2)["PF007"]
-        assert found.severity == "error", change
-        assert "other-env-rule" in found.message and "stop evaluating" in found.message
-    code = deploy(path, "pf-dev", "--phase", "2")
-    assert code == 1
-    assert "ConfigRecorder" in {
-        r["LogicalResourceId"]
-        for r in boto3.client(
-            "cloudformation", region_name=region, endpoint_url=emulator_endpoint
-        ).describe_stack_resources(StackName="pf-dev")["StackResources"]
-    }
+    assert deploy(path, "pf-dev", "--phase", "2") == 0
+    assert rules() == []
+    # The account's recording goes on: the recorder is the baseline's, not the environment's.
+    assert client.describe_configuration_recorders()["ConfigurationRecorders"]

@@ -82,7 +82,7 @@ def recorded(emulator_endpoint: str) -> set[str]:
             made.add("s3:GetObject")  # CloudFormation reads it with the caller's credentials
 
     services = ("cloudformation", "s3", "sts", "ec2", "config", "acm", "service-quotas", "ecs")
-    for service in services:
+    for service in (*services, "cloudtrail"):
         conn.client(service).meta.events.register("before-parameter-build.*.*", record)
 
     recording[0] = False
@@ -109,6 +109,8 @@ def recorded(emulator_endpoint: str) -> set[str]:
     assert deploy(1).ok
     assert deploy(1).status == "NO_CHANGES"
     assert deploy(2).ok
+    # Phase 4's preflight asks for the account's trail too (the baseline's).
+    preflight.ask(config.resolve(config.parse(data), "dev", 4), "iam-recorded", conn)
     assert deploy(1).ok  # the rollback to phase 1
     vpc = stacks.outputs(stacks.current(conn, "iam-recorded")).get("VpcId")
     assert vpc

@@ -81,7 +81,7 @@ def test_rollback_4_to_1_does_not_call_snapshotted_resources_kept(
 ) -> None:
     _, said = rollback_4_to_1
     kept = " ".join(lines(said, "kept in the account"))
-    assert "ConfigBucket" in kept and "BackupVault" in kept
+    assert "CacheAuthSecret" in kept and "BackupVault" in kept
     assert "DatabaseCluster" not in kept and "Cache " not in kept
 
 

@@ -30,9 +30,9 @@ LADDER = [1, 2, 3, 4, 1, 4, 2, 1]
 #: The data each phase holds, which its stack policy must protect.
 DATA = {
     1: {"Table", "EncryptionKey", "AccessLogBucket"},
-    2: {"DatabaseCluster", "ConfigBucket"},  # the password is RDS-managed
+    2: {"DatabaseCluster"},  # the password is RDS-managed
     3: {"Cache", "CacheAuthSecret"},
-    4: {"BackupVault", "AppSecret", "AuditLogBucket"},
+    4: {"BackupVault", "AppSecret"},
 }
 SNAPSHOTS = {
     "AWS::RDS::DBCluster": lambda conn, name: conn.client("rds").describe_db_cluster_snapshots(

@@ -34,7 +34,6 @@ def test_phase_1_policy_on_a_phase_2_stack_leaves_the_database_open(
     needed = protection.stack_policy(build_template("dev", 2))
     # RDS keeps the database password in a secret of its own (ManageMasterUserPassword).
     assert repair.lacks(lower, needed) == [
-        "ConfigBucket",
         "DatabaseCluster",
         "DatabaseLogGroup",
         "WebAclLogGroup",

@@ -15,7 +15,6 @@ from troposphere import Template
 
 from appstack.blueprint import (
     alarms,
-    audit,
     aws_config,
     backup,
     cache,
@@ -68,13 +67,13 @@ def build(target: Target) -> Template:
 
     # Capabilities around the running service.
     if target.has("config"):
-        aws_config.build(draft, key)
+        # The rules only: the recorder is the account baseline's.
+        aws_config.build(draft)
     if target.has("firewall"):
         firewall.build(draft, door.load_balancer, key)
     if target.has("vpn"):
         vpn.build(draft, net, task_sg)
-    if target.has("audit"):
-        audit.build(draft, key)
+    # `audit` is the account baseline's trail (blueprint.baseline): nothing of the stack's.
     if target.has("backup"):
         backup.build(draft, key, app_table, db)
     if target.has("insights"):

@@ -42,16 +42,16 @@ NONCURRENT_DAYS = 30
 BUCKET = "AuditLogBucket"
 
 
-def trail_arn() -> Sub:
+def trail_arn(draft: Draft) -> Sub:
     """The trail's ARN, built from its fixed name so policies can name it before it exists."""
     return Sub(
         "arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/"
-        f"${{ApplicationName}}-${{EnvironmentSuffix}}-{TRAIL_PURPOSE}"
+        f"{draft.PREFIX}-{TRAIL_PURPOSE}"
     )
 
 
 def build(draft: Draft, key: Key) -> Trail:
-    _let_cloudtrail_use_the_key(key)
+    _let_cloudtrail_use_the_key(draft, key)
     policy = _bucket(draft, key)
     group, role = _log_delivery(draft, key)
     return draft.add(
@@ -73,7 +73,7 @@ def build(draft: Draft, key: Key) -> Trail:
     )
 
 
-def _let_cloudtrail_use_the_key(key: Key) -> None:
+def _let_cloudtrail_use_the_key(draft: Draft, key: Key) -> None:
     """Append CloudTrail's statements to the environment key's policy (CloudTrail guide)."""
     key.KeyPolicy.Statement.extend(
         [
@@ -85,7 +85,7 @@ def _let_cloudtrail_use_the_key(key: Key) -> None:
                 Resource=["*"],
                 Condition=Condition(
                     [
-                        StringEquals("aws:SourceArn", trail_arn()),
+                        StringEquals("aws:SourceArn", trail_arn(draft)),
                         StringLike(
                             "kms:EncryptionContext:aws:cloudtrail:arn",
                             Sub("arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"),
@@ -99,7 +99,7 @@ def _let_cloudtrail_use_the_key(key: Key) -> None:
                 Principal=Principal("Service", CLOUDTRAIL),
                 Action=[Action("kms", "DescribeKey")],
                 Resource=["*"],
-                Condition=Condition(StringEquals("aws:SourceArn", trail_arn())),
+                Condition=Condition(StringEquals("aws:SourceArn", trail_arn(draft))),
             ),
         ]
     )
@@ -109,7 +109,7 @@ def _let_cloudtrail_use_the_key(key: Key) -> None:
 
 def _bucket(draft: Draft, key: Key) -> BucketPolicy:
     # Retained: the audit history outlives the stack.
-    from_this_trail = StringEquals("aws:SourceArn", trail_arn())
+    from_this_trail = StringEquals("aws:SourceArn", trail_arn(draft))
     _, policy = log_bucket(
         draft,
         BUCKET,
@@ -144,7 +144,7 @@ def _bucket(draft: Draft, key: Key) -> BucketPolicy:
                 Condition=Condition(
                     StringEquals(
                         {
-                            "aws:SourceArn": trail_arn(),
+                            "aws:SourceArn": trail_arn(draft),
                             "s3:x-amz-acl": "bucket-owner-full-control",
                         }
                     )

@@ -1,10 +1,16 @@
-"""The capability `config`, which is AWS Config: it records the environment's resources and
-checks them against managed rules.
+"""AWS Config: the account's recorder (in the account baseline), and the managed rules an
+environment's resources should pass (the capability `config`).
 
-AWS allows one configuration recorder (and one delivery channel) per account and Region. The
-first environment in an account creates them; environments whose account already records
-(`config_recorder_exists: true`) add only their rules, which then must not depend on a
-recorder of this stack. The rules chosen are those this stack's capabilities should pass.
+AWS allows one configuration recorder (and one delivery channel) per account and Region
+(https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html), so the
+recorder, its channel, bucket and role live in the account baseline (`record`, called by
+`blueprint.baseline`). An environment adds only its rules, scoped to its own resources: the
+resources of its stack, which CloudFormation tags `aws:cloudformation:stack-name`
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html;
+a rule's Scope takes one tag key and value:
+https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-scope.html).
+Without a scope each rule would evaluate every resource of the account, once per environment.
+Rules about the account itself (is a trail on?) are the baseline's (capability `baseline`).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from troposphere.config import (
     DeliveryChannel,
     RecordingGroup,
     RecordingStrategy,
+    Scope,
     Source,
 )
 from troposphere.iam import Policy, Role
@@ -43,6 +50,7 @@ from troposphere.s3 import (
 
 from appstack.blueprint.draft import Draft
 from appstack.blueprint.shared import kms_encryption, log_bucket
+from appstack.config import ConfigHistorySettings
 from appstack.data import load
 
 #: The AWS managed policy for a Config role (`service-role/ConfigRole` was replaced by it).
@@ -54,6 +62,10 @@ BUCKET = "ConfigBucket"
 DELIVERY_PREFIX = "${ConfigBucket.Arn}/AWSLogs/${AWS::AccountId}/Config/*"
 #: Parts of an upload Config never finished are removed after a week.
 ABORT_UPLOADS_AFTER_DAYS = 7
+#: The tag CloudFormation puts on every resource of a stack that takes tags.
+STACK_TAG = "aws:cloudformation:stack-name"
+#: The rules of the account, not of an environment: the baseline's.
+ACCOUNT = "baseline"
 
 
 @dataclass(frozen=True)
@@ -73,30 +85,46 @@ def managed_rules() -> tuple[ManagedRule, ...]:
     return tuple(ManagedRule(**rule) for rule in load("config_rules")["rules"])
 
 
-def build(draft: Draft, key: Key) -> list[ConfigRule]:
-    depends_on: list[str] = []
-    if not draft.settings.config_recorder_exists:
-        recorder, channel = _recorder(draft, key)
-        # Rules evaluate only what a running recorder records.
-        depends_on = [recorder.title, channel.title]
-
-    rules = []
-    for rule in managed_rules():
-        if not draft.target.has(rule.capability):
-            continue
-        config_rule = ConfigRule(
-            rule.logical_id,
-            Description=f"AWS managed rule {rule.identifier}",
-            Source=Source(Owner="AWS", SourceIdentifier=rule.identifier),
+def build(draft: Draft) -> list[ConfigRule]:
+    """The environment's rules: those its capabilities should pass, each evaluating only the
+    resources of this stack. They evaluate what the baseline's recorder records."""
+    return [
+        draft.add(
+            ConfigRule(
+                rule.logical_id,
+                Description=f"AWS managed rule {rule.identifier}",
+                Source=Source(Owner="AWS", SourceIdentifier=rule.identifier),
+                Scope=Scope(TagKey=STACK_TAG, TagValue=Ref("AWS::StackName")),
+            )
         )
-        if depends_on:
-            config_rule.DependsOn = depends_on
-        rules.append(draft.add(config_rule))
-    return rules
+        for rule in managed_rules()
+        if draft.target.has(rule.capability)
+    ]
 
 
-def _recorder(draft: Draft, key: Key) -> tuple[ConfigurationRecorder, DeliveryChannel]:
-    bucket, bucket_policy = _bucket(draft, key)
+def account_rules(draft: Draft, after: list[str]) -> list[ConfigRule]:
+    """The rules about the account itself (the baseline's), once the recorder records
+    (`after`: the recorder and its channel)."""
+    return [
+        draft.add(
+            ConfigRule(
+                rule.logical_id,
+                Description=f"AWS managed rule {rule.identifier}",
+                Source=Source(Owner="AWS", SourceIdentifier=rule.identifier),
+                DependsOn=after,
+            )
+        )
+        for rule in managed_rules()
+        if rule.capability == ACCOUNT
+    ]
+
+
+def record(
+    draft: Draft, key: Key, history: ConfigHistorySettings
+) -> tuple[ConfigurationRecorder, DeliveryChannel]:
+    """The account's recorder of every supported resource type, and its delivery channel to
+    a bucket of its own."""
+    bucket, bucket_policy = _bucket(draft, key, history)
     role = _role(draft, key)
     recorder = draft.add(
         ConfigurationRecorder(
@@ -133,8 +161,7 @@ def _same_account() -> Condition:
     return Condition(StringEquals("AWS:SourceAccount", Ref("AWS::AccountId")))
 
 
-def _bucket(draft: Draft, key: Key) -> tuple[Bucket, BucketPolicy]:
-    history = draft.settings.config_history
+def _bucket(draft: Draft, key: Key, history: ConfigHistorySettings) -> tuple[Bucket, BucketPolicy]:
     # Configuration history is audit evidence: it outlives the stack, for as long as the
     # config says (`config_history`); a versioned bucket would otherwise keep every delivery
     # and every overwritten version forever.

@@ -81,6 +81,9 @@ class TaskNeeds:
 class Draft:
     """One environment's template while capabilities add their resources to it."""
 
+    #: What every name the template gives starts with (an Fn::Sub string).
+    PREFIX = "${ApplicationName}-${EnvironmentSuffix}"
+
     def __init__(self, target: Target) -> None:
         self.target = target
         self.settings = target.env
@@ -177,7 +180,7 @@ class Draft:
 
     def name(self, purpose: str) -> Sub:
         """`<application>-<suffix>-<purpose>`, for names and Name tags."""
-        return Sub(f"${{ApplicationName}}-${{EnvironmentSuffix}}-{purpose}")
+        return Sub(f"{self.PREFIX}-{purpose}")
 
     def tags(self, purpose: str, **extra: Any) -> Tags:
         return Tags(

@@ -9,7 +9,9 @@ from troposphere.kms import Alias, Key
 from appstack.blueprint.draft import Draft
 
 
-def build(draft: Draft) -> Key:
+def build(draft: Draft, purpose: str = "data", alarms: bool = True) -> Key:
+    """The key, and its alias `alias/<prefix>-<purpose>`; `alarms`: CloudWatch alarms may
+    publish to a topic it encrypts."""
     account_root = Principal("AWS", Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"))
     policy = PolicyDocument(
         Version="2012-10-17",
@@ -41,31 +43,34 @@ def build(draft: Draft) -> Key:
                     )
                 ),
             ),
-            # Alarms publish to the encrypted topic; CloudWatch needs the key to do so.
+        ],
+    )
+    if alarms:
+        # Alarms publish to the encrypted topic; CloudWatch needs the key to do so.
+        policy.Statement.append(
             Statement(
                 Sid="CloudWatchAlarmsPublishToEncryptedTopic",
                 Effect=Allow,
                 Principal=Principal("Service", "cloudwatch.amazonaws.com"),
                 Action=[_kms("Decrypt"), _kms("GenerateDataKey*")],
                 Resource=["*"],
-            ),
-        ],
-    )
+            )
+        )
     # Retained: snapshots and retained tables stay readable only while their key exists.
     key = draft.stateful(
         Key(
             "EncryptionKey",
-            Description=draft.name("data"),
+            Description=draft.name(purpose),
             EnableKeyRotation=True,
             PendingWindowInDays=30,
             KeyPolicy=policy,
-            Tags=draft.tags("data"),
+            Tags=draft.tags(purpose),
         )
     )
     draft.add(
         Alias(
             "EncryptionKeyAlias",
-            AliasName=Sub("alias/${ApplicationName}-${EnvironmentSuffix}-data"),
+            AliasName=Sub(f"alias/{draft.PREFIX}-{purpose}"),
             TargetKeyId=GetAtt(key, "Arn"),
         )
     )

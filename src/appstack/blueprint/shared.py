@@ -165,9 +165,21 @@ def log_bucket(
     return bucket, policy
 
 
-def access_log_bucket(draft: Draft) -> BucketPolicy:
-    """The bucket the load balancer's access logs and the other buckets' server access logs
-    go to, and its policy."""
+def access_log_bucket(draft: Draft, load_balancer: bool = True) -> BucketPolicy:
+    """The bucket the load balancer's access logs (when `load_balancer`) and the other
+    buckets' server access logs go to, and its policy."""
+    writers = [server_access_log_statement()]
+    if load_balancer:
+        writers.insert(
+            0,
+            Statement(
+                Sid="LoadBalancerWritesAccessLogs",
+                Effect=Allow,
+                Principal=elb_log_principal(draft.target.app.region),
+                Action=[Action("s3", "PutObject")],
+                Resource=[Sub(f"${{{ACCESS_LOG_BUCKET}.Arn}}/AWSLogs/${{AWS::AccountId}}/*")],
+            ),
+        )
     bucket, policy = log_bucket(
         draft,
         ACCESS_LOG_BUCKET,
@@ -182,16 +194,7 @@ def access_log_bucket(draft: Draft) -> BucketPolicy:
             NoncurrentVersionExpiration=NoncurrentVersionExpiration(NoncurrentDays=7),
         ),
         tag="access-logs",
-        writers=[
-            Statement(
-                Sid="LoadBalancerWritesAccessLogs",
-                Effect=Allow,
-                Principal=elb_log_principal(draft.target.app.region),
-                Action=[Action("s3", "PutObject")],
-                Resource=[Sub(f"${{{ACCESS_LOG_BUCKET}.Arn}}/AWSLogs/${{AWS::AccountId}}/*")],
-            ),
-            server_access_log_statement(),
-        ],
+        writers=writers,
     )
     draft.skip_check(
         bucket,

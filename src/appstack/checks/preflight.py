@@ -21,7 +21,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from appstack.checks.findings import Finding, Severity
 from appstack.config import Target
 from appstack.data import load
-from appstack.phases import capabilities
 
 
 def _stack_states() -> dict[str, Any]:
@@ -183,31 +182,45 @@ def stack_owner(context: Context) -> list[Problem]:
 
 @check(
     "PF003",
-    "an AWS Config recorder the stack does not own is declared with config_recorder_exists",
-    "set config_recorder_exists to match the account (true: appstack adds only the rules)",
+    "the account baseline records here: a Config recorder for the rules (phase 2), a trail (4)",
+    "deploy the account baseline in this account and Region: `appstack baseline deploy`",
 )
-def config_recorder(context: Context) -> list[Problem]:
-    if not context.target.has("config"):
-        return []
-    recorders = context.client("config").describe_configuration_recorders()[
-        "ConfigurationRecorders"
-    ]
-    exists = context.target.env.config_recorder_exists
-    ours = _owns_resource(context, "AWS::Config::ConfigurationRecorder")
-    setting = f"set environments.{context.target.env_name}.config_recorder_exists"
-    if recorders and not exists and not ours:
-        taken = (
-            f"an AWS Config recorder already exists in {context.target.app.region} "
-            f"({recorders[0]['name']}); AWS allows one per Region and account"
-        )
-        fix = f"{setting}: true (appstack then adds only the rules)"
-        return [Problem("ConfigRecorder", taken, fix)]
-    if exists and not recorders:
-        unused = (
-            "config_recorder_exists is true but no recorder exists: the rules will not evaluate"
-        )
-        return [Problem("ConfigRecorder", unused, f"{setting}: false", "warning")]
-    return []
+def baseline_records(context: Context) -> list[Problem]:
+    """An environment's Config rules evaluate only what the account's recorder records, and
+    its audit trail is the account's trail: both are the account baseline's. Missing, the
+    deploy still works, and the rules evaluate nothing, and nothing is audited, which this
+    says. A recorder or trail the stack itself still holds is PF007's."""
+    region = context.target.app.region
+    fix = f"deploy the account baseline here first: appstack baseline deploy --region {region}"
+    found = []
+    if context.target.has("config") and not _owns_resource(
+        context, "AWS::Config::ConfigurationRecorder"
+    ):
+        recorders = context.client("config").describe_configuration_recorders()[
+            "ConfigurationRecorders"
+        ]
+        if not recorders:
+            found.append(
+                Problem(
+                    "ConfigRecorder",
+                    f"no AWS Config recorder records in {region}: this environment's rules "
+                    "would evaluate nothing",
+                    fix,
+                    "warning",
+                )
+            )
+    if context.target.has("audit") and not _owns_resource(context, "AWS::CloudTrail::Trail"):
+        trails = context.client("cloudtrail").describe_trails(includeShadowTrails=True)
+        if not [t for t in trails["trailList"] if t.get("IsMultiRegionTrail")]:
+            found.append(
+                Problem(
+                    "AuditTrail",
+                    f"no multi-Region CloudTrail trail records this account's events in {region}",
+                    fix,
+                    "warning",
+                )
+            )
+    return found
 
 
 @check(
@@ -291,70 +304,40 @@ def vpc_range(context: Context) -> list[Problem]:
 
 @check(
     "PF007",
-    "the Config recorder this stack owns is not removed by a setting, nor while other rules use it",
-    "stop recording on purpose with `appstack rollback STACK ENV --to-phase 1` (its plan "
-    "names it), or hand the recorder to the account baseline first",
+    "a Config recorder or trail this stack still holds moves to the account baseline first",
+    "move them without a gap: `appstack baseline adopt STACK` (then deploy again)",
 )
-def config_recorder_owner(context: Context) -> list[Problem]:
-    """AWS Config records through one recorder per account and Region, and every Config rule
-    of that Region (other environments' too) evaluates only what it records
-    (https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html). The
-    stack that owns it deletes it when `features: {config: false}` or
-    `config_recorder_exists: true` is set, or when it goes below the phase that adds Config.
-
-    - Other Config rules in the Region use it: refused, whatever the change (they would
-      stop evaluating, silently, for environments this deploy knows nothing of).
-    - A setting would delete it while the phase still has Config: refused. A setting is
-      easily changed in passing; stopping the account's recording is not a side effect.
-    - Going below phase 2 (`rollback --to-phase 1`, or `deploy --phase 1`): allowed with a
-      warning, and the plan names the removal ("recording stops for the whole account and
-      Region"), so a deliberate rollback stays possible and is never silent.
-    """
-    env = context.target.env
-    keeps = context.target.has("config") and not env.config_recorder_exists
-    if keeps or not _owns_resource(context, "AWS::Config::ConfigurationRecorder"):
+def account_resources_held(context: Context) -> list[Problem]:
+    """Environments no longer hold the account's recorder and trail (the account baseline
+    does), so deploying today's template to a stack that still holds them deletes them:
+    recording stops for the whole account and Region, and every Config rule there (other
+    environments' too) stops evaluating
+    (https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html); the
+    trail stops. Refused, whatever the phase: `appstack baseline adopt STACK` moves them into
+    the baseline first (retained, removed from this stack, imported there), with no gap."""
+    held = [
+        (logical, kind)
+        for kind, logical in (
+            ("AWS::Config::ConfigurationRecorder", "ConfigRecorder"),
+            ("AWS::CloudTrail::Trail", "AuditTrail"),
+        )
+        if _owns_resource(context, kind)
+    ]
+    if not held:
         return []
-    ours = {
-        r.get("PhysicalResourceId") for r in _stack_resources(context, "AWS::Config::ConfigRule")
-    }
-    rules = context.client("config").describe_config_rules().get("ConfigRules", [])
-    others = sorted(r["ConfigRuleName"] for r in rules if r["ConfigRuleName"] not in ours)
-    where = f"environments.{context.target.env_name}"
-    region = context.target.app.region
-    stops = f"recording stops for the whole account in {region}"
-    rollback = f"`appstack rollback {context.stack_name} {context.target.env_name} --to-phase 1`"
-    if others:
-        shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-        in_use = (
-            f"this stack owns the AWS Config recorder of {region}, and {len(others)} other "
-            f"Config rule(s) depend on it ({shown}); this deploy would delete it and they "
-            "would stop evaluating"
-        )
-        keep = (
-            f"keep features.config on and {where}.config_recorder_exists false on this "
-            "stack until another stack (or the account baseline) owns a recorder"
-        )
-        return [Problem("ConfigRecorder", in_use, keep)]
-    if "config" in capabilities(context.target.phase):
-        setting = (
-            f"{where}.config_recorder_exists: true"
-            if env.config_recorder_exists
-            else f"{where}.features.config: false"
-        )
-        deletes = f"{setting} would delete the AWS Config recorder this stack owns: {stops}"
-        ways = (
-            f"keep features.config on and config_recorder_exists false; to stop recording "
-            f"on purpose, go below phase 2 with {rollback} (its plan names what stops); to "
-            "hand the recorder to the account baseline, have it retained and imported "
-            "there first, then set config_recorder_exists: true"
-        )
-        return [Problem("ConfigRecorder", deletes, ways)]
-    stopping = f"this deploy deletes the AWS Config recorder this stack owns: {stops}"
-    stay = (
-        f"stay at phase 2 or above to keep it; {where}.config_recorder_exists: true once "
-        "the account baseline records"
+    names = " and ".join(
+        f"the account's {kind.split('::')[-1]} ({logical})" for logical, kind in held
     )
-    return [Problem("ConfigRecorder", stopping, stay, "warning")]
+    return [
+        Problem(
+            held[0][0],
+            f"this stack still holds {names}; environments no longer do, so this deploy would "
+            "delete it: recording stops for the whole account in "
+            f"{context.target.app.region}",
+            f"move them into the account baseline first, without a gap: appstack baseline "
+            f"adopt {context.stack_name}; then deploy again",
+        )
+    ]
 
 
 @check(

@@ -46,3 +46,11 @@ def validate_many(
         Report(t, linted[name] + scanned.get(name, []))
         for (t, _), name in zip(built, templates, strict=True)
     ]
+
+
+def validate_template(template: dict[str, Any], region: str, scan: bool = True) -> list[Finding]:
+    """cfn-lint, appstack's rules and (when `scan`) checkov on a template that no environment
+    builds (the account baseline's), as it deploys to `region`."""
+    scan_run = start_checkov({"template": template}) if scan else None
+    found = run_cfn_lint(template, [region]) + run_rules(template)
+    return found + (scan_run.findings().get("template", []) if scan_run else [])

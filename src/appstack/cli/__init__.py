@@ -43,6 +43,7 @@ COMMANDS: tuple[str, ...] = (
     "local",
     "drift",
     "ci",
+    "baseline",
 )
 
 

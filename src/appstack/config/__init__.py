@@ -9,6 +9,12 @@ and phase as a `Target`, which is all a blueprint needs.
 - `checks`: checks across fields and the facts they read (Fargate, Aurora, VPN).
 """
 
+from appstack.config.baseline import (
+    BaselineSettings,
+    BaselineTarget,
+    ConfigHistorySettings,
+    OperationPreferences,
+)
 from appstack.config.checks import (
     aurora_capacity_problems,
     aurora_facts,
@@ -23,7 +29,6 @@ from appstack.config.schema import (
     MAX_APP_NAME,
     AppConfig,
     CacheSettings,
-    ConfigHistorySettings,
     DatabaseSettings,
     EnvironmentSettings,
     FirewallSettings,
@@ -39,12 +44,15 @@ __all__ = [
     "LOG_RETENTION_DAYS",
     "MAX_APP_NAME",
     "AppConfig",
+    "BaselineSettings",
+    "BaselineTarget",
     "CacheSettings",
     "ConfigError",
     "ConfigHistorySettings",
     "DatabaseSettings",
     "EnvironmentSettings",
     "FirewallSettings",
+    "OperationPreferences",
     "Target",
     "UsageSettings",
     "VpnSettings",

@@ -241,6 +241,16 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return out
 
 
+#: Environment settings that went to the account baseline, and what to do instead.
+MOVED_TO_BASELINE = {
+    "config_history": "config_history is the account baseline's now (its stack holds the "
+    "Config bucket): move it to baseline.config_history",
+    "config_recorder_exists": "config_recorder_exists is gone: the account baseline holds the "
+    "one recorder (appstack baseline deploy; a recorder an environment stack holds moves "
+    "there with appstack baseline adopt STACK): remove it",
+}
+
+
 def _describe(error: Any) -> tuple[str, str]:
     loc = tuple(error["loc"])
     path = ".".join(str(p) for p in loc)
@@ -249,7 +259,7 @@ def _describe(error: Any) -> tuple[str, str]:
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
         key = str(loc[-1])
-        message = (
+        message = MOVED_TO_BASELINE.get(key) or (
             f"unknown key {key!r}{did_you_mean(key, allowed)}; "
             f"allowed keys here: {', '.join(allowed)}"
         )

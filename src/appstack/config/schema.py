@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from appstack.config import teams
+from appstack.config.baseline import BaselineSettings
 from appstack.config.checks import PRIVATE_RANGES, vpn_facts
 from appstack.data import load as data_file
 from appstack.phases import ALL_CAPABILITIES, FOUNDATION, PHASES, capabilities
@@ -88,18 +89,6 @@ class VpnSettings(_Strict):
         return value
 
 
-class ConfigHistorySettings(_Strict):
-    """How long the AWS Config bucket keeps what Config delivers (configuration history and
-    snapshots), and the versions an overwrite or delete leaves behind.
-
-    The default keeps history as long as AWS Config keeps configuration items by default,
-    7 years (2557 days; https://docs.aws.amazon.com/config/latest/developerguide/delete-config-data-with-retention-period.html).
-    """
-
-    keep_days: int = Field(2557, ge=1, le=36500)
-    noncurrent_version_days: int = Field(30, ge=1, le=36500)
-
-
 #: A monthly amount of usage: a number of 0 or more.
 Amount = Annotated[float, Field(ge=0)]
 #: A monthly count of usage: a whole number of 0 or more.
@@ -155,8 +144,6 @@ class EnvironmentSettings(_Strict):
     firewall: FirewallSettings = FirewallSettings()
     cache: CacheSettings = CacheSettings()
     vpn: VpnSettings = VpnSettings()
-    config_recorder_exists: bool = False
-    config_history: ConfigHistorySettings = ConfigHistorySettings()
     usage: UsageSettings = UsageSettings()
     #: The AWS account the environment lives in (12 digits), and how to reach it: a named
     #: profile, or a role to assume (from the profile, or the credential chain).
@@ -294,6 +281,7 @@ class AppConfig(_Strict):
     #: The application's own secrets, by the environment variable each becomes in the
     #: container; `appstack secret set ENV NAME` gives each its value per environment.
     secrets: tuple[str, ...] = ()
+    baseline: BaselineSettings = BaselineSettings()
     _source: str = PrivateAttr(default=DEFAULT_FILE)
 
     @property

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from appstack.checks.findings import Finding
-from appstack.config import Target
+from appstack.config import BaselineTarget, Target
 from appstack.deploy import background, changesets, drift, events, images, repair, stacks
 from appstack.deploy.session import Connection
 from appstack.errors import UsageError
@@ -87,10 +87,11 @@ class Interaction(Protocol):
 
 @dataclass(frozen=True)
 class Request:
-    """One deploy: `template` (synthesized once, from `target`) to `stack`."""
+    """One deploy: `template` (synthesized once, from `target`) to `stack`. The target is an
+    environment at a phase, or the account baseline in one account and Region."""
 
     stack: str
-    target: Target
+    target: Target | BaselineTarget
     template: dict[str, Any]
     #: Deploy without asking.
     yes: bool = False
@@ -183,6 +184,7 @@ def _deploy(
     if drifted := drift.warning(found):
         interaction.warning(drifted)
     if request.going_down:
+        assert isinstance(request.target, Target), "only an environment goes down a phase"
         check_lower(conn, request.target, stack, found)
     current = _checks(conn, request, interaction)
     template = request.template
@@ -282,17 +284,18 @@ def _checks(conn: Connection, request: Request, interaction: Interaction) -> dic
     """Validate and preflight; stop on any error. Preflight only reads the account, so it
     asks AWS while validate works on the template. Returns the stack as preflight found it
     (None: not deployed yet)."""
-    from appstack.checks import preflight
-
     if request.preflight:
-        asked = background.start(preflight.ask, request.target, request.stack, conn)
+        asked = background.start(_preflight(request.target), request.target, request.stack, conn)
     else:
         asked = background.start(lambda: ([], stacks.current(conn, request.stack)))
     findings: list[Finding] = []
     if request.validate:
         from appstack.checks import validate  # cfn-lint takes 0.4 s to import
 
-        findings = validate.validate(request.target, request.template).findings
+        if isinstance(request.target, BaselineTarget):
+            findings = validate.validate_template(request.template, request.target.region)
+        else:
+            findings = validate.validate(request.target, request.template).findings
     else:
         interaction.warning(
             "validation skipped: the template was NOT checked (cfn-lint, rules, checkov)"
@@ -306,6 +309,19 @@ def _checks(conn: Connection, request: Request, interaction: Interaction) -> dic
             f"{len(errors)} check(s) failed before deploying {request.stack}; nothing was changed"
         )
     return current
+
+
+def _preflight(
+    target: Target | BaselineTarget,
+) -> Callable[..., tuple[list[Finding], dict[str, Any] | None]]:
+    """The preflight of an environment, or of the account baseline."""
+    if isinstance(target, BaselineTarget):
+        from appstack.checks import baseline_preflight
+
+        return baseline_preflight.ask
+    from appstack.checks import preflight
+
+    return preflight.ask
 
 
 def new_environment(stack: str, region: str) -> str:
@@ -433,14 +449,14 @@ class Preview:
     drifted: str | None = None
 
 
-def preview(conn: Connection, stack: str, target: Target, template: dict[str, Any]) -> Preview:
+def preview(
+    conn: Connection, stack: str, target: Target | BaselineTarget, template: dict[str, Any]
+) -> Preview:
     """Plan `template` for `stack` and delete the change set again. Preflight only reads:
     what it finds (a vpc_cidr the deployed VPC cannot take, ...) is what a deploy would stop
     on, so the preview says it first."""
-    from appstack.checks import preflight
-
     prepared, notes = conn.prepare(template)
-    found, current = preflight.ask(target, stack, conn)
+    found, current = _preflight(target)(target, stack, conn)
     previous = stacks.template_of(conn.client("cloudformation"), stack) if current else None
     change_set, refused = stacks.plan(conn, stack, current, prepared, tags=target.tags)
     if not change_set.empty:  # an empty one is deleted already (or was never made)

@@ -1,0 +1,180 @@
+"""EM462: a self-managed stack instance needs the execution role in its account, and failures
+past the operation's tolerance stop the operation.
+
+Self-managed permissions: each target account holds `AWSCloudFormationStackSetExecutionRole`
+(trusting the administration account's `AWSCloudFormationStackSetAdministrationRole`); an
+account without it fails its instance, with the reason in the instance's StatusReason
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
+FailureToleranceCount (or Percentage) is "the number of accounts, per Region, for which this
+operation can fail before CloudFormation stops the operation in that Region"; once stopped,
+no later Region is attempted and the operation is FAILED
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html).
+moto 5.2.5 deploys every instance, succeeds every operation and reports every instance
+CURRENT/SUCCEEDED. Here a missing role fails the instance (no stack is made), instances past
+the tolerance are CANCELLED, and the operation and its per-instance results say so.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from appstack.local.fidelity import rule
+
+ROLE = "AWSCloudFormationStackSetExecutionRole"
+
+
+def _has_role(account: str, name: str) -> bool:
+    from moto.iam.models import iam_backends
+
+    return any(role.name == name for role in iam_backends[account]["global"].get_roles())
+
+
+def _tolerance(preferences: dict[str, Any], accounts: int) -> int:
+    if preferences.get("FailureToleranceCount") is not None:
+        return int(preferences["FailureToleranceCount"])
+    percentage = float(preferences.get("FailureTolerancePercentage") or 0)
+    return math.floor(accounts * percentage / 100)
+
+
+#: moto's methods, wrapped by the functions below.
+_original: dict[str, Any] = {}
+
+
+def not_deployed(instance: Any, account: str, region: str, state: str, reason: str) -> None:
+    instance.account_id, instance.region_name = account, region
+    instance.permission_model = "SELF_MANAGED"
+    instance.parameters, instance.stack = [], None
+    instance.state, instance.reason = state, reason
+
+
+def checked_init(self: Any, account_id: str, region_name: str, *args: Any, **kw: Any) -> None:
+    self.state, self.reason = "SUCCEEDED", ""
+    if kw.get("permission_model") == "SELF_MANAGED" and not _has_role(account_id, ROLE):
+        for key in ("stackset_id", "stack_name", "name", "template"):
+            setattr(self, key, kw.get(key))
+        not_deployed(
+            self,
+            account_id,
+            region_name,
+            "FAILED",
+            f"Account {account_id} should have '{ROLE}' role with trust relationship to "
+            "Role 'AWSCloudFormationStackSetAdministrationRole'.",
+        )
+        return
+    _original["init"](self, account_id, region_name, *args, **kw)
+
+
+def reported(self: Any) -> dict[str, Any]:
+    answer: dict[str, Any] = _original["to_dict"](self)
+    state = getattr(self, "state", "SUCCEEDED")
+    if state != "SUCCEEDED":
+        answer["Status"] = "OUTDATED"
+        answer["StackInstanceStatus"] = {"DetailedStatus": state}
+        answer["StatusReason"] = self.reason
+    if getattr(self, "drift", None):
+        answer["DriftStatus"] = self.drift
+    return answer
+
+
+def deleted(self: Any) -> None:
+    if getattr(self, "stack", None) is not None:
+        _original["delete"](self)
+
+
+def within_tolerance(self: Any, accounts: list[str], regions: list[str], *a: Any, **kw: Any) -> Any:
+    if kw.get("permission_model") != "SELF_MANAGED" or not accounts:
+        return _original["create_instances"](self, accounts, regions, *a, **kw)
+    preferences = getattr(self, "preferences", {})
+    allowed = _tolerance(preferences, len(accounts))
+    created, stopped = [], False
+    for region in regions:
+        failures = 0
+        for account in accounts:
+            if self.get_instance(account, region) is not None:
+                continue
+            if stopped:
+                instance: Any = object.__new__(_original["instance_class"])
+                not_deployed(
+                    instance,
+                    account,
+                    region,
+                    "CANCELLED",
+                    "Cancelled since failure tolerance has exceeded",
+                )
+                instance.stackset_id, instance.stack_name = self.stackset_id, self.stack_name
+                instance.name, instance.template = self.stackset_name, self.template
+            else:
+                _original["create_instances"](self, [account], [region], *a, **kw)
+                instance = self.get_instance(account, region)
+                self.stack_instances.remove(instance)
+                failures += instance.state == "FAILED"
+                # One at a time (MaxConcurrentCount 1): past the tolerance, the Region
+                # stops here and no later Region starts.
+                stopped = failures > allowed
+            created.append(instance)
+    self.stack_instances += created
+    self.stopped, self.last_created = stopped, created
+    return [i.to_dict() for i in created]
+
+
+def operation_outcome(self: Any, *args: Any, **kwargs: Any) -> str:
+    self.instances.stopped, self.instances.last_created = False, self.stack_instances
+    operation_id: str = _original["create_stack_instances"](self, *args, **kwargs)
+    operation = self.get_operation(operation_id)
+    operation["Results"] = [
+        {
+            "Account": i.account_id,
+            "Region": i.region_name,
+            "Status": i.state,
+            "StatusReason": i.reason,
+        }
+        for i in getattr(self.instances, "last_created", self.stack_instances)
+    ]
+    if self.instances.stopped:
+        operation["Status"] = "FAILED"
+    return operation_id
+
+
+def with_preferences(self: Any) -> Any:
+    stack_set = self.cloudformation_backend.describe_stack_set(self._get_param("StackSetName"))
+    stack_set.instances.preferences = self._get_param("OperationPreferences") or {}
+    return _original["respond"](self)
+
+
+def per_instance(self: Any) -> Any:
+    stack_set = self.cloudformation_backend.describe_stack_set(self._get_param("StackSetName"))
+    operation = stack_set.get_operation(self._get_param("OperationId"))
+    if "Results" not in operation:
+        return _original["results"](self)
+    from moto.core.responses import ActionResult
+
+    return ActionResult({"Summaries": [dict(r) for r in operation["Results"]]})
+
+
+@rule(
+    "EM462",
+    "A self-managed stack instance needs the execution role; failures past tolerance stop it",
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html",
+)
+def install() -> None:
+    from moto.cloudformation.models import StackInstance, StackInstances, StackSet
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    _original.update(
+        instance_class=StackInstance,
+        init=StackInstance.__init__,
+        to_dict=StackInstance.to_dict,
+        delete=StackInstance.delete,
+        create_instances=StackInstances.create_instances,
+        create_stack_instances=StackSet.create_stack_instances,
+        respond=CloudFormationResponse.create_stack_instances,
+        results=CloudFormationResponse.list_stack_set_operation_results,
+    )
+    setattr(StackInstance, "__init__", checked_init)  # noqa: B010
+    setattr(StackInstance, "to_dict", reported)  # noqa: B010
+    setattr(StackInstance, "delete", deleted)  # noqa: B010
+    setattr(StackInstances, "create_instances", within_tolerance)  # noqa: B010
+    setattr(StackSet, "create_stack_instances", operation_outcome)  # noqa: B010
+    setattr(CloudFormationResponse, "create_stack_instances", with_preferences)  # noqa: B010
+    setattr(CloudFormationResponse, "list_stack_set_operation_results", per_instance)  # noqa: B010
