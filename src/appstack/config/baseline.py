@@ -166,3 +166,8 @@ class BaselineTarget:
     def is_production(self) -> bool:
         """Termination protection and repair follow `baseline.deletion_protection`."""
         return self.settings.deletion_protection
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """Stack tags: none; the baseline belongs to the account, not to an environment."""
+        return {}

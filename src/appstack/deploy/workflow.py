@@ -153,6 +153,7 @@ def _build_and_deploy(
 ) -> Result:
     """Build here (a failure changes nothing), make sure the repository exists, push, and
     deploy the pushed digest."""
+    assert isinstance(request.target, Target), "only an environment runs an image"
     stack, plain = request.stack, dataclasses.replace(request, build=None)
     built = images.build_shown(build, request.target.app.application_name, interaction)
     signed = images.sign_in(conn)
