@@ -23,6 +23,7 @@ def test_no_policy_leaves_every_stateful_resource_open(
         "EncryptionKey",
         "ExecLogGroup",  # ECS Exec's session log (exec: true in dev)
         "FlowLogGroup",
+        "ImageRepository",  # the images a build pushed
         "Table",
     ]
 

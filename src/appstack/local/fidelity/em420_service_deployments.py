@@ -171,6 +171,8 @@ def deploy(backend: Any, service: Any) -> str | None:
     reason they cannot start. The failure CloudFormation reports, None if it succeeded."""
     from moto.moto_api._internal import mock_random
 
+    if _unchanged(backend, service):
+        return None
     deployment = f"ecs-svc/{mock_random.randint(0, 10**18)}"
     task_definition = backend.describe_task_definition(service.task_definition)
     name, count = service.name, int(service.desired_count or 0)
@@ -196,8 +198,20 @@ def deploy(backend: Any, service: Any) -> str | None:
     return CIRCUIT_BREAKER_MESSAGE
 
 
+def _unchanged(backend: Any, service: Any) -> bool:
+    """An update that keeps the task definition of the deployment that completed, while its
+    tasks run, starts no deployment: ECS deploys a new task definition (or a forced new
+    deployment), not an unchanged one. This is also how a CloudFormation rollback after the
+    circuit breaker meets the service: the breaker has already put the last completed
+    deployment back (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html),
+    so the rollback's update names what runs."""
+    completed = getattr(service, "appstack_completed", None)
+    return completed == service.task_definition and bool(service_tasks(backend, service))
+
+
 def _succeed(backend: Any, service: Any, task_definition: Any, deployment: str, count: int) -> None:
     """The new tasks run, then the previous deployment's tasks stop."""
+    service.appstack_completed = service.task_definition
     previous = service_tasks(backend, service)
     started = [_task(backend, service, task_definition, deployment) for _ in range(count)]
     if started:
