@@ -47,7 +47,7 @@ def test_deploy_then_redeploy_reports_no_changes_and_the_outputs(
 ) -> None:
     code, out, err = run(["deploy", stack, "dev", "--yes", "-c", config_file], capsys)
     assert code == 0, err
-    assert "CREATE_COMPLETE" in out and "TableName" in out and "51 add" in out
+    assert "CREATE_COMPLETE" in out and "TableName" in out and "47 add" in out
     code, out, _ = run(["deploy", stack, "dev", "--yes", "-c", config_file], capsys)
     assert code == 0 and "no changes" in out
     code, out, _ = run(["status", stack, "-c", config_file], capsys)
@@ -63,7 +63,7 @@ def test_plan_previews_and_leaves_nothing_behind(
 ) -> None:
     priced = write_config(tmp_path, region="eu-west-1")  # a plan creates no VPC
     code, out, _ = run(["plan", stack, "dev", "-c", priced], capsys)
-    assert code == 0 and "51 add" in out
+    assert code == 0 and "47 add" in out
     assert "/month (+$" in out and "expected duration: 4 min" in out
     code, _, err = run(["status", stack, "-c", priced], capsys)
     assert code == 2 and "does not exist in eu-west-1" in err
@@ -74,7 +74,7 @@ def test_plan_where_appstack_has_no_prices_still_previews(
 ) -> None:
     code, out, err = run(["plan", stack, "dev", "-c", config_file], capsys)
     assert code == 0, err
-    assert "51 add" in out and "cost: not estimated" in out and "expected duration" in out
+    assert "47 add" in out and "cost: not estimated" in out and "expected duration" in out
 
 
 def test_deploy_stops_before_changing_anything_when_a_check_fails(

@@ -143,6 +143,16 @@ def test_prod_needs_an_elastic_ip_per_nat_gateway(session: boto3.Session) -> Non
     assert finding.rule == "PF005" and "needs 2 more" in finding.message
 
 
+def test_public_egress_needs_no_elastic_ip(session: boto3.Session) -> None:
+    """`egress: public` builds no NAT gateway, so no address of the quota of 5 is needed."""
+    ec2 = session.client("ec2")
+    for _ in range(5):
+        ec2.allocate_address(Domain="vpc")
+    assert preflight(target({"egress": "public"}), "myapp-dev", session) == []
+    [finding] = preflight(target({"egress": "nat_gateway"}), "myapp-dev", session)
+    assert finding.rule == "PF005" and "needs 1 more" in finding.message
+
+
 def test_preflight_hands_over_the_stack_it_found_so_deploy_need_not_ask_again(
     session: boto3.Session,
 ) -> None:

@@ -279,7 +279,9 @@ def vpc_quota(context: Context) -> list[Finding]:
 
 
 def elastic_ip_quota(context: Context) -> list[Finding]:
-    needed = context.target.env.nat_gateways - len(_stack_resources(context, "AWS::EC2::EIP"))
+    env = context.target.env
+    nats = env.nat_gateways if env.egress == "nat_gateway" else 0  # `egress: public`: none
+    needed = nats - len(_stack_resources(context, "AWS::EC2::EIP"))
     if needed <= 0:
         return []
     used = len(context.client("ec2").describe_addresses()["Addresses"])
