@@ -180,6 +180,28 @@ class QuotasDenied:
         return client
 
 
+class Clients:
+    """A session that records the clients asked of it."""
+
+    def __init__(self, session: boto3.Session) -> None:
+        self.session, self.made = session, []
+
+    def client(self, service: str) -> Any:
+        self.made.append(service)
+        return self.session.client(service)
+
+
+def test_below_the_default_quotas_service_quotas_is_not_asked(session: boto3.Session) -> None:
+    """A quota is the default or an increase of it: below the default nothing can fail, and
+    a deploy is spared a client and a call."""
+    recorded = Clients(session)
+    assert preflight(target({"egress": "nat_gateway"}), "myapp-dev", recorded) == []
+    assert "service-quotas" not in recorded.made and "ec2" in recorded.made
+    public = Clients(session)
+    preflight(target({"egress": "public"}), "myapp-dev", public)
+    assert public.made.count("ec2") <= 1  # the VPCs; no Elastic IP to count
+
+
 def test_an_unreadable_quota_past_the_default_is_a_warning_naming_the_permission(
     session: boto3.Session,
 ) -> None:

@@ -280,8 +280,9 @@ def vpc_quota(context: Context) -> list[Finding]:
 
 def elastic_ip_quota(context: Context) -> list[Finding]:
     env = context.target.env
-    nats = env.nat_gateways if env.egress == "nat_gateway" else 0  # `egress: public`: none
-    needed = nats - len(_stack_resources(context, "AWS::EC2::EIP"))
+    if env.egress != "nat_gateway":
+        return []  # `egress: public`: no NAT gateway, no Elastic IP
+    needed = env.nat_gateways - len(_stack_resources(context, "AWS::EC2::EIP"))
     if needed <= 0:
         return []
     used = len(context.client("ec2").describe_addresses()["Addresses"])
@@ -445,6 +446,12 @@ def _quota(context: Context, name: str) -> tuple[int, bool]:
 def _quota_findings(
     context: Context, name: str, used: int, needed: int, resource: str, what: str
 ) -> list[Finding]:
+    if used + needed < int(_quotas()[name]["default"]):
+        # An account's quota differs from the default only by increases it was granted
+        # ("The default value does not reflect any quota increases",
+        # https://docs.aws.amazon.com/servicequotas/2019-06-24/apireference/API_GetAWSDefaultServiceQuota.html):
+        # below the default there is nothing to ask Service Quotas.
+        return []
     limit, known = _quota(context, name)
     code = _quotas()[name]["code"]
     region = context.target.app.region
