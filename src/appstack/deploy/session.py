@@ -1,4 +1,4 @@
-"""boto3 clients for one account and Region: real AWS, or any endpoint that answers like it.
+"""AWS clients for one account and Region: real AWS, or any endpoint that answers like it.
 
 Which endpoint, which credentials and what a template needs before that endpoint can run it
 are the caller's to say: the CLI connects to AWS through the standard credential chain, and
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import boto3
 import botocore.session
 from botocore.config import Config
 
@@ -50,22 +49,22 @@ class Connection:
     )
 
     @cached_property
-    def _session(self) -> boto3.session.Session:
+    def _session(self) -> botocore.session.Session:
+        """A botocore session: clients are all a deploy uses, and boto3 on top of it would
+        import s3transfer and multiprocessing on every command (the AWS CLI does without)."""
         if self.credentials:
             key, secret = self.credentials
             # Fixed keys: no profile of the environment (AWS_PROFILE) is read, or needed.
             core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
-            return boto3.session.Session(
-                aws_access_key_id=key,
-                aws_secret_access_key=secret,
-                region_name=self.region,
-                botocore_session=core,
-            )
-        return boto3.session.Session(profile_name=self.profile, region_name=self.region)
+            core.set_credentials(key, secret)
+            return core
+        return botocore.session.Session(profile=self.profile)
 
     def client(self, service: str) -> Any:
         with self._lock:
             if service not in self._clients:
                 extra = {"endpoint_url": self.endpoint} if self.endpoint else {}
-                self._clients[service] = self._session.client(service, config=RETRIES, **extra)
+                self._clients[service] = self._session.create_client(
+                    service, region_name=self.region, config=RETRIES, **extra
+                )
             return self._clients[service]
