@@ -202,6 +202,34 @@ def test_below_the_default_quotas_service_quotas_is_not_asked(session: boto3.Ses
     assert public.made.count("ec2") <= 1  # the VPCs; no Elastic IP to count
 
 
+def test_a_deployed_vpcs_range_is_read_from_the_stack_without_asking_ec2(
+    session: boto3.Session,
+) -> None:
+    vpc = {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.10.0.0/16"}}
+    outputs = {
+        "VpcId": {"Value": {"Ref": "VPC"}},
+        "VpcCidr": {"Value": {"Fn::GetAtt": ["VPC", "CidrBlock"]}},
+    }
+    session.client("cloudformation").create_stack(
+        StackName="myapp-dev",
+        TemplateBody=json.dumps(
+            {
+                "Parameters": {"ApplicationName": {"Type": "String"}},
+                "Resources": {"VPC": vpc},
+                "Outputs": outputs,
+            }
+        ),
+        Parameters=[{"ParameterKey": "ApplicationName", "ParameterValue": "myapp"}],
+    )
+    recorded = Clients(session)
+    assert preflight(target({"egress": "public"}), "myapp-dev", recorded) == []
+    assert "ec2" not in recorded.made
+    [moved] = preflight(
+        target({"egress": "public", "vpc_cidr": "10.99.0.0/16"}), "myapp-dev", recorded
+    )
+    assert moved.rule == "PF006" and "10.10.0.0/16" in moved.message
+
+
 def test_an_unreadable_quota_past_the_default_is_a_warning_naming_the_permission(
     session: boto3.Session,
 ) -> None:

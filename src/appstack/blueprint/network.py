@@ -209,6 +209,8 @@ def build(draft: Draft, key: Key) -> Network:
 
     _flow_logs(draft, vpc, key)
     draft.output("VpcId", Ref(vpc), "VPC of the environment")
+    # Preflight compares it with `vpc_cidr` (PF006) without an EC2 client and call.
+    draft.output("VpcCidr", GetAtt(vpc, "CidrBlock"), "IPv4 range of the VPC")
     draft.output(
         "PublicSubnetIds",
         Join(",", [Ref(s) for s in public]),

@@ -305,8 +305,12 @@ def vpc_range(context: Context) -> list[Finding]:
     vpc_id = _output(context, "VpcId")
     if vpc_id is None:
         return []
-    vpcs = context.client("ec2").describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
-    deployed = vpcs[0]["CidrBlock"] if vpcs else None
+    # A VPC's primary range never changes, so the stack's output is the VPC's range; only a
+    # stack deployed before that output asks EC2.
+    deployed = _output(context, "VpcCidr")
+    if deployed is None:
+        vpcs = context.client("ec2").describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
+        deployed = vpcs[0]["CidrBlock"] if vpcs else None
     wanted = str(context.target.env.vpc_cidr)
     if deployed is None or deployed == wanted:
         return []
