@@ -25,7 +25,6 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import yaml
@@ -35,7 +34,7 @@ from appstack import blueprint, config
 from appstack.estimates import forecast
 from appstack.local import emulator
 from appstack.phases import PHASES
-from deploy import CHECKOV, CREDENTIALS, HERE, ROOT, free_port, rotated
+from deploy import CHECKOV, CREDENTIALS, HERE, ROOT, Server, rotated
 
 ENV = "dev"
 #: Phase 3 needs the address of the VPN's customer gateway.
@@ -44,13 +43,13 @@ STEPS = (("create", None, 1), ("update 1 -> 2", 1, 2))
 UPGRADES = ((1, 2), (2, 3), (3, 4), (1, 4))
 
 
-class Emulator:
-    """`python -m appstack.local.server` with a time scale, registered for `deploy --local`."""
+class Emulator(Server):
+    """`python -m appstack.local.server` with a time scale, registered for `deploy --local`
+    (stopped as the deploy benchmark's server is)."""
 
     def __init__(self, work: Path, scale: float) -> None:
-        self.work, self.scale, self.port = work, scale, free_port()
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__(work)
+        self.scale = scale
 
     def __enter__(self) -> Emulator:
         log = (self.work / "emulator.log").open("ab")
@@ -70,13 +69,6 @@ class Emulator:
                     return self
                 time.sleep(0.2)
         raise RuntimeError("the emulator did not start; see emulator.log")
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=30)
 
     def cloudformation(self) -> Any:
         import boto3
@@ -238,7 +230,7 @@ def forecasts() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--scale", type=float, default=0.05)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--aws", default=str(ROOT / ".venv-bench/bin/aws"))
     parser.add_argument("--forecast-only", action="store_true")
