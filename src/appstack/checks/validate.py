@@ -63,7 +63,8 @@ def _check(built: Sequence[tuple[Target, dict[str, Any]]], scan: bool) -> list[l
     from appstack.checks import lint, rules  # cfn-lint takes 0.4 s to import
     from appstack.checks import scan as checkov
 
-    templates = {f"{t.env_name}/{t.phase}": template for t, template in built}
+    # Named by position too: the same environment and phase may come twice (other settings).
+    templates = {f"{t.env_name}/{t.phase}#{i}": tpl for i, (t, tpl) in enumerate(built)}
     # checkov is a separate program: it scans on another core while cfn-lint and the rules run.
     scan_run = checkov.start_checkov(templates) if scan else None
     linted = {
