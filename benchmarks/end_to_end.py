@@ -113,12 +113,14 @@ def prepare(work: Path) -> dict[int, Path]:
 
 
 def commands(
-    work: Path, endpoint: str, aws: str, templates: dict[int, Path]
+    work: Path, server: Emulator, aws: str, templates: dict[int, Path]
 ) -> dict[str, tuple[str, Any, dict[str, str]]]:
     """label, argv(stack, phase), environment of each contender."""
+    endpoint = server.endpoint
     env = {
         **os.environ,
         **CREDENTIALS,
+        "APPSTACK_LOCAL_PORT": str(server.port),
         "XDG_STATE_HOME": str(work / "state"),
         "XDG_CACHE_HOME": str(work / "cache"),  # empty: a first deploy checks everything
     }
@@ -163,7 +165,7 @@ def measure(work: Path, scale: float, rounds: int, aws: str) -> str:
     templates = prepare(work)
     seconds: dict[tuple[str, str], list[float]] = {}
     with Emulator(work, scale) as server:
-        contenders = commands(work, server.endpoint, aws, templates)
+        contenders = commands(work, server, aws, templates)
         for r in range(rounds):
             for key in rotated(list(contenders), r):
                 _, argv, env = contenders[key]
