@@ -90,11 +90,11 @@ def test_validate_all_passes_on_appstacks_own_templates(capsys: pytest.CaptureFi
 def test_validate_exits_1_and_shows_the_fix_when_a_rule_finds_something(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from appstack.checks import validate as validate_module
+    from appstack.checks import rules
     from appstack.checks.findings import Finding
 
     monkeypatch.setattr(
-        validate_module,
+        rules,
         "run_rules",
         lambda template: [Finding("AS999", "error", "Table", "loses data", "keep it")],
     )

@@ -87,11 +87,11 @@ def test_two_resources_are_counted_in_the_plural(capsys: pytest.CaptureFixture[s
 def test_validate_counts_one_finding_and_one_template_in_the_singular(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from appstack.checks import validate as validate_module
+    from appstack.checks import rules
     from appstack.checks.findings import Finding
 
     monkeypatch.setattr(
-        validate_module,
+        rules,
         "run_rules",
         lambda template: [Finding("AS999", "error", "Table", "loses data", "keep it")],
     )
