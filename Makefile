@@ -48,6 +48,8 @@ bench: $(STAMP) $(BENCH_STAMP) $(SCAN_STAMP)
 	$(BIN)/python benchmarks/deploy.py
 	$(BIN)/python benchmarks/forecast_scale.py
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/cost.py
+	$(BIN)/python benchmarks/end_to_end.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -2,8 +2,8 @@
 
 Usage: python benchmarks/deploy.py [--rounds N] [--latency-rounds M] [--delay S] [--aws PATH]
 
-1. Overhead: create, no-op and update (dev's desired count 1 -> 2, an ECS service update moto
-   can apply) of the same phase-1 stack, each tool as a whole process, interleaved round by
+1. Overhead: create, no-op and update (dev's cpu_target 60 -> 70: the scaling policy changes
+   in place) of the same phase-1 stack, each tool as a whole process, interleaved round by
    round; wall time and the API calls the server answered (counted by `bench_emulator.py`,
    the same way for every tool). appstack synthesizes, runs preflight and validate as a user
    runs it; the AWS CLI and boto3 deploy a template built beforehand.
@@ -43,9 +43,10 @@ from appstack.local import emulator
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 CHECKOV = ROOT / ".venv-scan/bin/checkov"
-CONFIGS = {  # the change an update makes: one ECS service property
-    "base": {"environments": {"dev": {"desired_count": 1}}},
-    "updated": {"environments": {"dev": {"desired_count": 2}}},
+CONFIGS = {  # the change an update makes: the scaling policy's target, changed in place
+    # (desired_count would change nothing: the template leaves the count to autoscaling)
+    "base": {"environments": {"dev": {"cpu_target": 60}}},
+    "updated": {"environments": {"dev": {"cpu_target": 70}}},
 }
 OPS = ("create", "noop", "update")
 _KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -166,6 +167,8 @@ def tools(work: Path, endpoint: str, aws: str, port: int) -> dict[str, Tool]:
         "APPSTACK_LOCAL_PORT": str(port),
         "PATH": path,
         "XDG_STATE_HOME": str(work / "state"),  # where `Server` registered the emulator
+        # A validation cache of the run's own; the rows without one bypass it.
+        "XDG_CACHE_HOME": str(work / "cache"),
     }
     plain.pop("APPSTACK_CHECKOV", None)
     plain.pop("AWS_PROFILE", None)
@@ -188,14 +191,20 @@ def tools(work: Path, endpoint: str, aws: str, port: int) -> dict[str, Tool]:
         ]
 
     found: dict[str, Tool] = {}
+    uncached = {**plain, "APPSTACK_NO_CACHE": "1"}
     if CHECKOV.exists():
         found["appstack"] = Tool(
             "appstack deploy (synth, preflight, validate: cfn-lint, rules, checkov)",
             appstack(),
+            {**uncached, "APPSTACK_CHECKOV": str(CHECKOV)},
+        )
+        found["appstack-cached"] = Tool(
+            "appstack deploy, template checked before (validation cache)",
+            appstack(),
             {**plain, "APPSTACK_CHECKOV": str(CHECKOV)},
         )
     found["appstack-nocheckov"] = Tool(
-        "appstack deploy (synth, preflight, validate without checkov)", appstack(), plain
+        "appstack deploy (synth, preflight, validate without checkov)", appstack(), uncached
     )
     found["appstack-skip"] = Tool(
         "appstack deploy --skip-validate (synth, preflight)", appstack("--skip-validate"), plain
@@ -261,6 +270,20 @@ def prepare(work: Path) -> None:
         # Compact, as appstack sends it: the AWS CLI wants an S3 bucket above 51,200 bytes.
         compact = json.dumps(json.loads(built.read_text()), separators=(",", ":"))
         (work / f"{name}.template.json").write_text(compact)
+        if CHECKOV.exists():  # checked once, as a first deploy or `appstack validate` would
+            subprocess.run(
+                [
+                    sys.executable,
+                    *("-m", "appstack", "validate", "dev", "--phase", "1", "-c", str(cfg)),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                env={
+                    **os.environ,
+                    "XDG_CACHE_HOME": str(work / "cache"),
+                    "APPSTACK_CHECKOV": str(CHECKOV),
+                },
+            )
 
 
 def rotated(keys: Sequence[str], by: int) -> list[str]:
@@ -316,6 +339,36 @@ def overhead(work: Path, rounds: int, aws: str) -> str:
         )
         + "\n"
         + table("API calls of the first round, by action", ["tool", "op", "calls"], breakdown)
+        + "\n"
+        + goals(samples, rounds)
+    )
+
+
+#: (what, tool, op, the AWS CLI's op it is compared with, the goal as a ratio to it)
+GOALS = (
+    ("no-op, every check, template checked before", "appstack-cached", "noop", "noop", 1.5),
+    ("update, every check, template checked before", "appstack-cached", "update", "update", None),
+    ("create, `--skip-validate`", "appstack-skip", "create", "create", 1.3),
+    ("no-op, every check, first time (cache bypassed)", "appstack", "noop", "noop", None),
+    ("create, every check, first time (cache bypassed)", "appstack", "create", "create", None),
+)
+
+
+def goals(samples: dict[tuple[str, str], list[Sample]], rounds: int) -> str:
+    """The validation cache and the trimmed preflight against the AWS CLI, same run."""
+    rows = []
+    for what, key, op, cli_op, goal in GOALS:
+        if (key, op) not in samples:
+            continue
+        mine = median([s.seconds for s in samples[(key, op)]])
+        cli = median([s.seconds for s in samples[("awscli", cli_op)]])
+        verdict = "" if goal is None else ("met" if mine <= goal * cli else "NOT met")
+        aim = "" if goal is None else f"<= {goal:g}x"
+        rows.append((what, f"{mine:.2f}", f"{cli:.2f}", f"{mine / cli:.2f}x", aim, verdict))
+    return table(
+        f"Validation cache and preflight against `aws cloudformation deploy` (median of {rounds})",
+        ["appstack deploy", "s", "AWS CLI s", "ratio", "goal", ""],
+        rows,
     )
 
 

@@ -7,6 +7,7 @@ Each figure is the median of N runs, taken interleaved in one run so ratios hold
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import shutil
 import sys
@@ -20,6 +21,9 @@ from common import Run, measure, median, table
 from appstack import blueprint, config, synth
 from appstack.checks.validate import validate
 from appstack.phases import PHASES
+
+# The scale table measures checking: no verdict may come from the validation cache.
+os.environ["APPSTACK_NO_CACHE"] = "1"
 
 HERE = Path(__file__).parent
 PHASE3_CONFIG = {

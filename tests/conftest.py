@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,10 @@ from appstack import blueprint, config
 from appstack.template import references, resources
 
 Template = dict[str, Any]
+
+# Every test checks its templates for real, and no test run fills the user's cache
+# (tests/checks/test_validation_cache.py turns the cache on in a directory of its own).
+os.environ["APPSTACK_NO_CACHE"] = "1"
 
 #: Every name a value refers to (Ref, Fn::GetAtt, Fn::Sub): the one template walker.
 refs = references

@@ -203,7 +203,7 @@ def test_a_plan_answers_its_changes_cost_and_duration_in_json_and_markdown(
     config = write_config(tmp_path, "jsonplan", "eu-west-1")  # priced; a plan makes no VPC
     document = answer(["plan", "jsonplan-dev", "dev", "-c", config], capsys)
     matches_schema(document, "plan")
-    assert document["creating"] and len(document["changes"]) == 53  # dev: repository, exec logs
+    assert document["creating"] and len(document["changes"]) == 49  # dev: repository, exec logs
     assert document["monthly"] == document["delta"] and document["monthly"] > 0
     code, out, err = run(
         ["plan", "jsonplan-dev", "dev", "-c", config, "--output", "markdown"], capsys

@@ -69,6 +69,9 @@ ROWS: list[Row] = [
     Row("secrets", ["API_TOKEN"], ("NamedSecretAPIxTOKEN", "TaskDefinition")),
     Row(f"{ENV}vpc_cidr", "10.31.0.0/16", ("PF006", "cannot change in place"), REFUSED),
     Row(f"{ENV}nat_gateways", 1, ("NatGateway2",)),
+    # Both NAT gateways go, the tasks move to the public subnets; every data store and the
+    # VPN's route tables stay as they are.
+    Row(f"{ENV}egress", "public", ("NatGateway1", "NatGateway2", "egress moves off NAT")),
     Row(f"{ENV}cpu", 512, ("TaskDefinition",)),
     Row(f"{ENV}memory", 4096, ("TaskDefinition",)),
     Row(f"{ENV}architecture", "ARM64", ("TaskDefinition",)),

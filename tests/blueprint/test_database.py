@@ -195,7 +195,8 @@ def test_running_tasks_may_reread_the_rotated_secret_and_nothing_else(dev2: Temp
 
 def test_the_service_does_not_wait_for_the_database_instances(prod2: Template) -> None:
     service = prod2["Resources"]["Service"]
-    assert service["DependsOn"] == ["HttpListener"]
+    # The listener, and the routes its tasks pull their image by (prod: through NAT).
+    assert service["DependsOn"] == ["HttpListener", "PrivateDefaultRoute1", "PrivateDefaultRoute2"]
     slow = set(of_type(prod2, "AWS::RDS::DBInstance"))
     assert not refs(props(prod2, "TaskDefinition")) & slow
     assert not refs(service) & slow

@@ -98,7 +98,7 @@ def test_with_a_certificate_http_redirects_to_https_with_modern_tls() -> None:
     https = props(template, "HttpsListener")
     assert https["Certificates"] == [{"CertificateArn": CERT}]
     assert https["SslPolicy"].startswith("ELBSecurityPolicy-TLS13")
-    assert template["Resources"]["Service"]["DependsOn"] == ["HttpsListener"]
+    assert template["Resources"]["Service"]["DependsOn"][0] == "HttpsListener"
     assert template["Outputs"]["ServiceUrl"]["Value"]["Fn::Join"][1][0] == "https://"
 
 

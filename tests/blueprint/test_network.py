@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 
 from appstack import config
 from appstack.blueprint.network import environment_mapping
-from conftest import Template, of_type, props, refs
+from conftest import Template, of_type, props, refs, synth
 
 
 def test_the_vpc_has_dns_and_takes_its_range_from_the_environment_mapping(dev: Template) -> None:
@@ -44,10 +45,13 @@ def test_public_subnets_route_to_the_internet_gateway(dev: Template) -> None:
     assert dev["Resources"]["PublicDefaultRoute"]["DependsOn"] == ["VPCGatewayAttachment"]
 
 
-def test_dev_shares_one_nat_gateway_between_both_private_subnets(dev: Template) -> None:
-    assert list(of_type(dev, "AWS::EC2::NatGateway")) == ["NatGateway1"]
+def test_staging_shares_one_nat_gateway_between_both_private_subnets(
+    build_template: Callable[..., Template],
+) -> None:
+    staging = build_template("staging")
+    assert list(of_type(staging, "AWS::EC2::NatGateway")) == ["NatGateway1"]
     for i in (1, 2):
-        assert props(dev, f"PrivateDefaultRoute{i}")["NatGatewayId"] == {"Ref": "NatGateway1"}
+        assert props(staging, f"PrivateDefaultRoute{i}")["NatGatewayId"] == {"Ref": "NatGateway1"}
 
 
 def test_prod_gives_each_availability_zone_its_own_nat_gateway(prod: Template) -> None:
@@ -58,8 +62,10 @@ def test_prod_gives_each_availability_zone_its_own_nat_gateway(prod: Template) -
         assert nat_subnet == {"Ref": f"PublicSubnet{i}"}
 
 
-def test_s3_and_dynamodb_traffic_takes_gateway_endpoints_on_private_routes(dev: Template) -> None:
-    endpoints = of_type(dev, "AWS::EC2::VPCEndpoint")
+def test_s3_and_dynamodb_traffic_takes_gateway_endpoints_on_private_routes(
+    prod: Template,
+) -> None:
+    endpoints = of_type(prod, "AWS::EC2::VPCEndpoint")
     services = sorted(
         e["Properties"]["ServiceName"]["Fn::Sub"].rsplit(".", 1)[1] for e in endpoints.values()
     )
@@ -88,3 +94,43 @@ def test_only_this_accounts_flow_logs_may_assume_the_flow_log_role(dev: Template
     [trust] = props(dev, "FlowLogRole")["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+
+
+# -- egress ------------------------------------------------------------------------------
+
+VPN = {"customer_gateway_ip": "203.0.113.10", "on_premise_cidrs": ["192.168.1.0/24"]}
+
+
+def _dev4(egress: str) -> Template:
+    return synth({"environments": {"dev": {"egress": egress, "vpn": VPN}}}, "dev", 4)
+
+
+def test_public_egress_has_no_nat_and_no_route_out_of_the_private_subnets(dev: Template) -> None:
+    assert not of_type(dev, "AWS::EC2::NatGateway") and not of_type(dev, "AWS::EC2::EIP")
+    routes = {props(dev, r)["RouteTableId"]["Ref"] for r in of_type(dev, "AWS::EC2::Route")}
+    assert routes == {"PublicRouteTable"}  # the data stores' subnets reach the VPC alone
+    for endpoint in of_type(dev, "AWS::EC2::VPCEndpoint").values():
+        assert "PublicRouteTable" in refs(endpoint["Properties"]["RouteTableIds"])
+
+
+def test_switching_egress_keeps_every_subnet_route_table_and_data_store_in_place() -> None:
+    """Only NAT and its routes come and go: a data store's subnet group and the VPN's route
+    propagation keep their subnets and route tables, so nothing stateful is replaced."""
+    nat, public = _dev4("nat_gateway"), _dev4("public")
+    behind_nat, direct = set(nat["Resources"]), set(public["Resources"])
+    assert behind_nat - direct == {
+        "NatEip1",
+        "NatGateway1",
+        "PrivateDefaultRoute1",
+        "PrivateDefaultRoute2",
+    }
+    assert direct - behind_nat == set()
+    changed = {
+        name
+        for name in direct
+        if public["Resources"][name] != nat["Resources"][name]
+        and name not in ("Service",)  # its subnets and address: a rolling deployment
+    }
+    assert changed == {"S3GatewayEndpoint", "DynamoDbGatewayEndpoint", "VpnRoutePropagation"}
+    for group in ("DatabaseSubnetGroup", "CacheSubnetGroup"):
+        assert refs(props(public, group)["SubnetIds"]) == {"PrivateSubnet1", "PrivateSubnet2"}

@@ -5,11 +5,40 @@ from __future__ import annotations
 from conftest import Template, props, refs, synth
 
 
-def test_the_service_runs_in_the_private_subnets_without_public_ip(dev: Template) -> None:
-    network = props(dev, "Service")["NetworkConfiguration"]["AwsvpcConfiguration"]
+def test_behind_nat_the_service_runs_in_the_private_subnets_without_public_ip(
+    prod: Template,
+) -> None:
+    network = props(prod, "Service")["NetworkConfiguration"]["AwsvpcConfiguration"]
     assert network["AssignPublicIp"] == "DISABLED"
     assert refs(network["Subnets"]) == {"PrivateSubnet1", "PrivateSubnet2"}
     assert refs(network["SecurityGroups"]) == {"TaskSecurityGroup"}
+    assert "Metadata" not in prod["Resources"]["Service"]  # no checkov check skipped
+
+
+def test_with_public_egress_each_task_has_a_public_address_in_the_public_subnets(
+    dev: Template,
+) -> None:
+    network = props(dev, "Service")["NetworkConfiguration"]["AwsvpcConfiguration"]
+    assert network["AssignPublicIp"] == "ENABLED"
+    assert refs(network["Subnets"]) == {"PublicSubnet1", "PublicSubnet2"}
+    assert refs(network["SecurityGroups"]) == {"TaskSecurityGroup"}
+    [skip] = dev["Resources"]["Service"]["Metadata"]["checkov"]["skip"]
+    assert skip["id"] == "CKV_AWS_333" and "load balancer" in skip["comment"]
+
+
+def test_the_tasks_accept_the_load_balancer_alone_and_send_https_alone(dev: Template) -> None:
+    """With a public address, the security group is all that keeps the internet out."""
+    group = props(dev, "TaskSecurityGroup")
+    assert "SecurityGroupIngress" not in group
+    [egress] = group["SecurityGroupEgress"]
+    assert (egress["FromPort"], egress["ToPort"], egress["IpProtocol"]) == (443, 443, "tcp")
+    ingress = [
+        props(dev, name)
+        for name, r in dev["Resources"].items()
+        if r["Type"] == "AWS::EC2::SecurityGroupIngress"
+        and refs(r["Properties"]["GroupId"]) == {"TaskSecurityGroup"}
+    ]
+    assert [refs(i["SourceSecurityGroupId"]) for i in ingress] == [{"LoadBalancerSecurityGroup"}]
 
 
 def test_a_failed_deployment_rolls_back_by_itself(dev: Template) -> None:
@@ -21,7 +50,9 @@ def test_a_failed_deployment_rolls_back_by_itself(dev: Template) -> None:
 def test_the_service_waits_for_the_listener_that_forwards_to_its_target_group(
     dev: Template,
 ) -> None:
-    assert dev["Resources"]["Service"]["DependsOn"] == ["HttpListener"]
+    # ... and for the route its tasks pull their image by (`egress: public`: the internet
+    # gateway's): a task started before it fails to pull.
+    assert dev["Resources"]["Service"]["DependsOn"] == ["HttpListener", "PublicDefaultRoute"]
     lb = props(dev, "Service")["LoadBalancers"][0]
     assert lb["TargetGroupArn"] == {"Ref": "TargetGroup"} and lb["ContainerPort"] == 80
 

@@ -104,7 +104,16 @@ def test_static_routing_routes_each_on_premise_range(static: Template) -> None:
 
 def test_routes_propagate_to_the_private_route_tables_once_attached(dynamic: Template) -> None:
     propagation = dynamic["Resources"]["VpnRoutePropagation"]
+    # dev's tasks run in the public subnets (`egress: public`): their route table learns
+    # the on-premise routes too, or the answers to on-premise callers would leave by the
+    # internet gateway.
     assert refs(propagation["Properties"]["RouteTableIds"]) == {
+        "PrivateRouteTable1",
+        "PrivateRouteTable2",
+        "PublicRouteTable",
+    }
+    behind_nat = synth(with_vpn("prod"), env="prod")["Resources"]["VpnRoutePropagation"]
+    assert refs(behind_nat["Properties"]["RouteTableIds"]) == {
         "PrivateRouteTable1",
         "PrivateRouteTable2",
     }

@@ -163,6 +163,16 @@ def test_prod_needs_an_elastic_ip_per_nat_gateway(session: boto3.Session) -> Non
     assert finding.rule == "PF005" and "needs 2 more" in finding.message
 
 
+def test_public_egress_needs_no_elastic_ip(session: boto3.Session) -> None:
+    """`egress: public` builds no NAT gateway, so no address of the quota of 5 is needed."""
+    ec2 = session.client("ec2")
+    for _ in range(5):
+        ec2.allocate_address(Domain="vpc")
+    assert preflight(target({"egress": "public"}), "myapp-dev", session) == []
+    [finding] = preflight(target({"egress": "nat_gateway"}), "myapp-dev", session)
+    assert finding.rule == "PF005" and "needs 1 more" in finding.message
+
+
 def test_preflight_hands_over_the_stack_it_found_so_deploy_need_not_ask_again(
     session: boto3.Session,
 ) -> None:
@@ -188,6 +198,56 @@ class QuotasDenied:
                 )
             stubber.activate()
         return client
+
+
+class Clients:
+    """A session that records the clients asked of it."""
+
+    def __init__(self, session: boto3.Session) -> None:
+        self.session, self.made = session, []
+
+    def client(self, service: str) -> Any:
+        self.made.append(service)
+        return self.session.client(service)
+
+
+def test_below_the_default_quotas_service_quotas_is_not_asked(session: boto3.Session) -> None:
+    """A quota is the default or an increase of it: below the default nothing can fail, and
+    a deploy is spared a client and a call."""
+    recorded = Clients(session)
+    assert preflight(target({"egress": "nat_gateway"}), "myapp-dev", recorded) == []
+    assert "service-quotas" not in recorded.made and "ec2" in recorded.made
+    public = Clients(session)
+    preflight(target({"egress": "public"}), "myapp-dev", public)
+    assert public.made.count("ec2") <= 1  # the VPCs; no Elastic IP to count
+
+
+def test_a_deployed_vpcs_range_is_read_from_the_stack_without_asking_ec2(
+    session: boto3.Session,
+) -> None:
+    vpc = {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.10.0.0/16"}}
+    outputs = {
+        "VpcId": {"Value": {"Ref": "VPC"}},
+        "VpcCidr": {"Value": {"Fn::GetAtt": ["VPC", "CidrBlock"]}},
+    }
+    session.client("cloudformation").create_stack(
+        StackName="myapp-dev",
+        TemplateBody=json.dumps(
+            {
+                "Parameters": {"ApplicationName": {"Type": "String"}},
+                "Resources": {"VPC": vpc},
+                "Outputs": outputs,
+            }
+        ),
+        Parameters=[{"ParameterKey": "ApplicationName", "ParameterValue": "myapp"}],
+    )
+    recorded = Clients(session)
+    assert preflight(target({"egress": "public"}), "myapp-dev", recorded) == []
+    assert "ec2" not in recorded.made
+    [moved] = preflight(
+        target({"egress": "public", "vpc_cidr": "10.99.0.0/16"}), "myapp-dev", recorded
+    )
+    assert moved.rule == "PF006" and "10.10.0.0/16" in moved.message
 
 
 def test_an_unreadable_quota_past_the_default_is_a_warning_naming_the_permission(

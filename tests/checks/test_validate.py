@@ -47,3 +47,11 @@ def test_each_report_belongs_to_its_own_target() -> None:
     del broken["Resources"]["Table"]["DeletionPolicy"]
     reports = validate_many([(dev, synth()), (prod, broken)], scan=False)
     assert [(r.target.env_name, r.ok) for r in reports] == [("dev", True), ("prod", False)]
+
+
+def test_the_same_environment_and_phase_twice_gets_two_reports() -> None:
+    """Two templates of dev at phase 1 (other settings) are two verdicts, not one."""
+    other = copy.deepcopy(synth())
+    del other["Resources"]["Table"]["DeletionPolicy"]
+    clean, broken = validate_many([(target(), synth()), (target(), other)], scan=False)
+    assert clean.ok and not broken.ok

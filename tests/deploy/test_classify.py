@@ -224,3 +224,25 @@ def test_removing_a_deletion_protected_database_says_protection_is_lifted_first(
     unprotected = prod(deletion_protection=False)
     verdict = classify.judge(change, unprotected, after)
     assert not verdict.blocks and "final snapshot" in verdict.effect
+
+
+def test_switching_egress_says_where_the_tasks_go_and_blocks_nothing(
+    deployed: dict[str, Any],
+) -> None:
+    """nat_gateway -> public removes the last NAT gateway: in place, named for what it is;
+    and back, adding the first one is named the same way."""
+    public = prod(egress="public")
+    gone = Change("Remove", "NatGateway1", "AWS::EC2::NatGateway")
+    verdict = classify.judge(gone, deployed, public)
+    assert verdict.kind == classify.IN_PLACE and not verdict.blocks
+    assert "`egress: public`" in verdict.effect and "public subnets" in verdict.effect
+    back = classify.judge(Change("Add", "NatGateway1", "AWS::EC2::NatGateway"), public, deployed)
+    assert back.kind == classify.IN_PLACE and "`egress: nat_gateway`" in back.effect
+
+
+def test_one_nat_gateway_fewer_is_not_called_an_egress_switch(deployed: dict[str, Any]) -> None:
+    one = prod(nat_gateways=1)
+    gone = Change("Remove", "NatGateway2", "AWS::EC2::NatGateway")
+    assert classify.judge(gone, deployed, one).effect == ""
+    added = Change("Add", "NatGateway2", "AWS::EC2::NatGateway")
+    assert classify.judge(added, one, deployed).effect == ""

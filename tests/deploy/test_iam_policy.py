@@ -87,8 +87,17 @@ def recorded(emulator_endpoint: str) -> set[str]:
 
     recording[0] = False
     arn = conn.client("acm").request_certificate(DomainName="app.example.com")["CertificateArn"]
+    # This deploy takes the last VPC of the default quota of 5, so preflight asks Service
+    # Quotas for the account's own; below the default it need not.
+    ec2 = conn.client("ec2")
+    for i in range(4 - len(ec2.describe_vpcs()["Vpcs"])):
+        ec2.create_vpc(CidrBlock=f"10.{200 + i}.0.0/16")
     recording[0] = True
-    data = {"region": REGION, "environments": {"dev": {"certificate_arn": arn}}}
+    # Behind NAT: preflight counts the Elastic IP addresses its NAT gateway needs.
+    data = {
+        "region": REGION,
+        "environments": {"dev": {"certificate_arn": arn, "egress": "nat_gateway"}},
+    }
     vpn = {"vpn": {"customer_gateway_ip": "203.0.113.10"}}
     data["environments"]["dev"] |= vpn  # type: ignore[operator]
 

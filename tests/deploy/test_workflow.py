@@ -133,3 +133,21 @@ def test_a_failed_removal_of_a_protected_database_puts_its_deletion_protection_b
     assert not result.ok and result.lifted == {"DatabaseCluster"}
     assert protected()
     assert f"{stack}: deletion protection back on DatabaseCluster" in person.said
+
+
+def test_a_template_checked_before_is_said_to_be_so_in_one_line(
+    conn: Connection, stack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from appstack.checks import validate, validation_cache
+
+    versions = validation_cache.Checkers("1.0", "3.0", "0.1.0+abc")
+
+    def cached(target: config.Target, *rest: Any) -> validate.Report:
+        return validate.Report(target, [], cached=True, checkers=versions)
+
+    monkeypatch.setattr(validate, "validate", cached)
+    person = Recording(answer=True)
+    checked = workflow.Request(stack, request(stack).target, request(stack).template, yes=True)
+    workflow.run(conn, checked, person)
+    [line] = [s for s in person.said if "not checked again" in s]
+    assert "cfn-lint 1.0, checkov 3.0" in line and "\n" not in line

@@ -39,7 +39,7 @@ PAIRS = list(itertools.permutations(phases.PHASES, 2))
 CONFIG = {
     "environments": {e: {"vpn": {"customer_gateway_ip": "203.0.113.10"}} for e in ENVIRONMENTS}
 }
-NAT_GATEWAYS = {"dev": 1, "prod": 2}
+NAT_GATEWAYS = {"dev": 0, "prod": 2}  # dev's tasks have public addresses (`egress: public`)
 DB_INSTANCES = {"dev": 1, "prod": 2}  # the writer, and on prod one reader
 STACK = "ladder"
 BASELINE = config.parse({}).baseline

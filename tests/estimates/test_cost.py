@@ -14,6 +14,7 @@ from appstack.estimates.line_items import LineItem
 from conftest import Template
 
 US = prices.load_prices("us-east-1")
+NAT_DEV = {"egress": "nat_gateway"}
 HOURS = 730
 
 
@@ -53,10 +54,14 @@ AURORA: dict[str, Any] = {
 # ---------------------------------------------------------------- whole environments
 
 
-def test_dev_phase_1_costs_what_its_line_items_add_up_to(dev: Template) -> None:
+NAT = {"environments": {"dev": {"egress": "nat_gateway"}}}
+
+
+def test_dev_phase_1_costs_what_its_line_items_add_up_to_under_50_dollars(dev: Template) -> None:
     result = cost.estimate(dev, settings("dev"), US)
     assert result.total == pytest.approx(sum(i.monthly for i in result.items))
-    assert result.total == pytest.approx(76.72, abs=0.01)
+    assert result.total == pytest.approx(43.42, abs=0.01)
+    assert result.total <= 50
     assert set(result.by_capability()) == {
         "network",
         "service",
@@ -65,6 +70,18 @@ def test_dev_phase_1_costs_what_its_line_items_add_up_to(dev: Template) -> None:
         "alarms",
         "encryption",
     }
+
+
+def test_public_egress_trades_the_nat_gateway_for_one_public_address_per_task(
+    dev: Template, build_template: Callable[..., Template]
+) -> None:
+    public = cost.estimate(dev, settings("dev"), US)
+    behind_nat = cost.estimate(build_template("dev", data=NAT), settings("dev", **NAT_DEV), US)
+    assert behind_nat.total == pytest.approx(76.72, abs=0.01)
+    [task_ip] = [i for i in public.items if i.item == "public IPv4: 1 task(s)"]
+    assert task_ip.quantity == HOURS and task_ip.monthly == pytest.approx(3.65)
+    nat = 730 * 0.045 + 10 * 0.045 + 730 * 0.005  # hours, data, its Elastic IP
+    assert behind_nat.total - public.total == pytest.approx(nat - 3.65)
 
 
 def test_prod_phase_1_costs_far_more_than_the_92_dollars_of_the_design_notes(
@@ -78,8 +95,10 @@ def test_prod_phase_1_costs_far_more_than_the_92_dollars_of_the_design_notes(
 def test_the_estimate_follows_the_template_not_the_settings(
     build_template: Callable[..., Template],
 ) -> None:
-    one = cost.estimate(build_template("dev"), settings("dev"), US)
-    two_nats = build_template("dev", data={"environments": {"dev": {"nat_gateways": 2}}})
+    one = cost.estimate(build_template("dev", data=NAT), settings("dev"), US)
+    two_nats = build_template(
+        "dev", data={"environments": {"dev": {"nat_gateways": 2, "egress": "nat_gateway"}}}
+    )
     two = cost.estimate(two_nats, settings("dev"), US)
     assert line(two, "nat_gateway_hour").quantity == 2 * line(one, "nat_gateway_hour").quantity
 

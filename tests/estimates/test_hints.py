@@ -10,14 +10,32 @@ from appstack.estimates import cost
 from conftest import Template
 from estimates.test_cost import HOURS, US, estimate, settings
 
+TWO_NATS = {"nat_gateways": 2, "egress": "nat_gateway"}
+
 
 def test_dev_hints_at_one_nat_arm_and_spot(build_template: Callable[..., Template]) -> None:
-    template = build_template("dev", data={"environments": {"dev": {"nat_gateways": 2}}})
-    result = cost.estimate(template, settings("dev", nat_gateways=2), US)
+    template = build_template("dev", data={"environments": {"dev": TWO_NATS}})
+    result = cost.estimate(template, settings("dev", **TWO_NATS), US)
     messages = " ".join(h.message for h in result.hints)
     assert "one NAT gateway" in messages and "ARM64" in messages and "Spot" in messages
     nat = next(h for h in result.hints if "one NAT" in h.message)
     assert nat.saving == pytest.approx(HOURS * (0.045 + 0.005))
+
+
+def test_dev_behind_nat_is_told_public_egress_and_what_it_saves(
+    build_template: Callable[..., Template],
+) -> None:
+    template = build_template("dev", data={"environments": {"dev": {"egress": "nat_gateway"}}})
+    result = cost.estimate(template, settings("dev", egress="nat_gateway"), US)
+    [hint] = [h for h in result.hints if "egress: public" in h.message]
+    # NAT hours and data and its Elastic IP, less one address for dev's one task
+    assert hint.saving == pytest.approx(HOURS * 0.045 + 10 * 0.045 + HOURS * 0.005 - 3.65)
+
+
+def test_public_egress_and_prod_get_no_egress_hint(dev: Template, prod: Template) -> None:
+    for env, template in (("dev", dev), ("prod", prod)):
+        result = cost.estimate(template, settings(env), US)
+        assert not [h for h in result.hints if "egress" in h.message]
 
 
 def test_prod_is_not_told_to_use_spot_or_a_single_nat(prod: Template) -> None:

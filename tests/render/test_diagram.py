@@ -12,8 +12,8 @@ from appstack.render import diagram
 from conftest import Template
 
 
-def test_phase_1_nodes_sit_in_public_private_and_regional_zones(dev: Template) -> None:
-    picture = diagram.build(dev)
+def test_phase_1_nodes_sit_in_public_private_and_regional_zones(prod: Template) -> None:
+    picture = diagram.build(prod)
     zones = {n.id: n.zone for n in picture.nodes}
     assert zones["LoadBalancer"] == "public"
     assert zones["NatGateway1"] == "public"
@@ -28,8 +28,16 @@ def test_alarms_collapse_into_one_node_with_their_count(dev: Template) -> None:
     assert picture.node("Alarms").label == f"CloudWatch alarms ({alarms})"
 
 
-def test_phase_1_edges_follow_the_request_and_the_data(dev: Template) -> None:
-    edges = {(e.source, e.target) for e in diagram.build(dev).edges}
+def test_with_public_egress_the_tasks_sit_in_the_public_subnets(dev: Template) -> None:
+    picture = diagram.build(dev)
+    assert picture.node("Service").zone == "public"
+    edges = {(e.source, e.target, e.label) for e in picture.edges}
+    assert ("Service", "InternetGateway", "egress") in edges
+    assert "AppTier" not in diagram.to_mermaid(picture)  # no empty application tier
+
+
+def test_phase_1_edges_follow_the_request_and_the_data(prod: Template) -> None:
+    edges = {(e.source, e.target) for e in diagram.build(prod).edges}
     assert {
         ("Internet", "LoadBalancer"),
         ("LoadBalancer", "Service"),
@@ -44,8 +52,8 @@ def test_prod_draws_both_nat_gateways(prod: Template) -> None:
     assert {"NatGateway1", "NatGateway2"} <= ids
 
 
-def test_mermaid_nests_the_tiers_in_the_subnets_in_the_vpc(dev: Template) -> None:
-    text = diagram.to_mermaid(diagram.build(dev))
+def test_mermaid_nests_the_tiers_in_the_subnets_in_the_vpc(prod: Template) -> None:
+    text = diagram.to_mermaid(diagram.build(prod))
     lines = text.splitlines()
     assert lines[0] == "flowchart LR"
     order = [

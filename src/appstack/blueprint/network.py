@@ -1,9 +1,19 @@
-"""Network: a VPC over two Availability Zones, public and private subnets, NAT, flow logs.
+"""Network: a VPC over two Availability Zones, public and private subnets, egress, flow logs.
 
 The VPC range of each environment lives in the `EnvironmentConfig` mapping; subnets are the
-four equal quarters of it (public 1, public 2, private 1, private 2). Tasks, databases and
-caches live in the private subnets and reach the internet through NAT; S3 and DynamoDB
-traffic takes free gateway endpoints instead of paying for NAT data.
+four equal quarters of it (public 1, public 2, private 1, private 2). Databases and caches
+live in the private subnets. The tasks' way out is the environment's `egress`:
+
+- `nat_gateway`: the tasks run in the private subnets and reach the internet through NAT;
+- `public`: the tasks run in the public subnets with a public IPv4 address each, and the
+  private subnets have no route out at all. No NAT gateway to pay for; the tasks' security
+  group still accepts traffic from the load balancer alone and sends HTTPS and the data
+  stores' ports only.
+
+Both keep every subnet and route table, so switching `egress` on a deployed environment
+adds or removes NAT gateways and routes and moves the tasks, never a data store's subnets
+or the VPN's route tables. S3 and DynamoDB traffic takes free gateway endpoints instead of
+paying for NAT data.
 """
 
 from __future__ import annotations
@@ -48,6 +58,15 @@ class Network:
     #: gateway attached, AWS refuses it ("VPC has no internet gateway"); CloudFormation
     #: cannot see that dependency (DependsOn guide: "When a DependsOn attribute is required").
     internet_attachment: VPCGatewayAttachment
+    #: Where the tasks run, and whether each gets a public IPv4 address (`egress`).
+    task_subnets: list[Subnet]
+    assign_public_ip: bool
+    #: The routes the tasks reach the internet by: a task started before them cannot pull
+    #: its image, and nothing in the service's properties tells CloudFormation so.
+    egress_routes: list[str]
+    #: Route tables of the subnets the tasks and data stores live in (the VPN's routes to
+    #: the on-premise network propagate into these).
+    inside_route_tables: list[RouteTable]
 
 
 def subnet_cidrs(vpc_cidr: ipaddress.IPv4Network) -> dict[str, str]:
@@ -116,8 +135,8 @@ def build(draft: Draft, key: Key) -> Network:
         public.append(subnet)
 
     # One NAT gateway per AZ keeps each AZ's egress alive when the other AZ fails (prod);
-    # one shared NAT gateway halves the fixed cost (dev).
-    for i in range(1, draft.settings.nat_gateways + 1):
+    # one shared NAT gateway halves the fixed cost (staging); none with `egress: public`.
+    for i in range(1, _nat_gateways(draft) + 1):
         eip = draft.add(
             EIP(
                 f"NatEip{i}",
@@ -151,15 +170,15 @@ def build(draft: Draft, key: Key) -> Network:
         route_table = draft.add(
             RouteTable(f"PrivateRouteTable{i}", VpcId=Ref(vpc), Tags=draft.tags(f"private-{i}"))
         )
-        nat = nats[min(i, len(nats)) - 1]
-        draft.add(
-            Route(
-                f"PrivateDefaultRoute{i}",
-                RouteTableId=Ref(route_table),
-                DestinationCidrBlock="0.0.0.0/0",
-                NatGatewayId=Ref(nat),
+        if nats:
+            draft.add(
+                Route(
+                    f"PrivateDefaultRoute{i}",
+                    RouteTableId=Ref(route_table),
+                    DestinationCidrBlock="0.0.0.0/0",
+                    NatGatewayId=Ref(nats[min(i, len(nats)) - 1]),
+                )
             )
-        )
         draft.add(
             SubnetRouteTableAssociation(
                 f"PrivateSubnet{i}RouteTableAssociation",
@@ -170,6 +189,10 @@ def build(draft: Draft, key: Key) -> Network:
         private.append(subnet)
         private_rts.append(route_table)
 
+    public_tasks = not nats
+    # The tasks' own route table gets the endpoints too: their S3 and DynamoDB traffic then
+    # stays inside AWS's network (RouteTableIds changes in place, AWS::EC2::VPCEndpoint).
+    inside = [*private_rts, public_rt] if public_tasks else private_rts
     for logical_id, service in (
         ("S3GatewayEndpoint", "s3"),
         ("DynamoDbGatewayEndpoint", "dynamodb"),
@@ -180,12 +203,14 @@ def build(draft: Draft, key: Key) -> Network:
                 VpcId=Ref(vpc),
                 VpcEndpointType="Gateway",
                 ServiceName=Sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
-                RouteTableIds=[Ref(rt) for rt in private_rts],
+                RouteTableIds=[Ref(rt) for rt in inside],
             )
         )
 
     _flow_logs(draft, vpc, key)
     draft.output("VpcId", Ref(vpc), "VPC of the environment")
+    # Preflight compares it with `vpc_cidr` (PF006) without an EC2 client and call.
+    draft.output("VpcCidr", GetAtt(vpc, "CidrBlock"), "IPv4 range of the VPC")
     draft.output(
         "PublicSubnetIds",
         Join(",", [Ref(s) for s in public]),
@@ -196,7 +221,27 @@ def build(draft: Draft, key: Key) -> Network:
         Join(",", [Ref(s) for s in private]),
         "Private subnets (tasks, data stores), comma-separated",
     )
-    return Network(vpc, public, private, private_rts, draft.env_config("VpcCidr"), attachment)
+    return Network(
+        vpc,
+        public,
+        private,
+        private_rts,
+        draft.env_config("VpcCidr"),
+        attachment,
+        task_subnets=public if public_tasks else private,
+        assign_public_ip=public_tasks,
+        egress_routes=(
+            ["PublicDefaultRoute"]
+            if public_tasks
+            else [f"PrivateDefaultRoute{i}" for i in range(1, AZ_COUNT + 1)]
+        ),
+        inside_route_tables=inside,
+    )
+
+
+def _nat_gateways(draft: Draft) -> int:
+    """NAT gateways the environment's `egress` needs: `nat_gateways`, or none."""
+    return draft.settings.nat_gateways if draft.settings.egress == "nat_gateway" else 0
 
 
 def _flow_logs(draft: Draft, vpc: VPC, key: Key) -> None:

@@ -1,4 +1,5 @@
-"""Service: the application on ECS Fargate in the private subnets, behind the load balancer.
+"""Service: the application on ECS Fargate behind the load balancer, in the subnets of the
+environment's `egress` (private behind NAT, or public with an address each).
 
 The task's permissions, environment and sidecars come from `draft.needs`, which the other
 capabilities fill (the table, the database, the cache, tracing, secrets), so this module
@@ -156,11 +157,13 @@ def build(draft: Draft, network: Network, door: FrontDoor, key: Key) -> AppServi
             # operation", AWS::ECS::Service); registering the scalable target below moves it
             # into [min_count, max_count] (RegisterScalableTarget). With a DesiredCount, every
             # update would reset a scaled-out service (aws/containers-roadmap#493).
+            # In the subnets of the environment's `egress`; NetworkConfiguration changes in
+            # place (a rolling deployment), so switching `egress` moves the tasks.
             NetworkConfiguration=NetworkConfiguration(
                 AwsvpcConfiguration=AwsvpcConfiguration(
-                    Subnets=[Ref(s) for s in network.private_subnets],
+                    Subnets=[Ref(s) for s in network.task_subnets],
                     SecurityGroups=[Ref(door.task_security_group)],
-                    AssignPublicIp="DISABLED",
+                    AssignPublicIp="ENABLED" if network.assign_public_ip else "DISABLED",
                 )
             ),
             LoadBalancers=[
@@ -179,10 +182,18 @@ def build(draft: Draft, network: Network, door: FrontDoor, key: Key) -> AppServi
             PropagateTags="SERVICE",
             EnableECSManagedTags=True,
             # The target group must belong to a load balancer (through a listener) first.
-            DependsOn=[door.listener.title, *needs.depends_on],
+            DependsOn=[door.listener.title, *network.egress_routes, *needs.depends_on],
             Tags=draft.tags("service"),
         )
     )
+    if network.assign_public_ip:
+        draft.skip_check(
+            service,
+            "CKV_AWS_333",
+            "egress: public: each task's public IPv4 address is its way out (no NAT gateway); "
+            "the tasks' security group accepts the application port from the load "
+            "balancer's group alone, so nothing on the internet can open a connection to them",
+        )
 
     scalable = draft.add(
         ScalableTarget(

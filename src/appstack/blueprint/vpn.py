@@ -90,7 +90,7 @@ def build(draft: Draft, network: Network, task_sg: SecurityGroup) -> VPNConnecti
         VPNGatewayRoutePropagation(
             "VpnRoutePropagation",
             VpnGatewayId=Ref(gateway),
-            RouteTableIds=[Ref(rt) for rt in network.private_route_tables],
+            RouteTableIds=[Ref(rt) for rt in network.inside_route_tables],
             DependsOn=[attachment.title],
         )
     )

@@ -262,7 +262,10 @@ def vpc_quota(context: Context) -> list[Problem]:
 
 
 def elastic_ip_quota(context: Context) -> list[Problem]:
-    needed = context.target.env.nat_gateways - len(_stack_resources(context, "AWS::EC2::EIP"))
+    env = context.target.env
+    if env.egress != "nat_gateway":
+        return []  # `egress: public`: no NAT gateway, no Elastic IP
+    needed = env.nat_gateways - len(_stack_resources(context, "AWS::EC2::EIP"))
     if needed <= 0:
         return []
     used = len(context.client("ec2").describe_addresses()["Addresses"])
@@ -285,8 +288,12 @@ def vpc_range(context: Context) -> list[Problem]:
     vpc_id = _output(context, "VpcId")
     if vpc_id is None:
         return []
-    vpcs = context.client("ec2").describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
-    deployed = vpcs[0]["CidrBlock"] if vpcs else None
+    # A VPC's primary range never changes, so the stack's output is the VPC's range; only a
+    # stack deployed before that output asks EC2.
+    deployed = _output(context, "VpcCidr")
+    if deployed is None:
+        vpcs = context.client("ec2").describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
+        deployed = vpcs[0]["CidrBlock"] if vpcs else None
     wanted = str(context.target.env.vpc_cidr)
     if deployed is None or deployed == wanted:
         return []
@@ -422,6 +429,12 @@ def _quota(context: Context, name: str) -> tuple[int, bool]:
 def _quota_problems(
     context: Context, name: str, used: int, needed: int, resource: str, what: str
 ) -> list[Problem]:
+    if used + needed < int(_quotas()[name]["default"]):
+        # An account's quota differs from the default only by increases it was granted
+        # ("The default value does not reflect any quota increases",
+        # https://docs.aws.amazon.com/servicequotas/2019-06-24/apireference/API_GetAWSDefaultServiceQuota.html):
+        # below the default there is nothing to ask Service Quotas.
+        return []
     limit, known = _quota(context, name)
     code = _quotas()[name]["code"]
     region = context.target.app.region

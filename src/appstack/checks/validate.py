@@ -1,4 +1,9 @@
-"""Validate: every check appstack runs on a template before it may be deployed."""
+"""Validate: every check appstack runs on a template before it may be deployed.
+
+A template already checked without errors by the same checkers is not checked again: its
+verdict comes from the validation cache (`validation_cache`). cfn-lint, the rules and
+checkov are imported and started only for the templates that need checking.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from appstack.checks import validation_cache
 from appstack.checks.findings import Finding
-from appstack.checks.lint import run_cfn_lint
-from appstack.checks.rules import run_rules
-from appstack.checks.scan import start_checkov
 from appstack.config import Target
 
 
@@ -17,6 +20,10 @@ from appstack.config import Target
 class Report:
     target: Target
     findings: list[Finding] = field(default_factory=list)
+    #: The verdict came from the validation cache: these checkers passed this very template.
+    cached: bool = False
+    #: The checkers (versions) the verdict stands for.
+    checkers: validation_cache.Checkers | None = None
 
     @property
     def ok(self) -> bool:
@@ -33,24 +40,47 @@ def validate(target: Target, template: dict[str, Any], scan: bool = True) -> Rep
 def validate_many(
     built: Sequence[tuple[Target, dict[str, Any]]], scan: bool = True
 ) -> list[Report]:
-    """`validate` for several (target, template) pairs; checkov scans them all in one run."""
-    templates = {f"{t.env_name}/{t.phase}": template for t, template in built}
+    """`validate` for several (target, template) pairs; checkov scans them all in one run.
+    Templates whose verdict is cached are not checked again."""
+    versions = validation_cache.checkers(scan)
+    digests = [validation_cache.key(tpl, [t.app.region], versions) for t, tpl in built]
+    known = [validation_cache.lookup(digest) for digest in digests]
+    unchecked = [pair for pair, found in zip(built, known, strict=True) if found is None]
+    checked = iter(_check(unchecked, scan) if unchecked else [])
+    reports = []
+    for (target, _), digest, found in zip(built, digests, known, strict=True):
+        if found is not None:
+            reports.append(Report(target, found, cached=True, checkers=versions))
+            continue
+        findings = next(checked)
+        validation_cache.store(digest, findings, versions)
+        reports.append(Report(target, findings, checkers=versions))
+    return reports
+
+
+def _check(built: Sequence[tuple[Target, dict[str, Any]]], scan: bool) -> list[list[Finding]]:
+    """The findings of each template, checked now."""
+    from appstack.checks import lint, rules  # cfn-lint takes 0.4 s to import
+    from appstack.checks import scan as checkov
+
+    # Named by position too: the same environment and phase may come twice (other settings).
+    templates = {f"{t.env_name}/{t.phase}#{i}": tpl for i, (t, tpl) in enumerate(built)}
     # checkov is a separate program: it scans on another core while cfn-lint and the rules run.
-    scan_run = start_checkov(templates) if scan else None
+    scan_run = checkov.start_checkov(templates) if scan else None
     linted = {
-        name: run_cfn_lint(template, [t.app.region]) + run_rules(template)
+        name: lint.run_cfn_lint(template, [t.app.region]) + rules.run_rules(template)
         for (t, _), (name, template) in zip(built, templates.items(), strict=True)
     }
     scanned = scan_run.findings() if scan_run else {}
-    return [
-        Report(t, linted[name] + scanned.get(name, []))
-        for (t, _), name in zip(built, templates, strict=True)
-    ]
+    return [linted[name] + scanned.get(name, []) for name in templates]
 
 
 def validate_template(template: dict[str, Any], region: str, scan: bool = True) -> list[Finding]:
     """cfn-lint, appstack's rules and (when `scan`) checkov on a template that no environment
     builds (the account baseline's), as it deploys to `region`."""
-    scan_run = start_checkov({"template": template}) if scan else None
-    found = run_cfn_lint(template, [region]) + run_rules(template)
+    from appstack.checks import lint, rules
+    from appstack.checks import scan as checkov
+
+    scan_run = checkov.start_checkov({"template": template}) if scan else None
+    found = lint.run_cfn_lint(template, [region]) + rules.run_rules(template)
     return found + (scan_run.findings().get("template", []) if scan_run else [])

@@ -31,6 +31,11 @@ REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 MAX_APP_NAME = 24
 MAX_ENV_NAME = 10
 
+#: How the tasks reach the internet (image pulls, AWS APIs): `nat_gateway` from the private
+#: subnets through NAT; `public` from the public subnets with a public IPv4 address each,
+#: reachable only from the load balancer's security group (README "Egress").
+Egress = Literal["nat_gateway", "public"]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -124,6 +129,7 @@ class EnvironmentSettings(_Strict):
 
     vpc_cidr: ipaddress.IPv4Network
     nat_gateways: int = Field(1, ge=1, le=2)
+    egress: Egress = "nat_gateway"
     cpu: int = 256
     memory: int = 512
     architecture: Literal["X86_64", "ARM64"] = "X86_64"
@@ -347,6 +353,8 @@ DEFAULT_ENVIRONMENTS: dict[str, dict[str, Any]] = {
     "dev": {
         "vpc_cidr": "10.10.0.0/16",
         "nat_gateways": 1,
+        # No NAT gateway: $37 of dev's $77 a month at phase 1 (README "Egress").
+        "egress": "public",
         "cpu": 256,
         "memory": 512,
         "desired_count": 1,

@@ -153,6 +153,8 @@ def _removal(
     entry = table["remove"].get(change.resource_type)
     if entry and entry.get("while_type_stays") not in (None, *_types(new)):
         entry = None  # removed together with what it serves: nothing is left degraded
+    if entry and entry.get("last_of_type") and change.resource_type in _types(new):
+        entry = None  # others of its type stay and take over
     if entry and "when_property" in entry:
         entry = None  # its property does not apply here
     return _from_table(change, entry) if entry else Verdict(change, IN_PLACE, "")
@@ -240,6 +242,8 @@ def judge(change: Change, old: Mapping[str, Any], new: Mapping[str, Any]) -> Ver
     stateful = holds_data(change.resource_type, before if change.action == "Remove" else after)
     if change.action == "Add":
         entry = knowledge()["add"].get(change.resource_type)
+        if entry and entry.get("last_of_type") and change.resource_type in _types(old):
+            entry = None  # one more of a type already there
         return _from_table(change, entry) if entry else Verdict(change, IN_PLACE, "")
     if change.action == "Remove":
         return _removal(change, before, new, stateful)

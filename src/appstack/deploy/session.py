@@ -1,4 +1,4 @@
-"""boto3 clients for one account and Region: real AWS, or any endpoint that answers like it.
+"""AWS clients for one account and Region: real AWS, or any endpoint that answers like it.
 
 Which endpoint, which credentials and what a template needs before that endpoint can run it
 are the caller's to say: the CLI connects to AWS through the standard credential chain, and
@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import boto3
 import botocore.session
 from botocore.config import Config
 
@@ -54,24 +53,22 @@ class Connection:
     )
 
     @cached_property
-    def _session(self) -> boto3.session.Session:
+    def _session(self) -> botocore.session.Session:
+        """A botocore session: clients are all a deploy uses, and boto3 on top of it would
+        import s3transfer and multiprocessing on every command (the AWS CLI does without)."""
         source = self._source_session()
         if self.role_arn is None:
             return source
         return assumed(source, self.role_arn, self.region, self.endpoint)
 
-    def _source_session(self) -> boto3.session.Session:
+    def _source_session(self) -> botocore.session.Session:
         if self.credentials:
             key, secret = self.credentials
             # Fixed keys: no profile of the environment (AWS_PROFILE) is read, or needed.
             core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
-            return boto3.session.Session(
-                aws_access_key_id=key,
-                aws_secret_access_key=secret,
-                region_name=self.region,
-                botocore_session=core,
-            )
-        return boto3.session.Session(profile_name=self.profile, region_name=self.region)
+            core.set_credentials(key, secret)
+            return core
+        return botocore.session.Session(profile=self.profile)
 
     @cached_property
     def account(self) -> str:
@@ -82,7 +79,9 @@ class Connection:
         with self._lock:
             if service not in self._clients:
                 extra = {"endpoint_url": self.endpoint} if self.endpoint else {}
-                self._clients[service] = self._session.client(service, config=RETRIES, **extra)
+                self._clients[service] = self._session.create_client(
+                    service, region_name=self.region, config=RETRIES, **extra
+                )
             return self._clients[service]
 
     def untried_client(self, service: str) -> Any:
@@ -90,17 +89,17 @@ class Connection:
         has a fallback (a Live Tail session falls back to polling at once)."""
         extra = {"endpoint_url": self.endpoint} if self.endpoint else {}
         once = Config(retries={"mode": "standard", "total_max_attempts": 1})
-        return self._session.client(service, config=once, **extra)
+        return self._session.create_client(service, region_name=self.region, config=once, **extra)
 
 
 def assumed(
-    source: boto3.session.Session, role_arn: str, region: str, endpoint: str | None
-) -> boto3.session.Session:
+    source: botocore.session.Session, role_arn: str, region: str, endpoint: str | None
+) -> botocore.session.Session:
     """A session on `role_arn`, assumed with the credentials of `source` and assumed again
     before the temporary credentials expire (botocore's own assume-role refresh)."""
     from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
 
-    base = source._session  # the botocore session under boto3's
+    base = source
     extra = {"endpoint_url": endpoint} if endpoint else {}
     fetcher = AssumeRoleCredentialFetcher(
         client_creator=functools.partial(base.create_client, region_name=region, **extra),
@@ -112,4 +111,4 @@ def assumed(
     core._credentials = DeferredRefreshableCredentials(
         refresh_using=fetcher.fetch_credentials, method="assume-role"
     )
-    return boto3.session.Session(region_name=region, botocore_session=core)
+    return core

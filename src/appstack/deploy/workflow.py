@@ -291,12 +291,18 @@ def _checks(conn: Connection, request: Request, interaction: Interaction) -> dic
         asked = background.start(lambda: ([], stacks.current(conn, request.stack)))
     findings: list[Finding] = []
     if request.validate:
-        from appstack.checks import validate  # cfn-lint takes 0.4 s to import
+        from appstack.checks import validate  # imports cfn-lint only if it has to check
 
         if isinstance(request.target, BaselineTarget):
             findings = validate.validate_template(request.template, request.target.region)
         else:
-            findings = validate.validate(request.target, request.template).findings
+            report = validate.validate(request.target, request.template)
+            findings = report.findings
+            if report.cached and report.checkers is not None:
+                interaction.note(
+                    f"template checked before by {report.checkers.describe()}: not checked "
+                    "again (APPSTACK_NO_CACHE=1 checks it anyway)"
+                )
     else:
         interaction.warning(
             "validation skipped: the template was NOT checked (cfn-lint, rules, checkov)"

@@ -34,6 +34,8 @@ def hints(
         found.append(
             Hint(f"one NAT gateway instead of {nats} (`nat_gateways: 1`; no AZ redundancy)", saving)
         )
+    if nats and not production:
+        found.append(_public_egress(env, items, p))
     if nats and not _has_gateway_endpoints(t):
         found.append(
             Hint(
@@ -78,6 +80,22 @@ def hints(
             )
         )
     return found
+
+
+def _public_egress(env: EnvironmentSettings, items: list[LineItem], p: PriceTable) -> Hint:
+    """`egress: public`: no NAT gateway (its hours, data and addresses), one public IPv4
+    address per task instead."""
+    nat = sum(
+        i.monthly
+        for i in items
+        if i.price_key.startswith("nat_gateway_") or i.item.endswith("Elastic IP(s)")
+    )
+    addresses = env.desired_count * p.hours_per_month * p.usd("public_ipv4_hour")
+    return Hint(
+        "tasks in the public subnets, no NAT gateway: `egress: public` (a public IPv4 "
+        "address per task; only the load balancer can reach them, see README Egress)",
+        nat - addresses,
+    )
 
 
 def _has_gateway_endpoints(t: Template) -> bool:

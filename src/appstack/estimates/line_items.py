@@ -146,6 +146,29 @@ def fargate_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[Line
     return items
 
 
+def task_address_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[LineItem]:
+    """Public IPv4 addresses of tasks that get one (`egress: public`): one per running task,
+    billed like any other in-use address."""
+    tasks = 0.0
+    for service in resources(t, "AWS::ECS::Service").values():
+        props = properties(service)
+        network = (props.get("NetworkConfiguration") or {}).get("AwsvpcConfiguration") or {}
+        if network.get("AssignPublicIp") == "ENABLED":
+            tasks += literal_number(props.get("DesiredCount"), env.desired_count)
+    if not tasks:
+        return []
+    return [
+        p.item(
+            "network",
+            f"public IPv4: {tasks:g} task(s)",
+            tasks * p.hours,
+            "IP-hours",
+            "public_ipv4_hour",
+            "desired_count; each task scaled out adds one",
+        )
+    ]
+
+
 def table_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[LineItem]:
     tables = [
         properties(r)
@@ -444,6 +467,7 @@ def monitoring_items(t: Template, env: EnvironmentSettings, p: Pricer) -> list[L
 #: Every line-item builder, in the order a bill reads.
 LINE_ITEMS: tuple[LineItems, ...] = (
     network_items,
+    task_address_items,
     load_balancer_items,
     fargate_items,
     table_items,

@@ -176,7 +176,7 @@ def build(template: Template, new_capabilities: Iterable[str] = ()) -> Diagram:
     by_type: dict[str, list[Node]] = {}
     nodes: list[Node] = []
     for logical_id, resource in template.get("Resources", {}).items():
-        kind = KINDS.get(resource.get("Type", ""))
+        kind = _placed(KINDS.get(resource.get("Type", "")), resource)
         if kind is None:
             continue
         rtype = resource["Type"]
@@ -217,7 +217,23 @@ def build(template: Template, new_capabilities: Iterable[str] = ()) -> Diagram:
             targets = by_type.get("AWS::ElasticLoadBalancingV2::LoadBalancer", [])
         for s in by_type.get(source, []):
             edges.extend(Edge(s.id, t.id, label) for t in targets)
+    edges.extend(  # `egress: public`: the tasks' own addresses, through the internet gateway
+        Edge(s.id, gateway.id, "egress")
+        for s in by_type.get("AWS::ECS::Service", [])
+        if s.zone == "public"
+        for gateway in by_type.get("AWS::EC2::InternetGateway", [])
+    )
     return Diagram(tuple(nodes), tuple(edges), frozenset(new_capabilities))
+
+
+def _placed(kind: Kind | None, resource: Mapping[str, Any]) -> Kind | None:
+    """Tasks with a public address each (`egress: public`) sit in the public subnets."""
+    network = resource.get("Properties", {}).get("NetworkConfiguration", {})
+    if kind is not None and network.get("AwsvpcConfiguration", {}).get("AssignPublicIp") == (
+        "ENABLED"
+    ):
+        return Kind(kind.label, "public", kind.capability, kind.grouped, kind.icon)
+    return kind
 
 
 def _outside(key: str) -> Node:
@@ -249,9 +265,10 @@ def to_mermaid(diagram: Diagram) -> str:
     emit(in_zone["public"], "      ")
     lines.append("    end")
     lines.append('    subgraph Private["Private subnets (one per AZ)"]')
-    lines.append('      subgraph AppTier["Application tier"]')
-    emit(in_zone["app"], "        ")
-    lines.append("      end")
+    if in_zone["app"]:
+        lines.append('      subgraph AppTier["Application tier"]')
+        emit(in_zone["app"], "        ")
+        lines.append("      end")
     if in_zone["data"]:
         lines.append('      subgraph DataTier["Data tier"]')
         emit(in_zone["data"], "        ")

@@ -14,7 +14,7 @@ from cli_runner import run
 def test_cost_prints_line_items_totals_and_hints(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["cost", "dev"], capsys)
     assert code == 0
-    assert "NAT gateway hours" in out and "total" in out and "Cheaper choices" in out
+    assert "public IPv4" in out and "total" in out and "Cheaper choices" in out
 
 
 def test_cost_as_json_carries_every_line_item(capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,7 +28,7 @@ def test_deploy_then_redeploy_reports_no_changes_and_the_outputs(
 ) -> None:
     code, out, err = run(["deploy", stack, "dev", "--yes", "-c", config_file], capsys)
     assert code == 0, err
-    assert "CREATE_COMPLETE" in out and "TableName" in out and "53 add" in out
+    assert "CREATE_COMPLETE" in out and "TableName" in out and "49 add" in out
     code, out, _ = run(["deploy", stack, "dev", "--yes", "-c", config_file], capsys)
     assert code == 0 and "no changes" in out
     code, out, _ = run(["status", stack, "-c", config_file], capsys)

@@ -11,11 +11,11 @@ from cli_runner import run
 @pytest.fixture
 def a_rule_finds_something(monkeypatch: pytest.MonkeyPatch) -> None:
     """One of appstack's rules finds one error in every template."""
-    from appstack.checks import validate as validate_module
+    from appstack.checks import rules
     from appstack.checks.findings import Finding
 
     monkeypatch.setattr(
-        validate_module,
+        rules,
         "run_rules",
         lambda template: [Finding("AS999", "error", "Table", "loses data", "keep it")],
     )
