@@ -52,11 +52,13 @@ def plan(
     else:
         if change_set.creating:
             render.note(workflow.new_environment(stack, conn.region))
-        monthly, delta, seconds, counted = _estimates(tgt, preview.template, preview.previous)
-        render.plan_estimates(monthly, delta, seconds, counted)
+        # What changes and whether it loses data first (what a reviewer must see), then
+        # what it costs and how long it takes.
         render.change_summary(change_set)
         if preview.refused:
             render.refusal(["deploy would refuse, before changing anything:", *preview.refused])
+        monthly, delta, seconds, counted = _estimates(tgt, preview.template, preview.previous)
+        render.plan_estimates(monthly, delta, seconds, counted)
         answer.update(
             changes=[
                 {"action": c.kind, "logical_id": c.logical_id, "type": c.resource_type}
