@@ -1,9 +1,10 @@
-"""The phase-4 stack of dev on the emulator, seen through the normal AWS APIs.
+"""The phase-4 stack of dev on the emulator, beside the account baseline it needs (the
+Config recorder, the trail), seen through the normal AWS APIs.
 
 Each modelled type creates its resource in moto's own backend, so these tests ask the
-service (RDS, ElastiCache, WAFv2, ...) and not CloudFormation. The stack gets a region of
-its own: Config allows one recorder per region, and names (trail, vault, web ACL) are
-fixed per application and environment.
+service (RDS, ElastiCache, WAFv2, ...) and not CloudFormation. The stacks get an account of
+their own: Config allows one recorder per account and Region, and names (trail, vault, web
+ACL) are fixed per application and environment.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from typing import Any
 
 import pytest
 
-from appstack.deploy import stacks
+from appstack import config
+from appstack.deploy import baseline, stacks
 from appstack.deploy.session import Connection
 from appstack.local import transforms
 from conftest import synth
+from deploy.recording import Recording
+from emulator.accounts import Account
 
 VPN = {"environments": {"dev": {"vpn": {"customer_gateway_ip": "203.0.113.10"}}}}
 
@@ -29,7 +33,9 @@ def deploy_phase_4(conn: Connection, name: str) -> stacks.Outcome:
 
 @pytest.fixture(scope="module")
 def deployed(emulator_endpoint: str) -> tuple[Connection, stacks.Outcome]:
-    conn = Connection("eu-west-1", endpoint=emulator_endpoint)
+    conn = Account(emulator_endpoint, "eu-west-1").conn
+    settings = config.parse({}).baseline
+    assert baseline.deploy(conn, settings, Recording(), validate=False).ok
     return conn, deploy_phase_4(conn, "services")
 
 
@@ -164,9 +170,12 @@ def test_config_delivers_to_its_bucket(conn: Connection) -> None:
     assert len(channels) == 1 and "config" in channels[0]["s3BucketName"]
 
 
-def test_config_has_the_thirteen_managed_rules(conn: Connection) -> None:
+def test_config_has_the_environments_twelve_managed_rules_and_the_baselines_one(
+    conn: Connection,
+) -> None:
     rules = conn.client("config").describe_config_rules()["ConfigRules"]
-    assert len(rules) == 13
+    ours = [r for r in rules if r["ConfigRuleName"].startswith("services-")]
+    assert len(ours) == 12 and len(rules) == 13
 
 
 def test_the_trail_is_multi_region_and_logging(conn: Connection) -> None:
