@@ -46,3 +46,23 @@ def test_a_rule_may_add_a_method_moto_lacks() -> None:
         return "none before" if original is None else "replaced"
 
     assert Backend().question() == "none before"  # type: ignore[attr-defined]
+
+
+def test_one_function_may_stand_in_place_of_several_methods_each_calling_its_own() -> None:
+    class Backend:
+        def describe(self, name: str) -> str:
+            return f"described {name}"
+
+        def delete(self, name: str) -> str:
+            return f"deleted {name}"
+
+    @fidelity.in_place_of(Backend, "describe", "delete")
+    def checked(original: fidelity.Method, self: Backend, name: str) -> str:
+        if not name:
+            raise LookupError("no such name")
+        return str(original(self, name))
+
+    assert Backend().describe("a") == "described a"
+    assert Backend().delete("b") == "deleted b"
+    with pytest.raises(LookupError):
+        Backend().delete("")

@@ -75,18 +75,24 @@ def apply() -> list[str]:
     return done
 
 
-def in_place_of(owner: Any, name: str) -> Callable[[Method], Method]:
-    """Install the decorated function as method `name` of moto's class `owner`. It is called
-    as `function(original, self, ...)`, `original` being the method as it stood when the
-    rule was installed (moto's own, or an earlier rule's; None where moto has none), for
-    the function to call or not."""
-    original = getattr(owner, name, None)
+def in_place_of(owner: Any, *names: str) -> Callable[[Method], Method]:
+    """Install the decorated function as method `name` of moto's class `owner` (as each of
+    `names`, given more). It is called as `function(original, self, ...)`, `original` being
+    the method as it stood when the rule was installed (moto's own, or an earlier rule's;
+    None where moto has none), for the function to call or not."""
 
     def install(function: Method) -> Method:
-        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-            return function(original, self, *args, **kwargs)
-
-        setattr(owner, name, method)
+        for name in names:
+            setattr(owner, name, _calling(function, getattr(owner, name, None)))
         return function
 
     return install
+
+
+def _calling(function: Method, original: Method | None) -> Method:
+    """A method that calls `function` with `original` before its own arguments."""
+
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return function(original, self, *args, **kwargs)
+
+    return method

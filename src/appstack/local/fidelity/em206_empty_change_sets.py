@@ -39,21 +39,19 @@ def install() -> None:
             return  # the change set is made, and ends FAILED if it changes nothing
         original(self, *args, **kw)
 
-    for method in ("describe_change_set", "delete_change_set"):
-
-        @in_place_of(CloudFormationResponse, method)
-        def of_its_stack(action: Method, self: Any) -> Any:
-            """`action` with ChangeSetName resolved to the ARN of the change set of StackName
-            (moto takes the first change set of that name of any stack), or
-            ChangeSetNotFound."""
-            wanted = self._get_param("ChangeSetName")
-            change_set = find_change_set(
-                self.cloudformation_backend, wanted, self._get_param("StackName")
-            )
-            if change_set is None:
-                raise ChangeSetNotFound(wanted)
-            self.params["ChangeSetName"] = change_set.change_set_id
-            return action(self)
+    @in_place_of(CloudFormationResponse, "describe_change_set", "delete_change_set")
+    def of_its_stack(action: Method, self: Any) -> Any:
+        """`action` with ChangeSetName resolved to the ARN of the change set of StackName
+        (moto takes the first change set of that name of any stack), or
+        ChangeSetNotFound."""
+        wanted = self._get_param("ChangeSetName")
+        change_set = find_change_set(
+            self.cloudformation_backend, wanted, self._get_param("StackName")
+        )
+        if change_set is None:
+            raise ChangeSetNotFound(wanted)
+        self.params["ChangeSetName"] = change_set.change_set_id
+        return action(self)
 
     @in_place_of(CloudFormationBackend, "execute_change_set")
     def execute_change_set(

@@ -22,10 +22,8 @@ from appstack.local.fidelity.em2_shared import ChangeSetNotFound, find_change_se
 def install() -> None:
     from moto.cloudformation.models import CloudFormationBackend
 
-    for method in ("describe_change_set", "delete_change_set"):
-
-        @in_place_of(CloudFormationBackend, method)
-        def checked(original: Method, self: Any, change_set_name: str) -> Any:
-            if find_change_set(self, change_set_name) is None:
-                raise ChangeSetNotFound(change_set_name)
-            return original(self, change_set_name)
+    @in_place_of(CloudFormationBackend, "describe_change_set", "delete_change_set")
+    def checked(original: Method, self: Any, change_set_name: str) -> Any:
+        if find_change_set(self, change_set_name) is None:
+            raise ChangeSetNotFound(change_set_name)
+        return original(self, change_set_name)

@@ -25,14 +25,12 @@ def install() -> None:
     from moto.s3.models import s3_backends
     from moto.s3.responses import S3Response
 
-    for method in ("_bucket_response", "_key_response"):
-
-        @in_place_of(S3Response, method)
-        def checked(original: Method, self: Any, request: Any, full_url: str) -> Any:
-            expected = request.headers.get(HEADER)
-            if expected:
-                bucket = self.parse_bucket_name_from_url(request, full_url)
-                owner = s3_backends.bucket_accounts.get(bucket)
-                if owner is not None and owner[1] != expected:
-                    raise S3AccessDeniedError()
-            return original(self, request, full_url)
+    @in_place_of(S3Response, "_bucket_response", "_key_response")
+    def checked(original: Method, self: Any, request: Any, full_url: str) -> Any:
+        expected = request.headers.get(HEADER)
+        if expected:
+            bucket = self.parse_bucket_name_from_url(request, full_url)
+            owner = s3_backends.bucket_accounts.get(bucket)
+            if owner is not None and owner[1] != expected:
+                raise S3AccessDeniedError()
+        return original(self, request, full_url)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
 
 PREFIX = "StackSet:"
 
@@ -28,15 +28,16 @@ PREFIX = "StackSet:"
 def install() -> None:
     from moto.cloudformation.models import CloudFormationBackend, StackSet, cloudformation_backends
 
-    create_stack = CloudFormationBackend.create_stack
-    update = StackSet.update
-
-    def named_create_stack(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    @in_place_of(CloudFormationBackend, "create_stack")
+    def named_create_stack(
+        create_stack: Method, self: Any, name: str, *args: Any, **kw: Any
+    ) -> Any:
         if name.startswith(PREFIX):
             name = f"StackSet-{name[len(PREFIX) :]}-{uuid.uuid4()}"
-        return create_stack(self, name, *args, **kwargs)
+        return create_stack(self, name, *args, **kw)
 
-    def update_everywhere(self: Any, *args: Any, **kwargs: Any) -> Any:
+    @in_place_of(StackSet, "update")
+    def update_everywhere(update: Method, self: Any, *args: Any, **kwargs: Any) -> Any:
         operation = update(self, *args, **kwargs)
         self.instances.template = self.template
         named = bool(kwargs.get("accounts")) and bool(kwargs.get("regions"))
@@ -53,6 +54,3 @@ def install() -> None:
             backend.update_stack(stack.name, self.template, None, [], None)
             instance.template = self.template
         return operation
-
-    setattr(CloudFormationBackend, "create_stack", named_create_stack)  # noqa: B010
-    setattr(StackSet, "update", update_everywhere)  # noqa: B010

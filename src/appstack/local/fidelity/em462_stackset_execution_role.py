@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from appstack.local.fidelity import rule
+from appstack.local.fidelity import Method, in_place_of, rule
 
 ROLE = "AWSCloudFormationStackSetExecutionRole"
 
@@ -37,10 +37,6 @@ def _tolerance(preferences: dict[str, Any], accounts: int) -> int:
     return math.floor(accounts * percentage / 100)
 
 
-#: moto's methods, wrapped by the functions below.
-_original: dict[str, Any] = {}
-
-
 def not_deployed(instance: Any, account: str, region: str, state: str, reason: str) -> None:
     instance.account_id, instance.region_name = account, region
     instance.permission_model = "SELF_MANAGED"
@@ -48,7 +44,9 @@ def not_deployed(instance: Any, account: str, region: str, state: str, reason: s
     instance.state, instance.reason = state, reason
 
 
-def checked_init(self: Any, account_id: str, region_name: str, *args: Any, **kw: Any) -> None:
+def checked_init(
+    init: Method, self: Any, account_id: str, region_name: str, *args: Any, **kw: Any
+) -> None:
     self.state, self.reason = "SUCCEEDED", ""
     if kw.get("permission_model") == "SELF_MANAGED" and not _has_role(account_id, ROLE):
         for key in ("stackset_id", "stack_name", "name", "template"):
@@ -62,11 +60,11 @@ def checked_init(self: Any, account_id: str, region_name: str, *args: Any, **kw:
             "Role 'AWSCloudFormationStackSetAdministrationRole'.",
         )
         return
-    _original["init"](self, account_id, region_name, *args, **kw)
+    init(self, account_id, region_name, *args, **kw)
 
 
-def reported(self: Any) -> dict[str, Any]:
-    answer: dict[str, Any] = _original["to_dict"](self)
+def reported(to_dict: Method, self: Any) -> dict[str, Any]:
+    answer: dict[str, Any] = to_dict(self)
     state = getattr(self, "state", "SUCCEEDED")
     if state != "SUCCEEDED":
         answer["Status"] = "OUTDATED"
@@ -77,14 +75,23 @@ def reported(self: Any) -> dict[str, Any]:
     return answer
 
 
-def deleted(self: Any) -> None:
+def deleted(delete: Method, self: Any) -> None:
     if getattr(self, "stack", None) is not None:
-        _original["delete"](self)
+        delete(self)
 
 
-def within_tolerance(self: Any, accounts: list[str], regions: list[str], *a: Any, **kw: Any) -> Any:
+def within_tolerance(
+    create_instances: Method,
+    self: Any,
+    accounts: list[str],
+    regions: list[str],
+    *a: Any,
+    **kw: Any,
+) -> Any:
+    from moto.cloudformation.models import StackInstance
+
     if kw.get("permission_model") != "SELF_MANAGED" or not accounts:
-        return _original["create_instances"](self, accounts, regions, *a, **kw)
+        return create_instances(self, accounts, regions, *a, **kw)
     preferences = getattr(self, "preferences", {})
     allowed = _tolerance(preferences, len(accounts))
     created, stopped = [], False
@@ -94,7 +101,7 @@ def within_tolerance(self: Any, accounts: list[str], regions: list[str], *a: Any
             if self.get_instance(account, region) is not None:
                 continue
             if stopped:
-                instance: Any = object.__new__(_original["instance_class"])
+                instance: Any = object.__new__(StackInstance)
                 not_deployed(
                     instance,
                     account,
@@ -105,7 +112,7 @@ def within_tolerance(self: Any, accounts: list[str], regions: list[str], *a: Any
                 instance.stackset_id, instance.stack_name = self.stackset_id, self.stack_name
                 instance.name, instance.template = self.stackset_name, self.template
             else:
-                _original["create_instances"](self, [account], [region], *a, **kw)
+                create_instances(self, [account], [region], *a, **kw)
                 instance = self.get_instance(account, region)
                 self.stack_instances.remove(instance)
                 failures += instance.state == "FAILED"
@@ -118,9 +125,9 @@ def within_tolerance(self: Any, accounts: list[str], regions: list[str], *a: Any
     return [i.to_dict() for i in created]
 
 
-def operation_outcome(self: Any, *args: Any, **kwargs: Any) -> str:
+def operation_outcome(create_stack_instances: Method, self: Any, *args: Any, **kwargs: Any) -> str:
     self.instances.stopped, self.instances.last_created = False, self.stack_instances
-    operation_id: str = _original["create_stack_instances"](self, *args, **kwargs)
+    operation_id: str = create_stack_instances(self, *args, **kwargs)
     operation = self.get_operation(operation_id)
     operation["Results"] = [
         {
@@ -136,17 +143,17 @@ def operation_outcome(self: Any, *args: Any, **kwargs: Any) -> str:
     return operation_id
 
 
-def with_preferences(self: Any) -> Any:
+def with_preferences(respond: Method, self: Any) -> Any:
     stack_set = self.cloudformation_backend.describe_stack_set(self._get_param("StackSetName"))
     stack_set.instances.preferences = self._get_param("OperationPreferences") or {}
-    return _original["respond"](self)
+    return respond(self)
 
 
-def per_instance(self: Any) -> Any:
+def per_instance(results: Method, self: Any) -> Any:
     stack_set = self.cloudformation_backend.describe_stack_set(self._get_param("StackSetName"))
     operation = stack_set.get_operation(self._get_param("OperationId"))
     if "Results" not in operation:
-        return _original["results"](self)
+        return results(self)
     from moto.core.responses import ActionResult
 
     return ActionResult({"Summaries": [dict(r) for r in operation["Results"]]})
@@ -161,20 +168,10 @@ def install() -> None:
     from moto.cloudformation.models import StackInstance, StackInstances, StackSet
     from moto.cloudformation.responses import CloudFormationResponse
 
-    _original.update(
-        instance_class=StackInstance,
-        init=StackInstance.__init__,
-        to_dict=StackInstance.to_dict,
-        delete=StackInstance.delete,
-        create_instances=StackInstances.create_instances,
-        create_stack_instances=StackSet.create_stack_instances,
-        respond=CloudFormationResponse.create_stack_instances,
-        results=CloudFormationResponse.list_stack_set_operation_results,
-    )
-    setattr(StackInstance, "__init__", checked_init)  # noqa: B010
-    setattr(StackInstance, "to_dict", reported)  # noqa: B010
-    setattr(StackInstance, "delete", deleted)  # noqa: B010
-    setattr(StackInstances, "create_instances", within_tolerance)  # noqa: B010
-    setattr(StackSet, "create_stack_instances", operation_outcome)  # noqa: B010
-    setattr(CloudFormationResponse, "create_stack_instances", with_preferences)  # noqa: B010
-    setattr(CloudFormationResponse, "list_stack_set_operation_results", per_instance)  # noqa: B010
+    in_place_of(StackInstance, "__init__")(checked_init)
+    in_place_of(StackInstance, "to_dict")(reported)
+    in_place_of(StackInstance, "delete")(deleted)
+    in_place_of(StackInstances, "create_instances")(within_tolerance)
+    in_place_of(StackSet, "create_stack_instances")(operation_outcome)
+    in_place_of(CloudFormationResponse, "create_stack_instances")(with_preferences)
+    in_place_of(CloudFormationResponse, "list_stack_set_operation_results")(per_instance)
