@@ -16,7 +16,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from appstack.checks.findings import Finding
-from appstack.checks.preflight import BLOCKING_STATES, UNREACHABLE, busy, describe_stack
+from appstack.checks.preflight import BLOCKING_STATES, busy, describe_stack, unreachable
 from appstack.config import BaselineTarget
 
 
@@ -31,15 +31,7 @@ def ask(
         try:
             findings += check(target, session, owned)
         except (ClientError, BotoCoreError) as exc:
-            findings.append(
-                Finding(
-                    UNREACHABLE,
-                    "warning",
-                    "",
-                    f"could not ask AWS: {exc}",
-                    "check the credentials' read permissions",
-                )
-            )
+            findings.append(unreachable("", exc))
     return findings, stack
 
 

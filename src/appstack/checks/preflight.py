@@ -120,16 +120,20 @@ def ask(
         try:
             findings += declared.findings(context)
         except (ClientError, BotoCoreError) as exc:
-            findings.append(
-                Finding(
-                    UNREACHABLE,
-                    "warning",
-                    "",
-                    f"{declared.id} ({declared.title}) could not ask AWS: {exc}",
-                    "check the credentials' read permissions",
-                )
-            )
+            findings.append(unreachable(f"{declared.id} ({declared.title})", exc))
     return findings, context.stack
+
+
+def unreachable(check: str, error: Exception) -> Finding:
+    """The warning that `check` (an empty name: a check) could not ask AWS."""
+    asker = f"{check} could" if check else "could"
+    return Finding(
+        UNREACHABLE,
+        "warning",
+        "",
+        f"{asker} not ask AWS: {error}",
+        "check the credentials' read permissions",
+    )
 
 
 def describe_stack(cfn: Any, name: str) -> dict[str, Any] | None:
