@@ -6,7 +6,8 @@ and phase as a `Target`, which is all a blueprint needs.
 
 - `schema`: the models (one per section of the file) and `Target`;
 - `loading`: the file and its YAML, defaults merged in, errors described, `resolve`;
-- `checks`: checks across fields and the facts they read (Fargate, Aurora, VPN).
+- `checks`: checks across fields and the facts they read (Fargate, Aurora, VPN);
+- `fields`: checks of single fields more than one section holds (retention, Regions).
 """
 
 from appstack.config.baseline import (
@@ -22,10 +23,10 @@ from appstack.config.checks import (
     needs_vpn_address,
     vpn_facts,
 )
+from appstack.config.fields import LOG_RETENTION_DAYS
 from appstack.config.loading import in_region, load, parse, resolve
 from appstack.config.schema import (
     DEFAULT_FILE,
-    LOG_RETENTION_DAYS,
     MAX_APP_NAME,
     AppConfig,
     CacheSettings,

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from appstack.data import load as data_file
+from appstack.config.fields import REGION, each_matching, log_retention
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 _OU = re.compile(r"^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$")
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
@@ -84,13 +83,24 @@ class BaselineSettings(BaseModel):
 
     name: str = Field("appstack", max_length=24)
     config_history: ConfigHistorySettings = ConfigHistorySettings()
-    log_retention_days: int = 365
+    log_retention_days: Annotated[int, AfterValidator(log_retention)] = 365
     deletion_protection: bool = True
     #: Accounts (12 digits) and Regions a StackSet deploys to; empty: this account only.
-    accounts: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
+    accounts: Annotated[
+        tuple[str, ...],
+        AfterValidator(each_matching(_ACCOUNT, "is not an AWS account id (12 digits)")),
+    ] = ()
+    regions: Annotated[
+        tuple[str, ...],
+        AfterValidator(each_matching(REGION, "is not an AWS Region code; write it like us-east-1")),
+    ] = ()
     #: Organizational units (service-managed permissions through AWS Organizations).
-    organizational_units: tuple[str, ...] = ()
+    organizational_units: Annotated[
+        tuple[str, ...],
+        AfterValidator(
+            each_matching(_OU, "is not an organizational unit id (ou-xxxx-xxxxxxxx) or root id")
+        ),
+    ] = ()
     permission_model: Literal["SELF_MANAGED", "SERVICE_MANAGED"] | None = None
     operation: OperationPreferences = OperationPreferences()
 
@@ -102,43 +112,6 @@ class BaselineSettings(BaseModel):
                 f"{value!r} cannot name AWS resources; use lowercase letters, digits and "
                 "single hyphens, starting with a letter"
             )
-        return value
-
-    @field_validator("log_retention_days")
-    @classmethod
-    def _retention(cls, value: int) -> int:
-        allowed = [int(days) for days in data_file("logs")["retention_in_days"]]
-        if value not in allowed:
-            raise ValueError(
-                f"CloudWatch Logs does not accept {value} days; use one of "
-                f"{', '.join(map(str, allowed))}"
-            )
-        return value
-
-    @field_validator("accounts")
-    @classmethod
-    def _accounts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for account in value:
-            if not _ACCOUNT.match(str(account)):
-                raise ValueError(f"{account!r} is not an AWS account id (12 digits)")
-        return value
-
-    @field_validator("regions")
-    @classmethod
-    def _regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for region in value:
-            if not _REGION.match(region):
-                raise ValueError(f"{region!r} is not an AWS Region code; write it like us-east-1")
-        return value
-
-    @field_validator("organizational_units")
-    @classmethod
-    def _units(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for unit in value:
-            if not _OU.match(unit):
-                raise ValueError(
-                    f"{unit!r} is not an organizational unit id (ou-xxxx-xxxxxxxx) or root id"
-                )
         return value
 
     @property

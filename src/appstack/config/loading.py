@@ -12,10 +12,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from appstack.config.checks import cross_checks, vpn_problems
+from appstack.config.fields import REGION
 from appstack.config.schema import (
     DEFAULT_ENVIRONMENTS,
     DEFAULT_FILE,
-    REGION,
     AppConfig,
     EnvironmentSettings,
     Target,

@@ -10,24 +10,29 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from appstack.config import teams
 from appstack.config.baseline import BaselineSettings
 from appstack.config.checks import PRIVATE_RANGES, vpn_facts
+from appstack.config.fields import REGION, log_retention
 from appstack.data import load as data_file
 from appstack.phases import ALL_CAPABILITIES, FOUNDATION, PHASES, capabilities
 
 DEFAULT_FILE = "appstack.yaml"
 
-#: Retention periods CloudWatch Logs accepts (AWS::Logs::LogGroup RetentionInDays).
-LOG_RETENTION_DAYS = tuple(int(days) for days in data_file("logs")["retention_in_days"])
-
 _APP_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 MAX_APP_NAME = 24
 MAX_ENV_NAME = 10
 
@@ -141,7 +146,7 @@ class EnvironmentSettings(_Strict):
     phase: int = Field(1, ge=min(PHASES), le=max(PHASES))
     alarm_email: str | None = None
     certificate_arn: str | None = None
-    log_retention_days: int = 30
+    log_retention_days: Annotated[int, AfterValidator(log_retention)] = 30
     deletion_protection: bool = False
     #: ECS Exec: `appstack exec` may open a shell in a running task (on for dev only).
     exec: bool = False
@@ -225,17 +230,6 @@ class EnvironmentSettings(_Strict):
             raise ValueError(
                 f"{value!r} is not an ACM certificate ARN; it looks like "
                 "arn:aws:acm:us-east-1:123456789012:certificate/<id>"
-            )
-        return value
-
-    @field_validator("log_retention_days")
-    @classmethod
-    def _retention(cls, value: int) -> int:
-        if value not in LOG_RETENTION_DAYS:
-            nearest = min(LOG_RETENTION_DAYS, key=lambda d: abs(d - value))
-            raise ValueError(
-                f"CloudWatch Logs does not accept {value} days; use one of "
-                f"{', '.join(map(str, LOG_RETENTION_DAYS))} (nearest: {nearest})"
             )
         return value
 
