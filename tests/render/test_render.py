@@ -32,3 +32,30 @@ def test_one_resource_is_counted_in_the_singular(capsys: pytest.CaptureFixture[s
 def test_two_resources_are_counted_in_the_plural(capsys: pytest.CaptureFixture[str]) -> None:
     render.plan_estimates(1.0, 1.0, 30, 2)
     assert "(2 resources to change)" in capsys.readouterr().out
+
+
+def test_a_deploy_that_changed_nothing_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    render.deployed("shop-dev", None, "text")
+    assert "shop-dev: no changes" in capsys.readouterr().out
+
+
+def test_a_deploy_shows_its_status_and_outputs(capsys: pytest.CaptureFixture[str]) -> None:
+    from appstack.deploy.stacks import Outcome
+
+    done = Outcome("shop-dev", "UPDATE_COMPLETE", outputs={"Url": "https://shop.example"})
+    render.deployed("shop-dev", done, "text")
+    out = capsys.readouterr().out
+    assert "shop-dev: UPDATE_COMPLETE" in out and "https://shop.example" in out
+
+
+def test_after_a_json_document_a_deploy_adds_only_its_notices_on_stderr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from appstack.deploy.stacks import Outcome
+
+    render.deployed("shop-dev", None, "json")
+    done = Outcome("shop-dev", "UPDATE_COMPLETE", warnings=["the old log group stays"])
+    render.deployed("shop-dev", done, "json")
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "the old log group stays" in captured.err

@@ -29,7 +29,8 @@ from appstack.errors import AppstackError, UsageError
 from appstack.local import registry as oci
 
 DEFAULT_PORT = 4599
-HOST = "127.0.0.1"
+#: The emulator listens on this machine only, as its registry does.
+HOST = oci.HOST
 MODULE = "appstack.local.server"
 #: The emulator's time scale (see fidelity rule EM207): 0 makes every resource instant.
 TIME_SCALE_ENV = "APPSTACK_TIME_SCALE"

@@ -493,6 +493,18 @@ def outcome(result: Outcome) -> None:
     notices(result)
 
 
+def deployed(stack: str, result: Outcome | None, output: str) -> None:
+    """What a deploy did (None: nothing to change); with `--output json`, printed after the
+    document, only its notices."""
+    if output == "json":
+        if result is not None:
+            notices(result)
+    elif result is None:
+        success(f"{stack}: no changes")
+    else:
+        outcome(result)
+
+
 def notices(result: Outcome) -> None:
     """Warnings of an outcome and what the account showed afterwards (with `--output json`
     too: they go to stderr then)."""

@@ -254,31 +254,25 @@ def to_mermaid(diagram: Diagram) -> str:
             shape = ('(["', '"])') if n.zone == "outside" else ('["', '"]')
             lines.append(f"{indent}{n.id}{shape[0]}{_escape(n.label)}{shape[1]}")
 
+    def boxed(depth: int, name: str, title: str, zone: str, always: bool = False) -> None:
+        """A subgraph of one zone's nodes (left out when the zone is empty, unless `always`)."""
+        if in_zone[zone] or always:
+            pad = "  " * depth
+            lines.append(f'{pad}subgraph {name}["{title}"]')
+            emit(in_zone[zone], pad + "  ")
+            lines.append(f"{pad}end")
+
     emit(in_zone["outside"], "  ")
-    if in_zone["edge"]:
-        lines.append('  subgraph Edge["Edge"]')
-        emit(in_zone["edge"], "    ")
-        lines.append("  end")
+    boxed(1, "Edge", "Edge", "edge")
     lines.append('  subgraph VPC["VPC"]')
     emit(in_zone["vpc"], "    ")
-    lines.append('    subgraph Public["Public subnets (one per AZ)"]')
-    emit(in_zone["public"], "      ")
-    lines.append("    end")
+    boxed(2, "Public", "Public subnets (one per AZ)", "public", always=True)
     lines.append('    subgraph Private["Private subnets (one per AZ)"]')
-    if in_zone["app"]:
-        lines.append('      subgraph AppTier["Application tier"]')
-        emit(in_zone["app"], "        ")
-        lines.append("      end")
-    if in_zone["data"]:
-        lines.append('      subgraph DataTier["Data tier"]')
-        emit(in_zone["data"], "        ")
-        lines.append("      end")
+    boxed(3, "AppTier", "Application tier", "app")
+    boxed(3, "DataTier", "Data tier", "data")
     lines.append("    end")
     lines.append("  end")
-    if in_zone["region"]:
-        lines.append('  subgraph Regional["Regional services (outside the VPC)"]')
-        emit(in_zone["region"], "    ")
-        lines.append("  end")
+    boxed(1, "Regional", "Regional services (outside the VPC)", "region")
     for e in diagram.edges:
         lines.append(f"  {e.source} -->|{_escape(e.label)}| {e.target}")
     new = [n.id for n in diagram.nodes if n.capability in diagram.new_capabilities]

@@ -84,12 +84,7 @@ def deploy(
                 "outputs": result.outputs,
             }
         )
-        if result.outcome:
-            render.notices(result.outcome)
-    elif result.outcome is None:
-        render.success(f"{result.stack}: no changes")
-    else:
-        render.outcome(result.outcome)
+    render.deployed(result.stack, result.outcome, output)
     if not result.ok:
         raise stacks.DeployError(f"deploy of {result.stack} failed and was rolled back")
 
@@ -199,13 +194,11 @@ def destroy(yes: bool, output: str, conn_args: Any, config_path: Path | None) ->
 
     settings, conn = _settings(conn_args, config_path)
     name = settings.stack_name
-    if not yes:
-        if not render.is_interactive():
-            raise stacks.DeployError("no terminal to confirm on: pass --yes to destroy")
-        click.confirm(
-            f"Delete the account baseline {name}? Recording and the trail stop where it runs",
-            abort=True,
-        )
+    _confirm(
+        yes,
+        "destroy",
+        f"Delete the account baseline {name}? Recording and the trail stop where it runs",
+    )
     if stackset.describe(conn.client("cloudformation"), name) is not None:
         rollout = stackset.destroy(conn, settings, _instance_line)
         if output == "json":
@@ -224,6 +217,16 @@ def destroy(yes: bool, output: str, conn_args: Any, config_path: Path | None) ->
         render.outcome(result)
     if not result.ok:
         raise stacks.DeployError(f"deletion of {name} ended in {result.status}")
+
+
+def _confirm(yes: bool, verb: str, question: str) -> None:
+    """Ask `question` unless `yes`; without a terminal to ask on, refuse to `verb`."""
+    from appstack.deploy import stacks
+
+    if not yes:
+        if not render.is_interactive():
+            raise stacks.DeployError(f"no terminal to confirm on: pass --yes to {verb}")
+        click.confirm(question, abort=True)
 
 
 def _instance_line(instance: Instance) -> None:
@@ -270,15 +273,13 @@ def _deploy_stack_set(
 ) -> None:
     from appstack.deploy import stacks, stackset
 
-    if not yes:
-        if not render.is_interactive():
-            raise stacks.DeployError("no terminal to confirm on: pass --yes to deploy")
-        where = ", ".join(goal.accounts or goal.units)
-        click.confirm(
-            f"Deploy the baseline StackSet {settings.stack_name} to {where} in "
-            f"{', '.join(goal.regions)}?",
-            abort=True,
-        )
+    where = ", ".join(goal.accounts or goal.units)
+    _confirm(
+        yes,
+        "deploy",
+        f"Deploy the baseline StackSet {settings.stack_name} to {where} in "
+        f"{', '.join(goal.regions)}?",
+    )
     rollout = stackset.deploy(conn, settings, goal, _instance_line)
     _rollout(rollout, conn.region, output)
     if not rollout.ok:
@@ -299,16 +300,13 @@ def adopt(stack: str, yes: bool, output: str, conn_args: Any, config_path: Path 
     without a gap in recording (retain, release, import, update)."""
     from appstack.cli.terminal import Terminal
     from appstack.deploy import adopt as engine
-    from appstack.deploy import stacks
 
     settings, conn = _settings(conn_args, config_path)
-    if not yes:
-        if not render.is_interactive():
-            raise stacks.DeployError("no terminal to confirm on: pass --yes to adopt")
-        click.confirm(
-            f"Move the account's recorder and trail from {stack} into {settings.stack_name}?",
-            abort=True,
-        )
+    _confirm(
+        yes,
+        "adopt",
+        f"Move the account's recorder and trail from {stack} into {settings.stack_name}?",
+    )
     done = engine.adopt(conn, stack, settings, Terminal())
     if output == "json":
         render.json_document(
