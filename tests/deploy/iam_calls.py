@@ -70,6 +70,16 @@ NO_RESOURCE_TYPE = frozenset(
 )
 
 
+def appstack(*argv: str) -> None:
+    """appstack ARGV in process, as a shell runs it; it must succeed."""
+    from appstack.cli import main
+
+    try:
+        main(list(argv))
+    except SystemExit as exc:
+        assert not exc.code, argv
+
+
 def statements(policy: str) -> list[dict[str, Any]]:
     """The statements of docs/iam/`policy`, each an Allow."""
     found: list[dict[str, Any]] = json.loads((POLICIES / policy).read_text())["Statement"]

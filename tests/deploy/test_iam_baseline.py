@@ -16,7 +16,6 @@ import parliament
 import pytest
 
 from appstack import config
-from appstack.cli import main
 from appstack.deploy import stacks, stackset
 from appstack.local import transforms
 from deploy import iam_calls
@@ -29,14 +28,6 @@ REGION = "ca-central-1"
 SERVICES = (
     "cloudformation", "config", "cloudtrail", "iam", "sts", "organizations", "kms", "s3",
 )  # fmt: skip
-
-
-def _appstack(*argv: str) -> None:
-    """appstack ARGV, as a shell runs it; it must succeed."""
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        assert not exc.code, argv
 
 
 def _config(folder: Path, baseline: str, extra: str = "") -> str:
@@ -93,7 +84,7 @@ def recorded(
             with recorder.as_command(command):
                 for args, extra in steps:
                     path = _config(folder, name, extra)
-                    _appstack("baseline", *args, "-c", path, "--output", "json")
+                    iam_calls.appstack("baseline", *args, "-c", path, "--output", "json")
     yield recorder
 
 

@@ -38,8 +38,9 @@ ACCEPTED = {
 
 
 @pytest.fixture(scope="module")
-def recorded(emulator_endpoint: str) -> set[str]:
-    """The IAM actions of every call made for a deploy, a no-op, a rollback and a destroy."""
+def recorded(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    """The IAM actions of every call made for a deploy, a no-op, a rollback, a destroy, and
+    `ci bootstrap` (its access stack, deployed by the same engine)."""
     conn = on_emulator(emulator_endpoint, REGION)
     recorder = iam_calls.Recorder()
     services = ("cloudformation", "s3", "sts", "ec2", "config", "acm", "service-quotas", "ecs")
@@ -91,6 +92,13 @@ def recorded(emulator_endpoint: str) -> set[str]:
     with recorder.as_command("destroy"):
         assert stacks.destroy(conn, "iam-recorded").status == "DELETE_FAILED"
         assert retain.destroy_retaining(conn, "iam-recorded").status == "DELETE_COMPLETE"
+    config_file = tmp_path_factory.mktemp("iam-ci") / "appstack.yaml"
+    config_file.write_text(f"application_name: iamci\nregion: {REGION}\n")
+    with pytest.MonkeyPatch.context() as patch, recorder.as_command("ci bootstrap"):
+        patch.setattr("appstack.cli.commands.ci.reach_target", lambda *_: conn)
+        argv = ["ci", "bootstrap", "dev", "--repository", "owner/name", "--yes"]
+        iam_calls.appstack(*argv, "--skip-validate", "-c", str(config_file), "--output", "json")
+    assert recorder.made["ci bootstrap"]
     return recorder.all()
 
 
