@@ -119,19 +119,62 @@ def on_every_resource(policy: str) -> set[str]:
     }
 
 
+def _resources(service: str, params: dict[str, Any], where: str) -> list[str]:
+    """The ARNs a call names, where its parameters name them (`where`: region:account)."""
+    account = where.split(":")[1]
+    if service == "secretsmanager" and "SecretId" in params:
+        return [params["SecretId"]]
+    if service == "ecr" and "repositoryName" in params:
+        return [f"arn:aws:ecr:{where}:repository/{params['repositoryName']}"]
+    if service == "ecs" and ("service" in params or "services" in params):
+        names = params.get("services") or [params["service"]]
+        return [f"arn:aws:ecs:{where}:service/{params['cluster']}/{n}" for n in names]
+    if service == "logs" and "logGroupName" in params:
+        return [f"arn:aws:logs:{where}:log-group:{params['logGroupName']}"]
+    if service == "logs" and "logGroupIdentifiers" in params:
+        return list(params["logGroupIdentifiers"])
+    if service == "cloudtrail" and "Name" in params:
+        name = params["Name"]
+        return [name if name.startswith("arn:") else f"arn:aws:cloudtrail:{where}:trail/{name}"]
+    if service == "iam" and "RoleName" in params:
+        return [f"arn:aws:iam::{account}:role/{params['RoleName']}"]
+    if service == "cloudformation" and "StackSetName" in params:
+        return [f"arn:aws:cloudformation:{where}:stackset/{params['StackSetName']}:*"]
+    return []
+
+
+def refused(policy: str, named: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (action, ARN) pairs of `named` that no statement of `policy` allows on that ARN."""
+    allowing = [(_listed(s["Action"]), _listed(s["Resource"])) for s in statements(policy)]
+    return {
+        (action, arn)
+        for action, arn in named
+        if not any(
+            action in actions and any(fnmatch.fnmatchcase(arn, r) for r in resources)
+            for actions, resources in allowing
+        )
+    }
+
+
 @dataclass
 class Recorder:
     """The IAM actions of the calls made through a Connection's clients, by the name of the
     command under way (`as_command`); calls outside `as_command` are the test's own."""
 
     made: dict[str, set[str]] = field(default_factory=dict)
+    #: (action, ARN) of each call whose parameters name its resource.
+    named: set[tuple[str, str]] = field(default_factory=set)
     command: str | None = None
 
     def attach(self, conn: Any, services: Iterable[str]) -> None:
+        where = f"{conn.region}:{conn.account}"
         for service in services:
-            conn.client(service).meta.events.register("before-parameter-build.*.*", self._record)
+            conn.client(service).meta.events.register(
+                "before-parameter-build.*.*",
+                lambda model, params, **_: self._record(model, params, where),
+            )
 
-    def _record(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+    def _record(self, model: Any, params: dict[str, Any], where: str) -> None:
         if self.command is None:
             return
         service = model.service_model.signing_name
@@ -139,6 +182,7 @@ class Recorder:
         made = self.made.setdefault(self.command, set())
         if action:
             made.add(action)
+            self.named |= {(action, arn) for arn in _resources(service, params, where)}
         implied = IMPLIED.get((service, model.name))
         if implied:
             made |= implied(params)

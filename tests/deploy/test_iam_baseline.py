@@ -111,3 +111,8 @@ def test_the_policy_grants_nothing_the_baseline_does_not_use(
 
 def test_only_actions_that_take_no_arn_are_allowed_on_every_resource() -> None:
     assert iam_calls.on_every_resource(POLICY) == set()
+
+
+def test_each_call_is_allowed_on_the_resource_it_names(recorded: iam_calls.Recorder) -> None:
+    assert recorded.named  # the calls that name an ARN (secrets, repository, service, ...)
+    assert iam_calls.refused(POLICY, recorded.named) == set()

@@ -158,3 +158,8 @@ def test_the_secret_key_is_used_through_secrets_manager_only() -> None:
     [key] = [s for s in iam_calls.statements(POLICY) if "kms:GenerateDataKey" in s["Action"]]
     via: dict[str, Any] = key["Condition"]["StringLike"]
     assert via == {"kms:ViaService": "secretsmanager.*.amazonaws.com"}
+
+
+def test_each_call_is_allowed_on_the_resource_it_names(recorded: iam_calls.Recorder) -> None:
+    assert recorded.named  # the calls that name an ARN (secrets, repository, service, ...)
+    assert iam_calls.refused(POLICY, recorded.named) == set()
