@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import parliament
 import pytest
 
 from appstack import config
@@ -127,12 +126,6 @@ def recorded(emulator_endpoint: str) -> iam_calls.Recorder:
     return recorder
 
 
-def test_parliament_finds_nothing_in_the_daily_loop_policy() -> None:
-    text = (iam_calls.POLICIES / POLICY).read_text()
-    analyzed = parliament.analyze_policy_string(text)
-    assert [(f.issue, f.detail) for f in analyzed.findings] == []
-
-
 @pytest.mark.parametrize(
     "command", ["build", "drift", "recover", "secret list", "secret set", "logs", "exec"]
 )
@@ -148,10 +141,6 @@ def test_the_policy_grants_nothing_the_daily_loop_does_not_use(
 ) -> None:
     assert iam_calls.unused(POLICY, recorded.all()) == set()
     assert all("*" not in action for action in iam_calls.granted(POLICY))
-
-
-def test_only_actions_that_take_no_arn_are_allowed_on_every_resource() -> None:
-    assert iam_calls.on_every_resource(POLICY) == set()
 
 
 def test_the_secret_key_is_used_through_secrets_manager_only() -> None:
