@@ -38,10 +38,11 @@ PUSH = {
     "ecr:PutImage",
     "ecr:BatchGetImage",
 }
-#: What Secrets Manager asks of KMS with the caller's permissions when PutSecretValue stores a
-#: value under a customer managed key (each version, a new data key), only through Secrets
-#: Manager: https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
-SECRET_KEY = {"kms:GenerateDataKey", "kms:Encrypt"}
+#: What a user who changes a secret's value needs on its customer managed key, used by Secrets
+#: Manager on their behalf ("kms:GenerateDataKey, kms:Decrypt", Permissions for the KMS key:
+#: https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz);
+#: only through Secrets Manager (kms:ViaService).
+SECRET_KEY = {"kms:GenerateDataKey", "kms:Decrypt"}
 
 
 def _app_stack(conn: Connection) -> str:
