@@ -47,7 +47,7 @@ def recorded(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -
     conn = on_emulator(emulator_endpoint, REGION)
     recorder = iam_calls.Recorder()
     services = ("cloudformation", "s3", "sts", "ec2", "config", "acm", "service-quotas", "ecs")
-    recorder.attach(conn, (*services, "cloudtrail"))
+    recorder.attach(conn, (*services, "cloudtrail", "secretsmanager"))
     arn = conn.client("acm").request_certificate(DomainName="app.example.com")["CertificateArn"]
     # This deploy takes the last VPC of the default quota of 5, so preflight asks Service
     # Quotas for the account's own; below the default it need not.
@@ -55,8 +55,10 @@ def recorded(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -
     for i in range(4 - len(ec2.describe_vpcs()["Vpcs"])):
         ec2.create_vpc(CidrBlock=f"10.{200 + i}.0.0/16")
     # Behind NAT: preflight counts the Elastic IP addresses its NAT gateway needs.
+    # With an application secret: preflight asks whether it has a value of its own (PF008).
     data = {
         "region": REGION,
+        "secrets": ["API_TOKEN"],
         "environments": {"dev": {"certificate_arn": arn, "egress": "nat_gateway"}},
     }
     vpn = {"vpn": {"customer_gateway_ip": "203.0.113.10"}}
