@@ -41,7 +41,9 @@ ACCEPTED = {
 
 
 @pytest.fixture(scope="module")
-def recorded(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+def recorded(
+    emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+) -> iam_calls.Recorder:
     """The IAM actions of every call made for a deploy, a no-op, a rollback, a destroy, and
     `ci bootstrap` (its access stack, deployed by the same engine)."""
     conn = on_emulator(emulator_endpoint, REGION)
@@ -104,7 +106,7 @@ def recorded(emulator_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -
         argv = ["ci", "bootstrap", "dev", "--repository", "owner/name", "--yes"]
         iam_calls.appstack(*argv, "--skip-validate", "-c", str(config_file), "--output", "json")
     assert recorder.made["ci bootstrap"]
-    return recorder.all()
+    return recorder
 
 
 def test_every_policy_is_listed_here() -> None:
@@ -119,15 +121,22 @@ def test_parliament_finds_nothing_but_what_is_explained(policy: str) -> None:
     ]
 
 
-def test_the_policy_allows_every_call_of_deploy_rollback_and_destroy(recorded: set[str]) -> None:
-    assert iam_calls.missing(POLICY, recorded) == set()
+def test_the_policy_allows_every_call_of_deploy_rollback_and_destroy(
+    recorded: iam_calls.Recorder,
+) -> None:
+    assert iam_calls.missing(POLICY, recorded.all()) == set()
 
 
-def test_the_policy_grants_nothing_those_calls_do_not_use(recorded: set[str]) -> None:
-    assert iam_calls.unused(POLICY, recorded) == set()
+def test_the_policy_grants_nothing_those_calls_do_not_use(recorded: iam_calls.Recorder) -> None:
+    assert iam_calls.unused(POLICY, recorded.all()) == set()
     assert all("*" not in action for action in iam_calls.granted(POLICY))
 
 
 @pytest.mark.parametrize("policy", sorted(ACCEPTED))
 def test_only_actions_that_take_no_arn_are_allowed_on_every_resource(policy: str) -> None:
     assert iam_calls.on_every_resource(policy) == set()
+
+
+def test_each_call_is_allowed_on_the_resource_it_names(recorded: iam_calls.Recorder) -> None:
+    assert {action for action, _ in recorded.named} >= {"secretsmanager:DescribeSecret"}
+    assert iam_calls.refused(POLICY, recorded.named) == set()
