@@ -129,7 +129,6 @@ def test_the_policy_allows_every_call_of_deploy_rollback_and_destroy(
 
 def test_the_policy_grants_nothing_those_calls_do_not_use(recorded: iam_calls.Recorder) -> None:
     assert iam_calls.unused(POLICY, recorded.all()) == set()
-    assert all("*" not in action for action in iam_calls.granted(POLICY))
 
 
 @pytest.mark.parametrize("policy", sorted(ACCEPTED))
