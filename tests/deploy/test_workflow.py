@@ -196,3 +196,19 @@ def test_an_update_reads_the_deployed_template_once(conn: Connection, stack: str
         result = workflow.run(conn, changed, Recording())
     assert result.ok and result.changed
     assert made.count("GetTemplate") == 1 and "ExecuteChangeSet" in made
+    # Read before the change (to repair, and to restore on failure); after it, the policy
+    # is the one this deploy set.
+    assert made.count("GetStackPolicy") == 2
+
+
+def test_a_created_stack_gets_its_policy_without_reading_the_none_it_has(
+    conn: Connection, stack: str
+) -> None:
+    from appstack.deploy import protection
+
+    with contextmanager(cloudformation_calls)(conn) as made:
+        assert workflow.run(conn, request(stack, yes=True), Recording()).ok
+    assert "GetStackPolicy" not in made and made.count("SetStackPolicy") == 1
+    policy = conn.client("cloudformation").get_stack_policy(StackName=stack)["StackPolicyBody"]
+    deployed = stacks.template_of(conn.client("cloudformation"), stack)
+    assert policy == protection.stack_policy(deployed) and "Deny" in policy
