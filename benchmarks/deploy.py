@@ -320,6 +320,10 @@ def overhead(
         for r in range(rounds):
             for key in rotated(list(contenders), r):
                 for op in OPS:
+                    # Untimed: the AWS CLI names a change set by the second it was made in
+                    # (awscli-cloudformation-package-deploy-<epoch>); two in one second
+                    # collide on the emulator.
+                    time.sleep(1.05)
                     sample = run(contenders[key], f"o-{key}-{r}", op, server, work)
                     samples.setdefault((key, op), []).append(sample)
                 server.remove(f"o-{key}-{r}")
