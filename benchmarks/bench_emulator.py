@@ -2,8 +2,8 @@
 
     python benchmarks/bench_emulator.py --port 4600 [--delay 3]
 
-It serves the same moto app as `appstack local start` (appstack's models registered first),
-wrapped in a WSGI middleware that
+It serves the same moto app as `appstack local start` (appstack's models registered first,
+its fidelity rules installed), wrapped in a WSGI middleware that
 
 - counts every request by service (from the SigV4 credential scope) and, for CloudFormation,
   by `Action`: `GET /_bench/calls` returns the counts, `POST /_bench/reset` zeroes them;
@@ -37,7 +37,10 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import run_simple
 
-from appstack.local import models  # noqa: F401  (registers the models before any stack)
+from appstack.local import (  # noqa: F401  (registers the models before any stack)
+    fidelity,
+    models,
+)
 
 StartResponse = Callable[..., Any]
 SERVICE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/")
@@ -155,6 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--delay", type=float, default=0.0, help="Seconds a stack operation runs.")
     args = parser.parse_args(argv)
     os.environ.setdefault("MOTO_PORT", str(args.port))  # as moto's own launcher does
+    fidelity.apply()  # as `appstack.local.server` does: the emulator's AWS behaviours
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         args.host,

@@ -1,6 +1,7 @@
 """Deploy benchmark on the emulator: appstack beside the AWS CLI and plain boto3.
 
 Usage: python benchmarks/deploy.py [--rounds N] [--latency-rounds M] [--delay S] [--aws PATH]
+       [--skip-latency] [--before SRC_TREE] [--only KEY ...]
 
 1. Overhead: create, no-op and update (dev's cpu_target 60 -> 70: the scaling policy changes
    in place) of the same phase-1 stack, each tool as a whole process, interleaved round by
@@ -155,8 +156,12 @@ def run(tool: Tool, stack: str, op: str, server: Server, cwd: Path) -> Sample:
     return Sample(seconds, cfn, sum(calls.values()) - cfn, exited, calls)
 
 
-def tools(work: Path, endpoint: str, aws: str, port: int) -> dict[str, Tool]:
-    """Every contender, by a short key, pointed at the emulator on `port`."""
+def tools(
+    work: Path, endpoint: str, aws: str, port: int, before: Path | None = None
+) -> dict[str, Tool]:
+    """Every contender, by a short key, pointed at the emulator on `port`; with `before` (an
+    appstack source tree, e.g. a `git worktree` of an earlier commit), that appstack's cached
+    and `--skip-validate` deploys too, as "before-..." (on PYTHONPATH ahead of this one)."""
     templates = {name: work / f"{name}.template.json" for name in CONFIGS}
     path = os.pathsep.join(  # "checkov not installed": no checkov on PATH
         p for p in os.environ["PATH"].split(os.pathsep) if not (Path(p) / "checkov").exists()
@@ -209,6 +214,14 @@ def tools(work: Path, endpoint: str, aws: str, port: int) -> dict[str, Tool]:
     found["appstack-skip"] = Tool(
         "appstack deploy --skip-validate (synth, preflight)", appstack("--skip-validate"), plain
     )
+    if before is not None:
+        earlier = {**plain, "PYTHONPATH": str(before / "src")}
+        for key in ("appstack-cached", "appstack-skip"):
+            if key in found:
+                label = f"{found[key].label}, before ({before.name})"
+                found[f"before-{key}"] = Tool(
+                    label, found[key].argv, {**earlier, **_extra(found[key])}
+                )
     found["awscli"] = Tool(
         "aws cloudformation deploy (pre-built template)",
         lambda stack, cfg: [
@@ -251,6 +264,11 @@ def tools(work: Path, endpoint: str, aws: str, port: int) -> dict[str, Tool]:
     return found
 
 
+def _extra(tool: Tool) -> dict[str, str]:
+    """The variables a tool sets beyond the environment (APPSTACK_CHECKOV, ...)."""
+    return {k: v for k, v in tool.env.items() if k.startswith("APPSTACK_")}
+
+
 def prepare(work: Path) -> None:
     """Config files, and the pre-built templates the AWS CLI and boto3 deploy."""
     for name, settings in CONFIGS.items():
@@ -291,13 +309,21 @@ def rotated(keys: Sequence[str], by: int) -> list[str]:
     return [*keys[by:], *keys[:by]]
 
 
-def overhead(work: Path, rounds: int, aws: str) -> str:
+def overhead(
+    work: Path, rounds: int, aws: str, before: Path | None = None, only: Sequence[str] = ()
+) -> str:
     samples: dict[tuple[str, str], list[Sample]] = {}
     with Server(work) as server:
-        contenders = tools(work, server.endpoint, aws, server.port)
+        contenders = tools(work, server.endpoint, aws, server.port, before)
+        if only:
+            contenders = {k: t for k, t in contenders.items() if k in only or k == "awscli"}
         for r in range(rounds):
             for key in rotated(list(contenders), r):
                 for op in OPS:
+                    # Untimed: the AWS CLI names a change set by the second it was made in
+                    # (awscli-cloudformation-package-deploy-<epoch>); two in one second
+                    # collide on the emulator.
+                    time.sleep(1.05)
                     sample = run(contenders[key], f"o-{key}-{r}", op, server, work)
                     samples.setdefault((key, op), []).append(sample)
                 server.remove(f"o-{key}-{r}")
@@ -349,6 +375,8 @@ GOALS = (
     ("no-op, every check, template checked before", "appstack-cached", "noop", "noop", 1.5),
     ("update, every check, template checked before", "appstack-cached", "update", "update", None),
     ("create, `--skip-validate`", "appstack-skip", "create", "create", 1.3),
+    ("no-op, template checked before: before", "before-appstack-cached", "noop", "noop", 1.5),
+    ("create, `--skip-validate`: before", "before-appstack-skip", "create", "create", 1.3),
     ("no-op, every check, first time (cache bypassed)", "appstack", "noop", "noop", None),
     ("create, every check, first time (cache bypassed)", "appstack", "create", "create", None),
 )
@@ -420,6 +448,12 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=3.0)
     parser.add_argument("--aws", default=str(ROOT / ".venv-bench/bin/aws"))
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument(
+        "--before", type=Path, help="an earlier appstack source tree, measured in the same run"
+    )
+    parser.add_argument(
+        "--only", nargs="*", default=(), help="these tools (keys) and the AWS CLI, no others"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="appstack-deploy-bench-"))
     try:
@@ -430,7 +464,7 @@ def main() -> None:
         )
         if not CHECKOV.exists():
             print(f"(no {CHECKOV}: `make scan-env` adds the row with checkov)")
-        print(overhead(work, args.rounds, args.aws))
+        print(overhead(work, args.rounds, args.aws, args.before, args.only))
         if not args.skip_latency:
             print(latency(work, args.rounds, args.latency_rounds, args.delay, args.aws))
     finally:

@@ -408,3 +408,45 @@ def test_a_connection_makes_one_client_per_service() -> None:
     assert conn.client("cloudformation") is conn.client("cloudformation")
     assert conn.client("ec2") is not conn.client("cloudformation")
     assert conn == Connection("us-east-1", endpoint="http://127.0.0.1:1")  # clients not compared
+
+
+DEPLOYED = {
+    "Parameters": {"EnvironmentName": {"Type": "String", "Default": "dev"}},
+    "Resources": {"Table": {"Type": "AWS::DynamoDB::Table", "Properties": {}}},
+}
+
+
+def described(status: str = "UPDATE_COMPLETE", value: str = "dev", **more: Any) -> dict[str, Any]:
+    return {
+        "StackName": "s",
+        "StackStatus": status,
+        "Parameters": [{"ParameterKey": "EnvironmentName", "ParameterValue": value}],
+        "Tags": [{"Key": "Environment", "Value": "dev"}],
+        **more,
+    }
+
+
+def test_only_a_template_identical_to_the_deployed_one_skips_the_change_set() -> None:
+    tags = {"Environment": "dev"}
+    assert stacks.unchanged(described(), DEPLOYED, copy.deepcopy(DEPLOYED), tags)
+    assert stacks.unchanged(described("CREATE_COMPLETE"), DEPLOYED, DEPLOYED, None)
+    changed = copy.deepcopy(DEPLOYED)
+    changed["Resources"]["Table"]["Properties"]["TableClass"] = "STANDARD"
+    assert not stacks.unchanged(described(), DEPLOYED, changed, tags)
+
+
+def test_what_a_change_set_would_resolve_anew_keeps_the_change_set() -> None:
+    tags = {"Environment": "dev"}
+    assert not stacks.unchanged(described(), DEPLOYED, DEPLOYED, {"Environment": "prod"})
+    assert not stacks.unchanged(described(value="prod"), DEPLOYED, DEPLOYED, tags)
+    for status in ("UPDATE_ROLLBACK_COMPLETE", "UPDATE_IN_PROGRESS", "REVIEW_IN_PROGRESS"):
+        assert not stacks.unchanged(described(status), DEPLOYED, DEPLOYED, tags)
+    ssm = copy.deepcopy(DEPLOYED)
+    ssm["Parameters"]["EnvironmentName"]["Type"] = "AWS::SSM::Parameter::Value<String>"
+    assert not stacks.unchanged(described(), ssm, ssm, tags)
+    secret = copy.deepcopy(DEPLOYED)
+    secret["Parameters"]["EnvironmentName"]["NoEcho"] = True
+    assert not stacks.unchanged(described(), secret, secret, tags)
+    macro = {**DEPLOYED, "Transform": "AWS::Serverless-2016-10-31"}
+    assert not stacks.unchanged(described(), macro, macro, tags)
+    assert not stacks.unchanged(None, DEPLOYED, DEPLOYED, tags)

@@ -4,6 +4,7 @@ sees and answers goes through the interaction the caller passes in."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,63 @@ def test_a_template_checked_before_is_said_to_be_so_in_one_line(
     workflow.run(conn, checked, person)
     [line] = [s for s in person.said if "not checked again" in s]
     assert "cfn-lint 1.0, checkov 3.0" in line and "\n" not in line
+
+
+def cloudformation_calls(conn: Connection) -> Iterator[list[str]]:
+    """The CloudFormation operations `conn` calls while the context is open, in order."""
+    made: list[str] = []
+
+    def record(model: Any, **_: Any) -> None:
+        made.append(model.name)
+
+    events = conn.client("cloudformation").meta.events
+    events.register("before-call.cloudformation", record, unique_id="calls-seen")
+    try:
+        yield made
+    finally:
+        events.unregister("before-call.cloudformation", unique_id="calls-seen")
+
+
+def test_an_unchanged_deploy_reads_its_template_once_and_makes_no_change_set(
+    conn: Connection, stack: str
+) -> None:
+    assert workflow.run(conn, request(stack, yes=True), Recording()).ok
+    with contextmanager(cloudformation_calls)(conn) as made:
+        again = workflow.run(conn, request(stack, yes=True), Recording())
+    assert not again.changed and again.status == "CREATE_COMPLETE"
+    assert made.count("GetTemplate") == 1
+    assert not {"CreateChangeSet", "DescribeChangeSet", "DeleteChangeSet"} & set(made)
+    assert "GetStackPolicy" in made  # the repair still reads the protection it judges
+
+
+def test_an_update_reads_the_deployed_template_once(conn: Connection, stack: str) -> None:
+    assert workflow.run(conn, request(stack, yes=True), Recording()).ok
+    target = config.resolve(
+        config.in_region(config.parse({"environments": {"dev": {"cpu_target": 71}}}), REGION),
+        "dev",
+        1,
+    )
+    changed = workflow.Request(
+        stack, target, synth({"region": REGION, "environments": {"dev": {"cpu_target": 71}}}),
+        validate=False, yes=True,
+    )  # fmt: skip
+    with contextmanager(cloudformation_calls)(conn) as made:
+        result = workflow.run(conn, changed, Recording())
+    assert result.ok and result.changed
+    assert made.count("GetTemplate") == 1 and "ExecuteChangeSet" in made
+    # Read before the change (to repair, and to restore on failure); after it, the policy
+    # is the one this deploy set.
+    assert made.count("GetStackPolicy") == 2
+
+
+def test_a_created_stack_gets_its_policy_without_reading_the_none_it_has(
+    conn: Connection, stack: str
+) -> None:
+    from appstack.deploy import protection
+
+    with contextmanager(cloudformation_calls)(conn) as made:
+        assert workflow.run(conn, request(stack, yes=True), Recording()).ok
+    assert "GetStackPolicy" not in made and made.count("SetStackPolicy") == 1
+    policy = conn.client("cloudformation").get_stack_policy(StackName=stack)["StackPolicyBody"]
+    deployed = stacks.template_of(conn.client("cloudformation"), stack)
+    assert policy == protection.stack_policy(deployed) and "Deny" in policy

@@ -21,6 +21,7 @@ refuses deletion.
 from __future__ import annotations
 
 import copy
+import enum
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -139,16 +140,25 @@ def at_rest(stack: Mapping[str, Any] | None) -> bool:
     )
 
 
+class Unread(enum.Enum):
+    """The stack policy was not read yet: `repair` reads it."""
+
+    POLICY = "unread"
+
+
 def repair(
     cfn: Any,
     stack: Mapping[str, Any],
     template: Mapping[str, Any] | None = None,
     production: bool | None = None,
+    policy: str | Unread | None = Unread.POLICY,
 ) -> Repairs:
     """Give a stack at rest the protection its deployed template needs.
 
     `template` is the deployed template if the caller has it; `production` overrides what
-    the template says (a deploy knows its environment)."""
+    the template says (a deploy knows its environment); `policy` the stack's policy if the
+    caller knows it without asking (None: it has none, as a stack just created), which
+    spares a GetStackPolicy."""
     result = Repairs()
     if not at_rest(stack):
         return result
@@ -156,7 +166,11 @@ def repair(
     if template is None:
         template = deployed_template(cfn, name)
     expected = protection.stack_policy(template)
-    actual = cfn.get_stack_policy(StackName=name).get("StackPolicyBody")
+    actual = (
+        cfn.get_stack_policy(StackName=name).get("StackPolicyBody")
+        if isinstance(policy, Unread)
+        else policy
+    )
     missing = lacks(actual, expected)
     if missing or not actual:
         cfn.set_stack_policy(StackName=name, StackPolicyBody=expected)

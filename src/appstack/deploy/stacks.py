@@ -118,20 +118,49 @@ def recorded_phase(template: dict[str, Any]) -> int | None:
     return phase if isinstance(phase, int) and not isinstance(phase, bool) else None
 
 
-def deployed_phase(cfn: Any, stack: dict[str, Any] | None) -> int | None:
+def deployed_phase(
+    cfn: Any, stack: dict[str, Any] | None, template: dict[str, Any] | None = None
+) -> int | None:
     """The phase `stack` (as `describe` found it) is deployed at: from the deployed template's
-    Metadata, or for a stack deployed before that was recorded, from its description. None
-    if not deployed, or not appstack's."""
-    if stack is None or stack.get("StackStatus") in ("REVIEW_IN_PROGRESS", "DELETE_COMPLETE"):
+    Metadata (`template` if the caller read it already), or for a stack deployed before that
+    was recorded, from its description. None if not deployed, or not appstack's."""
+    if not holds_template(stack):
         return None
+    assert stack is not None
     try:
-        phase = recorded_phase(template_of(cfn, stack["StackName"]))
+        deployed = template if template is not None else template_of(cfn, stack["StackName"])
+        phase = recorded_phase(deployed)
     except (ClientError, ValueError):
         phase = None
     if phase is not None:
         return phase
     match = _PHASE_IN_DESCRIPTION.match(stack.get("Description", ""))
     return int(match.group(1)) if match else None
+
+
+def holds_template(stack: dict[str, Any] | None) -> bool:
+    """Whether `stack` has a deployed template to read (not under review, not deleted)."""
+    return stack is not None and stack.get("StackStatus") not in (
+        "REVIEW_IN_PROGRESS",
+        "DELETE_COMPLETE",
+    )
+
+
+def deployed_template(cfn: Any, stack: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The template `stack` runs (None: it has none, or it cannot be read)."""
+    if not holds_template(stack):
+        return None
+    assert stack is not None
+    try:
+        return template_of(cfn, stack["StackName"])
+    except (ClientError, ValueError):
+        return None
+
+
+def same_stack(one: dict[str, Any] | None, other: dict[str, Any] | None) -> bool:
+    """Whether two descriptions show the same stack with no operation between them."""
+    keys = ("StackId", "StackStatus", "LastUpdatedTime")
+    return one is not None and other is not None and all(one.get(k) == other.get(k) for k in keys)
 
 
 def check_deployable(stack: dict[str, Any] | None) -> None:
@@ -252,15 +281,21 @@ def plan(
     allow_data_loss: bool = False,
     allow_outage: bool = False,
     tags: dict[str, str] | None = None,
+    deployed: dict[str, Any] | None = None,
 ) -> tuple[changesets.ChangeSet, list[str]]:
     """Create the change set, classify each change (`change_set.verdicts`), and return the
     refusals: what the classifier refuses, or gates behind a flag not given (the change
     set is kept either way).
 
-    `stack` is the stack as described just before (`describe`), None if not deployed."""
+    `stack` is the stack as described just before (`describe`), None if not deployed;
+    `deployed` the template it runs, if the caller read it for that description: then a
+    template identical to it, with the stack's tags and parameters as they are, makes no
+    change set at all (`unchanged`)."""
     cfn = conn.client("cloudformation")
     check_deployable(stack)
     template = kept_names.keep(template, stack, lambda: physical_ids(cfn, stack_name))
+    if deployed is not None and unchanged(stack, deployed, template, tags):
+        return changesets.ChangeSet(stack_name, "", False, unchanged=True), []
     url = None
     if len(changesets.compact(template).encode()) > changesets.MAX_TEMPLATE_BODY:
         url = upload_template(conn, stack_name, template)
@@ -272,7 +307,9 @@ def plan(
     except ClientError as exc:
         raise DeployError(f"CloudFormation refused the change: {exc}") from exc
     # An empty change set risks nothing: the deployed template is only needed to judge changes.
-    old = {} if creating or change_set.empty else template_of(cfn, stack_name)
+    old: dict[str, Any] = {}
+    if not creating and not change_set.empty:
+        old = deployed if deployed is not None else template_of(cfn, stack_name)
     judged = classify.classify(change_set.changes, old, template)
     change_set.verdicts = list(judged.verdicts)
     change_set.lifted = judged.lifted(allow_data_loss)
@@ -284,6 +321,46 @@ def plan(
         if r.fate == removals.KEPT
     ]
     return change_set, classify.sentences(judged.blocking(allow_data_loss, allow_outage))
+
+
+#: Stack states whose deployed template is the one the last operation asked for.
+_SETTLED = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"})
+
+
+def unchanged(
+    stack: dict[str, Any] | None,
+    deployed: dict[str, Any],
+    template: dict[str, Any],
+    tags: dict[str, str] | None,
+) -> bool:
+    """Whether a change set of `template` for `stack` (running `deployed`) could only say
+    "no changes": the same template, every parameter at the Default it declares, the same
+    tags. CloudFormation then answers the change set FAILED, "The submitted information
+    didn't contain changes"
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html),
+    so it is not made. Anything it would resolve anew keeps the change set: a Transform (a
+    macro's output may differ), an SSM parameter type (its value is read at each change set,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html),
+    a NoEcho parameter (DescribeStacks masks its value)."""
+    if stack is None or stack.get("StackStatus") not in _SETTLED:
+        return False
+    if template != deployed or "Transform" in template:
+        return False
+    declared = template.get("Parameters", {})
+    values = {p["ParameterKey"]: p.get("ParameterValue") for p in stack.get("Parameters", [])}
+    if set(values) != set(declared):
+        return False
+    for key, parameter in declared.items():
+        kind = str(parameter.get("Type", ""))
+        if parameter.get("NoEcho") or kind.startswith("AWS::SSM::") or "Default" not in parameter:
+            return False
+        default = parameter["Default"]
+        if isinstance(default, list):
+            default = ",".join(str(d) for d in default)
+        if values[key] != str(default):
+            return False
+    have = {t["Key"]: t["Value"] for t in stack.get("Tags", [])}
+    return tags is None or have == tags
 
 
 def physical_ids(cfn: Any, stack_name: str) -> dict[str, str]:
@@ -425,12 +502,27 @@ def apply(
         # `destroy` must work again.
         # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateTerminationProtection.html
         warnings += _terminate_protection(cfn, name, False)
-    repaired = repair.repair(cfn, final, template if outcome.ok else None, production)
+    repaired = repair.repair(
+        cfn, final, *_deployed_protection(change_set, template, outcome.ok, production)
+    )
     outcome.warnings = list(dict.fromkeys(warnings + repaired.failed))
     if outcome.ok and change_set.removals:
         checked = removals.check(conn, change_set.removals)
         outcome.checked, outcome.warnings = checked.facts, outcome.warnings + checked.problems
     return outcome
+
+
+def _deployed_protection(
+    change_set: changesets.ChangeSet, template: dict[str, Any], ok: bool, production: bool
+) -> tuple[dict[str, Any] | None, bool, str | repair.Unread | None]:
+    """What `repair` needs once `apply` ran: the deployed template and the stack policy, as
+    far as this deploy knows them. After a success the template is the one deployed and the
+    policy the one this deploy set (`stack_policy(template)`, before or after execution), or
+    none on a stack just created (a change set sets none); after a failure both are read."""
+    if not ok:
+        return None, production, repair.Unread.POLICY
+    known = None if change_set.creating else protection.stack_policy(template)
+    return template, production, known
 
 
 def _follow_with_services(

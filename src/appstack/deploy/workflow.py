@@ -181,7 +181,7 @@ def _deploy(
 ) -> Result:
     """Deploy `request.template` (`keep_image`: keeping the image a build deployed)."""
     stack = request.stack
-    found = settle(conn, stack, interaction, request.target.is_production)
+    found, deployed = settle(conn, stack, interaction, request.target.is_production)
     if drifted := drift.warning(found):
         interaction.warning(drifted)
     if request.going_down:
@@ -203,6 +203,8 @@ def _deploy(
         request.allow_data_loss,
         request.allow_outage,
         request.target.tags,
+        # The template settle read, while preflight found the stack as settle did.
+        deployed if stacks.same_stack(found, current) else None,
     )
     if change_set.empty:
         return Result(stack, current)
@@ -239,8 +241,9 @@ def follow(interaction: Interaction, stack: str, total: int, action: Callable[..
 
 def settle(
     conn: Connection, stack: str, interaction: Interaction, production: bool | None = None
-) -> dict[str, Any] | None:
-    """The stack as found, once an abandoned review is cleared and its protection repaired."""
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The stack as found, once an abandoned review is cleared and its protection repaired,
+    and the template it runs (None: none; read once, for the repair and the plan)."""
     cfn = conn.client("cloudformation")
     found = stacks.describe(cfn, stack)
     if stacks.clear_abandoned_review(cfn, found):
@@ -248,9 +251,8 @@ def settle(
             f"{stack} held only an unexecuted change set of an earlier deploy "
             "(REVIEW_IN_PROGRESS, no resources); it was deleted"
         )
-        return None
-    repair_protection(cfn, found, interaction, production)
-    return found
+        return None, None
+    return found, repair_protection(cfn, found, interaction, production)
 
 
 def repair_protection(
@@ -258,13 +260,16 @@ def repair_protection(
     found: dict[str, Any] | None,
     interaction: Interaction,
     production: bool | None = None,
-) -> None:
+) -> dict[str, Any] | None:
     """Repair the protection of a stack appstack deployed (its template records the phase);
-    another tool's stack is left as it is."""
-    if found is None or stacks.deployed_phase(cfn, found) is None:
-        return
-    repaired = repair.repair(cfn, found, production=production)
+    another tool's stack is left as it is. Returns the deployed template it read (one
+    GetTemplate serves the phase, the repair and the plan), None if there is none."""
+    deployed = stacks.deployed_template(cfn, found)
+    if found is None or stacks.deployed_phase(cfn, found, deployed or {}) is None:
+        return deployed
+    repaired = repair.repair(cfn, found, deployed, production=production)
     interaction.repairs(repaired.done, repaired.failed)
+    return deployed
 
 
 def check_lower(conn: Connection, target: Target, stack: str, found: dict[str, Any] | None) -> None:
