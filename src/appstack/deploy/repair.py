@@ -125,6 +125,8 @@ class Repairs:
 
 
 def deployed_template(cfn: Any, stack_name: str) -> dict[str, Any]:
+    """The template the stack runs, as GetTemplate answers it (a JSON text or, from some
+    endpoints, already a mapping). `stacks.template_of` is this function."""
     body = cfn.get_template(StackName=stack_name)["TemplateBody"]
     return body if isinstance(body, dict) else dict(json.loads(body))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import uuid
 from collections.abc import Callable
@@ -184,9 +183,8 @@ def outputs(stack: dict[str, Any] | None) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 
-def template_of(cfn: Any, stack_name: str) -> dict[str, Any]:
-    body = cfn.get_template(StackName=stack_name)["TemplateBody"]
-    return body if isinstance(body, dict) else dict(json.loads(body))
+#: The template a stack runs (GetTemplate), read in one place: the repair's reader.
+template_of = repair.deployed_template
 
 
 def _finished(cfn: Any, stack_name: str) -> dict[str, Any] | None:
