@@ -9,6 +9,34 @@ from appstack.deploy import stacks
 from appstack.deploy.session import Connection
 from appstack.local import transforms
 
+#: A table kept on delete and replace, beside a topic: a stack whose destroy keeps data.
+RETAINED_TABLE: dict[str, Any] = {
+    "Resources": {
+        "Data": {
+            "Type": "AWS::DynamoDB::Table",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            },
+        },
+        "Topic": {"Type": "AWS::SNS::Topic"},
+    }
+}
+
+#: A stack whose creation fails: a GetAtt of an attribute SNS topics do not have.
+BROKEN: dict[str, Any] = {
+    "Resources": {
+        "Topic": {"Type": "AWS::SNS::Topic"},
+        "Broken": {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {"DisplayName": {"Fn::GetAtt": ["Topic", "NoSuchAttribute"]}},
+        },
+    }
+}
+
 
 def on_emulator(endpoint: str, region: str = "us-east-1") -> Connection:
     """The emulator at `endpoint`, in `region` (the credentials of the test session)."""

@@ -11,7 +11,7 @@ from appstack import phases
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
 from conftest import synth
-from deploy.deploying import deploy, on_emulator
+from deploy.deploying import BROKEN, RETAINED_TABLE, deploy, on_emulator
 
 
 def put_item(conn: Connection, table: str, key: str) -> None:
@@ -110,37 +110,14 @@ def test_a_removed_retained_resource_is_reported_as_kept(conn: Connection) -> No
 
 
 def test_a_failed_deploy_names_its_root_cause(conn: Connection) -> None:
-    broken = {
-        "Resources": {
-            "Topic": {"Type": "AWS::SNS::Topic"},
-            "Broken": {
-                "Type": "AWS::SNS::Topic",
-                "Properties": {"DisplayName": {"Fn::GetAtt": ["Topic", "NoSuchAttribute"]}},
-            },
-        }
-    }
+    broken = BROKEN
     outcome = deploy(conn, "broken", broken)
     assert not outcome.ok
     assert outcome.failure is not None and outcome.failure.reason
 
 
 def test_destroy_lists_the_retained_resources(conn: Connection) -> None:
-    template = {
-        "Resources": {
-            "Data": {
-                "Type": "AWS::DynamoDB::Table",
-                "DeletionPolicy": "Retain",
-                "UpdateReplacePolicy": "Retain",
-                "Properties": {
-                    "BillingMode": "PAY_PER_REQUEST",
-                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-                },
-            },
-            "T": {"Type": "AWS::SNS::Topic"},
-        }
-    }
-    deploy(conn, "destroyed", template)
+    deploy(conn, "destroyed", RETAINED_TABLE)
     outcome = stacks.destroy(conn, "destroyed")
     assert outcome.status == "DELETE_COMPLETE"
     assert outcome.retained == ["Data (AWS::DynamoDB::Table)"]

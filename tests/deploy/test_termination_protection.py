@@ -16,7 +16,7 @@ import pytest
 
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
-from deploy.deploying import deploy
+from deploy.deploying import BROKEN, deploy
 
 REGION = "us-east-2"
 
@@ -59,15 +59,7 @@ def test_a_production_stack_is_protected_from_termination_as_soon_as_its_creatio
 def test_a_failed_production_creation_has_its_termination_protection_lifted(
     conn: Connection, asked: list[tuple[str, Any]]
 ) -> None:
-    broken = {
-        "Resources": {
-            "Topic": {"Type": "AWS::SNS::Topic"},
-            "Broken": {
-                "Type": "AWS::SNS::Topic",
-                "Properties": {"DisplayName": {"Fn::GetAtt": ["Topic", "NoSuchAttribute"]}},
-            },
-        }
-    }
+    broken = BROKEN
     outcome = create(conn, "tp-failed", broken)
     assert outcome.status == "ROLLBACK_COMPLETE"
     protection = [flag for name, flag in asked if name == "UpdateTerminationProtection"]

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from appstack.deploy import stacks
 from appstack.deploy.session import Connection
 from appstack.deploy.waiting import poll
-from deploy.deploying import deploy, on_emulator
+from deploy.deploying import RETAINED_TABLE, deploy, on_emulator
 from emulator.control import throttled
 
 RATE_EXCEEDED = {"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}
@@ -88,24 +88,9 @@ def test_following_an_operation_survives_throttled_status_polls() -> None:
 def protected_under_throttling(emulator_endpoint: str) -> tuple[Connection, stacks.Outcome]:
     """A production create while 30 % of the describe calls are throttled (seed 17)."""
     conn = on_emulator(emulator_endpoint)
-    template = {
-        "Resources": {
-            "Data": {
-                "Type": "AWS::DynamoDB::Table",
-                "DeletionPolicy": "Retain",
-                "UpdateReplacePolicy": "Retain",
-                "Properties": {
-                    "BillingMode": "PAY_PER_REQUEST",
-                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-                },
-            },
-            "Topic": {"Type": "AWS::SNS::Topic"},
-        }
-    }
     actions = ["DescribeStacks", "DescribeStackEvents", "DescribeChangeSet"]
     with throttled(emulator_endpoint, actions, 0.3, seed=17) as state:
-        outcome = deploy(conn, "throttled", template, production=True)
+        outcome = deploy(conn, "throttled", RETAINED_TABLE, production=True)
     assert sum(state["throttled"].values()) > 0  # the deploy did meet throttling
     return conn, outcome
 
