@@ -1,0 +1,149 @@
+"""EM466: a service-managed StackSet deploys to every member account of the organizational
+units it targets, child OUs included, never to the management account, as real stacks.
+
+DeploymentTargets.OrganizationalUnitIds are "the organization root ID or organizational unit
+(OU) IDs to which StackSets deploys"; "StackSets doesn't deploy stack instances to the
+organization management account, even if the organization management account is in your
+organization or in an OU in your organization"
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html).
+An OU's accounts include those of the OUs below it, and each instance is a stack in its
+account and Region that an update of the StackSet reaches
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html).
+moto 5.2.5 looks one level of child OUs deep, deploys to the management account when it is
+under a targeted root or OU, and makes each instance's stack hidden: no stack in the target
+account, none that an update of the StackSet reaches. Here the accounts come from moto's
+Organizations backend, every level down, the management account left out; each instance is
+a StackSet-<name>-<id> stack in its account and Region (EM461 names it), updated with its
+StackSet and deleted with its instance.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity.em465_trusted_access import organization_of
+
+
+def member_accounts(organization: Any, unit: str) -> list[str]:
+    """The accounts of the root or OU `unit` and of every OU below it, in the order they
+    joined, without the management account."""
+    units, found = {unit}, True
+    while found:
+        below = {ou.id for ou in organization.ou if ou.parent_id in units} - units
+        units |= below
+        found = bool(below)
+    management = organization.org.master_account_id
+    return [
+        a.id
+        for a in organization.accounts
+        if a.parent_id in units and a.id != management and a.status == "ACTIVE"
+    ]
+
+
+def _init(
+    init: Method, self: Any, account_id: str, region_name: str, *args: Any, **kw: Any
+) -> None:
+    if kw.get("permission_model") != "SERVICE_MANAGED":
+        init(self, account_id, region_name, *args, **kw)
+        return
+    from moto.cloudformation.models import cloudformation_backends
+
+    self.account_id, self.region_name = account_id, region_name
+    for key in ("stackset_id", "stack_name", "name", "template", "permission_model"):
+        setattr(self, key, kw.get(key))
+    given = kw.get("parameters") or []
+    self.parameters = given
+    values = (
+        given
+        if isinstance(given, dict)
+        else {p["ParameterKey"]: p["ParameterValue"] for p in given}
+    )
+    self.state, self.reason = "SUCCEEDED", ""
+    self.stack = cloudformation_backends[account_id][region_name].create_stack(
+        name=f"StackSet:{self.name}", template=self.template, parameters=values
+    )
+
+
+def _delete(delete: Method, self: Any) -> None:
+    if self.permission_model != "SERVICE_MANAGED":
+        delete(self)
+        return
+    from moto.cloudformation.models import cloudformation_backends
+
+    if self.stack is not None and not getattr(self, "retained", False):
+        backend = cloudformation_backends[self.account_id][self.region_name]
+        backend.delete_stack(self.stack.stack_id)
+
+
+def _create_instances(
+    create_instances: Method,
+    self: Any,
+    accounts: list[str],
+    regions: list[str],
+    parameters: Any,
+    deployment_targets: dict[str, Any],
+    permission_model: str,
+) -> list[dict[str, Any]]:
+    if permission_model != "SERVICE_MANAGED":
+        return list(
+            create_instances(
+                self,
+                accounts,
+                regions,
+                parameters,
+                deployment_targets,
+                permission_model=permission_model,
+            )
+        )
+    from moto.cloudformation.models import StackInstance
+
+    organization = organization_of(self.account_id)
+    units = deployment_targets.get("OrganizationalUnitIds", [])
+    created = []
+    for region in regions:
+        for unit in units:
+            for account in member_accounts(organization, unit) if organization else []:
+                if self.get_instance(account, region) is not None:
+                    continue
+                instance: Any = StackInstance(
+                    account_id=account,
+                    region_name=region,
+                    stackset_id=self.stackset_id,
+                    stack_name=self.stack_name,
+                    name=self.stackset_name,
+                    template=self.template,
+                    parameters=parameters,
+                    permission_model=permission_model,
+                )
+                instance.organizational_unit_id = unit
+                self.stack_instances.append(instance)
+                created.append(instance)
+    self.stopped, self.last_created = False, created
+    return [i.to_dict() for i in created]
+
+
+def _update(update: Method, self: Any, *args: Any, **kwargs: Any) -> Any:
+    from moto.cloudformation.models import cloudformation_backends
+
+    operation = update(self, *args, **kwargs)
+    for instance in self.stack_instances:
+        if instance.permission_model == "SERVICE_MANAGED" and instance.stack is not None:
+            backend = cloudformation_backends[instance.account_id][instance.region_name]
+            backend.update_stack(instance.stack.name, self.template, None, [], None)
+            instance.template = self.template
+    return operation
+
+
+@rule(
+    "EM466",
+    "A service-managed StackSet deploys to its OUs' member accounts, child OUs in, management out",
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html",
+)
+def install() -> None:
+    from moto.cloudformation.models import StackInstance, StackInstances, StackSet
+
+    in_place_of(StackInstance, "__init__")(_init)
+    in_place_of(StackInstance, "delete")(_delete)
+    in_place_of(StackInstances, "create_instances")(_create_instances)
+    in_place_of(StackSet, "update")(_update)
