@@ -1,6 +1,7 @@
 """The baseline as a StackSet on the emulator: three accounts in two Regions, each stack
 instance reported; a missing execution role fails its instance with the reason; drift is
-read per instance. Each test administers from an account of its own."""
+read per instance; service-managed, through the OUs of an organization (trusted access,
+delegated administrators). Each test administers from an account of its own."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from appstack import config
 from appstack.deploy import stackset
 from appstack.deploy.stacks import DeployError
 from appstack.errors import UsageError
+from emulator import organizations as orgs
 from emulator.accounts import Account
 from emulator.stacksets import role
 
@@ -148,3 +150,99 @@ def test_destroy_deletes_every_instance_then_the_stack_set(emulator_endpoint: st
     assert stackset.describe(org.admin.client("cloudformation"), "appstack-baseline") is None
     there = Account(emulator_endpoint, "us-east-1", org.ids[0]).client("config")
     assert there.describe_configuration_recorders()["ConfigurationRecorders"] == []
+
+
+# Service-managed permissions, through AWS Organizations: a management account of its own
+# with two OUs (workloads, which holds the OU prod, and security) and one member account in
+# each of the three (emulator/organizations.py).
+
+
+def test_a_service_managed_stack_set_reaches_every_account_of_its_ous_in_each_region(
+    emulator_endpoint: str,
+) -> None:
+    org = orgs.organization(emulator_endpoint)
+    units = (org.units["workloads"], org.units["security"])
+    goal = stackset.targets(settings(), (), REGIONS, units, "us-east-1")
+    assert goal is not None and goal.permission_model == "SERVICE_MANAGED"
+    seen: list[stackset.Instance] = []
+    rollout = stackset.deploy(org.management.conn, settings(), goal, seen.append)
+    assert rollout.ok, rollout
+    # The account of prod, below workloads, comes through workloads; the management account,
+    # at the root, gets none.
+    through = {"workloads": "workloads", "prod": "workloads", "security": "security"}
+    assert {(i.account, i.unit, i.region) for i in rollout.instances} == {
+        (org.members[member], org.units[unit], r)
+        for member, unit in through.items()
+        for r in REGIONS
+    }
+    assert {i.where for i in seen} == {i.where for i in rollout.instances}
+    for account in org.accounts:
+        there = Account(emulator_endpoint, "eu-west-1", account).client("config")
+        assert len(there.describe_configuration_recorders()["ConfigurationRecorders"]) == 1
+    management = Account(emulator_endpoint, "eu-west-1", org.management.id).client("config")
+    assert management.describe_configuration_recorders()["ConfigurationRecorders"] == []
+
+    assert stackset.deploy(org.management.conn, settings(), goal).status == "NO_CHANGES"
+    updated = stackset.deploy(org.management.conn, settings(log_retention_days=400), goal)
+    assert updated.ok and updated.status == "SUCCEEDED"
+    prod = Account(emulator_endpoint, "eu-west-1", org.members["prod"]).client("cloudformation")
+    [stack] = prod.describe_stacks()["Stacks"]
+    assert "400" in json.dumps(prod.get_template(StackName=stack["StackName"])["TemplateBody"])
+
+    gone = stackset.destroy(org.management.conn, settings())
+    assert gone.instances == ()
+    assert stackset.describe(org.management.client("cloudformation"), "appstack-baseline") is None
+    assert prod.describe_stacks()["Stacks"] == []
+
+
+def test_without_trusted_access_the_deploy_says_how_to_activate_it_and_changes_nothing(
+    emulator_endpoint: str,
+) -> None:
+    org = orgs.organization(emulator_endpoint, trusted_access=False)
+    goal = stackset.targets(settings(), (), REGIONS, (org.units["security"],), "us-east-1")
+    assert goal is not None
+    with pytest.raises(DeployError, match="aws cloudformation activate-organizations-access"):
+        stackset.deploy(org.management.conn, settings(), goal)
+    assert stackset.describe(org.management.client("cloudformation"), "appstack-baseline") is None
+
+
+def test_a_member_account_is_told_to_deploy_from_the_management_account_or_as_delegate(
+    emulator_endpoint: str,
+) -> None:
+    org = orgs.organization(emulator_endpoint)
+    member = Account(emulator_endpoint, account=org.members["security"])
+    goal = stackset.targets(settings(), (), REGIONS, (org.units["workloads"],), "us-east-1")
+    assert goal is not None
+    with pytest.raises(DeployError, match=r"management account.*call_as: DELEGATED_ADMIN"):
+        stackset.deploy(member.conn, settings(), goal)
+    delegated = settings(call_as="DELEGATED_ADMIN")
+    goal = stackset.targets(delegated, (), REGIONS, (org.units["workloads"],), "us-east-1")
+    assert goal is not None
+    with pytest.raises(DeployError, match="register-delegated-administrator"):
+        stackset.deploy(member.conn, delegated, goal)
+
+
+def test_a_delegated_administrator_deploys_the_management_accounts_stack_set(
+    emulator_endpoint: str,
+) -> None:
+    org = orgs.organization(emulator_endpoint)
+    delegate = org.members["security"]
+    org.management.client("organizations").register_delegated_administrator(
+        AccountId=delegate, ServicePrincipal=stackset.TRUSTED_SERVICE
+    )
+    delegated = settings(call_as="DELEGATED_ADMIN")
+    goal = stackset.targets(delegated, (), REGIONS[:1], (org.units["workloads"],), "us-east-1")
+    assert goal is not None and goal.call_as == "DELEGATED_ADMIN"
+    member = Account(emulator_endpoint, account=delegate)
+    rollout = stackset.deploy(member.conn, delegated, goal)
+    assert rollout.ok and {i.account for i in rollout.instances} == {
+        org.members["workloads"],
+        org.members["prod"],
+    }
+    assert stackset.describe(org.management.client("cloudformation"), "appstack-baseline")
+    assert stackset.destroy(member.conn, delegated).instances == ()
+
+
+def test_delegated_admin_is_refused_for_a_self_managed_stack_set() -> None:
+    with pytest.raises(UsageError, match=r"baseline\.call_as"):
+        stackset.targets(settings(call_as="DELEGATED_ADMIN"), ("111111111111",), (), (), "x")

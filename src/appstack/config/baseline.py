@@ -102,6 +102,10 @@ class BaselineSettings(BaseModel):
         ),
     ] = ()
     permission_model: Literal["SELF_MANAGED", "SERVICE_MANAGED"] | None = None
+    #: Who runs a service-managed StackSet: the organization's management account (SELF), or
+    #: a member account registered as delegated administrator for StackSets (DELEGATED_ADMIN;
+    #: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html).
+    call_as: Literal["SELF", "DELEGATED_ADMIN"] = "SELF"
     operation: OperationPreferences = OperationPreferences()
 
     @field_validator("name")

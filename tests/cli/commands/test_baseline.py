@@ -140,6 +140,40 @@ def test_a_stack_set_to_three_accounts_in_two_regions_reports_each_instance(
     assert "NOT_DEPLOYED" in out
 
 
+def test_a_stack_set_to_organizational_units_reports_each_instance_with_its_ou(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], emulator_endpoint: str
+) -> None:
+    from emulator.organizations import organization
+
+    org = organization(emulator_endpoint, trusted_access=False)
+    path = tmp_path / "appstack.yaml"
+    path.write_text("region: us-east-1\nbaseline:\n  name: org\n")
+    units = f"{org.units['workloads']},{org.units['security']}"
+    deploy = ["baseline", "deploy", "--ou", units, "--regions", "us-east-1,eu-west-1", "--yes"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("appstack.cli.commands.baseline.connect", lambda *_: org.management.conn)
+        code, _, err = run([*deploy, "-c", str(path)], capsys)
+        assert code == 1 and "aws cloudformation activate-organizations-access" in err
+        org.management.client("cloudformation").activate_organizations_access()
+        code, out, err = run([*deploy, "-c", str(path), "--output", "json"], capsys)
+        assert code == 0, err
+        answer = json.loads(out)
+        matches_schema(answer, "baseline-deploy")
+        assert answer["status"] == "SUCCEEDED" and len(answer["instances"]) == 6
+        assert {(i["account"], i["organizational_unit"]) for i in answer["instances"]} == {
+            (org.members["workloads"], org.units["workloads"]),
+            (org.members["prod"], org.units["workloads"]),
+            (org.members["security"], org.units["security"]),
+        }
+        code, out, err = run(["baseline", "status", "-c", str(path)], capsys)
+        assert code == 0, err
+        assert org.units["security"] in out and org.members["prod"] in out
+        code, out, err = run(["baseline", "destroy", "--yes", "-c", str(path)], capsys)
+        assert code == 0, err
+        code, out, _ = run(["baseline", "status", "-c", str(path)], capsys)
+        assert "NOT_DEPLOYED" in out
+
+
 def test_adopt_moves_what_an_environment_holds_and_answers_its_steps(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], emulator_endpoint: str
 ) -> None:

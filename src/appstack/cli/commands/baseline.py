@@ -136,13 +136,12 @@ def status(drift: bool, output: str, conn_args: Any, config_path: Path | None) -
 
     settings, conn = _settings(conn_args, config_path)
     cfn = conn.client("cloudformation")
-    if stackset.describe(cfn, settings.stack_name) is not None:
+    name, call_as = settings.stack_name, settings.call_as
+    if stackset.describe(cfn, name, call_as) is not None:
         rollout = (
             stackset.detect_drift(conn, settings)
             if drift
-            else stackset.Rollout(
-                settings.stack_name, "CURRENT", tuple(stackset.instances(cfn, settings.stack_name))
-            )
+            else stackset.Rollout(name, "CURRENT", tuple(stackset.instances(cfn, name, call_as)))
         )
         _rollout(rollout, conn.region, output)
         return
@@ -199,7 +198,7 @@ def destroy(yes: bool, output: str, conn_args: Any, config_path: Path | None) ->
         "destroy",
         f"Delete the account baseline {name}? Recording and the trail stop where it runs",
     )
-    if stackset.describe(conn.client("cloudformation"), name) is not None:
+    if stackset.describe(conn.client("cloudformation"), name, settings.call_as) is not None:
         rollout = stackset.destroy(conn, settings, _instance_line)
         if output == "json":
             render.json_document({"stack": name, "status": rollout.status, "retained": []})
@@ -244,6 +243,7 @@ def _rollout(rollout: Rollout, region: str, output: str) -> None:
             "detailed_status": i.detailed,
             "reason": i.reason,
             "drift": i.drift,
+            "organizational_unit": i.unit or None,
         }
         for i in rollout.instances
     ]
@@ -260,10 +260,18 @@ def _rollout(rollout: Rollout, region: str, output: str) -> None:
         return
     render.table(
         f"StackSet {rollout.stack_set}: {rollout.status}",
-        ["account", "region", "status", "detail", "drift", "reason"],
+        ["account", "OU", "region", "status", "detail", "drift", "reason"],
         [
-            [r["account"], r["region"], r["status"], r["detailed_status"], r["drift"], r["reason"]]
-            for r in rows
+            [
+                i.account,
+                i.unit or "-",
+                i.region,
+                i.status,
+                i.detailed,
+                i.drift,
+                i.reason,
+            ]
+            for i in rollout.instances
         ],
     )
 
