@@ -34,6 +34,16 @@ def _passes_role(params: dict[str, Any]) -> set[str]:
     return {"iam:PassRole"} if "AdministrationRoleARN" in params else set()
 
 
+def _delegated(params: dict[str, Any]) -> set[str]:
+    # "Make sure your delegated administrators have organizations:ListDelegatedAdministrators
+    # permissions" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html).
+    return (
+        {"organizations:ListDelegatedAdministrators"}
+        if params.get("CallAs") == "DELEGATED_ADMIN"
+        else set()
+    )
+
+
 def _reads_template(params: dict[str, Any]) -> set[str]:
     return {"s3:GetObject"} if "TemplateURL" in params else set()
 
@@ -46,6 +56,7 @@ IMPLIED: dict[tuple[str, str], Callable[[dict[str, Any]], set[str]]] = {
     ("cloudformation", "CreateChangeSet"): _reads_template,
     ("cloudformation", "CreateStackSet"): _passes_role,
     ("cloudformation", "UpdateStackSet"): _passes_role,
+    ("cloudformation", "DescribeOrganizationsAccess"): _delegated,
 }
 
 #: Actions whose Resource must be "*": the Service Authorization Reference lists no resource
@@ -66,6 +77,8 @@ NO_RESOURCE_TYPE = frozenset(
         "cloudtrail:DescribeTrails",
         "config:DescribeConfigRules",
         "organizations:ListAWSServiceAccessForOrganization",
+        "organizations:ListDelegatedAdministrators",
+        "cloudformation:DescribeOrganizationsAccess",
     }
 )
 

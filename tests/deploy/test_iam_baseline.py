@@ -1,10 +1,11 @@
 """The least-privilege policy of the account baseline (docs/iam/baseline-policy.json):
 `baseline plan|deploy|status|destroy` in one account, the same as a StackSet from an
-administration account (`--accounts`, `status --drift`), and `baseline adopt`. parliament
-finds nothing in it; it allows every call the commands make on the emulator, run as a user
-runs them (the command line, in process, on a connection whose calls are recorded); it
-grants nothing those calls do not use; and it asks for Resource "*" only where the service
-takes no ARN.
+administration account (`--accounts`, `status --drift`), as a service-managed StackSet to an
+OU (from the management account, and from a delegated administrator), and `baseline adopt`.
+parliament finds nothing in it; it allows every call the commands make on the emulator, run
+as a user runs them (the command line, in process, on a connection whose calls are
+recorded); it grants nothing those calls do not use; and it asks for Resource "*" only where
+the service takes no ARN.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from appstack.local import transforms
 from deploy import iam_calls
 from deploy.legacy import legacy_template
 from emulator.accounts import Account
+from emulator.organizations import organization
 from emulator.stacksets import role
 
 POLICY = "baseline-policy.json"
@@ -61,6 +63,14 @@ def recorded(
     one, admin, target, adopting = (Account(emulator_endpoint, REGION) for _ in range(4))
     role(admin, stackset.ADMINISTRATION_ROLE)
     role(target, stackset.EXECUTION_ROLE)
+    # Service-managed: from the management account, and from a delegated administrator.
+    org = organization(emulator_endpoint, region=REGION)
+    delegate = Account(emulator_endpoint, REGION, org.members["security"])
+    org.management.client("organizations").register_delegated_administrator(
+        AccountId=delegate.id, ServicePrincipal=stackset.TRUSTED_SERVICE
+    )
+    to_units = ("deploy", "--yes", "--ou", org.units["workloads"], "--regions", REGION)
+    delegated = UNPROTECTED + "  call_as: DELEGATED_ADMIN\n"
     legacy = _legacy_stack(adopting)  # `plan` names the stack that holds the recorder
     stack_set = ("deploy", "--yes", "--accounts", target.id, "--regions", REGION)
     # The StackSet is deployed again with a longer retention: the update of its template.
@@ -75,6 +85,13 @@ def recorded(
             (("destroy", "--yes"), longer),
         ]),
         "adopt": (adopting, "mig-dev", [(("plan",), ""), (("adopt", legacy, "--yes"), "")]),
+        "service-managed": (org.management, "orgwide", [
+            (to_units, UNPROTECTED), (("status",), UNPROTECTED),
+            (("destroy", "--yes"), UNPROTECTED),
+        ]),
+        "as a delegated administrator": (delegate, "delegated", [
+            (to_units, delegated), (("status",), delegated), (("destroy", "--yes"), delegated),
+        ]),
     }  # fmt: skip
     with pytest.MonkeyPatch.context() as patch:
         for command, (account, name, steps) in flows.items():
@@ -87,7 +104,10 @@ def recorded(
     yield recorder
 
 
-@pytest.mark.parametrize("command", ["in one account", "as a StackSet", "adopt"])
+@pytest.mark.parametrize(
+    "command",
+    ["in one account", "as a StackSet", "adopt", "service-managed", "as a delegated administrator"],
+)
 def test_the_policy_allows_every_call_of_the_baseline(
     recorded: iam_calls.Recorder, command: str
 ) -> None:

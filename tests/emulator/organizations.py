@@ -25,9 +25,12 @@ class Organization:
         return set(self.members.values())
 
 
-def organization(endpoint: str, trusted_access: bool = True) -> Organization:
-    """workloads (one account) > prod (one account), and security (one account)."""
-    management = Account(endpoint)
+def organization(
+    endpoint: str, trusted_access: bool = True, region: str = "us-east-1"
+) -> Organization:
+    """workloads (one account) > prod (one account), and security (one account); the
+    management account's connection in `region`."""
+    management = Account(endpoint, region)
     orgs = management.client("organizations")
     orgs.create_organization(FeatureSet="ALL")
     root = orgs.list_roots()["Roots"][0]["Id"]
