@@ -16,7 +16,11 @@ is not the organization's management account ("You must be the master or delegat
 account of an organization before operating a SERVICE_MANAGED stack set") and an organization
 without trusted access ("You must enable organizations access to operate a service managed
 stack set"), as CloudFormation words both; CreateStackSet refuses a missing AutoDeployment.
-Activating enables the service principal in AWS Organizations too.
+Activating enables the service principal in AWS Organizations too; the reverse does not hold
+here: enabling the principal in AWS Organizations alone skips "required setup tasks" that only
+CloudFormation's side performs
+(https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-cloudformation.html),
+so DescribeOrganizationsAccess stays DISABLED until ActivateOrganizationsAccess.
 
 The helpers below find the organization an account belongs to in moto's Organizations
 backend; EM466-EM469 use them.
