@@ -13,6 +13,7 @@ def test_the_defaults_name_the_stack_and_the_trail() -> None:
     assert (settings.stack_name, settings.trail_name) == ("appstack-baseline", "appstack-trail")
     assert settings.deletion_protection is True
     assert settings.accounts == () and settings.regions == ()
+    assert settings.call_as == "SELF"  # the management account runs a service-managed StackSet
 
 
 @pytest.mark.parametrize(
@@ -29,6 +30,7 @@ def test_the_defaults_name_the_stack_and_the_trail() -> None:
         ),
         ({"operation": {"region_concurrency_type": "ALL"}}, "region_concurrency_type"),
         ({"permission_model": "OWN"}, "permission_model"),
+        ({"call_as": "DELEGATED"}, "call_as"),
     ],
 )
 def test_a_wrong_baseline_setting_names_the_field_and_the_fix(
