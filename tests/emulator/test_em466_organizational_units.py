@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from emulator.accounts import Account
-from emulator.organizations import organization
+from emulator.organizations import organization, service_managed
 from emulator.stacksets import TOPIC
 
 AUTO = {"Enabled": True, "RetainStacksOnAccountRemoval": False}
@@ -55,3 +55,27 @@ def test_the_ous_accounts_child_ous_included_get_a_stack_in_each_region(
         "Topic",
         "Second",
     }
+
+
+def test_an_account_that_joins_a_targeted_ou_gets_its_instances_and_one_that_leaves_loses_them(
+    emulator_endpoint: str,
+) -> None:
+    org = organization(emulator_endpoint)
+    workloads = org.units["workloads"]
+    service_managed(org, "em466", json.dumps(TOPIC), [workloads])
+    cfn = org.management.client("cloudformation")
+    orgs = org.management.client("organizations")
+    joining = orgs.create_account(AccountName="new", Email="new@example.com")
+    newcomer = joining["CreateAccountStatus"]["AccountId"]
+    orgs.move_account(AccountId=newcomer, SourceParentId=org.root, DestinationParentId=workloads)
+    prod = org.members["prod"]
+    orgs.move_account(
+        AccountId=prod, SourceParentId=org.units["prod"], DestinationParentId=org.root
+    )
+    summaries = cfn.list_stack_instances(StackSetName="em466")["Summaries"]
+    assert {(s["Account"], s["Region"]) for s in summaries} == {
+        (a, r) for a in (org.members["workloads"], newcomer) for r in REGIONS
+    }
+    assert len(stacks_in(emulator_endpoint, newcomer, "eu-west-1")) == 1
+    # RetainStacksOnAccountRemoval: the account that left keeps its stacks.
+    assert len(stacks_in(emulator_endpoint, prod, "eu-west-1")) == 1

@@ -15,6 +15,15 @@ account, none that an update of the StackSet reaches. Here the accounts come fro
 Organizations backend, every level down, the management account left out; each instance is
 a StackSet-<name>-<id> stack in its account and Region (EM461 names it), updated with its
 StackSet and deleted with its instance.
+
+The accounts of an OU change: with AutoDeployment Enabled, "StackSets automatically deploys
+additional stack instances to AWS Organizations accounts that are added to a target
+organization or organizational unit (OU) in the specified Regions. If an account is removed
+from a target organization or OU, StackSets deletes stack instances from the account", its
+stacks kept if RetainStacksOnAccountRemoval
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_AutoDeployment.html).
+moto keeps no AutoDeployment; here an account moved into or out of a targeted OU (MoveAccount)
+or removed from the organization gets or loses its instances in the StackSet's Regions.
 """
 
 from __future__ import annotations
@@ -100,6 +109,8 @@ def _create_instances(
 
     organization = organization_of(self.account_id)
     units = deployment_targets.get("OrganizationalUnitIds", [])
+    # What was targeted, OU and Region, for accounts that join an OU later.
+    self.targets = getattr(self, "targets", set()) | {(u, r) for u in units for r in regions}
     created = []
     for region in regions:
         for unit in units:
@@ -135,6 +146,51 @@ def _update(update: Method, self: Any, *args: Any, **kwargs: Any) -> Any:
     return operation
 
 
+def _auto_deployed(organization: Any) -> list[Any]:
+    """The service-managed StackSets of the organization's management account, in every
+    Region, that deploy automatically."""
+    from moto.cloudformation.models import cloudformation_backends
+
+    management = organization.org.master_account_id
+    return [
+        stack_set
+        for backend in list(cloudformation_backends[management].values())
+        for stack_set in backend.stacksets.values()
+        if stack_set.permission_model == "SERVICE_MANAGED"
+        and stack_set.status == "ACTIVE"
+        and (getattr(stack_set, "auto_deployment", None) or {}).get("Enabled")
+    ]
+
+
+def follow_membership(organization: Any) -> None:
+    """Give each account that is now under a targeted OU its instances, and take them from
+    each account that no longer is (its stacks kept if RetainStacksOnAccountRemoval)."""
+    for stack_set in _auto_deployed(organization):
+        instances = stack_set.instances
+        retain = bool(stack_set.auto_deployment.get("RetainStacksOnAccountRemoval"))
+        for instance in list(stack_set.stack_instances):
+            unit = getattr(instance, "organizational_unit_id", None)
+            if unit and instance.account_id not in member_accounts(organization, unit):
+                instance.retained = retain
+                instance.delete()
+                stack_set.stack_instances.remove(instance)
+        for unit, region in sorted(getattr(instances, "targets", set())):
+            instances.create_instances(
+                [],
+                [region],
+                stack_set.parameters,
+                {"OrganizationalUnitIds": [unit]},
+                permission_model="SERVICE_MANAGED",
+            )
+
+
+def _membership_changes(change: Method, self: Any, **kwargs: Any) -> Any:
+    answer = change(self, **kwargs)
+    if self.org is not None:
+        follow_membership(self)
+    return answer
+
+
 @rule(
     "EM466",
     "A service-managed StackSet deploys to its OUs' member accounts, child OUs in, management out",
@@ -142,8 +198,12 @@ def _update(update: Method, self: Any, *args: Any, **kwargs: Any) -> Any:
 )
 def install() -> None:
     from moto.cloudformation.models import StackInstance, StackInstances, StackSet
+    from moto.organizations.models import OrganizationsBackend
 
     in_place_of(StackInstance, "__init__")(_init)
+    in_place_of(OrganizationsBackend, "move_account", "remove_account_from_organization")(
+        _membership_changes
+    )
     in_place_of(StackInstance, "delete")(_delete)
     in_place_of(StackInstances, "create_instances")(_create_instances)
     in_place_of(StackSet, "update")(_update)

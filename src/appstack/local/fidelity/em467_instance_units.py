@@ -10,7 +10,7 @@ DescribeStackSet answers the StackSet's OrganizationalUnitIds and AutoDeployment
 (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSet.html).
 moto 5.2.5 answers none of them, and a StackId made up from the StackSet's id that no stack
 has. Here each instance answers the OU it came through and its stack's real id, and the
-StackSet the OUs of its instances and the AutoDeployment it was created with (EM465).
+StackSet the OUs it targets and the AutoDeployment it was created with (EM465).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ def _reported(to_dict: Method, self: Any) -> dict[str, Any]:
 def _describe_stack_set(respond: Method, self: Any) -> Any:
     stack_set = self.cloudformation_backend.describe_stack_set(self._get_param("StackSetName"))
     if stack_set.permission_model == "SERVICE_MANAGED":
-        units = {getattr(i, "organizational_unit_id", None) for i in stack_set.stack_instances}
-        stack_set.organizational_unit_ids = sorted(u for u in units if u)
+        targeted: set[tuple[str, str]] = getattr(stack_set.instances, "targets", set())
+        stack_set.organizational_unit_ids = sorted({unit for unit, _ in targeted})
     return respond(self)
 
 

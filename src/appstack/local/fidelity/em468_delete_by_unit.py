@@ -52,7 +52,10 @@ def _delete_stack_instances(respond: Method, self: Any) -> Any:
             message="StackSets with SERVICE_MANAGED permission model can only have "
             "OrganizationalUnit as target: DeploymentTargets.OrganizationalUnitIds"
         )
-    gone = _targeted(stack_set, units, self._get_param("Regions") or [])
+    regions = self._get_param("Regions") or []
+    gone = _targeted(stack_set, units, regions)
+    targeted: set[tuple[str, str]] = getattr(stack_set.instances, "targets", set())
+    stack_set.instances.targets = targeted - {(u, r) for u in units for r in regions}
     for instance in gone:
         instance.retained = retain
         instance.delete()
