@@ -189,10 +189,21 @@ def test_a_service_managed_stack_set_reaches_every_account_of_its_ous_in_each_re
     [stack] = prod.describe_stacks()["Stacks"]
     assert "400" in json.dumps(prod.get_template(StackName=stack["StackName"])["TemplateBody"])
 
+    # AutoDeployment: an account that joins an OU later gets the baseline, with nothing run.
+    organizations = org.management.client("organizations")
+    joined = organizations.create_account(AccountName="late", Email="late@example.com")
+    late = joined["CreateAccountStatus"]["AccountId"]
+    organizations.move_account(
+        AccountId=late, SourceParentId=org.root, DestinationParentId=org.units["security"]
+    )
+    there = Account(emulator_endpoint, "us-east-1", late).client("config")
+    assert len(there.describe_configuration_recorders()["ConfigurationRecorders"]) == 1
+
     gone = stackset.destroy(org.management.conn, settings())
     assert gone.instances == ()
     assert stackset.describe(org.management.client("cloudformation"), "appstack-baseline") is None
     assert prod.describe_stacks()["Stacks"] == []
+    assert there.describe_configuration_recorders()["ConfigurationRecorders"] == []
 
 
 def test_without_trusted_access_the_deploy_says_how_to_activate_it_and_changes_nothing(
