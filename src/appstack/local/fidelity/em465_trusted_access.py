@@ -78,13 +78,22 @@ def check_service_managed(account: str) -> Any:
     return organization
 
 
+def _administered(response: Any) -> Any:
+    """The organization the caller (or, with CallAs DELEGATED_ADMIN, EM469) manages;
+    refused as CloudFormation refuses it when there is none."""
+    from moto.cloudformation.exceptions import ValidationError
+
+    organization = managed_by(response.cloudformation_backend.account_id)
+    if organization is None:
+        raise ValidationError(message=NOT_MANAGEMENT)
+    return organization
+
+
 def _activate(original: Method | None, self: Any) -> Any:
     from moto.cloudformation.exceptions import ValidationError
     from moto.core.responses import EmptyResult
 
-    organization = managed_by(self.cloudformation_backend.account_id)
-    if organization is None:
-        raise ValidationError(message=NOT_MANAGEMENT)
+    organization = _administered(self)
     if organization.org.feature_set != "ALL":
         raise ValidationError(
             message="Trusted access needs all features enabled in AWS Organizations; with "
@@ -96,25 +105,18 @@ def _activate(original: Method | None, self: Any) -> Any:
 
 
 def _deactivate(original: Method | None, self: Any) -> Any:
-    from moto.cloudformation.exceptions import ValidationError
     from moto.core.responses import EmptyResult
 
-    organization = managed_by(self.cloudformation_backend.account_id)
-    if organization is None:
-        raise ValidationError(message=NOT_MANAGEMENT)
+    organization = _administered(self)
     organization.stacksets_access = False
     organization.disable_aws_service_access(ServicePrincipal=PRINCIPAL)
     return EmptyResult()
 
 
 def _describe(original: Method | None, self: Any) -> Any:
-    from moto.cloudformation.exceptions import ValidationError
     from moto.core.responses import ActionResult
 
-    organization = managed_by(self.cloudformation_backend.account_id)
-    if organization is None:
-        raise ValidationError(message=NOT_MANAGEMENT)
-    enabled = getattr(organization, "stacksets_access", False)
+    enabled = getattr(_administered(self), "stacksets_access", False)
     return ActionResult({"Status": "ENABLED" if enabled else "DISABLED"})
 
 
