@@ -168,6 +168,12 @@ def test_a_stack_set_to_organizational_units_reports_each_instance_with_its_ou(
         code, out, err = run(["baseline", "status", "-c", str(path)], capsys)
         assert code == 0, err
         assert org.units["security"] in out and org.members["prod"] in out
+        drift = ["baseline", "status", "--drift", "-c", str(path), "--output", "json"]
+        code, out, err = run(drift, capsys)
+        assert code == 0, err
+        status = json.loads(out)
+        matches_schema(status, "baseline-status")
+        assert {i["drift"] for i in status["instances"]} == {"IN_SYNC"}
         code, out, err = run(["baseline", "destroy", "--yes", "-c", str(path)], capsys)
         assert code == 0, err
         code, out, _ = run(["baseline", "status", "-c", str(path)], capsys)
