@@ -14,19 +14,13 @@ from typing import Any
 import boto3
 import pytest
 
+from emulator._lifecycle import table
+
 REGION = "ap-northeast-1"  # shared with EM471's and EM472's tests; no VPC is made here
 STACK = "tag-change-sets"
 STACK_TAGS = {"team": "web", "cost-center": "1001"}
 RESOURCES: dict[str, Any] = {
-    "Table": {
-        "Type": "AWS::DynamoDB::Table",
-        "Properties": {
-            "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-            "Tags": [{"Key": "name", "Value": "table"}],
-        },
-    },
+    "Table": table(Tags=[{"Key": "name", "Value": "table"}]),
     # Sets `team` itself: a change of the stack's `team` does not reach it.
     "Logs": {
         "Type": "AWS::Logs::LogGroup",

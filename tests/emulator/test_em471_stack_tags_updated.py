@@ -8,10 +8,13 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-prope
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
+
+from emulator._lifecycle import service_role, table
 
 REGION = "ap-northeast-1"  # shared with EM470's and EM472's tests; the one VPC made there
 STACK = "tag-updates"
@@ -21,15 +24,7 @@ TAGS = [{"Key": "name", "Value": "mine"}]  # what each resource's template sets 
 TEMPLATE = json.dumps(
     {
         "Resources": {
-            "Table": {
-                "Type": "AWS::DynamoDB::Table",
-                "Properties": {
-                    "BillingMode": "PAY_PER_REQUEST",
-                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-                    "Tags": TAGS,
-                },
-            },
+            "Table": table(Tags=TAGS),
             "Logs": {
                 "Type": "AWS::Logs::LogGroup",
                 "Properties": {"LogGroupName": "tag-updates", "Tags": TAGS},
@@ -40,22 +35,7 @@ TEMPLATE = json.dumps(
                 "Type": "AWS::EC2::VPC",
                 "Properties": {"CidrBlock": "10.47.0.0/16", "Tags": TAGS},
             },
-            "Role": {
-                "Type": "AWS::IAM::Role",
-                "Properties": {
-                    "AssumeRolePolicyDocument": {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-                                "Action": "sts:AssumeRole",
-                            }
-                        ],
-                    },
-                    "Tags": TAGS,
-                },
-            },
+            "Role": service_role("ecs-tasks.amazonaws.com", Tags=TAGS),
         }
     }
 )
@@ -127,33 +107,40 @@ def test_a_tag_dropped_from_the_stack_leaves_the_log_group(deployed: Deployed) -
     assert found == {**AFTER, "name": "mine"}
 
 
-def test_the_topic_carries_the_new_tags(deployed: Deployed) -> None:
-    topic = deployed.physical("Topic")
-    found = deployed.client("sns").list_tags_for_resource(ResourceArn=topic)["Tags"]
-    assert as_dict(found) == {**AFTER, "name": "mine"}
+def topic_tags(stack: Deployed) -> list[dict[str, str]]:
+    topic = stack.physical("Topic")
+    found: list[dict[str, str]] = stack.client("sns").list_tags_for_resource(ResourceArn=topic)[
+        "Tags"
+    ]
+    return found
 
 
-def test_the_vpc_carries_the_new_tags(deployed: Deployed) -> None:
-    vpc = deployed.physical("Network")
-    found = deployed.client("ec2").describe_tags(
-        Filters=[{"Name": "resource-id", "Values": [vpc]}]
+def vpc_tags(stack: Deployed) -> list[dict[str, str]]:
+    vpc = stack.physical("Network")
+    found = stack.client("ec2").describe_tags(Filters=[{"Name": "resource-id", "Values": [vpc]}])
+    return [t for t in found["Tags"] if not t["Key"].startswith("aws:")]
+
+
+def role_tags(stack: Deployed) -> list[dict[str, str]]:
+    found: list[dict[str, str]] = stack.client("iam").list_role_tags(
+        RoleName=stack.physical("Role")
     )["Tags"]
-    own = {t["Key"]: t["Value"] for t in found if not t["Key"].startswith("aws:")}
-    assert own == {**AFTER, "name": "mine"}
+    return found
 
 
-def test_the_role_carries_the_new_tags(deployed: Deployed) -> None:
-    role = deployed.physical("Role")
-    found = deployed.client("iam").list_role_tags(RoleName=role)["Tags"]
-    assert as_dict(found) == {**AFTER, "name": "mine"}
-
-
-def test_the_repository_carries_the_new_tags(deployed: Deployed) -> None:
-    ecr = deployed.client("ecr")
-    name = deployed.physical("Repository")
+def repository_tags(stack: Deployed) -> list[dict[str, str]]:
+    ecr = stack.client("ecr")
+    name = stack.physical("Repository")
     arn = ecr.describe_repositories(repositoryNames=[name])["repositories"][0]["repositoryArn"]
-    found = ecr.list_tags_for_resource(resourceArn=arn)["tags"]
-    assert as_dict(found) == {**AFTER, "name": "mine"}
+    found: list[dict[str, str]] = ecr.list_tags_for_resource(resourceArn=arn)["tags"]
+    return found
+
+
+@pytest.mark.parametrize("read", [topic_tags, vpc_tags, role_tags, repository_tags])
+def test_each_resource_carries_the_new_tags_as_its_service_reads_them(
+    deployed: Deployed, read: Callable[[Deployed], list[dict[str, str]]]
+) -> None:
+    assert as_dict(read(deployed)) == {**AFTER, "name": "mine"}
 
 
 def test_each_retagged_resource_reports_an_update_before_the_stack_completes(
