@@ -156,3 +156,59 @@ def test_each_retagged_resource_reports_an_update_before_the_stack_completes(
     for name in ("Table", "Logs", "Topic", "Repository", "Network", "Role"):
         assert update.index((name, "UPDATE_IN_PROGRESS")) < update.index((name, "UPDATE_COMPLETE"))
     assert update[-1] == (STACK, "UPDATE_COMPLETE")
+
+
+#: A stack of one table that takes tags.
+ONE_TABLE = json.dumps({"Resources": {"Table": table(Tags=TAGS)}})
+
+
+def run_change_set(cfn: Any, stack: str, resources: dict[str, Any], tags: dict[str, str]) -> str:
+    """Execute an UPDATE change set of `stack` to `resources` with `tags`; its status."""
+    cfn.create_change_set(
+        StackName=stack,
+        ChangeSetName="next",
+        ChangeSetType="UPDATE",
+        TemplateBody=json.dumps({"Resources": resources}),
+        Tags=as_list(tags),
+    )
+    cfn.execute_change_set(StackName=stack, ChangeSetName="next")
+    return str(cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"])
+
+
+def table_tags(cfn: Any, dynamodb: Any, stack: str) -> dict[str, str]:
+    found = cfn.describe_stack_resource(StackName=stack, LogicalResourceId="Table")
+    name = found["StackResourceDetail"]["PhysicalResourceId"]
+    arn = dynamodb.describe_table(TableName=name)["Table"]["TableArn"]
+    return as_dict(dynamodb.list_tags_of_resource(ResourceArn=arn)["Tags"])
+
+
+def test_a_template_change_with_new_tags_updates_the_resource_once_and_retags_it(
+    emulator_endpoint: str,
+) -> None:
+    stack = Deployed(emulator_endpoint)
+    cfn, dynamodb = stack.cfn, stack.client("dynamodb")
+    cfn.create_stack(StackName="tags-and-template", TemplateBody=ONE_TABLE, Tags=as_list(BEFORE))
+    changed = {"Table": table(Tags=TAGS, DeletionProtectionEnabled=False)}
+    assert run_change_set(cfn, "tags-and-template", changed, AFTER) == "UPDATE_COMPLETE"
+    assert table_tags(cfn, dynamodb, "tags-and-template") == {**AFTER, "name": "mine"}
+    events = cfn.describe_stack_events(StackName="tags-and-template")["StackEvents"]
+    table_events = [e["ResourceStatus"] for e in events if e["LogicalResourceId"] == "Table"]
+    assert table_events.count("UPDATE_IN_PROGRESS") == 1
+
+
+def test_a_failed_update_with_new_tags_keeps_the_old_ones(emulator_endpoint: str) -> None:
+    stack = Deployed(emulator_endpoint)
+    cfn, dynamodb = stack.cfn, stack.client("dynamodb")
+    cfn.create_stack(StackName="tags-rolled-back", TemplateBody=ONE_TABLE, Tags=as_list(BEFORE))
+    missing_topic = f"arn:aws:sns:{REGION}:123456789012:no-such-topic"
+    failing = {
+        "Table": table(Tags=TAGS),
+        "Subscription": {
+            "Type": "AWS::SNS::Subscription",
+            "Properties": {"TopicArn": missing_topic, "Protocol": "email", "Endpoint": "a@b.c"},
+        },
+    }
+    assert run_change_set(cfn, "tags-rolled-back", failing, AFTER) == "UPDATE_ROLLBACK_COMPLETE"
+    described = cfn.describe_stacks(StackName="tags-rolled-back")["Stacks"][0]
+    assert as_dict(described["Tags"]) == BEFORE
+    assert table_tags(cfn, dynamodb, "tags-rolled-back") == {**BEFORE, "name": "mine"}
