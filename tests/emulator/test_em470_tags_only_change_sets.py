@@ -29,7 +29,11 @@ RESOURCES: dict[str, Any] = {
             "Tags": [{"Key": "team", "Value": "from-template"}],
         },
     },
-    "Untagged": {"Type": "AWS::SNS::Topic", "Properties": {}},  # takes no Tags list
+    # A type that takes no tags (its registry schema: "taggable": false).
+    "Stream": {
+        "Type": "AWS::Logs::LogStream",
+        "Properties": {"LogGroupName": {"Ref": "Logs"}, "LogStreamName": "untagged"},
+    },
 }
 TEMPLATE = json.dumps({"Resources": RESOURCES})
 TAGS_DETAIL = {
@@ -78,7 +82,7 @@ def test_a_change_of_the_stack_tags_alone_makes_an_executable_change_set(cfn: An
 
 def test_each_resource_the_new_tags_reach_is_a_modify_of_its_tags(cfn: Any) -> None:
     found = rows(change_set(cfn, "cost-center-rows", {**STACK_TAGS, "cost-center": "2002"}))
-    assert sorted(found) == ["Logs", "Table"]  # the topic takes no Tags list
+    assert sorted(found) == ["Logs", "Table"]  # the log stream takes no tags
     for row in found.values():
         assert row["Action"] == "Modify"
         assert row["Scope"] == ["Tags"]

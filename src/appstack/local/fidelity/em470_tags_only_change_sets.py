@@ -18,11 +18,13 @@ both: `Scope: ["Properties", "Tags"]`, and its Properties entries beside the Tag
 
 The resources that take tags are those the template gives a `Tags` list (EM451 copies the
 stack's tags onto the same ones); a tag the template sets itself keeps the template's value,
-so a resource the new stack tags do not change is not listed. Without Tags, a change set
-leaves the stack's tags as they are (moto cannot tell an empty Tags list from none). moto
-5.2.5 compares the template and the parameters only: it lists nothing and ends such a change
-set FAILED ("didn't contain changes"); this rule lists the rows and makes it executable.
-DescribeChangeSet answers its Tags (moto answered none).
+so a resource the new stack tags do not change is not listed. Not modelled: a resource of a
+type that takes tags (its registry schema says `"taggable": true`, e.g. a CloudWatch alarm)
+whose template gives it no Tags list; AWS tags it and lists it, the emulator does neither.
+Without Tags, a change set leaves the stack's tags as they are (moto cannot tell an empty
+Tags list from none). moto 5.2.5 compares the template and the parameters only: it lists
+nothing and ends such a change set FAILED ("didn't contain changes"); this rule lists the
+rows and makes it executable. DescribeChangeSet answers its Tags (moto answered none).
 """
 
 from __future__ import annotations
