@@ -134,3 +134,15 @@ def load_balancer_stack(region: str, protected: bool) -> dict[str, Any]:
             },
         }
     }
+
+
+def service_role(service: str, **extra: Any) -> dict[str, Any]:
+    """An IAM role that the AWS service `service` (`ecs-tasks.amazonaws.com`) may assume."""
+    statement = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [statement]},
+            **extra,
+        },
+    }

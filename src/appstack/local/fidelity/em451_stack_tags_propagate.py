@@ -7,7 +7,9 @@ them onto every resource that declares a `Tags` list (appstack declares one on e
 that takes tags); a tag the template itself sets on the resource keeps its value.
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html
 
-Not modelled: a change of the stack's tags alone (moto refuses tag-only updates).
+A change of the stack's tags is modelled by the rules that follow: the change set lists each
+resource it retags (EM470), executing it retags them and removes a dropped tag (EM471), and
+UpdateStack with new tags alone is an update (EM472).
 """
 
 from __future__ import annotations
