@@ -44,12 +44,10 @@ from troposphere.s3 import (
     AbortIncompleteMultipartUpload,
     Bucket,
     BucketPolicy,
-    LifecycleRule,
-    NoncurrentVersionExpiration,
 )
 
 from appstack.blueprint.draft import Draft
-from appstack.blueprint.shared import kms_encryption, log_bucket
+from appstack.blueprint.shared import expiring, kms_encryption, log_bucket
 from appstack.config import ConfigHistorySettings
 from appstack.data import load
 
@@ -169,34 +167,30 @@ def _bucket(draft: Draft, key: Key, history: ConfigHistorySettings) -> tuple[Buc
         draft,
         BUCKET,
         encryption=kms_encryption(key, bucket_key=True),
-        expiry=LifecycleRule(
-            Id="expire-config-history",
-            Status="Enabled",
-            ExpirationInDays=history.keep_days,
-            NoncurrentVersionExpiration=NoncurrentVersionExpiration(
-                NoncurrentDays=history.noncurrent_version_days
-            ),
+        expiry=expiring(
+            "expire-config-history",
+            history.keep_days,
+            noncurrent_days=history.noncurrent_version_days,
             AbortIncompleteMultipartUpload=AbortIncompleteMultipartUpload(
                 DaysAfterInitiation=ABORT_UPLOADS_AFTER_DAYS
             ),
         ),
         tag="config",
         writers=[
-            Statement(
-                Sid="AWSConfigBucketPermissionsCheck",
-                Effect=Allow,
-                Principal=_config_service(),
-                Action=[Action("s3", "GetBucketAcl")],
-                Resource=[GetAtt(BUCKET, "Arn")],
-                Condition=_same_account(),
-            ),
-            Statement(
-                Sid="AWSConfigBucketExistenceCheck",
-                Effect=Allow,
-                Principal=_config_service(),
-                Action=[Action("s3", "ListBucket")],
-                Resource=[GetAtt(BUCKET, "Arn")],
-                Condition=_same_account(),
+            # Before it delivers, Config reads the bucket's ACL and checks that it exists.
+            *(
+                Statement(
+                    Sid=sid,
+                    Effect=Allow,
+                    Principal=_config_service(),
+                    Action=[Action("s3", action)],
+                    Resource=[GetAtt(BUCKET, "Arn")],
+                    Condition=_same_account(),
+                )
+                for sid, action in (
+                    ("AWSConfigBucketPermissionsCheck", "GetBucketAcl"),
+                    ("AWSConfigBucketExistenceCheck", "ListBucket"),
+                )
             ),
             Statement(
                 Sid="AWSConfigBucketDelivery",
