@@ -8,7 +8,10 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resou
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-islogging,
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-backupplan.html#cfn-backup-backupplan-backupplan,
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configrule.html#cfn-config-configrule-inputparameters,
-https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationrecorder.html#cfn-config-configurationrecorder-recordinggroup
+https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationrecorder.html#cfn-config-configurationrecorder-recordinggroup,
+https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-deliverychannel.html
+("You can use this action to change the Amazon S3 bucket or an Amazon SNS topic of the existing
+delivery channel")
 """
 
 from __future__ import annotations
@@ -102,6 +105,15 @@ def template(updated: bool) -> dict[str, Any]:
                     | ({} if not updated else {"ResourceTypes": ["AWS::S3::Bucket"]}),
                 },
             },
+            "History": {"Type": "AWS::S3::Bucket"},
+            "Channel": {
+                "Type": "AWS::Config::DeliveryChannel",
+                "DependsOn": "Recorder",
+                "Properties": {
+                    "S3BucketName": {"Ref": "History"},
+                    "S3KeyPrefix": "after" if updated else "before",
+                },
+            },
             "Rule": {
                 "Type": "AWS::Config::ConfigRule",
                 "DependsOn": "Recorder",
@@ -122,7 +134,7 @@ def updated(emulator_endpoint: str) -> tuple[Any, str, dict[str, str]]:
     assert deploy(cfn, stack, template(updated=False)) == "CREATE_COMPLETE"
     before = {
         name: physical_id(cfn, stack, name)
-        for name in ("Cache", "Acl", "Trail", "Plan", "Recorder", "Rule")
+        for name in ("Cache", "Acl", "Trail", "Plan", "Recorder", "Channel", "Rule")
     }
     assert deploy(cfn, stack, copy.deepcopy(template(updated=True))) == "UPDATE_COMPLETE"
     return cfn, stack, before
@@ -208,3 +220,13 @@ def test_new_scaling_bounds_reach_the_scalable_target(emulator_endpoint: str) ->
         ServiceNamespace="ecs"
     )["ScalableTargets"]
     assert [t["MaxCapacity"] for t in targets if stack in t["ResourceId"]] == [4]
+
+
+def test_the_delivery_channel_gets_its_new_key_prefix(
+    updated: tuple[Any, str, Any], emulator_endpoint: str
+) -> None:
+    _, _, before = updated
+    channels = client("config", emulator_endpoint, REGION).describe_delivery_channels(
+        DeliveryChannelNames=[before["Channel"]]
+    )["DeliveryChannels"]
+    assert channels[0]["s3KeyPrefix"] == "after"
