@@ -21,16 +21,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from appstack.checks.rules.base import ResourceRule
-from appstack.data import load
+from appstack.data.physical_names import name_properties
 from appstack.template import Template, deployed_names, properties, references
 
 KEPT = ("Retain", "RetainExceptOnCreate")
-
-
-def name_properties() -> dict[str, str]:
-    """The property that names a resource, by type (data/physical_names.json)."""
-    names: dict[str, str] = load("physical_names")["name_property"]
-    return names
 
 
 class RetainedResourcesHaveNoFixedName(ResourceRule):

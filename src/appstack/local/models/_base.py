@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from moto.core.common_models import BaseModel, CloudFormationModel
 
+from appstack.data.physical_names import name_property
 from appstack.template import properties
 
 #: Types recorded without a backend (moto 5.2.5 has no service behind them, or none for
@@ -62,12 +63,11 @@ class Place:
 
 
 class _Declared:
-    """A CloudFormation type as moto reads it: its name in `type_name`, the property that
-    names the resource in `name_property` ("" when CloudFormation always generates the
-    name), and `create`, which makes the resource from its properties."""
+    """A CloudFormation type as moto reads it: its name in `type_name`, and `create`, which
+    makes the resource from its properties. The property that names the resource is data
+    (`appstack.data.physical_names`), as for rule AS007."""
 
     type_name: ClassVar[str] = ""
-    name_property: ClassVar[str] = ""
 
     @classmethod
     def cloudformation_type(cls) -> str:
@@ -75,7 +75,7 @@ class _Declared:
 
     @classmethod
     def cloudformation_name_type(cls) -> str:
-        return cls.name_property
+        return name_property(cls.type_name)
 
     @classmethod
     def create_from_cloudformation_json(

@@ -71,7 +71,6 @@ class ScalingPolicy(BackendModel, CloudFormationModel, BaseModel):
     """A scaling policy; Ref is its ARN."""
 
     type_name = "AWS::ApplicationAutoScaling::ScalingPolicy"
-    name_property = "PolicyName"
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn"}
 
     def __init__(self, policy: Any) -> None:

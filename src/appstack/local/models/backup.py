@@ -31,7 +31,6 @@ class BackupVault(BackendModel, CloudFormationModel, BaseModel):
     """AWS::Backup::BackupVault; Ref is its name."""
 
     type_name = "AWS::Backup::BackupVault"
-    name_property = "BackupVaultName"
     attributes: ClassVar[dict[str, str]] = {
         "BackupVaultArn": "arn",
         "BackupVaultName": "physical_id",

@@ -39,7 +39,6 @@ class Trail(BackendModel, CloudFormationModel, BaseModel):
     """A trail; Ref is its name. IsLogging starts it, as CloudFormation does."""
 
     type_name = "AWS::CloudTrail::Trail"
-    name_property = "TrailName"
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn", "SnsTopicArn": "topic_arn"}
 
     def __init__(self, trail: Any) -> None:

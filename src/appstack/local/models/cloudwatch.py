@@ -15,7 +15,6 @@ class MetricAlarm(BackendModel, CloudFormationModel, BaseModel):
     is its name."""
 
     type_name = "AWS::CloudWatch::Alarm"
-    name_property = "AlarmName"
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn"}
 
     @classmethod

@@ -94,7 +94,6 @@ class ConfigurationRecorder(_PutByName, CloudFormationModel, BaseModel):
     exists, as CloudFormation starts it."""
 
     type_name = "AWS::Config::ConfigurationRecorder"
-    name_property = "Name"
 
     @staticmethod
     def kept(backend: Any) -> Container[str]:
@@ -118,7 +117,6 @@ class DeliveryChannel(_PutByName, CloudFormationModel, BaseModel):
     """AWS::Config::DeliveryChannel. Recorders start with it and stop without it."""
 
     type_name = "AWS::Config::DeliveryChannel"
-    name_property = "Name"
 
     @staticmethod
     def kept(backend: Any) -> Container[str]:
@@ -144,7 +142,6 @@ class ConfigRule(_PutByName, CloudFormationModel, BaseModel):
     """AWS::Config::ConfigRule. An update keeps its name, ARN and id."""
 
     type_name = "AWS::Config::ConfigRule"
-    name_property = "ConfigRuleName"
     longest = 128
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn", "ConfigRuleId": "rule_id"}
 

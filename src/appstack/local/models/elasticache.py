@@ -15,7 +15,6 @@ class CacheSubnetGroup(BackendModel, CloudFormationModel, BaseModel):
     """AWS::ElastiCache::SubnetGroup; Ref is its name."""
 
     type_name = "AWS::ElastiCache::SubnetGroup"
-    name_property = "CacheSubnetGroupName"
 
     @classmethod
     def create(cls, name: str, p: Props, at: Place) -> CacheSubnetGroup:
@@ -37,7 +36,6 @@ class CacheReplicationGroup(BackendModel, CloudFormationModel, BaseModel):
     """AWS::ElastiCache::ReplicationGroup; Ref is its ID."""
 
     type_name = "AWS::ElastiCache::ReplicationGroup"
-    name_property = "ReplicationGroupId"
     attributes: ClassVar[dict[str, str]] = {
         "PrimaryEndPoint.Address": "primary_address",
         "PrimaryEndPoint.Port": "port",

@@ -19,7 +19,6 @@ class AuroraCluster(BackendModel, CloudFormationModel, BaseModel):
     (`ManageMasterUserPassword`, its secret in `MasterUserSecret.SecretArn`)."""
 
     type_name = "AWS::RDS::DBCluster"
-    name_property = "DBClusterIdentifier"
     attributes: ClassVar[dict[str, str]] = {
         "Endpoint.Address": "cluster.endpoint",
         "Endpoint.Port": "port",
@@ -109,7 +108,6 @@ class AuroraInstance(_Declared, CloudFormationModel, BaseModel):
     updates and deletes both. Defined after moto's model, so moto's type map picks this one."""
 
     type_name = "AWS::RDS::DBInstance"
-    name_property = "DBInstanceIdentifier"
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:

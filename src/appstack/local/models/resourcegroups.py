@@ -16,7 +16,6 @@ class ResourceGroup(BackendModel, CloudFormationModel, BaseModel):
     selects the stack that creates the group, as CloudFormation fills it in."""
 
     type_name = "AWS::ResourceGroups::Group"
-    name_property = "Name"
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn"}
 
     @classmethod

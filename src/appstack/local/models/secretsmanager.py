@@ -39,7 +39,6 @@ class Secret(BackendModel, CloudFormationModel, BaseModel):
     """AWS::SecretsManager::Secret; Ref is its ARN, as in CloudFormation."""
 
     type_name = "AWS::SecretsManager::Secret"
-    name_property = "Name"
     attributes: ClassVar[dict[str, str]] = {"Id": "arn"}
 
     @classmethod

@@ -26,7 +26,6 @@ class WebACL(BackendModel, CloudFormationModel, BaseModel):
     """AWS::WAFv2::WebACL; Ref is `name|id|scope`, as in CloudFormation."""
 
     type_name = "AWS::WAFv2::WebACL"
-    name_property = "Name"
     attributes: ClassVar[dict[str, str]] = {
         "Arn": "arn",
         "Id": "acl_id",
