@@ -47,15 +47,18 @@ def _recorder(name: str, p: Props) -> dict[str, Any]:
 class _PutByName(BackendModel):
     """An AWS Config resource that one Put* call makes and changes, under its name (its Ref).
     Put* would overwrite a resource of that name, which CloudFormation's create refuses
-    (NameTaken); an update puts it again under the same name. A subclass says where the
-    backend keeps its resources (`kept`), and how one is put and deleted."""
+    (NameTaken); an update puts it again under the same name. A subclass names the backend's
+    map of its resources (`held_in`), and says how one is put and deleted."""
 
+    held_in: ClassVar[str]
     #: The longest name AWS Config takes for it.
     longest: ClassVar[int] = 256
 
-    @staticmethod
-    def kept(backend: Any) -> Container[str]:
-        raise NotImplementedError
+    @classmethod
+    def kept(cls, backend: Any) -> Container[str]:
+        """The names of the resources of this type the backend holds."""
+        held: Container[str] = getattr(backend, cls.held_in)
+        return held
 
     @classmethod
     def put(cls, backend: Any, name: str, p: Props) -> None:
@@ -94,10 +97,7 @@ class ConfigurationRecorder(_PutByName, CloudFormationModel, BaseModel):
     exists, as CloudFormation starts it."""
 
     type_name = "AWS::Config::ConfigurationRecorder"
-
-    @staticmethod
-    def kept(backend: Any) -> Container[str]:
-        return backend.recorders  # type: ignore[no-any-return]
+    held_in = "recorders"
 
     @classmethod
     def put(cls, backend: Any, name: str, p: Props) -> None:
@@ -117,10 +117,7 @@ class DeliveryChannel(_PutByName, CloudFormationModel, BaseModel):
     """AWS::Config::DeliveryChannel. Recorders start with it and stop without it."""
 
     type_name = "AWS::Config::DeliveryChannel"
-
-    @staticmethod
-    def kept(backend: Any) -> Container[str]:
-        return backend.delivery_channels  # type: ignore[no-any-return]
+    held_in = "delivery_channels"
 
     @classmethod
     def put(cls, backend: Any, name: str, p: Props) -> None:
@@ -142,6 +139,7 @@ class ConfigRule(_PutByName, CloudFormationModel, BaseModel):
     """AWS::Config::ConfigRule. An update keeps its name, ARN and id."""
 
     type_name = "AWS::Config::ConfigRule"
+    held_in = "config_rules"
     longest = 128
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn", "ConfigRuleId": "rule_id"}
 
@@ -153,10 +151,6 @@ class ConfigRule(_PutByName, CloudFormationModel, BaseModel):
     def made(cls, backend: Any, name: str) -> ConfigRule:
         created = backend.config_rules[name]
         return cls(name, created.config_rule_arn, created.config_rule_id)
-
-    @staticmethod
-    def kept(backend: Any) -> Container[str]:
-        return backend.config_rules  # type: ignore[no-any-return]
 
     @classmethod
     def put(cls, backend: Any, name: str, p: Props) -> None:
