@@ -15,6 +15,7 @@ from appstack.local.models._base import (
     Place,
     Props,
     bounded_name,
+    model,
     tag_list,
 )
 
@@ -92,11 +93,11 @@ class _PutByName(BackendModel):
             self.delete(backend, self.physical_id)
 
 
+@model("AWS::Config::ConfigurationRecorder")
 class ConfigurationRecorder(_PutByName, CloudFormationModel, BaseModel):
     """AWS::Config::ConfigurationRecorder. It starts recording once a delivery channel
     exists, as CloudFormation starts it."""
 
-    type_name = "AWS::Config::ConfigurationRecorder"
     held_in = "recorders"
 
     @classmethod
@@ -113,10 +114,10 @@ class ConfigurationRecorder(_PutByName, CloudFormationModel, BaseModel):
         backend.delete_configuration_recorder(name)
 
 
+@model("AWS::Config::DeliveryChannel")
 class DeliveryChannel(_PutByName, CloudFormationModel, BaseModel):
     """AWS::Config::DeliveryChannel. Recorders start with it and stop without it."""
 
-    type_name = "AWS::Config::DeliveryChannel"
     held_in = "delivery_channels"
 
     @classmethod
@@ -135,10 +136,10 @@ class DeliveryChannel(_PutByName, CloudFormationModel, BaseModel):
         backend.delete_delivery_channel(name)
 
 
+@model("AWS::Config::ConfigRule")
 class ConfigRule(_PutByName, CloudFormationModel, BaseModel):
     """AWS::Config::ConfigRule. An update keeps its name, ARN and id."""
 
-    type_name = "AWS::Config::ConfigRule"
     held_in = "config_rules"
     longest = 128
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn", "ConfigRuleId": "rule_id"}
