@@ -181,24 +181,31 @@ def test_the_backup_plan_gets_its_new_schedule(
     assert plan["BackupPlan"]["Rules"][0]["ScheduleExpression"] == "cron(0 3 * * ? *)"
 
 
+def described(endpoint: str, kind: str, name: str) -> dict[str, Any]:
+    """AWS Config's `ConfigRule`, `ConfigurationRecorder` or `DeliveryChannel` named `name`,
+    as its Describe* call answers it."""
+    config = client("config", endpoint, REGION)
+    call = {
+        "ConfigRule": config.describe_config_rules,
+        "ConfigurationRecorder": config.describe_configuration_recorders,
+        "DeliveryChannel": config.describe_delivery_channels,
+    }[kind]
+    found: dict[str, Any] = call(**{f"{kind}Names": [name]})[f"{kind}s"][0]
+    return found
+
+
 def test_the_config_rule_gets_its_new_parameters(
     updated: tuple[Any, str, Any], emulator_endpoint: str
 ) -> None:
-    _, _, before = updated
-    rules = client("config", emulator_endpoint, REGION).describe_config_rules(
-        ConfigRuleNames=[before["Rule"]]
-    )["ConfigRules"]
-    assert rules[0]["InputParameters"] == '{"isMfaDeleteEnabled": "true"}'
+    rule = described(emulator_endpoint, "ConfigRule", updated[2]["Rule"])
+    assert rule["InputParameters"] == '{"isMfaDeleteEnabled": "true"}'
 
 
 def test_the_recorder_gets_its_new_recording_group(
     updated: tuple[Any, str, Any], emulator_endpoint: str
 ) -> None:
-    _, _, before = updated
-    recorders = client("config", emulator_endpoint, REGION).describe_configuration_recorders(
-        ConfigurationRecorderNames=[before["Recorder"]]
-    )["ConfigurationRecorders"]
-    assert recorders[0]["recordingGroup"]["resourceTypes"] == ["AWS::S3::Bucket"]
+    recorder = described(emulator_endpoint, "ConfigurationRecorder", updated[2]["Recorder"])
+    assert recorder["recordingGroup"]["resourceTypes"] == ["AWS::S3::Bucket"]
 
 
 def test_new_scaling_bounds_reach_the_scalable_target(emulator_endpoint: str) -> None:
@@ -225,8 +232,5 @@ def test_new_scaling_bounds_reach_the_scalable_target(emulator_endpoint: str) ->
 def test_the_delivery_channel_gets_its_new_key_prefix(
     updated: tuple[Any, str, Any], emulator_endpoint: str
 ) -> None:
-    _, _, before = updated
-    channels = client("config", emulator_endpoint, REGION).describe_delivery_channels(
-        DeliveryChannelNames=[before["Channel"]]
-    )["DeliveryChannels"]
-    assert channels[0]["s3KeyPrefix"] == "after"
+    channel = described(emulator_endpoint, "DeliveryChannel", updated[2]["Channel"])
+    assert channel["s3KeyPrefix"] == "after"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from awacs.aws import (
     Action,
@@ -87,14 +88,7 @@ def build(draft: Draft) -> list[ConfigRule]:
     """The environment's rules: those its capabilities should pass, each evaluating only the
     resources of this stack. They evaluate what the baseline's recorder records."""
     return [
-        draft.add(
-            ConfigRule(
-                rule.logical_id,
-                Description=f"AWS managed rule {rule.identifier}",
-                Source=Source(Owner="AWS", SourceIdentifier=rule.identifier),
-                Scope=Scope(TagKey=STACK_TAG, TagValue=Ref("AWS::StackName")),
-            )
-        )
+        _managed(draft, rule, Scope=Scope(TagKey=STACK_TAG, TagValue=Ref("AWS::StackName")))
         for rule in managed_rules()
         if draft.target.has(rule.capability)
     ]
@@ -104,17 +98,23 @@ def account_rules(draft: Draft, after: list[str]) -> list[ConfigRule]:
     """The rules about the account itself (the baseline's), once the recorder records
     (`after`: the recorder and its channel)."""
     return [
-        draft.add(
-            ConfigRule(
-                rule.logical_id,
-                Description=f"AWS managed rule {rule.identifier}",
-                Source=Source(Owner="AWS", SourceIdentifier=rule.identifier),
-                DependsOn=after,
-            )
-        )
+        _managed(draft, rule, DependsOn=after)
         for rule in managed_rules()
         if rule.capability == ACCOUNT
     ]
+
+
+def _managed(draft: Draft, rule: ManagedRule, **more: Any) -> ConfigRule:
+    """The Config rule that runs AWS managed rule `rule` (`more`: its scope, or what it
+    waits for)."""
+    return draft.add(
+        ConfigRule(
+            rule.logical_id,
+            Description=f"AWS managed rule {rule.identifier}",
+            Source=Source(Owner="AWS", SourceIdentifier=rule.identifier),
+            **more,
+        )
+    )
 
 
 def record(
