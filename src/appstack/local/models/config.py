@@ -49,7 +49,8 @@ class _PutByName(BackendModel):
     """An AWS Config resource that one Put* call makes and changes, under its name (its Ref).
     Put* would overwrite a resource of that name, which CloudFormation's create refuses
     (NameTaken); an update puts it again under the same name. A subclass names the backend's
-    map of its resources (`held_in`), and says how one is put and deleted."""
+    map of its resources (`held_in`), and says how one is put and dropped (not `delete`:
+    moto calls that on a stack's deletion)."""
 
     held_in: ClassVar[str]
     #: The longest name AWS Config takes for it.
@@ -66,7 +67,7 @@ class _PutByName(BackendModel):
         raise NotImplementedError
 
     @staticmethod
-    def delete(backend: Any, name: str) -> None:
+    def drop(backend: Any, name: str) -> None:
         raise NotImplementedError
 
     @classmethod
@@ -90,7 +91,7 @@ class _PutByName(BackendModel):
     def remove(self, at: Place) -> None:
         backend = at.backend(config_backends)
         if self.physical_id in self.kept(backend):
-            self.delete(backend, self.physical_id)
+            self.drop(backend, self.physical_id)
 
 
 @model("AWS::Config::ConfigurationRecorder")
@@ -109,7 +110,7 @@ class ConfigurationRecorder(_PutByName, CloudFormationModel, BaseModel):
             backend.start_configuration_recorder(name)
 
     @staticmethod
-    def delete(backend: Any, name: str) -> None:
+    def drop(backend: Any, name: str) -> None:
         backend.stop_configuration_recorder(name)
         backend.delete_configuration_recorder(name)
 
@@ -130,7 +131,7 @@ class DeliveryChannel(_PutByName, CloudFormationModel, BaseModel):
             backend.start_configuration_recorder(recorder)
 
     @staticmethod
-    def delete(backend: Any, name: str) -> None:
+    def drop(backend: Any, name: str) -> None:
         for recorder in list(backend.recorders):
             backend.stop_configuration_recorder(recorder)
         backend.delete_delivery_channel(name)
@@ -158,5 +159,5 @@ class ConfigRule(_PutByName, CloudFormationModel, BaseModel):
         backend.put_config_rule(_rule(name, p), tag_list(p))
 
     @staticmethod
-    def delete(backend: Any, name: str) -> None:
+    def drop(backend: Any, name: str) -> None:
         backend.delete_config_rule(name)
