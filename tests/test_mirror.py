@@ -83,7 +83,6 @@ TESTED_IN |= {
         "autoscaling",
         "backup",
         "cloudtrail",
-        "config",
         "elasticache",
         "rds",
         "resourcegroups",

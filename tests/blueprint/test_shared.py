@@ -29,3 +29,17 @@ def test_newer_regions_admit_the_log_delivery_service_instead() -> None:
     template = synth({"region": "eu-central-2"})
     allow = props(template, "AccessLogBucketPolicy")["PolicyDocument"]["Statement"][0]
     assert allow["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+
+
+def test_log_buckets_expire_their_logs_and_then_the_versions_those_replaced(dev: Template) -> None:
+    (rule,) = props(dev, "AccessLogBucket")["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled" and rule["ExpirationInDays"] > 0
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 7}
+
+
+def test_a_log_delivery_role_may_only_write_to_its_own_log_group(dev: Template) -> None:
+    (policy,) = props(dev, "FlowLogRole")["Policies"]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Resource"] == [{"Fn::GetAtt": ["FlowLogGroup", "Arn"]}]
+    assert all(action.startswith("logs:") for action in statement["Action"])
+    assert "logs:PutLogEvents" in statement["Action"]

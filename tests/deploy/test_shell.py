@@ -102,3 +102,7 @@ def test_tasks_started_without_exec_are_refused_naming_the_setting() -> None:
     with pytest.raises(UsageError, match="set `exec: true` for its environment"):
         shell.open_session(account, "myapp-prod", "app", "/bin/sh")  # type: ignore[arg-type]
     assert account.executed == []
+
+
+def test_a_missing_plugin_is_a_usage_error_like_a_missing_builder() -> None:
+    assert issubclass(shell.PluginMissing, UsageError)

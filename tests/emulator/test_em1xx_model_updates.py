@@ -8,7 +8,10 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resou
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-islogging,
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-backupplan.html#cfn-backup-backupplan-backupplan,
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configrule.html#cfn-config-configrule-inputparameters,
-https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationrecorder.html#cfn-config-configurationrecorder-recordinggroup
+https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationrecorder.html#cfn-config-configurationrecorder-recordinggroup,
+https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-deliverychannel.html
+("You can use this action to change the Amazon S3 bucket or an Amazon SNS topic of the existing
+delivery channel")
 """
 
 from __future__ import annotations
@@ -102,6 +105,15 @@ def template(updated: bool) -> dict[str, Any]:
                     | ({} if not updated else {"ResourceTypes": ["AWS::S3::Bucket"]}),
                 },
             },
+            "History": {"Type": "AWS::S3::Bucket"},
+            "Channel": {
+                "Type": "AWS::Config::DeliveryChannel",
+                "DependsOn": "Recorder",
+                "Properties": {
+                    "S3BucketName": {"Ref": "History"},
+                    "S3KeyPrefix": "after" if updated else "before",
+                },
+            },
             "Rule": {
                 "Type": "AWS::Config::ConfigRule",
                 "DependsOn": "Recorder",
@@ -122,7 +134,7 @@ def updated(emulator_endpoint: str) -> tuple[Any, str, dict[str, str]]:
     assert deploy(cfn, stack, template(updated=False)) == "CREATE_COMPLETE"
     before = {
         name: physical_id(cfn, stack, name)
-        for name in ("Cache", "Acl", "Trail", "Plan", "Recorder", "Rule")
+        for name in ("Cache", "Acl", "Trail", "Plan", "Recorder", "Channel", "Rule")
     }
     assert deploy(cfn, stack, copy.deepcopy(template(updated=True))) == "UPDATE_COMPLETE"
     return cfn, stack, before
@@ -169,24 +181,31 @@ def test_the_backup_plan_gets_its_new_schedule(
     assert plan["BackupPlan"]["Rules"][0]["ScheduleExpression"] == "cron(0 3 * * ? *)"
 
 
+def described(endpoint: str, kind: str, name: str) -> dict[str, Any]:
+    """AWS Config's `ConfigRule`, `ConfigurationRecorder` or `DeliveryChannel` named `name`,
+    as its Describe* call answers it."""
+    config = client("config", endpoint, REGION)
+    call = {
+        "ConfigRule": config.describe_config_rules,
+        "ConfigurationRecorder": config.describe_configuration_recorders,
+        "DeliveryChannel": config.describe_delivery_channels,
+    }[kind]
+    found: dict[str, Any] = call(**{f"{kind}Names": [name]})[f"{kind}s"][0]
+    return found
+
+
 def test_the_config_rule_gets_its_new_parameters(
     updated: tuple[Any, str, Any], emulator_endpoint: str
 ) -> None:
-    _, _, before = updated
-    rules = client("config", emulator_endpoint, REGION).describe_config_rules(
-        ConfigRuleNames=[before["Rule"]]
-    )["ConfigRules"]
-    assert rules[0]["InputParameters"] == '{"isMfaDeleteEnabled": "true"}'
+    rule = described(emulator_endpoint, "ConfigRule", updated[2]["Rule"])
+    assert rule["InputParameters"] == '{"isMfaDeleteEnabled": "true"}'
 
 
 def test_the_recorder_gets_its_new_recording_group(
     updated: tuple[Any, str, Any], emulator_endpoint: str
 ) -> None:
-    _, _, before = updated
-    recorders = client("config", emulator_endpoint, REGION).describe_configuration_recorders(
-        ConfigurationRecorderNames=[before["Recorder"]]
-    )["ConfigurationRecorders"]
-    assert recorders[0]["recordingGroup"]["resourceTypes"] == ["AWS::S3::Bucket"]
+    recorder = described(emulator_endpoint, "ConfigurationRecorder", updated[2]["Recorder"])
+    assert recorder["recordingGroup"]["resourceTypes"] == ["AWS::S3::Bucket"]
 
 
 def test_new_scaling_bounds_reach_the_scalable_target(emulator_endpoint: str) -> None:
@@ -208,3 +227,10 @@ def test_new_scaling_bounds_reach_the_scalable_target(emulator_endpoint: str) ->
         ServiceNamespace="ecs"
     )["ScalableTargets"]
     assert [t["MaxCapacity"] for t in targets if stack in t["ResourceId"]] == [4]
+
+
+def test_the_delivery_channel_gets_its_new_key_prefix(
+    updated: tuple[Any, str, Any], emulator_endpoint: str
+) -> None:
+    channel = described(emulator_endpoint, "DeliveryChannel", updated[2]["Channel"])
+    assert channel["s3KeyPrefix"] == "after"

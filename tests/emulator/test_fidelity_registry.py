@@ -66,3 +66,33 @@ def test_one_function_may_stand_in_place_of_several_methods_each_calling_its_own
     assert Backend().delete("b") == "deleted b"
     with pytest.raises(LookupError):
         Backend().delete("")
+
+
+class Greeter:
+    """A class a rule names by its path, as it names moto's."""
+
+    def greet(self, name: str) -> str:
+        return f"hello {name}"
+
+    def wave(self, name: str) -> str:
+        return f"wave at {name}"
+
+
+def test_a_rule_may_be_one_function_standing_in_for_methods_named_by_their_path() -> None:
+    original = (Greeter.greet, Greeter.wave)
+
+    @fidelity.stands_in_for(f"{__name__}:Greeter.greet", f"{__name__}:Greeter.wave")
+    def loud(original: fidelity.Method, self: Greeter, name: str) -> str:
+        return str(original(self, name)).upper()
+
+    assert Greeter().greet("ann") == "hello ann"  # nothing changes before the rule is installed
+    try:
+        loud()
+        assert (Greeter().greet("ann"), Greeter().wave("bo")) == ("HELLO ANN", "WAVE AT BO")
+    finally:
+        Greeter.greet, Greeter.wave = original  # type: ignore[method-assign]
+
+
+def test_a_method_path_without_its_module_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"module:Class\.method"):
+        fidelity.stands_in_for("CloudFormationResponse.execute_change_set")

@@ -13,7 +13,6 @@ from awacs.aws import (
     Action,
     Allow,
     Condition,
-    PolicyDocument,
     Principal,
     Statement,
     StringEquals,
@@ -21,17 +20,21 @@ from awacs.aws import (
 )
 from troposphere import GetAtt, Ref, Sub
 from troposphere.cloudtrail import Trail
-from troposphere.iam import Policy, Role
+from troposphere.iam import Role
 from troposphere.kms import Key
 from troposphere.logs import LogGroup
 from troposphere.s3 import (
     BucketPolicy,
-    LifecycleRule,
-    NoncurrentVersionExpiration,
 )
 
 from appstack.blueprint.draft import Draft
-from appstack.blueprint.shared import kms_encryption, log_bucket, service_role_trust
+from appstack.blueprint.shared import (
+    expiring,
+    kms_encryption,
+    log_bucket,
+    log_delivery_role,
+    service_role_trust,
+)
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 TRAIL_PURPOSE = "trail"
@@ -118,12 +121,7 @@ def _bucket(draft: Draft, key: Key) -> BucketPolicy:
         # trails"). A trail writes a few objects an hour, so the KMS calls a Bucket Key
         # would save cost cents a month.
         encryption=kms_encryption(key, bucket_key=False),
-        expiry=LifecycleRule(
-            Id="expire-audit-logs",
-            Status="Enabled",
-            ExpirationInDays=AUDIT_LOG_DAYS,
-            NoncurrentVersionExpiration=NoncurrentVersionExpiration(NoncurrentDays=NONCURRENT_DAYS),
-        ),
+        expiry=expiring("expire-audit-logs", AUDIT_LOG_DAYS, noncurrent_days=NONCURRENT_DAYS),
         tag="audit-logs",
         writers=[
             Statement(
@@ -159,30 +157,13 @@ def _bucket(draft: Draft, key: Key) -> BucketPolicy:
 
 def _log_delivery(draft: Draft, key: Key) -> tuple[LogGroup, Role]:
     group = draft.log_group("AuditLogGroup", key, "audit")
-    role = draft.add(
-        Role(
-            "AuditLogDeliveryRole",
-            AssumeRolePolicyDocument=service_role_trust(CLOUDTRAIL),
-            Policies=[
-                Policy(
-                    PolicyName="deliver-audit-events",
-                    PolicyDocument=PolicyDocument(
-                        Version="2012-10-17",
-                        Statement=[
-                            Statement(
-                                Effect=Allow,
-                                Action=[
-                                    Action("logs", "CreateLogStream"),
-                                    Action("logs", "PutLogEvents"),
-                                ],
-                                # The group's ARN ends in :* and so covers its streams.
-                                Resource=[GetAtt(group, "Arn")],
-                            )
-                        ],
-                    ),
-                )
-            ],
-            Tags=draft.tags("audit"),
-        )
+    role = log_delivery_role(
+        draft,
+        "AuditLogDeliveryRole",
+        service_role_trust(CLOUDTRAIL),
+        group,
+        policy="deliver-audit-events",
+        actions=("CreateLogStream", "PutLogEvents"),
+        tag="audit",
     )
     return group, role

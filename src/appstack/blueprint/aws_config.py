@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from awacs.aws import (
     Action,
@@ -44,12 +45,10 @@ from troposphere.s3 import (
     AbortIncompleteMultipartUpload,
     Bucket,
     BucketPolicy,
-    LifecycleRule,
-    NoncurrentVersionExpiration,
 )
 
 from appstack.blueprint.draft import Draft
-from appstack.blueprint.shared import kms_encryption, log_bucket
+from appstack.blueprint.shared import expiring, kms_encryption, log_bucket
 from appstack.config import ConfigHistorySettings
 from appstack.data import load
 
@@ -89,14 +88,7 @@ def build(draft: Draft) -> list[ConfigRule]:
     """The environment's rules: those its capabilities should pass, each evaluating only the
     resources of this stack. They evaluate what the baseline's recorder records."""
     return [
-        draft.add(
-            ConfigRule(
-                rule.logical_id,
-                Description=f"AWS managed rule {rule.identifier}",
-                Source=Source(Owner="AWS", SourceIdentifier=rule.identifier),
-                Scope=Scope(TagKey=STACK_TAG, TagValue=Ref("AWS::StackName")),
-            )
-        )
+        _managed(draft, rule, Scope=Scope(TagKey=STACK_TAG, TagValue=Ref("AWS::StackName")))
         for rule in managed_rules()
         if draft.target.has(rule.capability)
     ]
@@ -106,17 +98,23 @@ def account_rules(draft: Draft, after: list[str]) -> list[ConfigRule]:
     """The rules about the account itself (the baseline's), once the recorder records
     (`after`: the recorder and its channel)."""
     return [
-        draft.add(
-            ConfigRule(
-                rule.logical_id,
-                Description=f"AWS managed rule {rule.identifier}",
-                Source=Source(Owner="AWS", SourceIdentifier=rule.identifier),
-                DependsOn=after,
-            )
-        )
+        _managed(draft, rule, DependsOn=after)
         for rule in managed_rules()
         if rule.capability == ACCOUNT
     ]
+
+
+def _managed(draft: Draft, rule: ManagedRule, **more: Any) -> ConfigRule:
+    """The Config rule that runs AWS managed rule `rule` (`more`: its scope, or what it
+    waits for)."""
+    return draft.add(
+        ConfigRule(
+            rule.logical_id,
+            Description=f"AWS managed rule {rule.identifier}",
+            Source=Source(Owner="AWS", SourceIdentifier=rule.identifier),
+            **more,
+        )
+    )
 
 
 def record(
@@ -169,34 +167,30 @@ def _bucket(draft: Draft, key: Key, history: ConfigHistorySettings) -> tuple[Buc
         draft,
         BUCKET,
         encryption=kms_encryption(key, bucket_key=True),
-        expiry=LifecycleRule(
-            Id="expire-config-history",
-            Status="Enabled",
-            ExpirationInDays=history.keep_days,
-            NoncurrentVersionExpiration=NoncurrentVersionExpiration(
-                NoncurrentDays=history.noncurrent_version_days
-            ),
+        expiry=expiring(
+            "expire-config-history",
+            history.keep_days,
+            noncurrent_days=history.noncurrent_version_days,
             AbortIncompleteMultipartUpload=AbortIncompleteMultipartUpload(
                 DaysAfterInitiation=ABORT_UPLOADS_AFTER_DAYS
             ),
         ),
         tag="config",
         writers=[
-            Statement(
-                Sid="AWSConfigBucketPermissionsCheck",
-                Effect=Allow,
-                Principal=_config_service(),
-                Action=[Action("s3", "GetBucketAcl")],
-                Resource=[GetAtt(BUCKET, "Arn")],
-                Condition=_same_account(),
-            ),
-            Statement(
-                Sid="AWSConfigBucketExistenceCheck",
-                Effect=Allow,
-                Principal=_config_service(),
-                Action=[Action("s3", "ListBucket")],
-                Resource=[GetAtt(BUCKET, "Arn")],
-                Condition=_same_account(),
+            # Before it delivers, Config reads the bucket's ACL and checks that it exists.
+            *(
+                Statement(
+                    Sid=sid,
+                    Effect=Allow,
+                    Principal=_config_service(),
+                    Action=[Action("s3", action)],
+                    Resource=[GetAtt(BUCKET, "Arn")],
+                    Condition=_same_account(),
+                )
+                for sid, action in (
+                    ("AWSConfigBucketPermissionsCheck", "GetBucketAcl"),
+                    ("AWSConfigBucketExistenceCheck", "ListBucket"),
+                )
             ),
             Statement(
                 Sid="AWSConfigBucketDelivery",

@@ -22,7 +22,6 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
-from awacs.aws import Action, Allow, PolicyDocument, Statement
 from troposphere import GetAtt, GetAZs, Join, Ref, Select, Sub
 from troposphere.ec2 import (
     EIP,
@@ -37,11 +36,10 @@ from troposphere.ec2 import (
     VPCEndpoint,
     VPCGatewayAttachment,
 )
-from troposphere.iam import Policy, Role
 from troposphere.kms import Key
 
 from appstack.blueprint.draft import Draft
-from appstack.blueprint.shared import service_role_trust
+from appstack.blueprint.shared import log_delivery_role, service_role_trust
 from appstack.config import AppConfig
 
 AZ_COUNT = 2
@@ -246,36 +244,14 @@ def _nat_gateways(draft: Draft) -> int:
 
 def _flow_logs(draft: Draft, vpc: VPC, key: Key) -> None:
     group = draft.log_group("FlowLogGroup", key, "flow-logs")
-    role = draft.add(
-        Role(
-            "FlowLogRole",
-            AssumeRolePolicyDocument=service_role_trust(
-                "vpc-flow-logs.amazonaws.com", same_account=True
-            ),
-            Policies=[
-                Policy(
-                    PolicyName="deliver-flow-logs",
-                    PolicyDocument=PolicyDocument(
-                        Version="2012-10-17",
-                        Statement=[
-                            Statement(
-                                Effect=Allow,
-                                Action=[
-                                    Action("logs", a)
-                                    for a in (
-                                        "CreateLogStream",
-                                        "PutLogEvents",
-                                        "DescribeLogStreams",
-                                    )
-                                ],
-                                Resource=[GetAtt(group, "Arn")],
-                            )
-                        ],
-                    ),
-                )
-            ],
-            Tags=draft.tags("flow-logs"),
-        )
+    role = log_delivery_role(
+        draft,
+        "FlowLogRole",
+        service_role_trust("vpc-flow-logs.amazonaws.com", same_account=True),
+        group,
+        policy="deliver-flow-logs",
+        actions=("CreateLogStream", "PutLogEvents", "DescribeLogStreams"),
+        tag="flow-logs",
     )
     draft.add(
         FlowLog(

@@ -24,7 +24,9 @@ from awacs.aws import (
 )
 from troposphere import GetAtt, Ref, Sub
 from troposphere.ec2 import SecurityGroup, SecurityGroupRule
+from troposphere.iam import Policy, Role
 from troposphere.kms import Key
+from troposphere.logs import LogGroup
 from troposphere.s3 import (
     Bucket,
     BucketEncryption,
@@ -187,12 +189,7 @@ def access_log_bucket(draft: Draft, load_balancer: bool = True) -> BucketPolicy:
         encryption=ServerSideEncryptionRule(
             ServerSideEncryptionByDefault=ServerSideEncryptionByDefault(SSEAlgorithm="AES256")
         ),
-        expiry=LifecycleRule(
-            Id="expire-access-logs",
-            Status="Enabled",
-            ExpirationInDays=ACCESS_LOG_DAYS,
-            NoncurrentVersionExpiration=NoncurrentVersionExpiration(NoncurrentDays=7),
-        ),
+        expiry=expiring("expire-access-logs", ACCESS_LOG_DAYS, noncurrent_days=7),
         tag="access-logs",
         writers=writers,
     )
@@ -216,6 +213,55 @@ def elb_log_principal(region: str) -> Principal:
 
 
 # ---------------------------------------------------------------- roles
+
+
+def expiring(rule_id: str, days: int, *, noncurrent_days: int, **more: Any) -> LifecycleRule:
+    """The lifecycle rule of a log bucket: logs expire `days` after delivery, and the versions
+    they replace `noncurrent_days` after (`more`: further LifecycleRule properties)."""
+    return LifecycleRule(
+        Id=rule_id,
+        Status="Enabled",
+        ExpirationInDays=days,
+        NoncurrentVersionExpiration=NoncurrentVersionExpiration(NoncurrentDays=noncurrent_days),
+        **more,
+    )
+
+
+def log_delivery_role(
+    draft: Draft,
+    logical_id: str,
+    trust: PolicyDocument,
+    group: LogGroup,
+    *,
+    policy: str,
+    actions: tuple[str, ...],
+    tag: str,
+) -> Role:
+    """The role a service assumes (`trust`) to deliver its logs to `group`: one policy,
+    named `policy`, allows it `actions` there."""
+    return draft.add(
+        Role(
+            logical_id,
+            AssumeRolePolicyDocument=trust,
+            Policies=[
+                Policy(
+                    PolicyName=policy,
+                    PolicyDocument=PolicyDocument(
+                        Version="2012-10-17",
+                        Statement=[
+                            Statement(
+                                Effect=Allow,
+                                Action=[Action("logs", a) for a in actions],
+                                # The group's ARN ends in :* and so covers its streams.
+                                Resource=[GetAtt(group, "Arn")],
+                            )
+                        ],
+                    ),
+                )
+            ],
+            Tags=draft.tags(tag),
+        )
+    )
 
 
 def service_role_trust(service: str, same_account: bool = False) -> PolicyDocument:

@@ -19,7 +19,7 @@ from typing import Any
 
 from appstack.deploy import service_watch, stacks
 from appstack.deploy.session import Connection
-from appstack.errors import AppstackError, UsageError
+from appstack.errors import UsageError
 
 PLUGIN = "session-manager-plugin"
 INSTALL_GUIDE = (
@@ -29,10 +29,9 @@ INSTALL_GUIDE = (
 _DOWNLOADS = "https://s3.amazonaws.com/session-manager-downloads/plugin/latest"
 
 
-class PluginMissing(AppstackError):
-    """The Session Manager plugin is not installed; the message says how to install it."""
-
-    exit_code = 2
+class PluginMissing(UsageError):
+    """The Session Manager plugin is not installed on this machine: a usage error (exit 2),
+    like a missing image builder; the message says how to install it."""
 
 
 @dataclass(frozen=True)

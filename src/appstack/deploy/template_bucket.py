@@ -33,8 +33,6 @@ EXPIRE_AFTER_DAYS = 30
 class TemplateBucketError(AppstackError):
     """The template bucket belongs to another account, or cannot be made."""
 
-    exit_code = 1
-
 
 @dataclass(frozen=True)
 class Bucket:

@@ -47,3 +47,10 @@ def test_appstacks_own_templates_pass_every_rule(env: str) -> None:
 def test_appstacks_phase_4_templates_pass_every_rule(env: str) -> None:
     vpn = {"environments": {env: {"vpn": {"customer_gateway_ip": "203.0.113.10"}}}}
     assert run_rules(synth(vpn, env=env, phase=4)) == []
+
+
+def test_a_malformed_rule_id_is_refused() -> None:
+    from appstack.checks.rules.base import rule
+
+    with pytest.raises(ValueError, match="AS followed by three digits"):
+        rule("X1", "made up", "nothing to fix")

@@ -191,3 +191,21 @@ def test_tags_are_read_as_a_map_from_a_key_value_list_or_from_a_map() -> None:
     assert tag_dict({"Tags": [{"Key": "app", "Value": 1}]}) == {"app": "1"}
     assert tag_dict({"BackupVaultTags": {"app": 1}}, "BackupVaultTags") == {"app": "1"}
     assert tag_dict({}) == {}
+
+
+def test_a_model_moto_could_not_find_is_refused_when_declared() -> None:
+    from appstack.local.models._base import BackendModel, model
+
+    class Unregistered(BackendModel):
+        pass
+
+    with pytest.raises(TypeError, match="CloudFormationModel"):
+        model("AWS::Example::Thing")(Unregistered)
+
+
+def test_a_declared_model_is_the_one_moto_maps_its_type_to() -> None:
+    from moto.cloudformation.parsing import get_model_map
+
+    cache = "AWS::ElastiCache::ReplicationGroup"
+    assert get_model_map()[cache] is models.CacheReplicationGroup
+    assert models.CacheReplicationGroup.cloudformation_type() == cache

@@ -1,7 +1,7 @@
 """appstack's own template rules, for what cfn-lint and checkov miss.
 
-Each rule is a small declared unit in its own module: an id, a one-line description, and
-`check(template) -> findings`. `RULES` lists them; `run_rules` runs them all.
+Each rule is a small declared unit in its own module: `@rule(id, description, fix)` on a
+class with `check(template) -> findings`. `RULES` lists them; `run_rules` runs them all.
 """
 
 from __future__ import annotations

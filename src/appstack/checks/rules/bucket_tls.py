@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule
+from appstack.checks.rules.base import Rule, rule
 from appstack.template import Template, as_list, properties, ref_target, resources
 
 
+@rule(
+    "AS005",
+    "Every S3 bucket has a policy denying requests without TLS",
+    "add a bucket policy statement: Deny s3:* on the bucket and its objects when "
+    '"aws:SecureTransport" is "false"',
+)
 class BucketTlsOnly(Rule):
-    id = "AS005"
-    description = "Every S3 bucket has a policy denying requests without TLS"
-    fix = (
-        "add a bucket policy statement: Deny s3:* on the bucket and its objects when "
-        '"aws:SecureTransport" is "false"'
-    )
-
     def check(self, template: Template) -> list[Finding]:
         guarded = set()
         for policy in resources(template, "AWS::S3::BucketPolicy").values():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from appstack.checks.rules.base import ResourceRule
+from appstack.checks.rules.base import ResourceRule, rule
 from appstack.template import Template, as_list, properties
 
 #: Identity policies live here; resource policies (key, bucket, topic) are not IAM grants.
@@ -18,10 +18,12 @@ _POLICY_HOLDERS = (
 )
 
 
+@rule(
+    "AS002",
+    "IAM statements never allow `*` actions on `*` resources",
+    "name the actions the code calls and the ARNs of this stack's resources",
+)
 class NoWildcardActionOnWildcardResource(ResourceRule):
-    id = "AS002"
-    description = "IAM statements never allow `*` actions on `*` resources"
-    fix = "name the actions the code calls and the ARNs of this stack's resources"
     types = _POLICY_HOLDERS
 
     def problems(self, logical_id: str, resource: dict[str, Any], _: Template) -> Iterator[str]:

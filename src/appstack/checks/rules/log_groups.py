@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from appstack.checks.rules.base import ResourceRule
+from appstack.checks.rules.base import ResourceRule, rule
 from appstack.template import Template, properties
 
 
+@rule(
+    "AS006",
+    "Log groups have a retention period and a customer-managed KMS key",
+    "set RetentionInDays and KmsKeyId (the environment's key)",
+)
 class LogGroupsEncryptedWithRetention(ResourceRule):
-    id = "AS006"
-    description = "Log groups have a retention period and a customer-managed KMS key"
-    fix = "set RetentionInDays and KmsKeyId (the environment's key)"
     types = ("AWS::Logs::LogGroup",)
 
     def problems(self, logical_id: str, resource: dict[str, Any], _: Template) -> Iterator[str]:

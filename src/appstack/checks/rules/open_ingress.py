@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import Rule
+from appstack.checks.rules.base import Rule, rule
 from appstack.template import Template, as_list, ref_target, resources
 
 _ANYWHERE = ("0.0.0.0/0", "::/0")
 _WEB_PORTS = {80, 443}
 
 
+@rule(
+    "AS004",
+    "0.0.0.0/0 ingress only on the load balancer's ports 80 and 443",
+    "admit traffic from a security group (SourceSecurityGroupId) or a known CIDR instead",
+)
 class OpenIngressOnlyOnLoadBalancerWebPorts(Rule):
-    id = "AS004"
-    description = "0.0.0.0/0 ingress only on the load balancer's ports 80 and 443"
-    fix = "admit traffic from a security group (SourceSecurityGroupId) or a known CIDR instead"
-
     def check(self, template: Template) -> list[Finding]:
         lb_groups = {
             ref_target(g)
@@ -24,18 +25,17 @@ class OpenIngressOnlyOnLoadBalancerWebPorts(Rule):
             for g in as_list(lb.get("Properties", {}).get("SecurityGroups", []))
         }
         found = []
-        for group, rule, where in _ingress_rules(template):
-            if rule.get("CidrIp") not in _ANYWHERE and rule.get("CidrIpv6") not in _ANYWHERE:
+        for group, ingress, where in _ingress_rules(template):
+            if ingress.get("CidrIp") not in _ANYWHERE and ingress.get("CidrIpv6") not in _ANYWHERE:
                 continue
-            ports = (rule.get("FromPort"), rule.get("ToPort"))
-            web = (
-                ports[0] == ports[1] and ports[0] in _WEB_PORTS and rule.get("IpProtocol") == "tcp"
-            )
+            ports = (ingress.get("FromPort"), ingress.get("ToPort"))
+            tcp = ingress.get("IpProtocol") == "tcp"
+            web = tcp and ports[0] == ports[1] and ports[0] in _WEB_PORTS
             if not (web and group in lb_groups):
                 found.append(
                     self.finding(
                         where,
-                        f"opens {rule.get('IpProtocol')} {ports[0]}-{ports[1]} to the internet",
+                        f"opens {ingress.get('IpProtocol')} {ports[0]}-{ports[1]} to the internet",
                     )
                 )
         return found
@@ -44,9 +44,9 @@ class OpenIngressOnlyOnLoadBalancerWebPorts(Rule):
 def _ingress_rules(template: Template) -> list[tuple[str | None, dict[str, Any], str]]:
     rules: list[tuple[str | None, dict[str, Any], str]] = []
     for logical_id, group in resources(template, "AWS::EC2::SecurityGroup").items():
-        for rule in group.get("Properties", {}).get("SecurityGroupIngress", []):
-            rules.append((logical_id, rule, logical_id))
-    for logical_id, rule in resources(template, "AWS::EC2::SecurityGroupIngress").items():
-        properties = rule.get("Properties", {})
+        for ingress in group.get("Properties", {}).get("SecurityGroupIngress", []):
+            rules.append((logical_id, ingress, logical_id))
+    for logical_id, resource in resources(template, "AWS::EC2::SecurityGroupIngress").items():
+        properties = resource.get("Properties", {})
         rules.append((ref_target(properties.get("GroupId")), properties, logical_id))
     return rules

@@ -17,32 +17,24 @@ branches is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-from appstack.checks.rules.base import ResourceRule
-from appstack.data import load
+from appstack.checks.rules.base import ResourceRule, rule
+from appstack.data.physical_names import name_properties
 from appstack.template import Template, deployed_names, properties, references
 
 KEPT = ("Retain", "RetainExceptOnCreate")
 
 
-def name_properties() -> dict[str, str]:
-    """The property that names a resource, by type (data/physical_names.json)."""
-    names: dict[str, str] = load("physical_names")["name_property"]
-    return names
-
-
+@rule(
+    "AS007",
+    "Resources kept on delete have no fixed name (they could not come back)",
+    "leave the name to CloudFormation, or build it from a resource created with it "
+    "(for example an IAM role's RoleId), so each creation gets its own",
+)
 class RetainedResourcesHaveNoFixedName(ResourceRule):
-    id = "AS007"
-    description = "Resources kept on delete have no fixed name (they could not come back)"
-    fix = (
-        "leave the name to CloudFormation, or build it from a resource created with it "
-        "(for example an IAM role's RoleId), so each creation gets its own"
-    )
-
-    def resource_types(self) -> Iterable[str]:
-        return name_properties()
+    types = tuple(name_properties())
 
     def problems(
         self, logical_id: str, resource: dict[str, Any], template: Template

@@ -7,21 +7,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from appstack.checks.findings import Finding
-from appstack.checks.rules.base import ResourceRule
+from appstack.checks.rules.base import ResourceRule, rule
 from appstack.template import Template, properties
 
 _SECRET_NAME = re.compile(r"(password|passwd|secret|token|apikey|api_key|privatekey)", re.I)
 _DYNAMIC_REFERENCE = re.compile(r"^\{\{resolve:(secretsmanager|ssm-secure):")
 
 
+@rule(
+    "AS001",
+    "No secret in a parameter or a literal property value",
+    "generate the value in AWS::SecretsManager::Secret (GenerateSecretString) and use "
+    "a {{resolve:secretsmanager:...}} dynamic reference",
+)
 class NoSecretInTemplate(ResourceRule):
-    id = "AS001"
-    description = "No secret in a parameter or a literal property value"
-    fix = (
-        "generate the value in AWS::SecretsManager::Secret (GenerateSecretString) and use "
-        "a {{resolve:secretsmanager:...}} dynamic reference"
-    )
-
     def check(self, template: Template) -> list[Finding]:
         parameters = [
             self.finding(name, f"parameter {name} carries a secret")

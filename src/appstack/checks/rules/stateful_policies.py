@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-from appstack.checks.rules.base import ResourceRule
+from appstack.checks.rules.base import ResourceRule, rule
 from appstack.data.stateful import explicit_only, keeps_data, stateful_types
 from appstack.template import Template
 
 
+@rule(
+    "AS003",
+    "Stateful resources keep their data on delete and on replace",
+    "set DeletionPolicy and UpdateReplacePolicy to Retain (or Snapshot where the type supports it)",
+)
 class StatefulResourcesKeepData(ResourceRule):
-    id = "AS003"
-    description = "Stateful resources keep their data on delete and on replace"
-    fix = (
-        "set DeletionPolicy and UpdateReplacePolicy to Retain (or Snapshot where the type "
-        "supports it)"
-    )
-
-    def resource_types(self) -> Iterable[str]:
-        return stateful_types()
+    types = tuple(stateful_types())
 
     def problems(self, logical_id: str, resource: dict[str, Any], _: Template) -> Iterator[str]:
         explicit = explicit_only(resource)

@@ -1,11 +1,12 @@
 """The emulator's fidelity layer: what AWS does and moto 5.2.5 does not, one rule a module.
 
 Each rule is a small declared unit, like a cfn-lint rule: an id (`EM` and three digits), a
-one-line title, the AWS document that defines the behaviour, and `install`, which teaches
-moto that behaviour (usually by wrapping one backend method, with `in_place_of`). Rules live
-in the modules of this package and register themselves with `@rule(...)`; `apply()` imports
-every module and installs each rule once, in id order, before the emulator parses its first
-stack.
+one-line title, the AWS document that defines the behaviour, and an installer, which teaches
+moto that behaviour. Most rules are one function standing in for moto's method: declared with
+`@rule(...)` over `@stands_in_for("module:Class.method")`, the function is the rule. A rule
+that does more writes its own `install()` (wrapping methods with `in_place_of`). Rules live in
+the modules of this package and register themselves with `@rule(...)`; `apply()` imports every
+module and installs each rule once, in id order, before the emulator parses its first stack.
 
 Id ranges: EM1xx resource lifecycle (create, update, replace, delete, names, policies),
 EM2xx stack operations (names, busy stacks, protection, policies, change sets, time),
@@ -19,6 +20,7 @@ import pkgutil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 Installer = Callable[[], None]
@@ -87,6 +89,28 @@ def in_place_of(owner: Any, *names: str) -> Callable[[Method], Method]:
         return function
 
     return install
+
+
+def stands_in_for(*methods: str) -> Callable[[Method], Installer]:
+    """The installer of a rule that is one function standing in for each of `methods`, named
+    `module:Class.method` and imported when the rule is installed; the function is called as
+    with `in_place_of`."""
+    for method in methods:
+        module, _, path = method.partition(":")
+        if not module or "." not in path:
+            raise ValueError(f"name the method as module:Class.method, not {method!r}")
+
+    def declare(function: Method) -> Installer:
+        def install() -> None:
+            for method in methods:
+                module, _, path = method.partition(":")
+                owner_path, _, name = path.rpartition(".")
+                owner = attrgetter(owner_path)(importlib.import_module(module))
+                in_place_of(owner, name)(function)
+
+        return install
+
+    return declare
 
 
 def _calling(function: Method, original: Method | None) -> Method:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity import Method, rule, stands_in_for
 from appstack.local.fidelity.em2_shared import find_change_set, find_stack
 
 SOURCE = (
@@ -21,17 +21,14 @@ SOURCE = (
 
 
 @rule("EM300", "A change set name is found within its stack", SOURCE)
-def install() -> None:
-    from moto.cloudformation.responses import CloudFormationResponse
-
-    @in_place_of(CloudFormationResponse, "_get_param")
-    def _get_param(original: Method, self: Any, param_name: str, if_none: Any = None) -> Any:
-        value = original(self, param_name, if_none)
-        if param_name != "ChangeSetName" or not value or str(value).startswith("arn:"):
-            return value
-        backend = self.cloudformation_backend
-        stack = find_stack(backend, original(self, "StackName"))
-        if stack is None:
-            return value
-        change_set = find_change_set(backend, value, stack.stack_id)
-        return value if change_set is None else change_set.change_set_id
+@stands_in_for("moto.cloudformation.responses:CloudFormationResponse._get_param")
+def get_param(original: Method, self: Any, param_name: str, if_none: Any = None) -> Any:
+    value = original(self, param_name, if_none)
+    if param_name != "ChangeSetName" or not value or str(value).startswith("arn:"):
+        return value
+    backend = self.cloudformation_backend
+    stack = find_stack(backend, original(self, "StackName"))
+    if stack is None:
+        return value
+    change_set = find_change_set(backend, value, stack.stack_id)
+    return value if change_set is None else change_set.change_set_id

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import Method, in_place_of, rule
+from moto.cloudformation.exceptions import ValidationError
+from moto.core.responses import ActionResult
+
+from appstack.local.fidelity import Method, rule, stands_in_for
 
 #: Changes per page: the number AWS answers, as other tools observed it and test against.
 PAGE_SIZE = 100
@@ -33,22 +36,17 @@ class _Page:
     "DescribeChangeSet pages its changes, 100 at a time, with NextToken",
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html",
 )
-def install() -> None:
-    from moto.cloudformation.exceptions import ValidationError
-    from moto.cloudformation.responses import CloudFormationResponse
-    from moto.core.responses import ActionResult
-
-    @in_place_of(CloudFormationResponse, "describe_change_set")
-    def describe_change_set(_: Method, self: Any) -> ActionResult:
-        change_set = self.cloudformation_backend.describe_change_set(
-            change_set_name=self._get_param("ChangeSetName")
-        )
-        token = self._get_param("NextToken")
-        start = 0
-        if token:
-            if not token.isdigit() or int(token) > len(change_set.changes):
-                raise ValidationError(message=f"Invalid NextToken: {token}")
-            start = int(token)
-        end = start + PAGE_SIZE
-        following = str(end) if end < len(change_set.changes) else None
-        return ActionResult(_Page(change_set, change_set.changes[start:end], following))
+@stands_in_for("moto.cloudformation.responses:CloudFormationResponse.describe_change_set")
+def describe_change_set(_: Method, self: Any) -> ActionResult:
+    change_set = self.cloudformation_backend.describe_change_set(
+        change_set_name=self._get_param("ChangeSetName")
+    )
+    token = self._get_param("NextToken")
+    start = 0
+    if token:
+        if not token.isdigit() or int(token) > len(change_set.changes):
+            raise ValidationError(message=f"Invalid NextToken: {token}")
+        start = int(token)
+    end = start + PAGE_SIZE
+    following = str(end) if end < len(change_set.changes) else None
+    return ActionResult(_Page(change_set, change_set.changes[start:end], following))

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import Method, in_place_of, rule
+from moto.core.responses import EmptyResult
+
+from appstack.local.fidelity import Method, rule, stands_in_for
 from appstack.local.fidelity.em2_shared import InvalidChangeSetStatus, find_change_set
 
 #: The token each executed change set ran with, by change set id.
@@ -24,24 +26,20 @@ EXECUTED_WITH: dict[str, str | None] = {}
     "ExecuteChangeSet needs an AVAILABLE change set; a retry with the same token succeeds",
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html",
 )
-def install() -> None:
-    from moto.cloudformation.responses import CloudFormationResponse
-    from moto.core.responses import EmptyResult
-
-    @in_place_of(CloudFormationResponse, "execute_change_set")
-    def execute_change_set(original: Method, self: Any) -> Any:
-        token = self._get_param("ClientRequestToken")
-        change_set = find_change_set(self.cloudformation_backend, self._get_param("ChangeSetName"))
-        if change_set is None:
-            return original(self)
-        status = change_set.execution_status
-        if status != "AVAILABLE":
-            ran_with = EXECUTED_WITH.get(change_set.change_set_id)
-            if token and ran_with == token:
-                return EmptyResult()
-            raise InvalidChangeSetStatus(
-                f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current "
-                f"execution status of [{status}]"
-            )
-        EXECUTED_WITH[change_set.change_set_id] = token
+@stands_in_for("moto.cloudformation.responses:CloudFormationResponse.execute_change_set")
+def execute_change_set(original: Method, self: Any) -> Any:
+    token = self._get_param("ClientRequestToken")
+    change_set = find_change_set(self.cloudformation_backend, self._get_param("ChangeSetName"))
+    if change_set is None:
         return original(self)
+    status = change_set.execution_status
+    if status != "AVAILABLE":
+        ran_with = EXECUTED_WITH.get(change_set.change_set_id)
+        if token and ran_with == token:
+            return EmptyResult()
+        raise InvalidChangeSetStatus(
+            f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current "
+            f"execution status of [{status}]"
+        )
+    EXECUTED_WITH[change_set.change_set_id] = token
+    return original(self)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity import Method, rule, stands_in_for
 from appstack.local.fidelity.em2_shared import ChangeSetNotFound, find_change_set
 
 
@@ -19,11 +19,11 @@ from appstack.local.fidelity.em2_shared import ChangeSetNotFound, find_change_se
     "Describing or deleting a change set that does not exist answers ChangeSetNotFound",
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html",
 )
-def install() -> None:
-    from moto.cloudformation.models import CloudFormationBackend
-
-    @in_place_of(CloudFormationBackend, "describe_change_set", "delete_change_set")
-    def checked(original: Method, self: Any, change_set_name: str) -> Any:
-        if find_change_set(self, change_set_name) is None:
-            raise ChangeSetNotFound(change_set_name)
-        return original(self, change_set_name)
+@stands_in_for(
+    "moto.cloudformation.models:CloudFormationBackend.describe_change_set",
+    "moto.cloudformation.models:CloudFormationBackend.delete_change_set",
+)
+def found_first(original: Method, self: Any, change_set_name: str) -> Any:
+    if find_change_set(self, change_set_name) is None:
+        raise ChangeSetNotFound(change_set_name)
+    return original(self, change_set_name)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import Method, in_place_of, rule
+from moto.s3.exceptions import S3AccessDeniedError
+from moto.s3.models import s3_backends
+
+from appstack.local.fidelity import Method, rule, stands_in_for
 
 HEADER = "x-amz-expected-bucket-owner"
 
@@ -20,17 +23,14 @@ HEADER = "x-amz-expected-bucket-owner"
     "S3 answers 403 AccessDenied when ExpectedBucketOwner is not the bucket's owner",
     "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html",
 )
-def install() -> None:
-    from moto.s3.exceptions import S3AccessDeniedError
-    from moto.s3.models import s3_backends
-    from moto.s3.responses import S3Response
-
-    @in_place_of(S3Response, "_bucket_response", "_key_response")
-    def checked(original: Method, self: Any, request: Any, full_url: str) -> Any:
-        expected = request.headers.get(HEADER)
-        if expected:
-            bucket = self.parse_bucket_name_from_url(request, full_url)
-            owner = s3_backends.bucket_accounts.get(bucket)
-            if owner is not None and owner[1] != expected:
-                raise S3AccessDeniedError()
-        return original(self, request, full_url)
+@stands_in_for(
+    "moto.s3.responses:S3Response._bucket_response", "moto.s3.responses:S3Response._key_response"
+)
+def owner_checked(original: Method, self: Any, request: Any, full_url: str) -> Any:
+    expected = request.headers.get(HEADER)
+    if expected:
+        bucket = self.parse_bucket_name_from_url(request, full_url)
+        owner = s3_backends.bucket_accounts.get(bucket)
+        if owner is not None and owner[1] != expected:
+            raise S3AccessDeniedError()
+    return original(self, request, full_url)

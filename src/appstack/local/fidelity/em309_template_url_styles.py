@@ -14,7 +14,9 @@ import ipaddress
 from typing import Any
 from urllib.parse import urlparse
 
-from appstack.local.fidelity import Method, in_place_of, rule
+from moto.s3.models import s3_backends
+
+from appstack.local.fidelity import Method, rule, stands_in_for
 
 
 def bucket_and_key(template_url: str) -> tuple[str, str]:
@@ -46,12 +48,8 @@ def _names_the_endpoint(host: str) -> bool:
     "A TemplateURL names its bucket in the host, or in the path when the host is S3's endpoint",
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html",
 )
-def install() -> None:
-    from moto.cloudformation.responses import CloudFormationResponse
-    from moto.s3.models import s3_backends
-
-    @in_place_of(CloudFormationResponse, "_get_stack_from_s3_url")
-    def get_stack_from_s3_url(_: Method, self: Any, template_url: str) -> str:
-        bucket, key = bucket_and_key(template_url)
-        found: Any = s3_backends[self.current_account][self.partition].get_object(bucket, key)
-        return str(found.value.decode("utf-8"))
+@stands_in_for("moto.cloudformation.responses:CloudFormationResponse._get_stack_from_s3_url")
+def get_stack_from_s3_url(_: Method, self: Any, template_url: str) -> str:
+    bucket, key = bucket_and_key(template_url)
+    found: Any = s3_backends[self.current_account][self.partition].get_object(bucket, key)
+    return str(found.value.decode("utf-8"))

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from moto.core.common_models import BaseModel, CloudFormationModel
 
+from appstack.data.physical_names import name_property
 from appstack.template import properties
 
 #: Types recorded without a backend (moto 5.2.5 has no service behind them, or none for
@@ -61,13 +63,15 @@ class Place:
         return backends[self.account_id][self.region_name]
 
 
+Declared = TypeVar("Declared", bound="_Declared")
+
+
 class _Declared:
-    """A CloudFormation type as moto reads it: its name in `type_name`, the property that
-    names the resource in `name_property` ("" when CloudFormation always generates the
-    name), and `create`, which makes the resource from its properties."""
+    """A CloudFormation type as moto reads it: its name in `type_name` (declared with
+    `@model(...)`), and `create`, which makes the resource from its properties. The property
+    that names the resource is data (`appstack.data.physical_names`), as for rule AS007."""
 
     type_name: ClassVar[str] = ""
-    name_property: ClassVar[str] = ""
 
     @classmethod
     def cloudformation_type(cls) -> str:
@@ -75,7 +79,7 @@ class _Declared:
 
     @classmethod
     def cloudformation_name_type(cls) -> str:
-        return cls.name_property
+        return name_property(cls.type_name)
 
     @classmethod
     def create_from_cloudformation_json(
@@ -94,6 +98,23 @@ class _Declared:
         """Make the resource named `name` (the physical name moto generated, or the one the
         template gives) with properties `p`."""
         raise NotImplementedError(cls.type_name)
+
+
+def model(type_name: str) -> Callable[[type[Declared]], type[Declared]]:
+    """Declare the decorated class the emulator's model of CloudFormation type `type_name`.
+    moto finds a model only among the direct subclasses of its CloudFormationModel, so a
+    class that does not name it as a base is refused, not silently left out."""
+
+    def declare(cls: type[Declared]) -> type[Declared]:
+        if CloudFormationModel not in cls.__bases__:
+            raise TypeError(
+                f"{cls.__name__}: a model of {type_name} must name CloudFormationModel (and "
+                "BaseModel) as its bases, or moto never finds it"
+            )
+        cls.type_name = type_name
+        return cls
+
+    return declare
 
 
 class _KeptAsCreated(_Declared):
@@ -218,11 +239,7 @@ class _Placeholder(_KeptAsCreated):
 
 def _placeholder(type_name: str) -> type[_Placeholder]:
     name = "Placeholder" + type_name.replace("AWS::", "").replace("::", "")
-    return type(
-        name,
-        (_Placeholder, CloudFormationModel, BaseModel),
-        {"type_name": type_name},
-    )
+    return model(type_name)(type(name, (_Placeholder, CloudFormationModel, BaseModel), {}))
 
 
 PLACEHOLDERS: dict[str, type[_Placeholder]] = {t: _placeholder(t) for t in PLACEHOLDER_TYPES}

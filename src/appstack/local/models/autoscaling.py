@@ -8,13 +8,12 @@ from typing import Any, ClassVar
 from moto.applicationautoscaling.models import applicationautoscaling_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
-from appstack.local.models._base import BackendModel, Place, Props
+from appstack.local.models._base import BackendModel, Place, Props, model
 
 
+@model("AWS::ApplicationAutoScaling::ScalableTarget")
 class ScalableTarget(BackendModel, CloudFormationModel, BaseModel):
     """A scalable target; Ref is `resource id|dimension|namespace`, as in CloudFormation."""
-
-    type_name = "AWS::ApplicationAutoScaling::ScalableTarget"
 
     def __init__(self, namespace: str, resource_id: str, dimension: str) -> None:
         super().__init__(f"{resource_id}|{dimension}|{namespace}")
@@ -67,11 +66,10 @@ def _put_policy(at: Place, names: tuple[str, str, str, str], p: Props) -> Any:
     )
 
 
+@model("AWS::ApplicationAutoScaling::ScalingPolicy")
 class ScalingPolicy(BackendModel, CloudFormationModel, BaseModel):
     """A scaling policy; Ref is its ARN."""
 
-    type_name = "AWS::ApplicationAutoScaling::ScalingPolicy"
-    name_property = "PolicyName"
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn"}
 
     def __init__(self, policy: Any) -> None:

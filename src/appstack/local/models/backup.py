@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from moto.backup.models import backup_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
-from appstack.local.models._base import BackendModel, Place, Props, bounded_name, tag_dict
+from appstack.local.models._base import BackendModel, Place, Props, bounded_name, model, tag_dict
 
 
 def _api_rule(rule: dict[str, Any]) -> dict[str, Any]:
@@ -27,11 +27,10 @@ def _plan(p: Props) -> dict[str, Any]:
     return document
 
 
+@model("AWS::Backup::BackupVault")
 class BackupVault(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::Backup::BackupVault; Ref is its name."""
+    """The vault; Ref is its name."""
 
-    type_name = "AWS::Backup::BackupVault"
-    name_property = "BackupVaultName"
     attributes: ClassVar[dict[str, str]] = {
         "BackupVaultArn": "arn",
         "BackupVaultName": "physical_id",
@@ -51,10 +50,10 @@ class BackupVault(BackendModel, CloudFormationModel, BaseModel):
         at.backend(backup_backends).delete_backup_vault(self.physical_id)
 
 
+@model("AWS::Backup::BackupPlan")
 class BackupPlan(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::Backup::BackupPlan; Ref is its ID."""
+    """The plan; Ref is its ID."""
 
-    type_name = "AWS::Backup::BackupPlan"
     attributes: ClassVar[dict[str, str]] = {
         "BackupPlanArn": "arn",
         "BackupPlanId": "physical_id",

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from moto.cloudtrail.models import cloudtrail_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
-from appstack.local.models._base import BackendModel, Place, Props, bounded_name, tag_list
+from appstack.local.models._base import BackendModel, Place, Props, bounded_name, model, tag_list
 
 _CREATE, _UPDATE = 0, 1
 
@@ -35,11 +35,10 @@ def _settings(p: Props, call: int) -> dict[str, Any]:
     }
 
 
+@model("AWS::CloudTrail::Trail")
 class Trail(BackendModel, CloudFormationModel, BaseModel):
     """A trail; Ref is its name. IsLogging starts it, as CloudFormation does."""
 
-    type_name = "AWS::CloudTrail::Trail"
-    name_property = "TrailName"
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn", "SnsTopicArn": "topic_arn"}
 
     def __init__(self, trail: Any) -> None:

@@ -7,15 +7,14 @@ from typing import Any, ClassVar
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.common_models import BaseModel, CloudFormationModel
 
-from appstack.local.models._base import BackendModel, Place, Props
+from appstack.local.models._base import BackendModel, Place, Props, model
 
 
+@model("AWS::CloudWatch::Alarm")
 class MetricAlarm(BackendModel, CloudFormationModel, BaseModel):
     """AWS::CloudWatch::Alarm in moto's CloudWatch backend (DescribeAlarms sees it); Ref
     is its name."""
 
-    type_name = "AWS::CloudWatch::Alarm"
-    name_property = "AlarmName"
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn"}
 
     @classmethod

@@ -15,6 +15,7 @@ from appstack.local.models._base import (
     Place,
     Props,
     bounded_name,
+    model,
     tag_list,
 )
 
@@ -26,14 +27,6 @@ def _camel(value: Any) -> Any:
     if isinstance(value, list):
         return [_camel(v) for v in value]
     return value
-
-
-def _unused(type_name: str, name: str, taken: Container[str]) -> str:
-    """`name`, for a new recorder, channel or rule: AWS Config's Put* would overwrite the
-    one of that name, which CloudFormation's create refuses."""
-    if name in taken:
-        raise NameTaken(type_name, name)
-    return name
 
 
 def _rule(name: str, p: Props) -> dict[str, Any]:
@@ -52,64 +45,104 @@ def _recorder(name: str, p: Props) -> dict[str, Any]:
     return recorder
 
 
-class ConfigurationRecorder(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::Config::ConfigurationRecorder; Ref is its name. It starts recording once a
-    delivery channel exists, as CloudFormation starts it."""
+class _PutByName(BackendModel):
+    """An AWS Config resource that one Put* call makes and changes, under its name (its Ref).
+    Put* would overwrite a resource of that name, which CloudFormation's create refuses
+    (NameTaken); an update puts it again under the same name. A subclass names the backend's
+    map of its resources (`held_in`), and says how one is put and dropped (not `delete`:
+    moto calls that on a stack's deletion)."""
 
-    type_name = "AWS::Config::ConfigurationRecorder"
-    name_property = "Name"
+    held_in: ClassVar[str]
+    #: The longest name AWS Config takes for it.
+    longest: ClassVar[int] = 256
 
     @classmethod
-    def create(cls, name: str, p: Props, at: Place) -> ConfigurationRecorder:
+    def kept(cls, backend: Any) -> Container[str]:
+        """The names of the resources of this type the backend holds."""
+        held: Container[str] = getattr(backend, cls.held_in)
+        return held
+
+    @classmethod
+    def put(cls, backend: Any, name: str, p: Props) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def drop(backend: Any, name: str) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def create(cls, name: str, p: Props, at: Place) -> _PutByName:
         backend = at.backend(config_backends)
-        name = _unused(cls.type_name, bounded_name(name, 256), backend.recorders)
-        backend.put_configuration_recorder(_recorder(name, p))
-        if backend.delivery_channels:
-            backend.start_configuration_recorder(name)
+        name = bounded_name(name, cls.longest)
+        if name in cls.kept(backend):
+            raise NameTaken(cls.type_name, name)
+        cls.put(backend, name, p)
+        return cls.made(backend, name)
+
+    @classmethod
+    def made(cls, backend: Any, name: str) -> _PutByName:
+        """The model of the resource just put under `name`."""
         return cls(name)
 
-    def update(self, p: Props, at: Place) -> ConfigurationRecorder:
-        """PutConfigurationRecorder again with the new role and recording group."""
-        at.backend(config_backends).put_configuration_recorder(_recorder(self.physical_id, p))
+    def update(self, p: Props, at: Place) -> _PutByName:
+        self.put(at.backend(config_backends), self.physical_id, p)
         return self
 
     def remove(self, at: Place) -> None:
         backend = at.backend(config_backends)
-        if self.physical_id in backend.recorders:
-            backend.stop_configuration_recorder(self.physical_id)
-            backend.delete_configuration_recorder(self.physical_id)
+        if self.physical_id in self.kept(backend):
+            self.drop(backend, self.physical_id)
 
 
-class DeliveryChannel(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::Config::DeliveryChannel; Ref is its name. Recorders start with it and stop
-    without it."""
+@model("AWS::Config::ConfigurationRecorder")
+class ConfigurationRecorder(_PutByName, CloudFormationModel, BaseModel):
+    """AWS::Config::ConfigurationRecorder. It starts recording once a delivery channel
+    exists, as CloudFormation starts it."""
 
-    type_name = "AWS::Config::DeliveryChannel"
-    name_property = "Name"
+    held_in = "recorders"
 
     @classmethod
-    def create(cls, name: str, p: Props, at: Place) -> DeliveryChannel:
+    def put(cls, backend: Any, name: str, p: Props) -> None:
+        """PutConfigurationRecorder with the role and recording group."""
+        fresh = name not in backend.recorders
+        backend.put_configuration_recorder(_recorder(name, p))
+        if fresh and backend.delivery_channels:
+            backend.start_configuration_recorder(name)
+
+    @staticmethod
+    def drop(backend: Any, name: str) -> None:
+        backend.stop_configuration_recorder(name)
+        backend.delete_configuration_recorder(name)
+
+
+@model("AWS::Config::DeliveryChannel")
+class DeliveryChannel(_PutByName, CloudFormationModel, BaseModel):
+    """AWS::Config::DeliveryChannel. Recorders start with it and stop without it."""
+
+    held_in = "delivery_channels"
+
+    @classmethod
+    def put(cls, backend: Any, name: str, p: Props) -> None:
+        """PutDeliveryChannel, which also changes an existing channel's bucket and topic
+        (https://docs.aws.amazon.com/config/latest/APIReference/API_PutDeliveryChannel.html)."""
         channel = {k: v for k, v in _camel(p).items() if k != "name"}
-        backend = at.backend(config_backends)
-        name = _unused(cls.type_name, bounded_name(name, 256), backend.delivery_channels)
         backend.put_delivery_channel({"name": name, **channel})
         for recorder in list(backend.recorders):
             backend.start_configuration_recorder(recorder)
-        return cls(name)
 
-    def remove(self, at: Place) -> None:
-        backend = at.backend(config_backends)
-        if self.physical_id in backend.delivery_channels:
-            for recorder in list(backend.recorders):
-                backend.stop_configuration_recorder(recorder)
-            backend.delete_delivery_channel(self.physical_id)
+    @staticmethod
+    def drop(backend: Any, name: str) -> None:
+        for recorder in list(backend.recorders):
+            backend.stop_configuration_recorder(recorder)
+        backend.delete_delivery_channel(name)
 
 
-class ConfigRule(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::Config::ConfigRule; Ref is its name. An update keeps its name, ARN and id."""
+@model("AWS::Config::ConfigRule")
+class ConfigRule(_PutByName, CloudFormationModel, BaseModel):
+    """AWS::Config::ConfigRule. An update keeps its name, ARN and id."""
 
-    type_name = "AWS::Config::ConfigRule"
-    name_property = "ConfigRuleName"
+    held_in = "config_rules"
+    longest = 128
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn", "ConfigRuleId": "rule_id"}
 
     def __init__(self, name: str, arn: str, rule_id: str) -> None:
@@ -117,19 +150,14 @@ class ConfigRule(BackendModel, CloudFormationModel, BaseModel):
         self.rule_id = rule_id
 
     @classmethod
-    def create(cls, name: str, p: Props, at: Place) -> ConfigRule:
-        backend = at.backend(config_backends)
-        name = _unused(cls.type_name, bounded_name(name, 128), backend.config_rules)
-        backend.put_config_rule(_rule(name, p), tag_list(p))
+    def made(cls, backend: Any, name: str) -> ConfigRule:
         created = backend.config_rules[name]
         return cls(name, created.config_rule_arn, created.config_rule_id)
 
-    def update(self, p: Props, at: Place) -> ConfigRule:
-        """PutConfigRule again, under the rule's name."""
-        at.backend(config_backends).put_config_rule(_rule(self.physical_id, p))
-        return self
+    @classmethod
+    def put(cls, backend: Any, name: str, p: Props) -> None:
+        backend.put_config_rule(_rule(name, p), tag_list(p))
 
-    def remove(self, at: Place) -> None:
-        backend = at.backend(config_backends)
-        if self.physical_id in backend.config_rules:
-            backend.delete_config_rule(self.physical_id)
+    @staticmethod
+    def drop(backend: Any, name: str) -> None:
+        backend.delete_config_rule(name)

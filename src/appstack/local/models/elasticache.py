@@ -8,14 +8,12 @@ from typing import Any, ClassVar
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.elasticache.models import elasticache_backends
 
-from appstack.local.models._base import BackendModel, Place, Props, bounded_name, tag_list
+from appstack.local.models._base import BackendModel, Place, Props, bounded_name, model, tag_list
 
 
+@model("AWS::ElastiCache::SubnetGroup")
 class CacheSubnetGroup(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::ElastiCache::SubnetGroup; Ref is its name."""
-
-    type_name = "AWS::ElastiCache::SubnetGroup"
-    name_property = "CacheSubnetGroupName"
+    """The cache's subnet group; Ref is its name."""
 
     @classmethod
     def create(cls, name: str, p: Props, at: Place) -> CacheSubnetGroup:
@@ -33,11 +31,10 @@ class CacheSubnetGroup(BackendModel, CloudFormationModel, BaseModel):
         at.backend(elasticache_backends).cache_subnet_groups.pop(self.physical_id, None)
 
 
+@model("AWS::ElastiCache::ReplicationGroup")
 class CacheReplicationGroup(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::ElastiCache::ReplicationGroup; Ref is its ID."""
+    """The cache; Ref is its ID."""
 
-    type_name = "AWS::ElastiCache::ReplicationGroup"
-    name_property = "ReplicationGroupId"
     attributes: ClassVar[dict[str, str]] = {
         "PrimaryEndPoint.Address": "primary_address",
         "PrimaryEndPoint.Port": "port",

@@ -12,12 +12,12 @@ from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.iam.models import iam_backends
 from moto.utilities.utils import get_partition
 
-from appstack.local.models._base import BackendModel, Place, Props, tag_list
+from appstack.local.models._base import BackendModel, Place, Props, model, tag_list
 
 
+@model("AWS::IAM::OIDCProvider")
 class OIDCProvider(BackendModel, CloudFormationModel, BaseModel):
     attributes: ClassVar[dict[str, str]] = {"Arn": "physical_id"}
-    type_name = "AWS::IAM::OIDCProvider"
 
     @classmethod
     def create(cls, name: str, p: Props, at: Place) -> OIDCProvider:

@@ -9,17 +9,16 @@ from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.rds.models import DBInstance as MotoDBInstance
 from moto.rds.models import rds_backends
 
-from appstack.local.models._base import BackendModel, Place, Props, _Declared, bounded_name
+from appstack.local.models._base import BackendModel, Place, Props, _Declared, bounded_name, model
 
 
+@model("AWS::RDS::DBCluster")
 class AuroraCluster(BackendModel, CloudFormationModel, BaseModel):
     """AWS::RDS::DBCluster in moto's RDS backend (DescribeDBClusters sees it, and moto's own
     AWS::RDS::DBInstance model joins its instances to it). Its master password arrives
     resolved from a secret (see `fixes.resolve_secret_references`), or RDS manages it
     (`ManageMasterUserPassword`, its secret in `MasterUserSecret.SecretArn`)."""
 
-    type_name = "AWS::RDS::DBCluster"
-    name_property = "DBClusterIdentifier"
     attributes: ClassVar[dict[str, str]] = {
         "Endpoint.Address": "cluster.endpoint",
         "Endpoint.Port": "port",
@@ -103,13 +102,11 @@ def _managed(properties: Props) -> bool:
     return value is True or str(value).lower() == "true"
 
 
+@model("AWS::RDS::DBInstance")
 class AuroraInstance(_Declared, CloudFormationModel, BaseModel):
     """AWS::RDS::DBInstance: instances of a cluster join it in moto's RDS backend (moto's own
     model ignores DBClusterIdentifier); stand-alone instances go to moto's model, which
     updates and deletes both. Defined after moto's model, so moto's type map picks this one."""
-
-    type_name = "AWS::RDS::DBInstance"
-    name_property = "DBInstanceIdentifier"
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:

@@ -8,15 +8,14 @@ from typing import ClassVar
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.resourcegroups.models import resourcegroups_backends
 
-from appstack.local.models._base import BackendModel, Place, Props, tag_dict
+from appstack.local.models._base import BackendModel, Place, Props, model, tag_dict
 
 
+@model("AWS::ResourceGroups::Group")
 class ResourceGroup(BackendModel, CloudFormationModel, BaseModel):
     """A resource group; Ref is its name. A CloudFormation-stack query without a Query
     selects the stack that creates the group, as CloudFormation fills it in."""
 
-    type_name = "AWS::ResourceGroups::Group"
-    name_property = "Name"
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn"}
 
     @classmethod

@@ -10,7 +10,7 @@ from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.rds.models import rds_backends
 from moto.secretsmanager.models import secretsmanager_backends
 
-from appstack.local.models._base import BackendModel, Place, Props, tag_list
+from appstack.local.models._base import BackendModel, Place, Props, model, tag_list
 
 
 def generated_value(spec: dict[str, Any], at: Place) -> str:
@@ -35,11 +35,10 @@ def generated_value(spec: dict[str, Any], at: Place) -> str:
     return json.dumps(document)
 
 
+@model("AWS::SecretsManager::Secret")
 class Secret(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::SecretsManager::Secret; Ref is its ARN, as in CloudFormation."""
+    """A secret; Ref is its ARN, as in CloudFormation."""
 
-    type_name = "AWS::SecretsManager::Secret"
-    name_property = "Name"
     attributes: ClassVar[dict[str, str]] = {"Id": "arn"}
 
     @classmethod
@@ -67,11 +66,10 @@ class Secret(BackendModel, CloudFormationModel, BaseModel):
         )
 
 
+@model("AWS::SecretsManager::SecretTargetAttachment")
 class SecretTargetAttachment(BackendModel, CloudFormationModel, BaseModel):
     """AWS::SecretsManager::SecretTargetAttachment: adds engine, host, port and the cluster's
     identifier to the secret's JSON, as CloudFormation does for an RDS target."""
-
-    type_name = "AWS::SecretsManager::SecretTargetAttachment"
 
     @classmethod
     def create(cls, name: str, p: Props, at: Place) -> SecretTargetAttachment:

@@ -6,13 +6,12 @@ from __future__ import annotations
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.ec2.models import ec2_backends
 
-from appstack.local.models._base import BackendModel, Place, Props, tag_dict
+from appstack.local.models._base import BackendModel, Place, Props, model, tag_dict
 
 
+@model("AWS::EC2::CustomerGateway")
 class CustomerGateway(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::EC2::CustomerGateway; Ref is its ID."""
-
-    type_name = "AWS::EC2::CustomerGateway"
+    """The customer's end of the VPN; Ref is its ID."""
 
     @classmethod
     def create(cls, name: str, p: Props, at: Place) -> CustomerGateway:
@@ -28,10 +27,9 @@ class CustomerGateway(BackendModel, CloudFormationModel, BaseModel):
         at.backend(ec2_backends).delete_customer_gateway(self.physical_id)
 
 
+@model("AWS::EC2::VPNConnection")
 class VPNConnection(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::EC2::VPNConnection; Ref is its ID."""
-
-    type_name = "AWS::EC2::VPNConnection"
+    """The VPN connection; Ref is its ID."""
 
     @classmethod
     def create(cls, name: str, p: Props, at: Place) -> VPNConnection:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from moto.core.common_models import BaseModel, CloudFormationModel
 from moto.wafv2.models import GLOBAL_REGION, wafv2_backends
 
-from appstack.local.models._base import BackendModel, Place, Props, tag_list
+from appstack.local.models._base import BackendModel, Place, Props, model, tag_list
 
 
 def _backend(at: Place, scope: str) -> Any:
@@ -22,11 +22,10 @@ def _backend_of(account_id: str, arn: str) -> Any:
     return wafv2_backends[account_id][arn.split(":")[3] or GLOBAL_REGION]
 
 
+@model("AWS::WAFv2::WebACL")
 class WebACL(BackendModel, CloudFormationModel, BaseModel):
-    """AWS::WAFv2::WebACL; Ref is `name|id|scope`, as in CloudFormation."""
+    """The web ACL; Ref is `name|id|scope`, as in CloudFormation."""
 
-    type_name = "AWS::WAFv2::WebACL"
-    name_property = "Name"
     attributes: ClassVar[dict[str, str]] = {
         "Arn": "arn",
         "Id": "acl_id",
@@ -90,10 +89,9 @@ class WebACL(BackendModel, CloudFormationModel, BaseModel):
             backend.delete_web_acl(self.name, self.scope, self.acl_id, acl.lock_token)
 
 
+@model("AWS::WAFv2::WebACLAssociation")
 class WebACLAssociation(BackendModel, CloudFormationModel, BaseModel):
     """AWS::WAFv2::WebACLAssociation: the web ACL guards the resource (a load balancer)."""
-
-    type_name = "AWS::WAFv2::WebACLAssociation"
 
     def __init__(self, acl_arn: str, resource_arn: str) -> None:
         super().__init__(f"{resource_arn}|{acl_arn}")
@@ -110,10 +108,9 @@ class WebACLAssociation(BackendModel, CloudFormationModel, BaseModel):
         _backend_of(at.account_id, self.acl_arn).disassociate_web_acl(self.resource_arn)
 
 
+@model("AWS::WAFv2::LoggingConfiguration")
 class WebACLLogging(BackendModel, CloudFormationModel, BaseModel):
     """AWS::WAFv2::LoggingConfiguration: where the web ACL's logs go."""
-
-    type_name = "AWS::WAFv2::LoggingConfiguration"
 
     @classmethod
     def create(cls, name: str, p: Props, at: Place) -> WebACLLogging:
