@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import types
+
 import pytest
 
 from appstack.local import fidelity
@@ -96,3 +99,40 @@ def test_a_rule_may_be_one_function_standing_in_for_methods_named_by_their_path(
 def test_a_method_path_without_its_module_is_refused() -> None:
     with pytest.raises(ValueError, match=r"module:Class\.method"):
         fidelity.stands_in_for("CloudFormationResponse.execute_change_set")
+
+
+def test_a_rule_of_several_functions_installs_each_where_it_says_it_replaces() -> None:
+    module = types.ModuleType("rule_of_several")
+    sys.modules[module.__name__] = module
+    original = (Greeter.greet, Greeter.wave)
+
+    @fidelity.replaces(f"{__name__}:Greeter.greet")
+    def polite(greet: fidelity.Method, self: Greeter, name: str) -> str:
+        return f"{greet(self, name)}, please"
+
+    @fidelity.replaces(f"{__name__}:Greeter.wave")
+    def loud(wave: fidelity.Method, self: Greeter, name: str) -> str:
+        return str(wave(self, name)).upper()
+
+    polite.__module__ = loud.__module__ = module.__name__
+    module.polite, module.loud = polite, loud  # type: ignore[attr-defined]
+    # Marked elsewhere and imported: installed by its own module's rule, not again by this one.
+    module.imported = polite_elsewhere  # type: ignore[attr-defined]
+    install = fidelity.replacements(module.__name__)
+    assert Greeter().greet("ann") == "hello ann"  # nothing changes before the rule is installed
+    try:
+        install()
+        assert (Greeter().greet("ann"), Greeter().wave("bo")) == ("hello ann, please", "WAVE AT BO")
+    finally:
+        Greeter.greet, Greeter.wave = original  # type: ignore[method-assign]
+        del sys.modules[module.__name__]
+
+
+@fidelity.replaces(f"{__name__}:Greeter.greet")
+def polite_elsewhere(greet: fidelity.Method, self: Greeter, name: str) -> str:
+    return f"{greet(self, name)}!"
+
+
+def test_a_replacement_without_its_module_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"module:Class\.method"):
+        fidelity.replaces("StackInstance.to_dict")

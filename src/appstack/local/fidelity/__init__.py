@@ -3,8 +3,10 @@
 Each rule is a small declared unit, like a cfn-lint rule: an id (`EM` and three digits), a
 one-line title, the AWS document that defines the behaviour, and an installer, which teaches
 moto that behaviour. Most rules are one function standing in for moto's method: declared with
-`@rule(...)` over `@stands_in_for("module:Class.method")`, the function is the rule. A rule
-that does more writes its own `install()` (wrapping methods with `in_place_of`). Rules live in
+`@rule(...)` over `@stands_in_for("module:Class.method")`, the function is the rule. A rule of
+several such functions marks each with `@replaces("module:Class.method")` and declares
+`rule(...)(replacements(__name__))`. A rule that does more writes its own `install()`
+(wrapping methods with `in_place_of`). Rules live in
 the modules of this package and register themselves with `@rule(...)`; `apply()` imports every
 module and installs each rule once, in id order, before the emulator parses its first stack.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
@@ -95,22 +98,59 @@ def stands_in_for(*methods: str) -> Callable[[Method], Installer]:
     """The installer of a rule that is one function standing in for each of `methods`, named
     `module:Class.method` and imported when the rule is installed; the function is called as
     with `in_place_of`."""
+    _check_paths(methods)
+
+    def declare(function: Method) -> Installer:
+        def install() -> None:
+            for method in methods:
+                _put(method, function)
+
+        return install
+
+    return declare
+
+
+def replaces(*methods: str) -> Callable[[Method], Method]:
+    """Mark the decorated function of a rule module to stand in for each of `methods` (named
+    as for `stands_in_for`) once the module's rule, declared with `replacements(__name__)` as
+    its installer, is installed."""
+    _check_paths(methods)
+
+    def mark(function: Method) -> Method:
+        setattr(function, _REPLACES, methods)
+        return function
+
+    return mark
+
+
+def replacements(module: str) -> Installer:
+    """The installer of a rule whose functions each say, with `@replaces`, which of moto's
+    methods they stand in for: each is put in place, in the order the module defines them."""
+
+    def install() -> None:
+        for function in list(vars(sys.modules[module]).values()):
+            if getattr(function, "__module__", None) == module:
+                for method in getattr(function, _REPLACES, ()):
+                    _put(method, function)
+
+    return install
+
+
+_REPLACES = "__replaces__"
+
+
+def _check_paths(methods: tuple[str, ...]) -> None:
     for method in methods:
         module, _, path = method.partition(":")
         if not module or "." not in path:
             raise ValueError(f"name the method as module:Class.method, not {method!r}")
 
-    def declare(function: Method) -> Installer:
-        def install() -> None:
-            for method in methods:
-                module, _, path = method.partition(":")
-                owner_path, _, name = path.rpartition(".")
-                owner = attrgetter(owner_path)(importlib.import_module(module))
-                in_place_of(owner, name)(function)
 
-        return install
-
-    return declare
+def _put(method: str, function: Method) -> None:
+    """Install `function` in place of `method` (module:Class.method), as `in_place_of` does."""
+    module, _, path = method.partition(":")
+    owner_path, _, name = path.rpartition(".")
+    in_place_of(attrgetter(owner_path)(importlib.import_module(module)), name)(function)
 
 
 def _calling(function: Method, original: Method | None) -> Method:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity import Method, replacements, replaces, rule
 
 ROLE = "AWSCloudFormationStackSetExecutionRole"
 
@@ -44,6 +44,7 @@ def not_deployed(instance: Any, account: str, region: str, state: str, reason: s
     instance.state, instance.reason = state, reason
 
 
+@replaces("moto.cloudformation.models:StackInstance.__init__")
 def checked_init(
     init: Method, self: Any, account_id: str, region_name: str, *args: Any, **kw: Any
 ) -> None:
@@ -63,6 +64,7 @@ def checked_init(
     init(self, account_id, region_name, *args, **kw)
 
 
+@replaces("moto.cloudformation.models:StackInstance.to_dict")
 def reported(to_dict: Method, self: Any) -> dict[str, Any]:
     answer: dict[str, Any] = to_dict(self)
     state = getattr(self, "state", "SUCCEEDED")
@@ -75,11 +77,13 @@ def reported(to_dict: Method, self: Any) -> dict[str, Any]:
     return answer
 
 
+@replaces("moto.cloudformation.models:StackInstance.delete")
 def deleted(delete: Method, self: Any) -> None:
     if getattr(self, "stack", None) is not None:
         delete(self)
 
 
+@replaces("moto.cloudformation.models:StackInstances.create_instances")
 def within_tolerance(
     create_instances: Method,
     self: Any,
@@ -125,6 +129,7 @@ def within_tolerance(
     return [i.to_dict() for i in created]
 
 
+@replaces("moto.cloudformation.models:StackSet.create_stack_instances")
 def operation_outcome(create_stack_instances: Method, self: Any, *args: Any, **kwargs: Any) -> str:
     self.instances.stopped, self.instances.last_created = False, self.stack_instances
     operation_id: str = create_stack_instances(self, *args, **kwargs)
@@ -143,12 +148,14 @@ def operation_outcome(create_stack_instances: Method, self: Any, *args: Any, **k
     return operation_id
 
 
+@replaces("moto.cloudformation.responses:CloudFormationResponse.create_stack_instances")
 def with_preferences(respond: Method, self: Any) -> Any:
     stack_set = self.cloudformation_backend.describe_stack_set(self._get_param("StackSetName"))
     stack_set.instances.preferences = self._get_param("OperationPreferences") or {}
     return respond(self)
 
 
+@replaces("moto.cloudformation.responses:CloudFormationResponse.list_stack_set_operation_results")
 def per_instance(results: Method, self: Any) -> Any:
     stack_set = self.cloudformation_backend.describe_stack_set(self._get_param("StackSetName"))
     operation = stack_set.get_operation(self._get_param("OperationId"))
@@ -159,19 +166,8 @@ def per_instance(results: Method, self: Any) -> Any:
     return ActionResult({"Summaries": [dict(r) for r in operation["Results"]]})
 
 
-@rule(
+rule(
     "EM462",
     "A self-managed stack instance needs the execution role; failures past tolerance stop it",
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html",
-)
-def install() -> None:
-    from moto.cloudformation.models import StackInstance, StackInstances, StackSet
-    from moto.cloudformation.responses import CloudFormationResponse
-
-    in_place_of(StackInstance, "__init__")(checked_init)
-    in_place_of(StackInstance, "to_dict")(reported)
-    in_place_of(StackInstance, "delete")(deleted)
-    in_place_of(StackInstances, "create_instances")(within_tolerance)
-    in_place_of(StackSet, "create_stack_instances")(operation_outcome)
-    in_place_of(CloudFormationResponse, "create_stack_instances")(with_preferences)
-    in_place_of(CloudFormationResponse, "list_stack_set_operation_results")(per_instance)
+)(replacements(__name__))

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity import Method, replacements, replaces, rule
 
 #: The service principal of StackSets' trusted access in AWS Organizations.
 PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
@@ -89,6 +89,7 @@ def _administered(response: Any) -> Any:
     return organization
 
 
+@replaces("moto.cloudformation.responses:CloudFormationResponse.activate_organizations_access")
 def _activate(original: Method | None, self: Any) -> Any:
     from moto.cloudformation.exceptions import ValidationError
     from moto.core.responses import EmptyResult
@@ -104,6 +105,7 @@ def _activate(original: Method | None, self: Any) -> Any:
     return EmptyResult()
 
 
+@replaces("moto.cloudformation.responses:CloudFormationResponse.deactivate_organizations_access")
 def _deactivate(original: Method | None, self: Any) -> Any:
     from moto.core.responses import EmptyResult
 
@@ -113,6 +115,7 @@ def _deactivate(original: Method | None, self: Any) -> Any:
     return EmptyResult()
 
 
+@replaces("moto.cloudformation.responses:CloudFormationResponse.describe_organizations_access")
 def _describe(original: Method | None, self: Any) -> Any:
     from moto.core.responses import ActionResult
 
@@ -120,6 +123,7 @@ def _describe(original: Method | None, self: Any) -> Any:
     return ActionResult({"Status": "ENABLED" if enabled else "DISABLED"})
 
 
+@replaces("moto.cloudformation.responses:CloudFormationResponse.create_stack_set")
 def _create_stack_set(respond: Method, self: Any) -> Any:
     from moto.cloudformation.exceptions import ValidationError
 
@@ -144,6 +148,7 @@ def _create_stack_set(respond: Method, self: Any) -> Any:
     return respond(self)
 
 
+@replaces("moto.cloudformation.responses:CloudFormationResponse.create_stack_instances")
 def _create_stack_instances(respond: Method, self: Any) -> Any:
     stack_set = self.cloudformation_backend.describe_stack_set(self._get_param("StackSetName"))
     if stack_set.permission_model == "SERVICE_MANAGED":
@@ -151,16 +156,8 @@ def _create_stack_instances(respond: Method, self: Any) -> Any:
     return respond(self)
 
 
-@rule(
+rule(
     "EM465",
     "A service-managed StackSet needs the management account, trusted access and AutoDeployment",
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html",
-)
-def install() -> None:
-    from moto.cloudformation.responses import CloudFormationResponse
-
-    in_place_of(CloudFormationResponse, "activate_organizations_access")(_activate)
-    in_place_of(CloudFormationResponse, "deactivate_organizations_access")(_deactivate)
-    in_place_of(CloudFormationResponse, "describe_organizations_access")(_describe)
-    in_place_of(CloudFormationResponse, "create_stack_set")(_create_stack_set)
-    in_place_of(CloudFormationResponse, "create_stack_instances")(_create_stack_instances)
+)(replacements(__name__))

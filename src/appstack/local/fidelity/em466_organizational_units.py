@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity import Method, replacements, replaces, rule
 from appstack.local.fidelity.em465_trusted_access import organization_of
 
 
@@ -50,6 +50,7 @@ def member_accounts(organization: Any, unit: str) -> list[str]:
     ]
 
 
+@replaces("moto.cloudformation.models:StackInstance.__init__")
 def _init(
     init: Method, self: Any, account_id: str, region_name: str, *args: Any, **kw: Any
 ) -> None:
@@ -74,6 +75,7 @@ def _init(
     )
 
 
+@replaces("moto.cloudformation.models:StackInstance.delete")
 def _delete(delete: Method, self: Any) -> None:
     if self.permission_model != "SERVICE_MANAGED":
         delete(self)
@@ -85,6 +87,7 @@ def _delete(delete: Method, self: Any) -> None:
         backend.delete_stack(self.stack.stack_id)
 
 
+@replaces("moto.cloudformation.models:StackInstances.create_instances")
 def _create_instances(
     create_instances: Method,
     self: Any,
@@ -134,6 +137,7 @@ def _create_instances(
     return [i.to_dict() for i in created]
 
 
+@replaces("moto.cloudformation.models:StackSet.update")
 def _update(update: Method, self: Any, *args: Any, **kwargs: Any) -> Any:
     from moto.cloudformation.models import cloudformation_backends
 
@@ -184,6 +188,10 @@ def follow_membership(organization: Any) -> None:
             )
 
 
+@replaces(
+    "moto.organizations.models:OrganizationsBackend.move_account",
+    "moto.organizations.models:OrganizationsBackend.remove_account_from_organization",
+)
 def _membership_changes(change: Method, self: Any, **kwargs: Any) -> Any:
     answer = change(self, **kwargs)
     if self.org is not None:
@@ -191,19 +199,8 @@ def _membership_changes(change: Method, self: Any, **kwargs: Any) -> Any:
     return answer
 
 
-@rule(
+rule(
     "EM466",
     "A service-managed StackSet deploys to its OUs' member accounts, child OUs in, management out",
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html",
-)
-def install() -> None:
-    from moto.cloudformation.models import StackInstance, StackInstances, StackSet
-    from moto.organizations.models import OrganizationsBackend
-
-    in_place_of(StackInstance, "__init__")(_init)
-    in_place_of(OrganizationsBackend, "move_account", "remove_account_from_organization")(
-        _membership_changes
-    )
-    in_place_of(StackInstance, "delete")(_delete)
-    in_place_of(StackInstances, "create_instances")(_create_instances)
-    in_place_of(StackSet, "update")(_update)
+)(replacements(__name__))

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity import Method, replacements, replaces, rule
 
 
+@replaces("moto.cloudformation.models:StackInstance.to_dict")
 def _reported(to_dict: Method, self: Any) -> dict[str, Any]:
     answer: dict[str, Any] = to_dict(self)
     unit = getattr(self, "organizational_unit_id", None)
@@ -31,6 +32,7 @@ def _reported(to_dict: Method, self: Any) -> dict[str, Any]:
     return answer
 
 
+@replaces("moto.cloudformation.responses:CloudFormationResponse.describe_stack_set")
 def _describe_stack_set(respond: Method, self: Any) -> Any:
     stack_set = self.cloudformation_backend.describe_stack_set(self._get_param("StackSetName"))
     if stack_set.permission_model == "SERVICE_MANAGED":
@@ -39,14 +41,8 @@ def _describe_stack_set(respond: Method, self: Any) -> Any:
     return respond(self)
 
 
-@rule(
+rule(
     "EM467",
     "Service-managed instances report their OrganizationalUnitId and stack; the StackSet its OUs",
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstanceSummary.html",
-)
-def install() -> None:
-    from moto.cloudformation.models import StackInstance
-    from moto.cloudformation.responses import CloudFormationResponse
-
-    in_place_of(StackInstance, "to_dict")(_reported)
-    in_place_of(CloudFormationResponse, "describe_stack_set")(_describe_stack_set)
+)(replacements(__name__))

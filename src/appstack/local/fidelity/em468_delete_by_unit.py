@@ -20,7 +20,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from appstack.local.fidelity import Method, in_place_of, rule
+from appstack.local.fidelity import Method, rule, stands_in_for
 from appstack.local.fidelity.em465_trusted_access import check_service_managed, organization_of
 from appstack.local.fidelity.em466_organizational_units import member_accounts
 
@@ -36,6 +36,12 @@ def _targeted(stack_set: Any, units: list[str], regions: list[str]) -> list[Any]
     ]
 
 
+@rule(
+    "EM468",
+    "DeleteStackInstances of a service-managed StackSet takes its OUs; RetainStacks keeps stacks",
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStackInstances.html",
+)
+@stands_in_for("moto.cloudformation.responses:CloudFormationResponse.delete_stack_instances")
 def _delete_stack_instances(respond: Method, self: Any) -> Any:
     from moto.cloudformation.exceptions import ValidationError
     from moto.core.responses import ActionResult
@@ -65,14 +71,3 @@ def _delete_stack_instances(respond: Method, self: Any) -> Any:
         {"Account": i.account_id, "Region": i.region_name, "Status": "SUCCEEDED"} for i in gone
     ]
     return ActionResult({"OperationId": operation["OperationId"]})
-
-
-@rule(
-    "EM468",
-    "DeleteStackInstances of a service-managed StackSet takes its OUs; RetainStacks keeps stacks",
-    "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStackInstances.html",
-)
-def install() -> None:
-    from moto.cloudformation.responses import CloudFormationResponse
-
-    in_place_of(CloudFormationResponse, "delete_stack_instances")(_delete_stack_instances)
