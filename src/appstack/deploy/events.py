@@ -20,6 +20,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Event:
+    """One stack event: what happened to which resource, and why."""
+
     id: str
     time: datetime
     logical_id: str
@@ -33,16 +35,14 @@ class Event:
         return self.status.endswith("_FAILED")
 
 
+#: The fields of a StackEvent that Event keeps as text ("" where the event has none), in
+#: Event's order.
+_TEXT = ("LogicalResourceId", "ResourceType", "ResourceStatus", "ResourceStatusReason")
+
+
 def _event(item: dict[str, Any]) -> Event:
-    return Event(
-        item["EventId"],
-        item["Timestamp"],
-        item.get("LogicalResourceId", ""),
-        item.get("ResourceType", ""),
-        item.get("ResourceStatus", ""),
-        item.get("ResourceStatusReason", ""),
-        item.get("ClientRequestToken"),
-    )
+    text = (item.get(name, "") for name in _TEXT)
+    return Event(item["EventId"], item["Timestamp"], *text, item.get("ClientRequestToken"))
 
 
 def since(cfn: Any, stack_name: str, seen: set[str], token: str | None = None) -> list[Event]:

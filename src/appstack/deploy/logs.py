@@ -45,6 +45,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Line:
+    """One log line of one container of one task."""
+
     time: datetime
     container: str
     task: str

@@ -22,6 +22,8 @@ Template = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class Kind:
+    """How the diagram draws a resource type: its label, zone, capability and icon."""
+
     label: str
     zone: str
     capability: str
@@ -156,6 +158,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
+    """An arrow from one node to another, with what flows along it."""
+
     source: str
     target: str
     label: str
