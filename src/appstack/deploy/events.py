@@ -35,14 +35,16 @@ class Event:
         return self.status.endswith("_FAILED")
 
 
-#: The fields of a StackEvent that Event keeps as text ("" where the event has none), in
-#: Event's order.
-_TEXT = ("LogicalResourceId", "ResourceType", "ResourceStatus", "ResourceStatusReason")
-
-
 def _event(item: dict[str, Any]) -> Event:
-    text = (item.get(name, "") for name in _TEXT)
-    return Event(item["EventId"], item["Timestamp"], *text, item.get("ClientRequestToken"))
+    return Event(
+        item["EventId"],
+        item["Timestamp"],
+        item.get("LogicalResourceId", ""),
+        item.get("ResourceType", ""),
+        item.get("ResourceStatus", ""),
+        item.get("ResourceStatusReason", ""),
+        item.get("ClientRequestToken"),
+    )
 
 
 def since(cfn: Any, stack_name: str, seen: set[str], token: str | None = None) -> list[Event]:
