@@ -212,3 +212,43 @@ def test_a_created_stack_gets_its_policy_without_reading_the_none_it_has(
     policy = conn.client("cloudformation").get_stack_policy(StackName=stack)["StackPolicyBody"]
     deployed = stacks.template_of(conn.client("cloudformation"), stack)
     assert policy == protection.stack_policy(deployed) and "Deny" in policy
+
+
+def before_the_change_set(made: list[str]) -> list[str]:
+    return made[: made.index("CreateChangeSet")]
+
+
+def test_a_create_describes_its_stack_once_before_the_change_set(
+    conn: Connection, stack: str
+) -> None:
+    """Settle's DescribeStacks serves preflight and the plan too; a stack that does not exist
+    has no resources to list."""
+    with contextmanager(cloudformation_calls)(conn) as made:
+        assert workflow.run(conn, request(stack, yes=True), Recording()).ok
+    assert before_the_change_set(made) == ["DescribeStacks"]
+
+
+def test_an_update_describes_its_stack_once_before_the_change_set(
+    conn: Connection, stack: str
+) -> None:
+    assert workflow.run(conn, request(stack, yes=True), Recording()).ok
+    cfg = {"region": REGION, "environments": {"dev": {"cpu_target": 72}}}
+    target = config.resolve(config.in_region(config.parse(cfg), REGION), "dev", 1)
+    changed = workflow.Request(stack, target, synth(cfg), validate=False, yes=True)
+    with contextmanager(cloudformation_calls)(conn) as made:
+        assert workflow.run(conn, changed, Recording()).changed
+    assert before_the_change_set(made).count("DescribeStacks") == 1
+
+
+def test_a_stack_whose_protection_was_repaired_is_described_again_for_the_checks(
+    conn: Connection, stack: str
+) -> None:
+    from appstack.deploy import protection
+
+    assert workflow.run(conn, request(stack, yes=True), Recording()).ok
+    conn.client("cloudformation").set_stack_policy(
+        StackName=stack, StackPolicyBody=protection.ALLOW_ALL
+    )
+    with contextmanager(cloudformation_calls)(conn) as made:
+        assert not workflow.run(conn, request(stack, yes=True), Recording()).changed
+    assert "DescribeStacks" in made[made.index("SetStackPolicy") :]

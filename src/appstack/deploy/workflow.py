@@ -187,7 +187,7 @@ def _deploy(
     if request.going_down:
         assert isinstance(request.target, Target), "only an environment goes down a phase"
         check_lower(conn, request.target, stack, found)
-    current = _checks(conn, request, interaction)
+    current = _checks(conn, request, interaction, found)
     template = request.template
     if keep_image and (kept := images.deployed_image(current)):
         interaction.note(f"{stack} keeps the image of its last build, {kept} (--build builds anew)")
@@ -203,7 +203,7 @@ def _deploy(
         request.allow_data_loss,
         request.allow_outage,
         request.target.tags,
-        # The template settle read, while preflight found the stack as settle did.
+        # The template settle read, while the baseline's preflight found the stack as settle did.
         deployed if stacks.same_stack(found, current) else None,
     )
     if change_set.empty:
@@ -242,8 +242,10 @@ def follow(interaction: Interaction, stack: str, total: int, action: Callable[..
 def settle(
     conn: Connection, stack: str, interaction: Interaction, production: bool | None = None
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """The stack as found, once an abandoned review is cleared and its protection repaired,
-    and the template it runs (None: none; read once, for the repair and the plan)."""
+    """The stack as it is once an abandoned review is cleared and its protection repaired
+    (None: not deployed), and the template it runs (None: none; read once, for the repair and
+    the plan). The checks and the plan take this description: DescribeStacks is asked once
+    before the change set, again only after a repair changed the stack."""
     cfn = conn.client("cloudformation")
     found = stacks.describe(cfn, stack)
     if stacks.clear_abandoned_review(cfn, found):
@@ -252,7 +254,10 @@ def settle(
             "(REVIEW_IN_PROGRESS, no resources); it was deleted"
         )
         return None, None
-    return found, repair_protection(cfn, found, interaction, production)
+    deployed, repaired = _repair(cfn, found, interaction, production)
+    if repaired:  # termination protection, say: the stack as it is now
+        found = stacks.describe(cfn, stack)
+    return found, deployed
 
 
 def repair_protection(
@@ -264,12 +269,19 @@ def repair_protection(
     """Repair the protection of a stack appstack deployed (its template records the phase);
     another tool's stack is left as it is. Returns the deployed template it read (one
     GetTemplate serves the phase, the repair and the plan), None if there is none."""
+    return _repair(cfn, found, interaction, production)[0]
+
+
+def _repair(
+    cfn: Any, found: dict[str, Any] | None, interaction: Interaction, production: bool | None
+) -> tuple[dict[str, Any] | None, bool]:
+    """`repair_protection`, and whether it changed the stack."""
     deployed = stacks.deployed_template(cfn, found)
     if found is None or stacks.deployed_phase(cfn, found, deployed or {}) is None:
-        return deployed
+        return deployed, False
     repaired = repair.repair(cfn, found, deployed, production=production)
     interaction.repairs(repaired.done, repaired.failed)
-    return deployed
+    return deployed, bool(repaired.done)
 
 
 def check_lower(conn: Connection, target: Target, stack: str, found: dict[str, Any] | None) -> None:
@@ -286,14 +298,25 @@ def check_lower(conn: Connection, target: Target, stack: str, found: dict[str, A
         )
 
 
-def _checks(conn: Connection, request: Request, interaction: Interaction) -> dict[str, Any] | None:
+def _checks(
+    conn: Connection, request: Request, interaction: Interaction, found: dict[str, Any] | None
+) -> dict[str, Any] | None:
     """Validate and preflight; stop on any error. Preflight only reads the account, so it
-    asks AWS while validate works on the template. Returns the stack as preflight found it
-    (None: not deployed yet)."""
-    if request.preflight:
-        asked = background.start(_preflight(request.target), request.target, request.stack, conn)
+    asks AWS while validate works on the template. `found` is the stack as settled (None: not
+    deployed yet); returns the stack as preflight found it (an environment's preflight takes
+    `found`; the account baseline's describes it again)."""
+    target = request.target
+    asked: background.Pending[tuple[list[Finding], dict[str, Any] | None]]
+    if not request.preflight:
+        asked = background.start(lambda: ([], found))
+    elif isinstance(target, BaselineTarget):
+        asked = background.start(_preflight(target), target, request.stack, conn)
     else:
-        asked = background.start(lambda: ([], stacks.current(conn, request.stack)))
+        from appstack.checks import preflight
+
+        asked = background.start(
+            lambda: (preflight.ask_about(target, request.stack, conn, found), found)
+        )
     findings: list[Finding] = []
     if request.validate:
         from appstack.checks import validate  # imports cfn-lint only if it has to check
@@ -312,8 +335,8 @@ def _checks(conn: Connection, request: Request, interaction: Interaction) -> dic
         interaction.warning(
             "validation skipped: the template was NOT checked (cfn-lint, rules, checkov)"
         )
-    found, current = asked.result()
-    findings = found + findings
+    preflighted, current = asked.result()
+    findings = preflighted + findings
     interaction.findings(findings)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
