@@ -3,6 +3,7 @@ sees and answers goes through the interaction the caller passes in."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -252,3 +253,37 @@ def test_a_stack_whose_protection_was_repaired_is_described_again_for_the_checks
     with contextmanager(cloudformation_calls)(conn) as made:
         assert not workflow.run(conn, request(stack, yes=True), Recording()).changed
     assert "DescribeStacks" in made[made.index("SetStackPolicy") :]
+
+
+def test_a_first_deploy_makes_its_change_set_while_preflight_asks_the_account(
+    conn: Connection, stack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from appstack.checks import preflight
+
+    planned = threading.Event()
+
+    def asking(*_: Any) -> list[Any]:
+        assert planned.wait(timeout=5), "the change set waited for preflight"
+        return []
+
+    monkeypatch.setattr(preflight, "ask_about", asking)
+    events = conn.client("cloudformation").meta.events
+    events.register("after-call.cloudformation.CreateChangeSet", lambda **_: planned.set(), "p")
+    try:
+        assert workflow.run(conn, request(stack, yes=True), Recording()).ok
+    finally:
+        events.unregister("after-call.cloudformation.CreateChangeSet", unique_id="p")
+
+
+def test_a_first_deploy_that_preflight_refuses_leaves_no_stack_behind(
+    conn: Connection, stack: str
+) -> None:
+    elsewhere = "arn:aws:acm:eu-west-1:123456789012:certificate/abc"  # PF004: another Region
+    cfg = {"region": REGION, "environments": {"dev": {"certificate_arn": elsewhere}}}
+    target = config.resolve(config.in_region(config.parse(cfg), REGION), "dev", 1)
+    person = Recording()
+    refused = workflow.Request(stack, target, synth(cfg), validate=False, yes=True)
+    with pytest.raises(stacks.DeployError, match="nothing was changed"):
+        workflow.run(conn, refused, person)
+    assert [f.rule for f in person.found if f.severity == "error"] == ["PF004"]
+    assert stacks.current(conn, stack) is None  # no stack under review either

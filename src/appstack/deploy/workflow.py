@@ -8,7 +8,9 @@
 2. a rollback must go down from the phase the stack is deployed at;
 3. checks: validate (cfn-lint, own rules, checkov) works on the template while preflight
    asks the account beside it; any error stops here, before anything changed;
-4. plan: the change set, each change classified; a refusal stops here;
+4. plan: the change set, each change classified; a refusal stops here. A new environment's
+   stack is planned while preflight still asks (its errors then stop the deploy here, and
+   the change set and the stack under review it made are deleted);
 5. confirmation (unless `yes`), naming the deletion protection to be lifted first;
 6. deletion protection of the resources the change removes is lifted by an update that
    changes nothing else, and the change is planned again and checked against the one shown;
@@ -187,7 +189,12 @@ def _deploy(
     if request.going_down:
         assert isinstance(request.target, Target), "only an environment goes down a phase"
         check_lower(conn, request.target, stack, found)
-    current = _checks(conn, request, interaction, found)
+    checking = _checks(conn, request, interaction, found)
+    # A new environment's stack is planned while preflight asks the account: a change set
+    # runs nothing, and it is deleted if preflight refuses. A deployed stack is planned only
+    # once preflight has answered (it may be busy, or another application's: PF001, PF002).
+    beside = found is None and isinstance(request.target, Target)
+    current = None if beside else checking.finish()
     template = request.template
     if keep_image and (kept := images.deployed_image(current)):
         interaction.note(f"{stack} keeps the image of its last build, {kept} (--build builds anew)")
@@ -195,17 +202,25 @@ def _deploy(
     template, notes = conn.prepare(template)
     for note in notes:
         interaction.note(note)
-    change_set, refused = stacks.plan(
-        conn,
-        stack,
-        current,
-        template,
-        request.allow_data_loss,
-        request.allow_outage,
-        request.target.tags,
-        # The template settle read, while the baseline's preflight found the stack as settle did.
-        deployed if stacks.same_stack(found, current) else None,
-    )
+    try:
+        change_set, refused = stacks.plan(
+            conn,
+            stack,
+            current,
+            template,
+            request.allow_data_loss,
+            request.allow_outage,
+            request.target.tags,
+            # The template settle read, while the baseline's preflight found the stack as
+            # settle did.
+            deployed if stacks.same_stack(found, current) else None,
+        )
+    except stacks.DeployError:
+        if beside:  # preflight's errors say more than a refused change set
+            checking.finish()
+        raise
+    if beside:
+        _finish_beside(conn, checking, change_set)
     if change_set.empty:
         return Result(stack, current)
     try:
@@ -224,6 +239,16 @@ def _deploy(
     if lift and not outcome.ok:
         _restore_protection(conn, stack, lift, interaction)
     return Result(stack, current, outcome, lift)
+
+
+def _finish_beside(conn: Connection, checking: _Checking, change_set: changesets.ChangeSet) -> None:
+    """Preflight's answer for a stack planned meanwhile; on an error (or Ctrl-C) its change
+    set is deleted, and with it the stack under review it made."""
+    try:
+        checking.finish()
+    except BaseException:
+        stacks.discard(conn, change_set)
+        raise
 
 
 def follow(interaction: Interaction, stack: str, total: int, action: Callable[..., T]) -> T:
@@ -298,13 +323,37 @@ def check_lower(conn: Connection, target: Target, stack: str, found: dict[str, A
         )
 
 
+@dataclass
+class _Checking:
+    """Checks under way: validate's findings, and preflight asking the account meanwhile."""
+
+    request: Request
+    interaction: Interaction
+    validated: list[Finding]
+    asked: background.Pending[tuple[list[Finding], dict[str, Any] | None]]
+
+    def finish(self) -> dict[str, Any] | None:
+        """Wait for preflight, show every finding, stop on any error; the stack as preflight
+        found it (None: not deployed yet)."""
+        preflighted, current = self.asked.result()
+        findings = preflighted + self.validated
+        self.interaction.findings(findings)
+        errors = [f for f in findings if f.severity == "error"]
+        if errors:
+            raise stacks.DeployError(
+                f"{len(errors)} check(s) failed before deploying {self.request.stack}; "
+                "nothing was changed"
+            )
+        return current
+
+
 def _checks(
     conn: Connection, request: Request, interaction: Interaction, found: dict[str, Any] | None
-) -> dict[str, Any] | None:
-    """Validate and preflight; stop on any error. Preflight only reads the account, so it
-    asks AWS while validate works on the template. `found` is the stack as settled (None: not
-    deployed yet); returns the stack as preflight found it (an environment's preflight takes
-    `found`; the account baseline's describes it again)."""
+) -> _Checking:
+    """Validate, with preflight asking the account meanwhile (it only reads); stop on any
+    error of validate's (with preflight's findings). `found` is the stack as settled (None:
+    not deployed yet): an environment's preflight takes it, the account baseline's describes
+    it again. `finish` the checks for preflight's answer."""
     target = request.target
     asked: background.Pending[tuple[list[Finding], dict[str, Any] | None]]
     if not request.preflight:
@@ -335,15 +384,10 @@ def _checks(
         interaction.warning(
             "validation skipped: the template was NOT checked (cfn-lint, rules, checkov)"
         )
-    preflighted, current = asked.result()
-    findings = preflighted + findings
-    interaction.findings(findings)
-    errors = [f for f in findings if f.severity == "error"]
-    if errors:
-        raise stacks.DeployError(
-            f"{len(errors)} check(s) failed before deploying {request.stack}; nothing was changed"
-        )
-    return current
+    checking = _Checking(request, interaction, findings, asked)
+    if any(f.severity == "error" for f in findings):
+        checking.finish()  # raises, with preflight's findings too
+    return checking
 
 
 def _preflight(
