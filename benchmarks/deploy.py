@@ -37,8 +37,9 @@ from typing import Any
 
 import psutil
 import yaml
-from common import median, table
+from common import compiled, median, table
 
+import appstack
 from appstack.local import emulator
 
 HERE = Path(__file__).parent
@@ -457,6 +458,9 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="appstack-deploy-bench-"))
     try:
+        compiled(Path(appstack.__file__).parent)
+        if args.before is not None:
+            compiled(args.before / "src/appstack")
         prepare(work)
         print(
             f"machine: {platform.platform()}, {psutil.cpu_count()} cores, "

@@ -16,6 +16,9 @@ import sys
 import time
 from pathlib import Path
 
+from common import compiled
+
+import appstack
 from appstack import render
 
 APPSTACK = str(Path(sys.executable).with_name("appstack"))
@@ -32,6 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=10)
     runs = parser.parse_args().runs
+    compiled(Path(appstack.__file__).parent)
     times: dict[str, list[float]] = {name: [] for name in CASES}
     for _ in range(runs):
         for name, argv in CASES.items():

@@ -1,3 +1,3 @@
-from appstack.cli import main
+from appstack.cli import run
 
-main()
+run()

@@ -3,6 +3,7 @@ nothing heavy, the version, and errors as one line with an exit code, never a tr
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from appstack import __version__
+from appstack.cli import FULL_COLLECTION_AFTER
+from appstack.cli import run as run_program
 from cli_runner import run
 
 
@@ -62,3 +65,22 @@ def test_help_lists_every_command_without_loading_boto3_pydantic_or_cfn_lint() -
 
     assert all(f"  {name} " in result.stdout for name in COMMANDS), result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_program_walks_its_long_lived_objects_rarely_and_not_again_at_exit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`appstack` as a program (`run`): a full collection walks every object the command
+    loaded (modules, service models, validators), so it runs far less often than the
+    interpreter's default, and not at all on the objects left once the command is done."""
+    monkeypatch.setattr(sys, "argv", ["appstack", "--version"])
+    default = gc.get_threshold()
+    try:
+        run_program()
+        assert gc.get_threshold()[2] == FULL_COLLECTION_AFTER >= 100 * default[2]
+        assert gc.get_threshold()[:2] == default[:2]  # young objects: as often as ever
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*default)
+    assert __version__ in capsys.readouterr().out

@@ -3,6 +3,7 @@ sees and answers goes through the interaction the caller passes in."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -212,3 +213,77 @@ def test_a_created_stack_gets_its_policy_without_reading_the_none_it_has(
     policy = conn.client("cloudformation").get_stack_policy(StackName=stack)["StackPolicyBody"]
     deployed = stacks.template_of(conn.client("cloudformation"), stack)
     assert policy == protection.stack_policy(deployed) and "Deny" in policy
+
+
+def before_the_change_set(made: list[str]) -> list[str]:
+    return made[: made.index("CreateChangeSet")]
+
+
+def test_a_create_describes_its_stack_once_before_the_change_set(
+    conn: Connection, stack: str
+) -> None:
+    """Settle's DescribeStacks serves preflight and the plan too; a stack that does not exist
+    has no resources to list."""
+    with contextmanager(cloudformation_calls)(conn) as made:
+        assert workflow.run(conn, request(stack, yes=True), Recording()).ok
+    assert before_the_change_set(made) == ["DescribeStacks"]
+
+
+def test_an_update_describes_its_stack_once_before_the_change_set(
+    conn: Connection, stack: str
+) -> None:
+    assert workflow.run(conn, request(stack, yes=True), Recording()).ok
+    cfg = {"region": REGION, "environments": {"dev": {"cpu_target": 72}}}
+    target = config.resolve(config.in_region(config.parse(cfg), REGION), "dev", 1)
+    changed = workflow.Request(stack, target, synth(cfg), validate=False, yes=True)
+    with contextmanager(cloudformation_calls)(conn) as made:
+        assert workflow.run(conn, changed, Recording()).changed
+    assert before_the_change_set(made).count("DescribeStacks") == 1
+
+
+def test_a_stack_whose_protection_was_repaired_is_described_again_for_the_checks(
+    conn: Connection, stack: str
+) -> None:
+    from appstack.deploy import protection
+
+    assert workflow.run(conn, request(stack, yes=True), Recording()).ok
+    conn.client("cloudformation").set_stack_policy(
+        StackName=stack, StackPolicyBody=protection.ALLOW_ALL
+    )
+    with contextmanager(cloudformation_calls)(conn) as made:
+        assert not workflow.run(conn, request(stack, yes=True), Recording()).changed
+    assert "DescribeStacks" in made[made.index("SetStackPolicy") :]
+
+
+def test_a_first_deploy_makes_its_change_set_while_preflight_asks_the_account(
+    conn: Connection, stack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from appstack.checks import preflight
+
+    planned = threading.Event()
+
+    def asking(*_: Any) -> list[Any]:
+        assert planned.wait(timeout=5), "the change set waited for preflight"
+        return []
+
+    monkeypatch.setattr(preflight, "ask_about", asking)
+    events = conn.client("cloudformation").meta.events
+    events.register("after-call.cloudformation.CreateChangeSet", lambda **_: planned.set(), "p")
+    try:
+        assert workflow.run(conn, request(stack, yes=True), Recording()).ok
+    finally:
+        events.unregister("after-call.cloudformation.CreateChangeSet", unique_id="p")
+
+
+def test_a_first_deploy_that_preflight_refuses_leaves_no_stack_behind(
+    conn: Connection, stack: str
+) -> None:
+    elsewhere = "arn:aws:acm:eu-west-1:123456789012:certificate/abc"  # PF004: another Region
+    cfg = {"region": REGION, "environments": {"dev": {"certificate_arn": elsewhere}}}
+    target = config.resolve(config.in_region(config.parse(cfg), REGION), "dev", 1)
+    person = Recording()
+    refused = workflow.Request(stack, target, synth(cfg), validate=False, yes=True)
+    with pytest.raises(stacks.DeployError, match="nothing was changed"):
+        workflow.run(conn, refused, person)
+    assert [f.rule for f in person.found if f.severity == "error"] == ["PF004"]
+    assert stacks.current(conn, stack) is None  # no stack under review either

@@ -113,15 +113,23 @@ def ask(
     target: Target, stack_name: str, session: Any
 ) -> tuple[list[Finding], dict[str, Any] | None]:
     """The preflight findings, and the stack as they found it (None: not deployed yet)."""
-    cfn = session.client("cloudformation")
-    context = Context(target, stack_name, session, describe_stack(cfn, stack_name))
+    stack = describe_stack(session.client("cloudformation"), stack_name)
+    return ask_about(target, stack_name, session, stack), stack
+
+
+def ask_about(
+    target: Target, stack_name: str, session: Any, stack: dict[str, Any] | None
+) -> list[Finding]:
+    """The preflight findings for `stack` as the caller has just described it (None: not
+    deployed yet): a deploy hands in the stack it settled, and DescribeStacks is asked once."""
+    context = Context(target, stack_name, session, stack)
     findings: list[Finding] = []
     for declared in CHECKS:
         try:
             findings += declared.findings(context)
         except (ClientError, BotoCoreError) as exc:
             findings.append(unreachable(f"{declared.id} ({declared.title})", exc))
-    return findings, context.stack
+    return findings
 
 
 def unreachable(check: str, error: Exception) -> Finding:

@@ -6,6 +6,7 @@ Each command lives in its own module, `appstack.cli.commands.<name>`, found thro
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 
@@ -73,6 +74,28 @@ class LazyGroup(click.Group):
 def cli() -> None:
     """appstack: a production-grade AWS environment for one containerized web application,
     deployed phase by phase."""
+
+
+#: How many younger collections pass before the collector walks every object again (the
+#: interpreter's default is 10). A command loads modules, botocore's service models and
+#: pydantic's validators that live as long as the process, and each full collection walks
+#: them all: about 0.07 s of a deploy at the default. Young objects are collected as often.
+FULL_COLLECTION_AFTER = 1000
+
+
+def run() -> None:
+    """The `appstack` program (its console script, and `python -m appstack`): `main` in a
+    process of its own. Full collections are rarer while it runs, and once it is done what it
+    made is left out of the collections the interpreter runs while it shuts down (about 0.1 s
+    of a deploy): reference counting still frees it, and an object in a reference cycle is
+    left to the end of the process, which releases its memory. Every file the command wrote
+    is closed by then (`with` blocks), every answer printed."""
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_COLLECTION_AFTER)
+    try:
+        main()
+    finally:
+        gc.freeze()
 
 
 def main(argv: list[str] | None = None) -> None:

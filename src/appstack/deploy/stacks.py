@@ -15,6 +15,7 @@ from botocore.parsers import ResponseParserError
 from appstack.checks.preflight import BLOCKING_STATES, busy, describe_stack
 from appstack.data.stateful import KEEPS_DATA
 from appstack.deploy import (
+    background,
     changesets,
     classify,
     events,
@@ -468,6 +469,9 @@ def apply(
         cfn.set_stack_policy(
             StackName=name, StackPolicyBody=protection.stack_policy(template, change_set.lifted)
         )
+    # The services' watch (its ECS client: a service model to load) is made while
+    # CloudFormation answers ExecuteChangeSet.
+    watching = background.start(service_watch.watch, conn, name, template)
     try:
         changesets.execute(cfn, change_set)
     except ClientError as exc:
@@ -484,7 +488,7 @@ def apply(
         # but DELETE_IN_PROGRESS and DELETE_COMPLETE
         # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html).
         warnings += _terminate_protection(cfn, name, True)
-    final, failure = _follow_with_services(conn, change_set, template, on_event, timeout)
+    final, failure = _follow_with_services(cfn, change_set, watching.result(), on_event, timeout)
     outcome = Outcome(name, final["StackStatus"], change_set, outputs(final), failure)
     if not outcome.ok:
         # Rolled back: the deployed template is the old one again, and so is its policy.
@@ -524,18 +528,17 @@ def _deployed_protection(
 
 
 def _follow_with_services(
-    conn: Connection,
+    cfn: Any,
     change_set: changesets.ChangeSet,
-    template: dict[str, Any],
+    watch: service_watch.ServiceWatch | None,
     on_event: Callable[[events.Event], None] | None,
     timeout: float | None,
 ) -> tuple[dict[str, Any], events.Event | None]:
-    """Follow the executed change set and the template's ECS services; the stack as it
-    ended, and the root cause of a failure (a service's: the reason its task stopped)."""
-    name = change_set.stack_name
-    watch = service_watch.watch(conn, name, template)
+    """Follow the executed change set and the template's ECS services (`watch`; None: it has
+    none); the stack as it ended, and the root cause of a failure (a service's: the reason
+    its task stopped)."""
     final, seen = follow(
-        conn.client("cloudformation"), name, on_event, change_set.token,
+        cfn, change_set.stack_name, on_event, change_set.token,
         watch.saw if watch else None, timeout,
     )  # fmt: skip
     root = events.root_cause(seen)

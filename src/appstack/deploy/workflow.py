@@ -8,7 +8,9 @@
 2. a rollback must go down from the phase the stack is deployed at;
 3. checks: validate (cfn-lint, own rules, checkov) works on the template while preflight
    asks the account beside it; any error stops here, before anything changed;
-4. plan: the change set, each change classified; a refusal stops here;
+4. plan: the change set, each change classified; a refusal stops here. A new environment's
+   stack is planned while preflight still asks (its errors then stop the deploy here, and
+   the change set and the stack under review it made are deleted);
 5. confirmation (unless `yes`), naming the deletion protection to be lifted first;
 6. deletion protection of the resources the change removes is lifted by an update that
    changes nothing else, and the change is planned again and checked against the one shown;
@@ -187,7 +189,12 @@ def _deploy(
     if request.going_down:
         assert isinstance(request.target, Target), "only an environment goes down a phase"
         check_lower(conn, request.target, stack, found)
-    current = _checks(conn, request, interaction)
+    checking = _checks(conn, request, interaction, found)
+    # A new environment's stack is planned while preflight asks the account: a change set
+    # runs nothing, and it is deleted if preflight refuses. A deployed stack is planned only
+    # once preflight has answered (it may be busy, or another application's: PF001, PF002).
+    beside = found is None and isinstance(request.target, Target)
+    current = None if beside else checking.finish()
     template = request.template
     if keep_image and (kept := images.deployed_image(current)):
         interaction.note(f"{stack} keeps the image of its last build, {kept} (--build builds anew)")
@@ -195,17 +202,25 @@ def _deploy(
     template, notes = conn.prepare(template)
     for note in notes:
         interaction.note(note)
-    change_set, refused = stacks.plan(
-        conn,
-        stack,
-        current,
-        template,
-        request.allow_data_loss,
-        request.allow_outage,
-        request.target.tags,
-        # The template settle read, while preflight found the stack as settle did.
-        deployed if stacks.same_stack(found, current) else None,
-    )
+    try:
+        change_set, refused = stacks.plan(
+            conn,
+            stack,
+            current,
+            template,
+            request.allow_data_loss,
+            request.allow_outage,
+            request.target.tags,
+            # The template settle read, while the baseline's preflight found the stack as
+            # settle did.
+            deployed if stacks.same_stack(found, current) else None,
+        )
+    except stacks.DeployError:
+        if beside:  # preflight's errors say more than a refused change set
+            checking.finish()
+        raise
+    if beside:
+        _finish_beside(conn, checking, change_set)
     if change_set.empty:
         return Result(stack, current)
     try:
@@ -226,6 +241,16 @@ def _deploy(
     return Result(stack, current, outcome, lift)
 
 
+def _finish_beside(conn: Connection, checking: _Checking, change_set: changesets.ChangeSet) -> None:
+    """Preflight's answer for a stack planned meanwhile; on an error (or Ctrl-C) its change
+    set is deleted, and with it the stack under review it made."""
+    try:
+        checking.finish()
+    except BaseException:
+        stacks.discard(conn, change_set)
+        raise
+
+
 def follow(interaction: Interaction, stack: str, total: int, action: Callable[..., T]) -> T:
     """Run `action(on_event=...)` under the interaction's progress; on Ctrl-C, say how to
     re-attach (the operation goes on in CloudFormation)."""
@@ -242,8 +267,10 @@ def follow(interaction: Interaction, stack: str, total: int, action: Callable[..
 def settle(
     conn: Connection, stack: str, interaction: Interaction, production: bool | None = None
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """The stack as found, once an abandoned review is cleared and its protection repaired,
-    and the template it runs (None: none; read once, for the repair and the plan)."""
+    """The stack as it is once an abandoned review is cleared and its protection repaired
+    (None: not deployed), and the template it runs (None: none; read once, for the repair and
+    the plan). The checks and the plan take this description: DescribeStacks is asked once
+    before the change set, again only after a repair changed the stack."""
     cfn = conn.client("cloudformation")
     found = stacks.describe(cfn, stack)
     if stacks.clear_abandoned_review(cfn, found):
@@ -252,7 +279,10 @@ def settle(
             "(REVIEW_IN_PROGRESS, no resources); it was deleted"
         )
         return None, None
-    return found, repair_protection(cfn, found, interaction, production)
+    deployed, repaired = _repair(cfn, found, interaction, production)
+    if repaired:  # termination protection, say: the stack as it is now
+        found = stacks.describe(cfn, stack)
+    return found, deployed
 
 
 def repair_protection(
@@ -264,12 +294,19 @@ def repair_protection(
     """Repair the protection of a stack appstack deployed (its template records the phase);
     another tool's stack is left as it is. Returns the deployed template it read (one
     GetTemplate serves the phase, the repair and the plan), None if there is none."""
+    return _repair(cfn, found, interaction, production)[0]
+
+
+def _repair(
+    cfn: Any, found: dict[str, Any] | None, interaction: Interaction, production: bool | None
+) -> tuple[dict[str, Any] | None, bool]:
+    """`repair_protection`, and whether it changed the stack."""
     deployed = stacks.deployed_template(cfn, found)
     if found is None or stacks.deployed_phase(cfn, found, deployed or {}) is None:
-        return deployed
+        return deployed, False
     repaired = repair.repair(cfn, found, deployed, production=production)
     interaction.repairs(repaired.done, repaired.failed)
-    return deployed
+    return deployed, bool(repaired.done)
 
 
 def check_lower(conn: Connection, target: Target, stack: str, found: dict[str, Any] | None) -> None:
@@ -286,14 +323,49 @@ def check_lower(conn: Connection, target: Target, stack: str, found: dict[str, A
         )
 
 
-def _checks(conn: Connection, request: Request, interaction: Interaction) -> dict[str, Any] | None:
-    """Validate and preflight; stop on any error. Preflight only reads the account, so it
-    asks AWS while validate works on the template. Returns the stack as preflight found it
-    (None: not deployed yet)."""
-    if request.preflight:
-        asked = background.start(_preflight(request.target), request.target, request.stack, conn)
+@dataclass
+class _Checking:
+    """Checks under way: validate's findings, and preflight asking the account meanwhile."""
+
+    request: Request
+    interaction: Interaction
+    validated: list[Finding]
+    asked: background.Pending[tuple[list[Finding], dict[str, Any] | None]]
+
+    def finish(self) -> dict[str, Any] | None:
+        """Wait for preflight, show every finding, stop on any error; the stack as preflight
+        found it (None: not deployed yet)."""
+        preflighted, current = self.asked.result()
+        findings = preflighted + self.validated
+        self.interaction.findings(findings)
+        errors = [f for f in findings if f.severity == "error"]
+        if errors:
+            raise stacks.DeployError(
+                f"{len(errors)} check(s) failed before deploying {self.request.stack}; "
+                "nothing was changed"
+            )
+        return current
+
+
+def _checks(
+    conn: Connection, request: Request, interaction: Interaction, found: dict[str, Any] | None
+) -> _Checking:
+    """Validate, with preflight asking the account meanwhile (it only reads); stop on any
+    error of validate's (with preflight's findings). `found` is the stack as settled (None:
+    not deployed yet): an environment's preflight takes it, the account baseline's describes
+    it again. `finish` the checks for preflight's answer."""
+    target = request.target
+    asked: background.Pending[tuple[list[Finding], dict[str, Any] | None]]
+    if not request.preflight:
+        asked = background.start(lambda: ([], found))
+    elif isinstance(target, BaselineTarget):
+        asked = background.start(_preflight(target), target, request.stack, conn)
     else:
-        asked = background.start(lambda: ([], stacks.current(conn, request.stack)))
+        from appstack.checks import preflight
+
+        asked = background.start(
+            lambda: (preflight.ask_about(target, request.stack, conn, found), found)
+        )
     findings: list[Finding] = []
     if request.validate:
         from appstack.checks import validate  # imports cfn-lint only if it has to check
@@ -312,15 +384,10 @@ def _checks(conn: Connection, request: Request, interaction: Interaction) -> dic
         interaction.warning(
             "validation skipped: the template was NOT checked (cfn-lint, rules, checkov)"
         )
-    found, current = asked.result()
-    findings = found + findings
-    interaction.findings(findings)
-    errors = [f for f in findings if f.severity == "error"]
-    if errors:
-        raise stacks.DeployError(
-            f"{len(errors)} check(s) failed before deploying {request.stack}; nothing was changed"
-        )
-    return current
+    checking = _Checking(request, interaction, findings, asked)
+    if any(f.severity == "error" for f in findings):
+        checking.finish()  # raises, with preflight's findings too
+    return checking
 
 
 def _preflight(
