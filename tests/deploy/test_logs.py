@@ -10,8 +10,8 @@ from botocore.exceptions import EndpointConnectionError
 
 from appstack.deploy import logs
 
-APP = logs.Source("app", "/g", "app/app/")
-XRAY = logs.Source("xray", "/g", "app/xray/")
+APP = logs.Source(container="app", group="/g", prefix="app/app/")
+XRAY = logs.Source(container="xray", group="/g", prefix="app/xray/")
 
 
 def event(ms: int, stream: str, message: str) -> dict[str, Any]:

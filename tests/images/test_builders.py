@@ -104,7 +104,9 @@ def test_a_push_signs_in_through_a_private_file_and_reports_the_stored_digest(
         '--digestfile) printf sha256:%064d 7 > "$2"; shift;; esac; shift; done'
     )
     path = fake(bin_dir, "podman", script)
-    registry = builders.Registry("127.0.0.1:5000", "AWS", "s3cret", tls=False)
+    registry = builders.Registry(
+        host="127.0.0.1:5000", username="AWS", password="s3cret", tls=False
+    )
     digest = builders.Builder("podman", str(path)).push(
         "localhost/app:1", "127.0.0.1:5000/app:1", registry, print
     )
@@ -127,7 +129,9 @@ def test_docker_signs_in_on_stdin_and_reads_the_digest_from_its_push(
         'if [ "$1" = push ]; then echo "1: digest: sha256:' + "b" * 64 + ' size: 528"; fi'
     )
     path = fake(bin_dir, "docker", script)
-    registry = builders.Registry("123.dkr.ecr.eu-west-1.amazonaws.com", "AWS", "s3cret")
+    registry = builders.Registry(
+        host="123.dkr.ecr.eu-west-1.amazonaws.com", username="AWS", password="s3cret"
+    )
     digest = builders.Builder("docker", str(path)).push(
         "localhost/app:1", "123.dkr.ecr.eu-west-1.amazonaws.com/app:1", registry, print
     )

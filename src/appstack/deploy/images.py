@@ -63,7 +63,7 @@ class Built:
     tag: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Pushed:
     repository: str
     tag: str
@@ -118,7 +118,12 @@ class SignIn:
                 f"ECR signs in to {endpoint.netloc}, but the repository is at {host}: "
                 "check the Region (--region) and the endpoint (AWS_ENDPOINT_URL)"
             )
-        return builders.Registry(host, self.username, self.password, endpoint.scheme != "http")
+        return builders.Registry(
+            host=host,
+            username=self.username,
+            password=self.password,
+            tls=endpoint.scheme != "http",
+        )
 
 
 def sign_in(conn: Connection) -> SignIn:
@@ -151,7 +156,12 @@ def pushed_already(conn: Connection, repository: str, tag: str) -> Pushed | None
         raise
     if not found:
         return None
-    return Pushed(repository, tag, found[0]["imageDigest"], found[0].get("imageSizeInBytes"))
+    return Pushed(
+        repository=repository,
+        tag=tag,
+        digest=found[0]["imageDigest"],
+        size=found[0].get("imageSizeInBytes"),
+    )
 
 
 def push(
@@ -168,7 +178,12 @@ def push(
         raise stacks.DeployError(
             f"the push of {destination} reported {digest}, which the repository does not hold"
         )
-    return Pushed(repository, built.tag, digest, found[0].get("imageSizeInBytes"))
+    return Pushed(
+        repository=repository,
+        tag=built.tag,
+        digest=digest,
+        size=found[0].get("imageSizeInBytes"),
+    )
 
 
 def with_image(template: dict[str, Any], reference: str) -> dict[str, Any]:

@@ -33,7 +33,7 @@ POLL_SECONDS = 2.0
 _LIVE_TAIL_GROUPS = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Source:
     """Where one container of the task logs."""
 
@@ -71,7 +71,9 @@ def sources(conn: Connection, stack_name: str, container: str | None = None) -> 
         if config.get("logDriver") == "awslogs" and "awslogs-group" in options:
             prefix = options.get("awslogs-stream-prefix", "")
             start = f"{prefix}/{item['name']}/" if prefix else ""
-            found_sources.append(Source(item["name"], options["awslogs-group"], start))
+            found_sources.append(
+                Source(container=item["name"], group=options["awslogs-group"], prefix=start)
+            )
     if container is None:
         return found_sources
     chosen = [s for s in found_sources if s.container == container]

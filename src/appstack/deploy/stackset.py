@@ -296,13 +296,13 @@ def instances(cfn: Any, name: str, call_as: str = "SELF") -> list[Instance]:
             detail = summary.get("StackInstanceStatus", {})
             found.append(
                 Instance(
-                    summary["Account"],
-                    summary["Region"],
-                    summary.get("Status", ""),
-                    detail.get("DetailedStatus", ""),
-                    summary.get("StatusReason", ""),
-                    summary.get("DriftStatus", "NOT_CHECKED"),
-                    summary.get("OrganizationalUnitId", ""),
+                    account=summary["Account"],
+                    region=summary["Region"],
+                    status=summary.get("Status", ""),
+                    detailed=detail.get("DetailedStatus", ""),
+                    reason=summary.get("StatusReason", ""),
+                    drift=summary.get("DriftStatus", "NOT_CHECKED"),
+                    unit=summary.get("OrganizationalUnitId", ""),
                 )
             )
     return sorted(found, key=lambda i: (i.region, i.account))

@@ -45,7 +45,7 @@ class BuildError(AppstackError):
         super().__init__(f"{step} failed ({' '.join(command[:2])} ...):\n{tail}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Registry:
     """Where a push goes, and how to sign in: `host` as images name it."""
 

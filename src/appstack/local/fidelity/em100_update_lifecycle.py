@@ -452,7 +452,7 @@ def update(resource_map: Any, template: dict[str, Any], parameters: Any = None) 
     except Exception:
         # The resource whose update failed is rolled back too (to its previous properties).
         failed = [current] if current in modified and current not in updated else []
-        _roll_back_update(self, before, new_resources, created, updated + failed)
+        _roll_back_update(self, before, new_resources, created=created, updated=updated + failed)
         raise
     _clean_up(self, before, actions["Remove"], old_copies)
 
@@ -467,6 +467,7 @@ def _roll_back_update(
     resource_map: Any,
     before: dict[str, Any],
     new_resources: dict[str, Any],
+    *,
     created: list[str],
     updated: list[str],
 ) -> None:

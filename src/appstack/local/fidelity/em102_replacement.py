@@ -174,19 +174,20 @@ def _replacement_of(name: str, found: list[dict[str, Any]], always: set[str]) ->
     }
 
 
-def _changed_through_references(
+def _with_reference_changes(
+    changes: list[Any],
     resource_map: Any,
     old: dict[str, Any],
     new: dict[str, Any],
-    listed: set[str],
     replaced: set[str],
 ) -> list[Any]:
-    """A resource the template leaves alone is changed too when a create-only property
-    refers to a resource replaced now: CloudFormation lists it, Replacement Conditional
-    (the new id is known only when the update runs)."""
+    """`changes`, and the resources they leave alone that change too because a create-only
+    property refers to a resource replaced now: CloudFormation lists those, Replacement
+    Conditional (the new id is known only when the update runs)."""
     from moto.cloudformation.models import Change
 
-    changes = []
+    listed = {c.logical_resource_id for c in changes}
+    changes = list(changes)
     for name in new:
         if name in listed or name not in old:
             continue
@@ -260,7 +261,6 @@ def install() -> None:
                 found += dynamic_details(change.resource_type, new[name], always)
                 extra.update(_replacement_of(name, found, always))
             vars(change).update(extra)
-        listed = {c.logical_resource_id for c in changes}
-        return changes + _changed_through_references(resource_map, old, new, listed, always)
+        return _with_reference_changes(changes, resource_map, old, new, always)
 
     setattr(ChangeSet, "diff", diff)  # noqa: B010
