@@ -69,7 +69,7 @@ class Pushed:
     tag: str
     digest: str
     #: Bytes the repository stores for it (DescribeImages), None if it does not say.
-    size: int | None = None
+    size: int | None
 
     @property
     def reference(self) -> str:

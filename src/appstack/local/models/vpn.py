@@ -33,6 +33,8 @@ class VPNConnection(BackendModel, CloudFormationModel, BaseModel):
 
     @classmethod
     def create(cls, name: str, p: Props, at: Place) -> VPNConnection:
+        """Without a gateway too, as EC2 makes it: a connection for AWS Cloud WAN has none
+        until the core network attaches it (CreateSiteToSiteVpnAttachment, by its ARN)."""
         connection = at.backend(ec2_backends).create_vpn_connection(
             vpn_conn_type=p.get("Type", "ipsec.1"),
             customer_gateway_id=p["CustomerGatewayId"],
