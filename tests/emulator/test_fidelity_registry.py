@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Iterator
 
 import pytest
 
@@ -81,19 +82,24 @@ class Greeter:
         return f"wave at {name}"
 
 
-def test_a_rule_may_be_one_function_standing_in_for_methods_named_by_their_path() -> None:
+@pytest.fixture
+def greeter() -> Iterator[type[Greeter]]:
+    """Greeter, its methods put back as they were once the test is done."""
     original = (Greeter.greet, Greeter.wave)
+    yield Greeter
+    Greeter.greet, Greeter.wave = original  # type: ignore[method-assign]
 
+
+def test_a_rule_may_be_one_function_standing_in_for_methods_named_by_their_path(
+    greeter: type[Greeter],
+) -> None:
     @fidelity.stands_in_for(f"{__name__}:Greeter.greet", f"{__name__}:Greeter.wave")
     def loud(original: fidelity.Method, self: Greeter, name: str) -> str:
         return str(original(self, name)).upper()
 
-    assert Greeter().greet("ann") == "hello ann"  # nothing changes before the rule is installed
-    try:
-        loud()
-        assert (Greeter().greet("ann"), Greeter().wave("bo")) == ("HELLO ANN", "WAVE AT BO")
-    finally:
-        Greeter.greet, Greeter.wave = original  # type: ignore[method-assign]
+    assert greeter().greet("ann") == "hello ann"  # nothing changes before the rule is installed
+    loud()
+    assert (greeter().greet("ann"), greeter().wave("bo")) == ("HELLO ANN", "WAVE AT BO")
 
 
 def test_a_method_path_without_its_module_is_refused() -> None:
@@ -101,10 +107,11 @@ def test_a_method_path_without_its_module_is_refused() -> None:
         fidelity.stands_in_for("CloudFormationResponse.execute_change_set")
 
 
-def test_a_rule_of_several_functions_installs_each_where_it_says_it_replaces() -> None:
+def test_a_rule_of_several_functions_installs_each_where_it_says_it_replaces(
+    greeter: type[Greeter], monkeypatch: pytest.MonkeyPatch
+) -> None:
     module = types.ModuleType("rule_of_several")
-    sys.modules[module.__name__] = module
-    original = (Greeter.greet, Greeter.wave)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
 
     @fidelity.replaces(f"{__name__}:Greeter.greet")
     def polite(greet: fidelity.Method, self: Greeter, name: str) -> str:
@@ -119,13 +126,9 @@ def test_a_rule_of_several_functions_installs_each_where_it_says_it_replaces() -
     # Marked elsewhere and imported: installed by its own module's rule, not again by this one.
     module.imported = polite_elsewhere  # type: ignore[attr-defined]
     install = fidelity.replacements(module.__name__)
-    assert Greeter().greet("ann") == "hello ann"  # nothing changes before the rule is installed
-    try:
-        install()
-        assert (Greeter().greet("ann"), Greeter().wave("bo")) == ("hello ann, please", "WAVE AT BO")
-    finally:
-        Greeter.greet, Greeter.wave = original  # type: ignore[method-assign]
-        del sys.modules[module.__name__]
+    assert greeter().greet("ann") == "hello ann"  # nothing changes before the rule is installed
+    install()
+    assert (greeter().greet("ann"), greeter().wave("bo")) == ("hello ann, please", "WAVE AT BO")
 
 
 @fidelity.replaces(f"{__name__}:Greeter.greet")

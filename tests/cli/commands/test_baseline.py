@@ -127,17 +127,7 @@ def test_a_stack_set_to_three_accounts_in_two_regions_reports_each_instance(
     matches_schema(answer, "baseline-deploy")
     assert answer["status"] == "SUCCEEDED" and len(answer["instances"]) == 6
     assert {i["detailed_status"] for i in answer["instances"]} == {"SUCCEEDED"}
-    code, out, err = run(
-        ["baseline", "status", "--drift", "-c", str(path), "--output", "json"], capsys
-    )
-    assert code == 0, err
-    status = json.loads(out)
-    matches_schema(status, "baseline-status")
-    assert {i["drift"] for i in status["instances"]} == {"IN_SYNC"}
-    code, out, err = run(["baseline", "destroy", "--yes", "-c", str(path)], capsys)
-    assert code == 0, err
-    code, out, _ = run(["baseline", "status", "-c", str(path)], capsys)
-    assert "NOT_DEPLOYED" in out
+    in_sync_then_destroyed(path, capsys)
 
 
 def test_a_stack_set_to_organizational_units_reports_each_instance_with_its_ou(
@@ -168,16 +158,7 @@ def test_a_stack_set_to_organizational_units_reports_each_instance_with_its_ou(
         code, out, err = run(["baseline", "status", "-c", str(path)], capsys)
         assert code == 0, err
         assert org.units["security"] in out and org.members["prod"] in out
-        drift = ["baseline", "status", "--drift", "-c", str(path), "--output", "json"]
-        code, out, err = run(drift, capsys)
-        assert code == 0, err
-        status = json.loads(out)
-        matches_schema(status, "baseline-status")
-        assert {i["drift"] for i in status["instances"]} == {"IN_SYNC"}
-        code, out, err = run(["baseline", "destroy", "--yes", "-c", str(path)], capsys)
-        assert code == 0, err
-        code, out, _ = run(["baseline", "status", "-c", str(path)], capsys)
-        assert "NOT_DEPLOYED" in out
+        in_sync_then_destroyed(path, capsys)
 
 
 def test_adopt_moves_what_an_environment_holds_and_answers_its_steps(
@@ -209,3 +190,17 @@ def test_adopt_moves_what_an_environment_holds_and_answers_its_steps(
     matches_schema(answer, "baseline-adopt")
     assert "ConfigRecorder" in answer["moved"] and "AuditTrail" not in answer["moved"]
     assert answer["baseline"] == "appstack-baseline" and len(answer["steps"]) == 4
+
+
+def in_sync_then_destroyed(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The deployed StackSet's instances have not drifted; destroy removes it."""
+    drift = ["baseline", "status", "--drift", "-c", str(path), "--output", "json"]
+    code, out, err = run(drift, capsys)
+    assert code == 0, err
+    status = json.loads(out)
+    matches_schema(status, "baseline-status")
+    assert {i["drift"] for i in status["instances"]} == {"IN_SYNC"}
+    code, out, err = run(["baseline", "destroy", "--yes", "-c", str(path)], capsys)
+    assert code == 0, err
+    code, out, _ = run(["baseline", "status", "-c", str(path)], capsys)
+    assert "NOT_DEPLOYED" in out
