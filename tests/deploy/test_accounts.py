@@ -93,6 +93,25 @@ def test_credentials_of_another_account_are_refused_naming_both_accounts_and_the
     assert "environments.prod.profile" in err and "--profile" in err
 
 
+@pytest.mark.parametrize("command", [["secret", "list", "prod"], ["build", "prod"]])
+def test_the_secret_and_build_commands_reach_the_environments_account_too(
+    command: list[str], deployed: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """They check the account before they read or write anything, as every command does."""
+    unreachable = write(tmp_path, {"account": PROD})
+    code, _, err = run([*command, "-c", unreachable], capsys)
+    assert code == 2, err
+    assert f"environment prod lives in account {PROD}" in err
+
+
+def test_secret_list_reads_the_stack_in_the_environments_own_account(
+    deployed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["secret", "list", "dev", "-c", deployed, "--output", "json"], capsys)
+    assert code == 0, err
+    assert '"stack": "acct-dev"' in out
+
+
 def test_a_profile_overrides_the_credentials_but_not_the_check(
     deployed: str,
     tmp_path: Path,

@@ -203,6 +203,21 @@ def reach(
     return conn
 
 
+def home_region(app: config.AppConfig, settings: config.EnvironmentSettings | None) -> str:
+    """Where an environment is reached unless --region says otherwise: the first of its
+    `regions`, else the config's `region`."""
+    return settings.regions[0] if settings and settings.regions else app.region
+
+
+def env_connection(
+    conn_args: tuple[bool, str | None, str | None], app: config.AppConfig, env: str
+) -> Connection:
+    """A connection to the account of environment `env` (of `app`), in --region or its home
+    Region; checked (`reach`)."""
+    settings = app.environments[env]
+    return reach(conn_args, env, settings, conn_args[2] or home_region(app, settings))
+
+
 def reach_target(conn_args: tuple[bool, str | None, str | None], tgt: config.Target) -> Connection:
     """A connection to the account of `tgt`'s environment, in its Region; checked."""
     return reach(conn_args, tgt.env_name, tgt.env, tgt.app.region)
@@ -220,8 +235,7 @@ def stack_connection(
     app = config.load(config_path)
     env = accounts.environment_of(app, stack)
     settings = app.environments[env] if env else None
-    home = settings.regions[0] if settings and settings.regions else app.region
-    conn = reach(conn_args, env, settings, conn_args[2] or home)
+    conn = reach(conn_args, env, settings, conn_args[2] or home_region(app, settings))
     cfn = conn.client("cloudformation")
     found = stacks.require(cfn, stack)
     if env is None and accounts.bound(app):

@@ -12,10 +12,9 @@ from appstack.cli.options import (
     BUILDERS,
     SafePath,
     config_option,
-    connect,
     connection_options,
     output_option,
-    target,
+    target_connection,
 )
 
 
@@ -50,9 +49,8 @@ def build(
     from appstack.cli.terminal import Terminal
     from appstack.deploy import images, stacks
 
-    tgt = target(env, None, config_path, region=conn_args[2])
+    tgt, conn = target_connection(env, None, conn_args, config_path)
     name = stack or tgt.stack_name
-    conn = connect(conn_args, tgt.app.region)
     repository = images.require_repository(name, stacks.current(conn, name))
     shows = Terminal()
     built = images.build_shown(images.Build(directory, builder), tgt.app.application_name, shows)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from appstack import render
-from appstack.cli.options import config_option, connect, connection_options, output_option
+from appstack.cli.options import config_option, connection_options, env_connection, output_option
 from appstack.errors import UsageError
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def set_value(
             f"(appstack deploy {stack_name} {env}), then set its value"
         )
     value = _read_value(name)
-    rolled = secret_values.put(connect(conn_args, app.region), stack_name, env, name, value)
+    rolled = secret_values.put(env_connection(conn_args, app, env), stack_name, env, name, value)
     if output == "json":
         render.json_document(
             {
@@ -112,7 +112,8 @@ def list_values(
     from appstack.deploy import secret_values
 
     app, stack_name = _app_and_stack(env, stack, config_path)
-    found = {s.name: s for s in secret_values.listing(connect(conn_args, app.region), stack_name)}
+    conn = env_connection(conn_args, app, env)
+    found = {s.name: s for s in secret_values.listing(conn, stack_name)}
     rows = [_row(env, name, found.get(name), name in app.secrets)
             for name in sorted(set(found) | set(app.secrets))]  # fmt: skip
     if output == "json":
