@@ -102,3 +102,23 @@ def test_an_environment_in_one_region_of_its_own_is_deployed_there(
     # The environment's stack is looked for in its own Region, not the top-level one.
     code, out, err = run(["status", "multi-dev", "-c", str(path)], capsys)
     assert code == 0 and "CREATE_COMPLETE" in out, err
+
+
+def test_timeout_reaches_the_deploy_in_every_region(
+    tmp_path: Path,
+    emulator_endpoint: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from appstack.deploy import stacks, workflow
+
+    asked: list[float | None] = []
+
+    def stop_here(conn: Any, request: workflow.Request, interaction: Any) -> workflow.Result:
+        asked.append(request.timeout)
+        raise stacks.DeployError("stopped before anything changed")
+
+    monkeypatch.setattr(workflow, "run", stop_here)
+    code, _, err = deploy(["multi-wait", "dev", "-c", write(tmp_path), "--timeout", "42"], capsys)
+    assert code == 1, err
+    assert asked == [42, 42]

@@ -61,7 +61,9 @@ def deploy_as(
                 f"--build deploys one Region; {env} is in {', '.join(tgt.regions)}: build "
                 "and deploy one with --region, then the others by the digest it pushed"
             )
-        _in_regions(stack, tgt, conn_args, output, skip_validate, continue_on_error, **allowed)
+        _in_regions(
+            stack, tgt, conn_args, output, skip_validate, continue_on_error, timeout, **allowed
+        )
         return
     conn = reach_target(conn_args, tgt)
     request = workflow.Request(
@@ -103,6 +105,7 @@ def _in_regions(
     output: str,
     skip_validate: bool,
     continue_on_error: bool,
+    timeout: float | None,
     yes: bool = False,
     **allowed: Any,
 ) -> None:
@@ -128,7 +131,9 @@ def _in_regions(
     def deploy(region: str) -> workflow.Result:
         goal = config.resolve(config.in_region(tgt.app, region), tgt.env_name, tgt.phase)
         template = synth.template(goal)
-        request = workflow.Request(stack, goal, template, validate=not skip_validate, **allowed)
+        request = workflow.Request(
+            stack, goal, template, validate=not skip_validate, timeout=timeout, **allowed
+        )
         return workflow.run(conns[region], request, RegionTerminal(region, gate, view, lock))
 
     results = regions.run(names, deploy, gate)
