@@ -121,3 +121,27 @@ def test_an_unreadable_verdict_is_checked_again(cache_home: Path) -> None:
         stored.write_text("{not json")
     assert not validate(target(), synth(), scan=False).cached
     assert os.listdir(cache_home / "appstack" / "validation")
+
+
+@pytest.mark.parametrize("changed", ["template.py", "data/stateful.json", "data/physical_names.py"])
+def test_what_the_rules_read_is_part_of_the_key(
+    changed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules read the template walker and the data files: a change to one of them in a
+    working copy is a new key, as a change to a rule is."""
+    import shutil
+
+    package = Path(validation_cache.__file__).parent.parent
+    copy_of = tmp_path / "appstack"
+    shutil.copytree(package, copy_of, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(validation_cache, "_CHECKS", copy_of / "checks")
+    monkeypatch.setattr(validation_cache, "_PACKAGE", copy_of)
+    validation_cache.rules_digest.cache_clear()
+    before = validation_cache.rules_digest()
+    with (copy_of / changed).open("a") as edited:
+        edited.write("\n")
+    validation_cache.rules_digest.cache_clear()
+    try:
+        assert validation_cache.rules_digest() != before
+    finally:
+        validation_cache.rules_digest.cache_clear()

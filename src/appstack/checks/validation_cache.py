@@ -33,6 +33,7 @@ from appstack.checks.findings import Finding
 #: Set to 1 (or true, yes) to check every template again and store nothing.
 BYPASS = "APPSTACK_NO_CACHE"
 _CHECKS = Path(__file__).parent
+_PACKAGE = _CHECKS.parent
 #: The code whose behaviour a cached verdict stands for, besides cfn-lint and checkov.
 _OWN_SOURCES = ("validate.py", "lint.py", "scan.py", "findings.py")
 
@@ -61,12 +62,19 @@ class Checkers:
 
 @cache
 def rules_digest() -> str:
-    """appstack's version and a digest of its rules' source and of the code that runs the
-    checks: a rule changed in a working copy is a new key, as a release is."""
+    """appstack's version and a digest of its rules' source, of the code that runs the
+    checks, and of what the rules read (the template walker, the data files: stateful types,
+    name properties): a rule or a fact changed in a working copy is a new key, as a release
+    is."""
     digest = hashlib.sha256(__version__.encode())
-    files = sorted((_CHECKS / "rules").glob("*.py")) + [_CHECKS / n for n in _OWN_SOURCES]
+    files = [
+        *sorted((_CHECKS / "rules").glob("*.py")),
+        *(_CHECKS / n for n in _OWN_SOURCES),
+        _PACKAGE / "template.py",
+        *sorted(p for p in (_PACKAGE / "data").iterdir() if p.suffix in (".py", ".json")),
+    ]
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
