@@ -52,3 +52,15 @@ def test_without_gateway_endpoints_the_hint_points_at_them() -> None:
 def test_the_phase_1_template_has_its_gateway_endpoints(dev: Template) -> None:
     result = cost.estimate(dev, settings("dev"), US)
     assert not any("gateway endpoints" in h.message for h in result.hints)
+
+
+def test_many_tasks_behind_nat_get_no_egress_hint_when_their_addresses_cost_more(
+    build_template: Callable[..., Template],
+) -> None:
+    """Twenty public addresses cost more than the one NAT gateway they would replace: no hint
+    (it used to offer a negative saving)."""
+    many = {"egress": "nat_gateway", "desired_count": 20, "max_count": 20}
+    template = build_template("dev", data={"environments": {"dev": many}})
+    result = cost.estimate(template, settings("dev", **many), US)
+    assert not [h for h in result.hints if "egress" in h.message]
+    assert all(h.saving > 0 for h in result.hints)

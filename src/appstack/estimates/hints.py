@@ -34,8 +34,8 @@ def hints(
         found.append(
             Hint(f"one NAT gateway instead of {nats} (`nat_gateways: 1`; no AZ redundancy)", saving)
         )
-    if nats and not production:
-        found.append(_public_egress(env, items, p))
+    if nats and not production and (public := _public_egress(env, items, p)):
+        found.append(public)
     if nats and not _has_gateway_endpoints(t):
         found.append(
             Hint(
@@ -82,15 +82,17 @@ def hints(
     return found
 
 
-def _public_egress(env: EnvironmentSettings, items: list[LineItem], p: PriceTable) -> Hint:
+def _public_egress(env: EnvironmentSettings, items: list[LineItem], p: PriceTable) -> Hint | None:
     """`egress: public`: no NAT gateway (its hours, data and addresses), one public IPv4
-    address per task instead."""
+    address per task instead; None when the tasks' addresses cost as much or more."""
     nat = sum(
         i.monthly
         for i in items
         if i.price_key.startswith("nat_gateway_") or i.item.endswith("Elastic IP(s)")
     )
     addresses = env.desired_count * p.hours_per_month * p.usd("public_ipv4_hour")
+    if nat <= addresses:
+        return None
     return Hint(
         "tasks in the public subnets, no NAT gateway: `egress: public` (a public IPv4 "
         "address per task; only the load balancer can reach them, see README Egress)",
