@@ -141,6 +141,9 @@ def test_build_push_and_deploy_by_digest_then_a_second_build_deploys_the_new_dig
 
     plain = deploy(conn, stack)  # no --build: the stack keeps running the last build
     assert plain.ok and not plain.changed
+    target = config.resolve(config.in_region(config.parse({}), REGION), "dev", 1)
+    planned = workflow.preview(conn, stack, target, synth.template(target))
+    assert planned.change_set.empty, "plan shows what deploy does: the build's image kept"
     assert deployed_image(conn, stack) == second.pushed.reference
     print(f"first build+push+deploy {took:.1f}s, image {stored['imageSizeInBytes']} bytes")
 

@@ -533,11 +533,16 @@ def preview(
 ) -> Preview:
     """Plan `template` for `stack` and delete the change set again. Preflight only reads:
     what it finds (a vpc_cidr the deployed VPC cannot take, ...) is what a deploy would stop
-    on, so the preview says it first."""
-    prepared, notes = conn.prepare(template)
+    on, so the preview says it first. An environment keeps the image a build deployed, as
+    its deploy does."""
     found, current = _preflight(target)(target, stack, conn)
-    previous = stacks.template_of(conn.client("cloudformation"), stack) if current else None
-    change_set, refused = stacks.plan(conn, stack, current, prepared, tags=target.tags)
+    if isinstance(target, Target):
+        template = images.keep_built(template, current)
+    prepared, notes = conn.prepare(template)
+    previous = stacks.deployed_template(conn.client("cloudformation"), current)
+    change_set, refused = stacks.plan(
+        conn, stack, current, prepared, tags=target.tags, deployed=previous
+    )
     if not change_set.empty:  # an empty one is deleted already (or was never made)
         stacks.discard(conn, change_set)
     return Preview(found, change_set, refused, prepared, notes, previous, drift.warning(current))
