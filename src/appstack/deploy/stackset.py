@@ -220,8 +220,9 @@ def _permissions(conn: Connection, goal: Targets) -> dict[str, Any]:
         # (its recording and trail do not stop because it moved).
         arguments["AutoDeployment"] = {"Enabled": True, "RetainStacksOnAccountRemoval": True}
     else:
-        account = conn.client("sts").get_caller_identity()["Account"]
-        arguments["AdministrationRoleARN"] = f"arn:aws:iam::{account}:role/{ADMINISTRATION_ROLE}"
+        arguments["AdministrationRoleARN"] = (
+            f"arn:aws:iam::{conn.account}:role/{ADMINISTRATION_ROLE}"
+        )
         arguments["ExecutionRoleName"] = EXECUTION_ROLE
     return arguments
 
