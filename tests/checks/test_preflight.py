@@ -427,3 +427,30 @@ def test_a_secret_without_a_value_of_its_own_is_a_warning_naming_appstack_secret
     assert (finding.rule, finding.severity) == ("PF008", "warning")
     assert "`appstack secret set dev API_TOKEN`" in finding.fix
     assert "once this deploy has created it" in finding.fix
+
+
+def test_the_checks_read_the_stacks_resources_once() -> None:
+    """PF003, PF005, PF007 and PF008 each ask which resources the stack holds: one
+    ListStackResources (every page) serves them all."""
+    from types import SimpleNamespace
+
+    from appstack.checks import preflight as module
+
+    pages = [
+        {"StackResourceSummaries": [{"ResourceType": "AWS::EC2::EIP", "LogicalResourceId": "A"}]},
+        {"StackResourceSummaries": [{"ResourceType": "AWS::EC2::EIP", "LogicalResourceId": "B"}]},
+    ]
+    listed: list[str] = []
+
+    def paginate(StackName: str) -> list[dict[str, Any]]:
+        listed.append(StackName)
+        return pages
+
+    cfn = SimpleNamespace(get_paginator=lambda _: SimpleNamespace(paginate=paginate))
+    session = SimpleNamespace(client=lambda _: cfn)
+    stack = {"StackName": "myapp-dev", "StackStatus": "UPDATE_COMPLETE"}
+    context = module.Context(target(), "myapp-dev", session, stack)
+    assert len(module._stack_resources(context, "AWS::EC2::EIP")) == 2
+    assert module._owns_resource(context, "AWS::EC2::EIP")
+    assert not module._owns_resource(context, "AWS::CloudTrail::Trail")
+    assert listed == ["myapp-dev"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -48,6 +49,20 @@ class Context:
 
     def client(self, service: str) -> Any:
         return self.session.client(service)
+
+    @cached_property
+    def resources(self) -> list[dict[str, Any]]:
+        """The stack's resources, from every page of ListStackResources, read once for all
+        the checks (DescribeStackResources answers the first 100 only, and phase 4 has more:
+        https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResources.html)."""
+        if self.stack is None:
+            return []
+        pages = (
+            self.client("cloudformation")
+            .get_paginator("list_stack_resources")
+            .paginate(StackName=self.stack_name)
+        )
+        return [r for page in pages for r in page["StackResourceSummaries"]]
 
 
 @dataclass(frozen=True)
@@ -473,22 +488,8 @@ def _quota_problems(
 
 
 def _stack_resources(context: Context, resource_type: str) -> list[dict[str, Any]]:
-    """The stack's resources of one type, from every page of ListStackResources
-    (DescribeStackResources answers the first 100 only, and phase 4 has more:
-    https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResources.html)."""
-    if context.stack is None:
-        return []
-    pages = (
-        context.client("cloudformation")
-        .get_paginator("list_stack_resources")
-        .paginate(StackName=context.stack_name)
-    )
-    return [
-        r
-        for page in pages
-        for r in page["StackResourceSummaries"]
-        if r["ResourceType"] == resource_type
-    ]
+    """The stack's resources of one type."""
+    return [r for r in context.resources if r["ResourceType"] == resource_type]
 
 
 def _output(context: Context, key: str) -> str | None:
