@@ -85,7 +85,8 @@ ROWS: list[Row] = [
     Row(f"{ENV}certificate_arn", None, ("HttpsListener", "https://"), OUTAGE, variant="removed"),
     Row(f"{ENV}log_retention_days", 30, ("events older than 30 days are deleted",)),
     Row(f"{ENV}deletion_protection", False, ("Table",)),
-    Row(f"{ENV}exec", True, ("ExecLogGroup",)),
+    # Running tasks get ECS Exec only when new ones start: the task definition changes.
+    Row(f"{ENV}exec", True, ("ExecLogGroup", "TaskDefinition")),
     Row(f"{ENV}features", {"firewall": False}, ("WebAclLogGroup", "deleted with its content")),
     Row(
         f"{ENV}features",

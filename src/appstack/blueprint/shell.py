@@ -9,6 +9,12 @@ sends the session output to a log group encrypted with the environment's key, wh
 role may write to. Sessions are logged with Logging OVERRIDE: CloudWatchEncryptionEnabled
 makes ECS refuse to log to a group that is not encrypted
 (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-executecommandconfiguration.html).
+
+ECS Exec reaches only tasks started after it was turned on, and a change of the service's
+EnableExecuteCommand alone starts none. So the application's container also runs an init
+process while exec is on (LinuxParameters InitProcessEnabled, which the ECS Exec guide
+recommends against orphaned agent processes): turning exec on or off changes the task
+definition, and the service's rolling deployment starts tasks that have it, or not.
 """
 
 from __future__ import annotations
@@ -19,13 +25,14 @@ from troposphere.ecs import (
     ClusterConfiguration,
     ExecuteCommandConfiguration,
     ExecuteCommandLogConfiguration,
+    LinuxParameters,
 )
 from troposphere.iam import Policy
 from troposphere.kms import Key
 from troposphere.logs import LogGroup
 
 from appstack.blueprint.draft import Draft
-from appstack.blueprint.service import AppService
+from appstack.blueprint.service import CONTAINER_NAME, AppService
 
 #: The Session Manager channels the ECS agent in the task opens.
 CHANNELS = ("CreateControlChannel", "CreateDataChannel", "OpenControlChannel", "OpenDataChannel")
@@ -35,6 +42,9 @@ def build(draft: Draft, app: AppService, key: Key) -> LogGroup:
     """Turn ECS Exec on for the service; the log group that records every session."""
     sessions = draft.log_group("ExecLogGroup", key, "exec-sessions")
     app.service.EnableExecuteCommand = True
+    for container in app.task_definition.ContainerDefinitions:
+        if container.Name == CONTAINER_NAME:
+            container.LinuxParameters = LinuxParameters(InitProcessEnabled=True)
     app.cluster.Configuration = ClusterConfiguration(
         ExecuteCommandConfiguration=ExecuteCommandConfiguration(
             Logging="OVERRIDE",
