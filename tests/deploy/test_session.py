@@ -3,6 +3,8 @@ with fixed keys when it is given them and with the standard credential chain oth
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from appstack.deploy.session import Connection, as_it_is
@@ -38,3 +40,20 @@ def test_aws_runs_templates_as_they_are() -> None:
     template = {"Transform": "AWS::SecretsManager-2024-09-16", "Resources": {}}
     assert as_it_is(template) == (template, [])
     assert Connection("eu-west-1").prepare is as_it_is
+
+
+def test_a_role_without_credentials_to_assume_it_with_is_botocores_no_credentials_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Said in one line by the CLI, as for any call without credentials (it was an
+    AttributeError inside botocore at the first call)."""
+    from botocore.exceptions import NoCredentialsError
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    conn = Connection("eu-west-1", role_arn="arn:aws:iam::222222222222:role/deploy")
+    with pytest.raises(NoCredentialsError):
+        conn.client("sts").get_caller_identity()

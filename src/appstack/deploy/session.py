@@ -96,14 +96,18 @@ def assumed(
     source: botocore.session.Session, role_arn: str, region: str, endpoint: str | None
 ) -> botocore.session.Session:
     """A session on `role_arn`, assumed with the credentials of `source` and assumed again
-    before the temporary credentials expire (botocore's own assume-role refresh)."""
+    before the temporary credentials expire (botocore's own assume-role refresh). Without
+    credentials to assume it with, botocore's NoCredentialsError, as for any other call."""
     from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
+    from botocore.exceptions import NoCredentialsError
 
-    base = source
+    credentials = source.get_credentials()
+    if credentials is None:
+        raise NoCredentialsError()
     extra = {"endpoint_url": endpoint} if endpoint else {}
     fetcher = AssumeRoleCredentialFetcher(
-        client_creator=functools.partial(base.create_client, region_name=region, **extra),
-        source_credentials=base.get_credentials(),
+        client_creator=functools.partial(source.create_client, region_name=region, **extra),
+        source_credentials=credentials,
         role_arn=role_arn,
         extra_args={"RoleSessionName": "appstack"},
     )
