@@ -41,3 +41,15 @@ def test_a_deployed_baseline_records_logs_and_is_protected(emulator_endpoint: st
     )
     with pytest.raises(stacks.DeployError, match="deletion_protection: false"):
         baseline.destroy(account.conn, SETTINGS)
+
+
+def test_a_recorder_deleted_behind_the_stacks_back_shows_as_not_recording(
+    emulator_endpoint: str,
+) -> None:
+    account = Account(emulator_endpoint)
+    assert baseline.deploy(account.conn, SETTINGS, Recording(), validate=False).ok
+    recorder = baseline.status(account.conn, SETTINGS).recorder
+    assert recorder
+    account.client("config").delete_configuration_recorder(ConfigurationRecorderName=recorder)
+    found = baseline.status(account.conn, SETTINGS)
+    assert not found.recording and not found.ok

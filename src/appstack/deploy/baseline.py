@@ -73,10 +73,15 @@ def status(conn: Connection, settings: BaselineSettings) -> Status:
     recorder = outputs.get("ConfigRecorderName")
     recording = False
     if recorder:
-        answer = conn.client("config").describe_configuration_recorder_status(
-            ConfigurationRecorderNames=[recorder]
-        )
-        recording = any(s.get("recording") for s in answer["ConfigurationRecordersStatus"])
+        try:
+            answer = conn.client("config").describe_configuration_recorder_status(
+                ConfigurationRecorderNames=[recorder]
+            )
+        except ClientError as exc:  # deleted behind the stack's back: not recording
+            if exc.response.get("Error", {}).get("Code") != "NoSuchConfigurationRecorderException":
+                raise
+        else:
+            recording = any(s.get("recording") for s in answer["ConfigurationRecordersStatus"])
     trail = outputs.get("TrailArn")
     logging = False
     if trail:
