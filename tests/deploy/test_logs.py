@@ -85,3 +85,29 @@ def test_live_tail_streams_the_lines_of_the_services_streams() -> None:
     [request] = [r for name, r in client.asked if name == "start_live_tail"]
     assert request == {"logGroupIdentifiers": ["arn:g"],
                        "logStreamNamePrefixes": ["app/app/", "app/xray/"]}  # fmt: skip
+
+
+def test_a_live_tail_that_ends_in_an_error_goes_on_polling_without_repeating_a_line() -> None:
+    """A session ends after 3 hours (SessionTimeoutException, a ClientError from the stream):
+    polling starts from its last line, and the lines it showed are not shown again."""
+    from botocore.exceptions import ClientError
+
+    def stream() -> Any:
+        stored = event(5, "app/app/t1", "live")  # FilterLogEvents has it too, with its id
+        client.events.append(stored)
+        live = {k: v for k, v in stored.items() if k != "eventId"}  # Live Tail's has none
+        yield {"sessionUpdate": {"sessionResults": [live]}}
+        raise ClientError({"Error": {"Code": "SessionTimeoutException"}}, "StartLiveTail")
+
+    client = Logs([event(1, "app/app/t1", "old")], live=stream())
+    got: list[str] = []
+    polls = iter([False, False, True])  # after the live line; before the poll; after it
+
+    def later(seconds: float) -> None:
+        client.events.append(event(7, "app/app/t1", "new"))
+
+    how = logs.follow(client, [APP], 0, lambda line: got.append(line.message), None,
+                      stop=lambda: next(polls), sleep=later)  # fmt: skip
+    assert how == "polling" and got == ["old", "live", "new"]
+    [poll] = [r for name, r in client.asked if name == "filter_log_events"][1:]
+    assert poll["startTime"] == 5

@@ -131,27 +131,50 @@ def follow(
 ) -> str:
     """Hand each new line to `on_line` until `stop()` says so (or Ctrl-C); how it followed:
     "live tail" or "polling". `live` is the client that starts the Live Tail session (one
-    that does not retry, `Connection.untried_client`; default `logs`)."""
-    seen: set[str] = set()
-    last = since_ms
+    that does not retry, `Connection.untried_client`; default `logs`). A Live Tail session
+    that ends in an error (one lasts 3 hours at most) goes on by polling from its last line."""
+    shown = _Shown(since_ms)
     for line in read(logs, found, since_ms, pattern):
-        seen.add(line.id)
-        last = max(last, int(line.time.timestamp() * 1000))
+        shown.first_time(line)
         on_line(line)
     try:
         for line in _live_tail(live or logs, found, pattern, stop):
+            shown.first_time(line)
             on_line(line)
         return "live tail"
     except (ClientError, BotoCoreError):
-        pass  # no Live Tail here: poll
+        pass  # no Live Tail here, or no more: poll
     while not stop():
         sleep(POLL_SECONDS)
-        for line in read(logs, found, last, pattern):
-            if line.id not in seen:
-                seen.add(line.id)
-                last = max(last, int(line.time.timestamp() * 1000))
+        for line in read(logs, found, shown.last, pattern):
+            if shown.first_time(line):
                 on_line(line)
     return "polling"
+
+
+class _Shown:
+    """The lines handed on, for a poll from the latest one: FilterLogEvents answers that
+    millisecond's lines again. A line is known by its event id, and (Live Tail's lines have
+    none) at the latest millisecond by its task, container and text too."""
+
+    def __init__(self, since_ms: int) -> None:
+        self.last = since_ms
+        self._ids: set[str] = set()
+        self._at_last: set[tuple[str, str, str]] = set()
+
+    def first_time(self, line: Line) -> bool:
+        """Whether `line` is new; it is remembered either way."""
+        ms = int(line.time.timestamp() * 1000)
+        key = (line.task, line.container, line.message)
+        if (line.id and line.id in self._ids) or (ms == self.last and key in self._at_last):
+            return False
+        if line.id:
+            self._ids.add(line.id)
+        if ms > self.last:
+            self.last, self._at_last = ms, set()
+        if ms == self.last:
+            self._at_last.add(key)
+        return True
 
 
 def _live_tail(
