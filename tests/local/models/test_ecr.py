@@ -26,3 +26,18 @@ def test_without_a_registry_the_emulator_refuses_to_sign_in(emulator_endpoint: s
     client = boto3.client("ecr", region_name="us-east-1", endpoint_url=emulator_endpoint)
     with pytest.raises(ClientError, match="docker-registry"):
         client.get_authorization_token()
+
+
+def test_a_registry_that_does_not_answer_leaves_the_repository_as_it_is() -> None:
+    """DescribeImages and the rest read the registry first; with nobody listening there the
+    emulator answers from what it holds (it answered 500)."""
+    import socket
+
+    from moto.ecr.models import ECRBackend
+
+    backend = ECRBackend("us-east-1", "123456789012")
+    backend.create_repository("shop", None, None, None, None, None, None)
+    with socket.socket() as bound:  # a port bound, never listening: connection refused
+        bound.bind(("127.0.0.1", 0))
+        ecr.read_in(backend, "shop", f"127.0.0.1:{bound.getsockname()[1]}")
+    assert backend.repositories["shop"].images == []

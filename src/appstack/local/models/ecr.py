@@ -42,7 +42,7 @@ def _get(url: str, accept: str = "application/json") -> tuple[str, dict[str, str
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
             return answer.read().decode(), dict(answer.headers.items())
-    except urllib.error.HTTPError:
+    except OSError:  # HTTPError: not there; URLError: no registry answering. Nothing to read.
         return None
 
 
