@@ -50,7 +50,6 @@ class Network:
     vpc: VPC
     public_subnets: list[Subnet]
     private_subnets: list[Subnet]
-    private_route_tables: list[RouteTable]
     vpc_cidr: Any
     #: What anything with a public address (NAT, load balancer) must wait for: without the
     #: gateway attached, AWS refuses it ("VPC has no internet gateway"); CloudFormation
@@ -223,7 +222,6 @@ def build(draft: Draft, key: Key) -> Network:
         vpc,
         public,
         private,
-        private_rts,
         draft.env_config("VpcCidr"),
         attachment,
         task_subnets=public if public_tasks else private,
