@@ -90,7 +90,8 @@ def _build(conn: Connection, name: str) -> set[str]:
 def _exec(conn: Connection, name: str) -> None:
     """`appstack exec NAME`: the newest running task of the service, then ExecuteCommand."""
     try:
-        shell.open_session(conn, name, "app", "/bin/sh")
+        shell.open_session(conn, stacks.require(conn.client("cloudformation"), name), "app",
+                           "/bin/sh")  # fmt: skip
     except stacks.DeployError as exc:  # no task running on the emulator: the calls are made
         assert "no running task" in str(exc)
 
@@ -119,7 +120,7 @@ def recorded(emulator_endpoint: str) -> iam_calls.Recorder:
         secret_values.put(conn, name, "dev", "API_TOKEN", "s3cret-value")
         made |= SECRET_KEY
     with recorder.as_command("logs"):
-        found = logs.sources(conn, name)
+        found = logs.sources(conn, stacks.require(conn.client("cloudformation"), name))
         logs.follow(conn.client("logs"), found, logs.since_ms(600), lambda line: None,
                     stop=lambda: True, sleep=lambda s: None)  # fmt: skip
     with recorder.as_command("exec"):

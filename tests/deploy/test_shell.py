@@ -57,6 +57,13 @@ def test_without_the_plugin_the_error_is_the_install_hint(monkeypatch: pytest.Mo
     assert raised.value.exit_code == 2
 
 
+def deployed(name: str) -> dict[str, Any]:
+    """The stack as DescribeStacks answers it: its service's cluster and name in its outputs."""
+    outputs = [{"OutputKey": "ClusterName", "OutputValue": "c"},
+               {"OutputKey": "ServiceName", "OutputValue": "s"}]  # fmt: skip
+    return {"StackName": name, "StackStatus": "UPDATE_COMPLETE", "Outputs": outputs}
+
+
 class _Account:
     """A deployed stack whose service runs one task, as CloudFormation and ECS describe them."""
 
@@ -66,12 +73,6 @@ class _Account:
 
     def client(self, name: str) -> Any:
         return self
-
-    def describe_stacks(self, StackName: str) -> dict[str, Any]:
-        outputs = [{"OutputKey": "ClusterName", "OutputValue": "c"},
-                   {"OutputKey": "ServiceName", "OutputValue": "s"}]  # fmt: skip
-        return {"Stacks": [{"StackName": StackName, "StackStatus": "UPDATE_COMPLETE",
-                            "Outputs": outputs}]}  # fmt: skip
 
     def list_tasks(self, **kw: Any) -> dict[str, Any]:
         return {"taskArns": ["arn:aws:ecs:r:1:task/c/t1"]}
@@ -89,7 +90,7 @@ class _Account:
 
 def test_a_session_is_opened_in_the_named_container_of_the_running_task() -> None:
     account = _Account(exec_enabled=True)
-    session = shell.open_session(account, "myapp-dev", "xray", "ps aux")  # type: ignore[arg-type]
+    session = shell.open_session(account, deployed("myapp-dev"), "xray", "ps aux")  # type: ignore[arg-type]
     assert account.executed == [
         {"cluster": "c", "task": "arn:aws:ecs:r:1:task/c/t1", "container": "xray",
          "command": "ps aux", "interactive": True}
@@ -100,7 +101,7 @@ def test_a_session_is_opened_in_the_named_container_of_the_running_task() -> Non
 def test_tasks_started_without_exec_are_refused_naming_the_setting() -> None:
     account = _Account(exec_enabled=False)
     with pytest.raises(UsageError, match="set `exec: true` for its environment"):
-        shell.open_session(account, "myapp-prod", "app", "/bin/sh")  # type: ignore[arg-type]
+        shell.open_session(account, deployed("myapp-prod"), "app", "/bin/sh")  # type: ignore[arg-type]
     assert account.executed == []
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from appstack.deploy import service_watch, stacks
+from appstack.deploy import service_watch
 from appstack.deploy.session import Connection
 from appstack.errors import UsageError
 
@@ -54,10 +54,9 @@ class Line:
     id: str = ""
 
 
-def sources(conn: Connection, stack_name: str, container: str | None = None) -> list[Source]:
+def sources(conn: Connection, stack: dict[str, Any], container: str | None = None) -> list[Source]:
     """Where each container of the service's deployed task definition logs (only
-    `container`'s, when given)."""
-    stack = stacks.require(conn.client("cloudformation"), stack_name)
+    `container`'s, when given); `stack` as DescribeStacks answered it."""
     cluster, service = service_watch.deployed(stack)
     ecs = conn.client("ecs")
     [found] = ecs.describe_services(cluster=cluster, services=[service])["services"]

@@ -98,9 +98,10 @@ def _running_task(ecs: Any, cluster: str, service: str, stack_name: str) -> dict
     return max(running, key=lambda t: str(t.get("startedAt", "")))
 
 
-def open_session(conn: Connection, stack_name: str, container: str, command: str) -> Session:
-    """Run `command` interactively in `container` of the newest running task (ExecuteCommand)."""
-    stack = stacks.require(conn.client("cloudformation"), stack_name)
+def open_session(conn: Connection, stack: dict[str, Any], container: str, command: str) -> Session:
+    """Run `command` interactively in `container` of the newest running task of `stack` (as
+    DescribeStacks answered it) (ExecuteCommand)."""
+    stack_name = stack["StackName"]
     cluster, service = service_watch.deployed(stack)
     ecs = conn.client("ecs")
     task = _running_task(ecs, cluster, service, stack_name)

@@ -29,9 +29,9 @@ def exec_command(
     from appstack.deploy import shell, stacks
 
     found = shell.require_plugin()  # before a session is opened that nothing would use
-    conn, _ = stack_connection(stack, conn_args, config_path)
+    conn, deployed = stack_connection(stack, conn_args, config_path)
     name = stack
-    session = shell.open_session(conn, name, container, shlex.join(command) or "/bin/sh")
+    session = shell.open_session(conn, deployed, container, shlex.join(command) or "/bin/sh")
     render.note(f"{name}: {session.container} in task {session.task_id} (Ctrl-D ends)")
     argv = shell.plugin_argv(found, session, conn.region, conn.profile)
     # The plugin owns the terminal until the session ends (with --output json, its stdout

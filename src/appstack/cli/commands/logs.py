@@ -48,9 +48,9 @@ def logs(
             "--follow prints lines as they come, --output json answers one object: "
             "pass one or the other"
         )
-    conn, _ = stack_connection(stack, conn_args, config_path)
+    conn, deployed = stack_connection(stack, conn_args, config_path)
     name = stack
-    found = service_logs.sources(conn, name, container)
+    found = service_logs.sources(conn, deployed, container)
     start, pattern = service_logs.since_ms(since), service_logs.pattern_of(text)
     printer = LogPrinter()
     if follow:
