@@ -109,7 +109,9 @@ class RegionTerminal(Terminal):
     @contextmanager
     def progress(self, title: str, total: int) -> Iterator[Callable[[events.Event], None]]:
         on_event, finish = self.view.operation(f"{title} ({self.region})", total)
+        ended = False
         try:
             yield on_event
+            ended = True
         finally:
-            finish()
+            finish(ended)

@@ -6,7 +6,7 @@ import dataclasses
 import itertools
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -422,7 +422,7 @@ class Progress:
     def __init__(self, total: int, title: str) -> None:
         self._bar = progress_bar()
         self._task = self._bar.add_task(title, total=max(total, 1))
-        self._done: set[str] = set()
+        self.event = bar_events(self._bar, self._task)
 
     def __enter__(self) -> Progress:
         self._bar.start()
@@ -433,18 +433,25 @@ class Progress:
             self._bar.update(self._task, completed=self._bar.tasks[0].total)
         self._bar.stop()
 
-    def event(self, event: Event) -> None:
-        if event.status in ("SERVICE_EVENT", "TASK_STOPPED"):  # deploy.service_watch
+
+def bar_events(bar: Any, task: Any, prefix: str = "") -> Callable[[Event], None]:
+    """What a progress bar does with its operation's events (`prefix` before each line it
+    prints): the service's events and stopped tasks as they come (deploy.service_watch),
+    failures in red, one step per resource done."""
+    done: set[str] = set()
+
+    def on_event(event: Event) -> None:
+        if event.status in ("SERVICE_EVENT", "TASK_STOPPED"):
             style = "yellow" if event.status == "TASK_STOPPED" else "dim"
-            self._bar.console.print(f"[{style}]  {escape(event.reason)}[/]", markup=True)
+            bar.console.print(f"[{style}]  {escape(prefix + event.reason)}[/]", markup=True)
         elif event.failed:
-            self._bar.console.print(
-                f"[red]✘ {escape(f'{event.logical_id} {event.status}: {event.reason}')}[/]",
-                markup=True,
-            )
-        elif event.status.endswith("_COMPLETE") and event.logical_id not in self._done:
-            self._done.add(event.logical_id)
-            self._bar.advance(self._task)
+            line = f"{prefix}{event.logical_id} {event.status}: {event.reason}"
+            bar.console.print(f"[red]✘ {escape(line)}[/]", markup=True)
+        elif event.status.endswith("_COMPLETE") and event.logical_id not in done:
+            done.add(event.logical_id)
+            bar.advance(task)
+
+    return on_event
 
 
 class Activity:

@@ -6,9 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
-
-from appstack.render import progress_bar
+from appstack.render import bar_events, progress_bar
 
 if TYPE_CHECKING:
     from appstack.deploy.events import Event
@@ -24,29 +22,21 @@ class RegionsProgress:
 
     def operation(
         self, title: str, total: int
-    ) -> tuple[Callable[[Event], None], Callable[[], None]]:
+    ) -> tuple[Callable[[Event], None], Callable[[bool], None]]:
         """A bar for one operation: the function that takes its events, and the one that
-        ends it."""
+        ends it (full when the operation ended; as far as it got when it was stopped)."""
         with self._lock:
             if self._running == 0:
                 self._bar.start()
             self._running += 1
             task = self._bar.add_task(title, total=max(total, 1))
-        done: set[str] = set()
 
-        def on_event(event: Event) -> None:
-            if event.failed:
-                line = f"{title}: {event.logical_id} {event.status}: {event.reason}"
-                self._bar.console.print(f"[red]✘ {escape(line)}[/]", markup=True)
-            elif event.status.endswith("_COMPLETE") and event.logical_id not in done:
-                done.add(event.logical_id)
-                self._bar.advance(task)
-
-        def finish() -> None:
+        def finish(ended: bool) -> None:
             with self._lock:
-                self._bar.update(task, completed=self._bar.tasks[task].total)
+                if ended:
+                    self._bar.update(task, completed=self._bar.tasks[task].total)
                 self._running -= 1
                 if self._running == 0:
                     self._bar.stop()
 
-        return on_event, finish
+        return bar_events(self._bar, task, f"{title}: "), finish
