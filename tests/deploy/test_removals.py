@@ -71,3 +71,34 @@ def test_only_removals_are_judged_and_on_the_deployed_template() -> None:
     scratch = by_id["Scratch"]
     assert (scratch.fate, scratch.stateful, scratch.physical_id) == (removals.DELETED, True, "")
     assert scratch.label == "Scratch (AWS::DynamoDB::Table)"
+
+
+class _Answering:
+    """A connection whose DynamoDB answers DescribeTable with the given error code."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def client(self, service: str) -> _Answering:
+        return self
+
+    def describe_table(self, TableName: str) -> None:
+        from botocore.exceptions import ClientError
+
+        raise ClientError({"Error": {"Code": self.code, "Message": "m"}}, "DescribeTable")
+
+
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        ("ResourceNotFoundException", "was to be kept, but is gone"),
+        ("AccessDeniedException", "could not be checked"),
+        ("ThrottlingException", "could not be checked"),
+    ],
+)
+def test_a_kept_resource_is_gone_only_when_aws_says_it_is_not_found(code: str, said: str) -> None:
+    kept = removals.Removal("Table", "AWS::DynamoDB::Table", "shop-table", removals.KEPT)
+    checked = removals.check(_Answering(code), [kept])  # type: ignore[arg-type]
+    assert checked.facts == []
+    [problem] = checked.problems
+    assert said in problem

@@ -113,7 +113,8 @@ def _cache_snapshots(conn: Connection, group: str) -> list[str]:
 
 Describe = Callable[["Connection", str], Any]
 
-#: How to ask for a kept resource by its physical ID (a ClientError: it is gone).
+#: How to ask for a kept resource by its physical ID, and the error code (its start) that
+#: says it is not there; any other error is not an answer.
 _DESCRIBE: dict[str, Describe] = {
     "AWS::DynamoDB::Table": lambda c, n: c.client("dynamodb").describe_table(TableName=n),
     "AWS::S3::Bucket": lambda c, n: c.client("s3").head_bucket(Bucket=n),
@@ -131,31 +132,33 @@ _DESCRIBE: dict[str, Describe] = {
 }
 
 
-def _still_there(kind: str, not_found: str) -> Callable[[Connection, str], bool]:
-    """Whether a resource of `kind` is still in the account: False on the error `not_found`."""
-
-    def exists(conn: Connection, physical_id: str) -> bool:
-        try:
-            _DESCRIBE[kind](conn, physical_id)
-        except ClientError as exc:
-            if not_found in str(exc):
-                return False
-            raise
-        return True
-
-    return exists
+_NOT_FOUND: dict[str, str] = {
+    "AWS::DynamoDB::Table": "ResourceNotFoundException",
+    "AWS::S3::Bucket": "404",  # HeadBucket answers with the status alone
+    "AWS::KMS::Key": "NotFoundException",
+    "AWS::SecretsManager::Secret": "ResourceNotFoundException",
+    "AWS::Backup::BackupVault": "ResourceNotFoundException",
+    "AWS::RDS::DBCluster": "DBClusterNotFound",
+    "AWS::ElastiCache::ReplicationGroup": "ReplicationGroupNotFound",
+}
 
 
-#: How to find a type's final snapshots and whether the resource is still there.
-_SNAPSHOTS: dict[str, tuple[Callable[[Connection, str], list[str]], Callable[..., bool]]] = {
-    "AWS::RDS::DBCluster": (
-        _cluster_snapshots,
-        _still_there("AWS::RDS::DBCluster", "DBClusterNotFound"),
-    ),
-    "AWS::ElastiCache::ReplicationGroup": (
-        _cache_snapshots,
-        _still_there("AWS::ElastiCache::ReplicationGroup", "ReplicationGroupNotFound"),
-    ),
+def _still_there(conn: Connection, kind: str, physical_id: str) -> bool:
+    """Whether a resource of `kind` is still in the account: False on its not-found error;
+    another error (access denied, throttling) is raised, for "could not be checked"."""
+    try:
+        _DESCRIBE[kind](conn, physical_id)
+    except ClientError as exc:
+        if str(exc.response.get("Error", {}).get("Code", "")).startswith(_NOT_FOUND[kind]):
+            return False
+        raise
+    return True
+
+
+#: How to find a type's final snapshots.
+_SNAPSHOTS: dict[str, Callable[[Connection, str], list[str]]] = {
+    "AWS::RDS::DBCluster": _cluster_snapshots,
+    "AWS::ElastiCache::ReplicationGroup": _cache_snapshots,
 }
 
 
@@ -181,22 +184,20 @@ def check(conn: Connection, removals: Iterable[Removal]) -> Checked:
 
 
 def _check_one(conn: Connection, removal: Removal, result: Checked) -> None:
-    if removal.fate == SNAPSHOT and removal.resource_type in _SNAPSHOTS:
-        snapshots, exists = _SNAPSHOTS[removal.resource_type]
-        taken = snapshots(conn, removal.physical_id)
+    kind = removal.resource_type
+    if removal.fate == SNAPSHOT and kind in _SNAPSHOTS:
+        taken = _SNAPSHOTS[kind](conn, removal.physical_id)
         if taken:
             result.facts.append(f"{removal.label}: deleted after a final snapshot, {taken[-1]}")
         else:
             result.problems.append(f"{removal.label}: no final snapshot found")
-        if exists(conn, removal.physical_id):
+        if _still_there(conn, kind, removal.physical_id):
             result.problems.append(
                 f"{removal.label}: still in the account, out of the stack (CloudFormation "
                 "could not delete it); delete it yourself once its data is safe"
             )
-    elif removal.fate == KEPT and (probe := _DESCRIBE.get(removal.resource_type)):
-        try:
-            probe(conn, removal.physical_id)
-        except ClientError:
-            result.problems.append(f"{removal.label}: was to be kept, but is gone")
-        else:
+    elif removal.fate == KEPT and kind in _DESCRIBE:
+        if _still_there(conn, kind, removal.physical_id):
             result.facts.append(f"{removal.label}: kept in the account")
+        else:
+            result.problems.append(f"{removal.label}: was to be kept, but is gone")
