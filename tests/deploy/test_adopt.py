@@ -123,3 +123,33 @@ def test_a_baseline_whose_trail_would_be_renamed_is_refused(emulator_endpoint: s
     with pytest.raises(UsageError, match=r"set baseline\.name: mig-dev"):
         adopt.adopt(account.conn, STACK, config.parse({}).baseline, Recording())
     assert "AuditTrail" in physical(account, STACK)  # nothing was changed
+
+
+def test_a_failed_import_names_what_runs_on_in_no_stack_and_frees_the_baseline_name(
+    emulator_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the release nothing can be put back by a rollback: the resources run on,
+    retained. The error lists each one's physical id, and the baseline's empty stack under
+    review is deleted, so that its name does not stop the next try."""
+    account = Account(emulator_endpoint)
+    deploy_legacy(account)
+    before = physical(account, STACK)
+    settings = config.parse({"baseline": {"name": "mig-dev"}}).baseline
+    cfn = account.client("cloudformation")
+
+    def refused(conn: Any, stack: str, template: Any, resources: Any) -> None:
+        cfn.create_change_set(  # what a refused IMPORT change set leaves: a stack under review
+            StackName=stack, ChangeSetName="appstack-import-refused", ChangeSetType="CREATE",
+            TemplateBody='{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}',
+        )  # fmt: skip
+        raise stacks.DeployError(f"CloudFormation refused the import into {stack}: a reason")
+
+    monkeypatch.setattr(adopt, "import_into", refused)
+    with pytest.raises(stacks.DeployError) as failed:
+        adopt.adopt(account.conn, STACK, settings, Recording())
+    message = str(failed.value)
+    assert "refused the import" in message and "in no stack" in message
+    for logical_id in ACCOUNT_WIDE:
+        assert f"{logical_id}: {before[logical_id]}" in message
+    assert stacks.current(account.conn, settings.stack_name) is None
+    assert recording(account, before["ConfigRecorder"])

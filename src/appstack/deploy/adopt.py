@@ -88,7 +88,10 @@ def adopt(
     _update(conn, stack, release(retained, moving), production, on_event)
     done.steps.append(f"{stack}: released {', '.join(moving)} (kept running)")
     template = importing(conn, retained, moving, physical, _parameters(found))
-    import_into(conn, settings.stack_name, template, _to_import(template, moving, physical))
+    try:
+        import_into(conn, settings.stack_name, template, _to_import(template, moving, physical))
+    except stacks.DeployError as exc:
+        raise _stranded(conn, stack, settings, moving, physical, exc) from exc
     done.steps.append(f"{settings.stack_name}: imported {', '.join(moving)}")
     result = baseline.deploy(conn, settings, interaction, yes=True, validate=False)
     if not result.ok:
@@ -121,6 +124,27 @@ def _check(
             f"the trail of {stack} is {trail.split('/')[-1]}, and a trail's name cannot change "
             f"in place: set baseline.name: {name} (the baseline's trail is <name>-trail)"
         )
+
+
+def _stranded(
+    conn: Connection,
+    stack: str,
+    settings: BaselineSettings,
+    moving: list[str],
+    physical: Mapping[str, str],
+    failure: stacks.DeployError,
+) -> stacks.DeployError:
+    """The error of an import that failed after `stack` released what it moves: those run on,
+    kept, in no stack. The baseline's empty stack under review is deleted (its name would
+    stop the next try), and the error names each resource, for an import by hand."""
+    cfn = conn.client("cloudformation")
+    stacks.clear_abandoned_review(cfn, stacks.describe(cfn, settings.stack_name))
+    held = "; ".join(f"{m}: {physical[m]}" for m in moving)
+    return stacks.DeployError(
+        f"{failure}. {stack} released them first: they run on (recording and logging), kept "
+        f"by DeletionPolicy Retain, in no stack: {held}. Once the cause is fixed, import them "
+        f"into {settings.stack_name} (CloudFormation resource import, by these ids)"
+    )
 
 
 def retain(template: Mapping[str, Any], moving: list[str]) -> dict[str, Any]:
