@@ -53,3 +53,20 @@ def test_a_recorder_deleted_behind_the_stacks_back_shows_as_not_recording(
     account.client("config").delete_configuration_recorder(ConfigurationRecorderName=recorder)
     found = baseline.status(account.conn, SETTINGS)
     assert not found.recording and not found.ok
+
+
+def test_an_update_of_the_baseline_describes_its_stack_once_before_the_change_set(
+    emulator_endpoint: str,
+) -> None:
+    """As an environment's deploy does: settle's DescribeStacks serves the baseline's
+    preflight and the plan."""
+    from contextlib import contextmanager
+
+    from deploy.test_workflow import before_the_change_set, cloudformation_calls
+
+    account = Account(emulator_endpoint)
+    assert baseline.deploy(account.conn, SETTINGS, Recording(), validate=False).ok
+    longer = config.parse({"baseline": {"log_retention_days": 731}}).baseline
+    with contextmanager(cloudformation_calls)(account.conn) as made:
+        assert baseline.deploy(account.conn, longer, Recording(), yes=True, validate=False).ok
+    assert before_the_change_set(made).count("DescribeStacks") == 1

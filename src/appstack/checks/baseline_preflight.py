@@ -16,7 +16,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from appstack.checks.findings import Finding
-from appstack.checks.preflight import BLOCKING_STATES, busy, describe_stack, unreachable
+from appstack.checks.preflight import describe_stack, state_problem, unreachable
 from appstack.config import BaselineTarget
 
 
@@ -25,6 +25,14 @@ def ask(
 ) -> tuple[list[Finding], dict[str, Any] | None]:
     """The baseline's preflight findings, and its stack as they found it (None: not yet)."""
     stack = describe_stack(session.client("cloudformation"), stack_name)
+    return ask_about(target, stack_name, session, stack), stack
+
+
+def ask_about(
+    target: BaselineTarget, stack_name: str, session: Any, stack: dict[str, Any] | None
+) -> list[Finding]:
+    """The findings for `stack` as the caller has just described it (None: not deployed
+    yet), as `preflight.ask_about` for an environment."""
     owned = _owned(session.client("cloudformation"), stack_name) if stack else {}
     findings = _state(stack_name, stack)
     for check in (_recorder, _trails):
@@ -32,7 +40,7 @@ def ask(
             findings += check(target, session, owned)
         except (ClientError, BotoCoreError) as exc:
             findings.append(unreachable("", exc))
-    return findings, stack
+    return findings
 
 
 def _owned(cfn: Any, name: str) -> dict[str, str]:
@@ -46,23 +54,8 @@ def _owned(cfn: Any, name: str) -> dict[str, str]:
 
 
 def _state(stack_name: str, stack: dict[str, Any] | None) -> list[Finding]:
-    if stack is None:
-        return []
-    status = stack["StackStatus"]
-    if status in BLOCKING_STATES:
-        advice = BLOCKING_STATES[status].replace("STACK", stack_name)
-        return [Finding("BP001", "error", stack_name, f"stack is in {status}", advice)]
-    if busy(status):
-        return [
-            Finding(
-                "BP001",
-                "error",
-                stack_name,
-                f"another operation is running ({status})",
-                f"wait for it: `appstack watch {stack_name}`",
-            )
-        ]
-    return []
+    found = state_problem(stack_name, stack["StackStatus"]) if stack else None
+    return [Finding("BP001", "error", stack_name, *found)] if found else []
 
 
 def owner_of(cfn: Any, physical_id: str) -> str | None:

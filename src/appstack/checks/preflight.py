@@ -179,14 +179,19 @@ def describe_stack(cfn: Any, name: str) -> dict[str, Any] | None:
 def stack_state(context: Context) -> list[Problem]:
     if context.stack is None:
         return []
-    name, status = context.stack_name, context.stack["StackStatus"]
+    name = context.stack_name
+    found = state_problem(name, context.stack["StackStatus"])
+    return [Problem(name, *found)] if found else []
+
+
+def state_problem(name: str, status: str) -> tuple[str, str] | None:
+    """What stops stack `name` in `status` from taking a change now, and the advice (None:
+    nothing); PF001 of an environment, BP001 of the account baseline."""
     if status in BLOCKING_STATES:
-        advice = BLOCKING_STATES[status].replace("STACK", name)
-        return [Problem(name, f"stack is in {status}", advice)]
+        return f"stack is in {status}", BLOCKING_STATES[status].replace("STACK", name)
     if busy(status):
-        wait = f"wait for it: `appstack watch {name}`"
-        return [Problem(name, f"another operation is running ({status})", wait)]
-    return []
+        return f"another operation is running ({status})", f"wait for it: `appstack watch {name}`"
+    return None
 
 
 @check(

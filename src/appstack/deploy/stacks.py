@@ -157,12 +157,6 @@ def deployed_template(cfn: Any, stack: dict[str, Any] | None) -> dict[str, Any] 
         return None
 
 
-def same_stack(one: dict[str, Any] | None, other: dict[str, Any] | None) -> bool:
-    """Whether two descriptions show the same stack with no operation between them."""
-    keys = ("StackId", "StackStatus", "LastUpdatedTime")
-    return one is not None and other is not None and all(one.get(k) == other.get(k) for k in keys)
-
-
 def check_deployable(stack: dict[str, Any] | None) -> None:
     """Refuse stacks that cannot take a change now, saying what to do instead."""
     if stack is None:

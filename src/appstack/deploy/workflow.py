@@ -211,9 +211,7 @@ def _deploy(
             request.allow_data_loss,
             request.allow_outage,
             request.target.tags,
-            # The template settle read, while the baseline's preflight found the stack as
-            # settle did.
-            deployed if stacks.same_stack(found, current) else None,
+            deployed,  # the template settle read, of the stack preflight took
         )
     except stacks.DeployError:
         if beside:  # preflight's errors say more than a refused change set
@@ -352,14 +350,17 @@ def _checks(
 ) -> _Checking:
     """Validate, with preflight asking the account meanwhile (it only reads); stop on any
     error of validate's (with preflight's findings). `found` is the stack as settled (None:
-    not deployed yet): an environment's preflight takes it, the account baseline's describes
-    it again. `finish` the checks for preflight's answer."""
+    not deployed yet), which preflight takes. `finish` the checks for preflight's answer."""
     target = request.target
     asked: background.Pending[tuple[list[Finding], dict[str, Any] | None]]
     if not request.preflight:
         asked = background.start(lambda: ([], found))
     elif isinstance(target, BaselineTarget):
-        asked = background.start(_preflight(target), target, request.stack, conn)
+        from appstack.checks import baseline_preflight
+
+        asked = background.start(
+            lambda: (baseline_preflight.ask_about(target, request.stack, conn, found), found)
+        )
     else:
         from appstack.checks import preflight
 
