@@ -13,7 +13,7 @@ import pytest
 from appstack import config
 from appstack.checks import lint, validation_cache
 from appstack.checks.findings import Finding
-from appstack.checks.validate import validate
+from appstack.checks.validate import validate, validate_template
 from conftest import synth
 
 WARNING = Finding("W9999", "warning", "Table", "a warning", "its fix")
@@ -145,3 +145,14 @@ def test_what_the_rules_read_is_part_of_the_key(
         assert validation_cache.rules_digest() != before
     finally:
         validation_cache.rules_digest.cache_clear()
+
+
+def test_the_baseline_template_checked_clean_is_not_checked_again(
+    cache_home: Path, lint_runs: list[Any]
+) -> None:
+    from appstack.blueprint import baseline
+
+    template = baseline.to_dict(config.parse({}).baseline)
+    first = validate_template(template, "us-east-1", scan=False)
+    assert validate_template(template, "us-east-1", scan=False) == first
+    assert lint_runs == [template]

@@ -42,45 +42,58 @@ def validate_many(
 ) -> list[Report]:
     """`validate` for several (target, template) pairs; checkov scans them all in one run.
     Templates whose verdict is cached are not checked again."""
-    versions = validation_cache.checkers(scan)
-    digests = [validation_cache.key(tpl, [t.app.region], versions) for t, tpl in built]
-    known = [validation_cache.lookup(digest) for digest in digests]
-    unchecked = [pair for pair, found in zip(built, known, strict=True) if found is None]
-    checked = iter(_check(unchecked, scan) if unchecked else [])
-    reports = []
-    for (target, _), digest, found in zip(built, digests, known, strict=True):
-        if found is not None:
-            reports.append(Report(target, found, cached=True, checkers=versions))
-            continue
-        findings = next(checked)
-        validation_cache.store(digest, findings, versions)
-        reports.append(Report(target, findings, checkers=versions))
-    return reports
-
-
-def _check(built: Sequence[tuple[Target, dict[str, Any]]], scan: bool) -> list[list[Finding]]:
-    """The findings of each template, checked now."""
-    from appstack.checks import lint, rules  # cfn-lint takes 0.4 s to import
-    from appstack.checks import scan as checkov
-
     # Named by position too: the same environment and phase may come twice (other settings).
-    templates = {f"{t.env_name}/{t.phase}#{i}": tpl for i, (t, tpl) in enumerate(built)}
-    # checkov is a separate program: it scans on another core while cfn-lint and the rules run.
-    scan_run = checkov.start_checkov(templates) if scan else None
-    linted = {
-        name: lint.run_cfn_lint(template, [t.app.region]) + rules.run_rules(template)
-        for (t, _), (name, template) in zip(built, templates.items(), strict=True)
-    }
-    scanned = scan_run.findings() if scan_run else {}
-    return [linted[name] + scanned.get(name, []) for name in templates]
+    named = [(f"{t.env_name}/{t.phase}#{i}", t.app.region, tpl) for i, (t, tpl) in enumerate(built)]
+    verdicts, versions = _verdicts(named, scan)
+    return [
+        Report(target, findings, cached=cached, checkers=versions)
+        for (target, _), (findings, cached) in zip(built, verdicts, strict=True)
+    ]
 
 
 def validate_template(template: dict[str, Any], region: str, scan: bool = True) -> list[Finding]:
     """cfn-lint, appstack's rules and (when `scan`) checkov on a template that no environment
-    builds (the account baseline's), as it deploys to `region`."""
-    from appstack.checks import lint, rules
+    builds (the account baseline's), as it deploys to `region`; cached as an environment's."""
+    verdicts, _ = _verdicts([("template", region, template)], scan)
+    return verdicts[0][0]
+
+
+#: A template to check: its name (unique in one run), the Region it deploys to, the template.
+Named = tuple[str, str, dict[str, Any]]
+
+
+def _verdicts(
+    named: Sequence[Named], scan: bool
+) -> tuple[list[tuple[list[Finding], bool]], validation_cache.Checkers]:
+    """The findings of each template and whether they are a cached verdict (a template the
+    same checkers passed is not checked again), and the checkers' versions."""
+    versions = validation_cache.checkers(scan)
+    digests = [validation_cache.key(tpl, [region], versions) for _, region, tpl in named]
+    known = [validation_cache.lookup(digest) for digest in digests]
+    unchecked = [item for item, found in zip(named, known, strict=True) if found is None]
+    checked = iter(_check(unchecked, scan) if unchecked else [])
+    verdicts: list[tuple[list[Finding], bool]] = []
+    for digest, found in zip(digests, known, strict=True):
+        if found is not None:
+            verdicts.append((found, True))
+            continue
+        findings = next(checked)
+        validation_cache.store(digest, findings, versions)
+        verdicts.append((findings, False))
+    return verdicts, versions
+
+
+def _check(named: Sequence[Named], scan: bool) -> list[list[Finding]]:
+    """The findings of each template, checked now."""
+    from appstack.checks import lint, rules  # cfn-lint takes 0.4 s to import
     from appstack.checks import scan as checkov
 
-    scan_run = checkov.start_checkov({"template": template}) if scan else None
-    found = lint.run_cfn_lint(template, [region]) + rules.run_rules(template)
-    return found + (scan_run.findings().get("template", []) if scan_run else [])
+    templates = {name: tpl for name, _, tpl in named}
+    # checkov is a separate program: it scans on another core while cfn-lint and the rules run.
+    scan_run = checkov.start_checkov(templates) if scan else None
+    linted = {
+        name: lint.run_cfn_lint(template, [region]) + rules.run_rules(template)
+        for name, region, template in named
+    }
+    scanned = scan_run.findings() if scan_run else {}
+    return [linted[name] + scanned.get(name, []) for name in templates]
