@@ -17,9 +17,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from appstack.config.fields import REGION, each_matching, log_retention
+from appstack.config.fields import ACCOUNT, REGION, each_matching, log_retention
 
-_ACCOUNT = re.compile(r"^\d{12}$")
 _OU = re.compile(r"^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -88,7 +87,7 @@ class BaselineSettings(BaseModel):
     #: Accounts (12 digits) and Regions a StackSet deploys to; empty: this account only.
     accounts: Annotated[
         tuple[str, ...],
-        AfterValidator(each_matching(_ACCOUNT, "is not an AWS account id (12 digits)")),
+        AfterValidator(each_matching(ACCOUNT, "is not an AWS account id (12 digits)")),
     ] = ()
     regions: Annotated[
         tuple[str, ...],

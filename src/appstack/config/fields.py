@@ -14,6 +14,8 @@ LOG_RETENTION_DAYS = tuple(int(days) for days in data_file("logs")["retention_in
 
 #: An AWS Region code (us-east-1, ap-southeast-2, ...).
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+#: An AWS account id: 12 digits.
+ACCOUNT = re.compile(r"^\d{12}$")
 
 
 def log_retention(value: int) -> int:

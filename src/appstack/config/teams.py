@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-#: An AWS account id: 12 digits.
-_ACCOUNT = re.compile(r"^\d{12}$")
+from appstack.config.fields import ACCOUNT, each_matching
+
 #: An IAM role's ARN (any partition); the account is the 5th field.
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$")
 
@@ -65,9 +65,7 @@ def check_merged_tags(top: dict[str, str], environments: dict[str, dict[str, str
 
 
 def valid_regions(regions: tuple[str, ...], pattern: re.Pattern[str]) -> tuple[str, ...]:
-    for region in regions:
-        if not pattern.match(region):
-            raise ValueError(f"{region!r} is not an AWS Region code; write it like us-east-1")
+    each_matching(pattern, "is not an AWS Region code; write it like us-east-1")(regions)
     if len(set(regions)) != len(regions):
         raise ValueError(f"{', '.join(regions)}: a Region is named twice; name each once")
     return regions
@@ -78,7 +76,7 @@ def valid_account(value: object) -> object:
     if value is None:
         return None
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    if not isinstance(text, str) or not _ACCOUNT.match(text):
+    if not isinstance(text, str) or not ACCOUNT.match(text):
         raise ValueError(
             f"{value!r} is not an AWS account id; write its 12 digits in quotes, like "
             "'123456789012'"
