@@ -43,8 +43,10 @@ class RetainedResourcesHaveNoFixedName(ResourceRule):
             return
         prop = name_properties()[resource["Type"]]
         name = properties(resource).get(prop)
+        if name is None:
+            return
         own = {p for p, target in deployed_names(template).items() if target == logical_id}
-        if name is not None and not _not_fixed(name, own, template.get("Resources", {})):
+        if not _not_fixed(name, own, template.get("Resources", {})):
             yield (
                 f"{prop} is fixed and the resource is kept on delete: once a phase change "
                 "removes it, deploying it again fails with AlreadyExists"
