@@ -143,7 +143,7 @@ def _by_tag(app: config.AppConfig, key: str, region: str | None, output: str) ->
         target = config.resolve(app, env)
         priced, missing = _priced([region] if region else list(target.regions))
         unpriced += [f"{env} ({r})" for r in missing]
-        shares += [_share(app, env, target.phase, r) for r in priced]
+        shares += [_share(app, target, r) for r in priced]
     groups = allocation.by_tag(shares, key)
     if output == "json":
         render.json_document({"tag": key, "groups": groups, "not_estimated": unpriced})
@@ -168,17 +168,18 @@ def _by_tag(app: config.AppConfig, key: str, region: str | None, output: str) ->
         render.note(f"{where}: not estimated (no price table for its Region)")
 
 
-def _share(app: config.AppConfig, env: str, phase: int, region: str) -> Share:
+def _share(app: config.AppConfig, target: config.Target, region: str) -> Share:
+    """The monthly total of `target` (an environment at its phase) in `region`, with its tags."""
     from appstack import config
     from appstack.estimates import cost
     from appstack.estimates.allocation import Share
     from appstack.estimates.prices import load_prices
 
-    built = _built(config.in_region(app, region), env, phase)
+    built = _built(config.in_region(app, region), target.env_name, target.phase)
     if isinstance(built, str):
         raise UsageError(built)
     total = cost.estimate(built[0], built[1], load_prices(region)).total
-    return Share(env, region, config.resolve(app, env).tags, total)
+    return Share(target.env_name, region, target.tags, total)
 
 
 def _built(
