@@ -125,13 +125,18 @@ def register(
     where.mkdir(parents=True, exist_ok=True)
     state: dict[str, object] = {"pid": pid, "port": port, "time_scale": time_scale, "command": argv}
     if registry is not None:
-        state["registry"] = {
-            "pid": registry.pid,
-            "port": registry.port,
-            "directory": str(registry.directory),
-            "command": list(registry.command),
-        }
+        state["registry"] = _recorded(registry)
     (where / f"emulator-{port}.json").write_text(json.dumps(state))
+
+
+def _recorded(registry: oci.Registry) -> dict[str, object]:
+    """How the state file records `registry` (what `_stop_registry` reads)."""
+    return {
+        "pid": registry.pid,
+        "port": registry.port,
+        "directory": str(registry.directory),
+        "command": list(registry.command),
+    }
 
 
 def _read_state(port: int) -> dict[str, object]:
@@ -187,6 +192,7 @@ def start(
     log_path = log_file(current.port)
     argv = command(current.port)
     env = {**os.environ, TIME_SCALE_ENV: str(scale)}
+    _stop_registry(_read_state(current.port))  # the registry of an emulator that died
     with log_path.open("ab") as log:
         try:
             registry = oci.start(log)
@@ -196,9 +202,14 @@ def start(
             ) from None
         if registry is not None:
             env[oci.ENV] = registry.host
-        process = subprocess.Popen(
-            argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env
-        )
+        try:
+            process = subprocess.Popen(
+                argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env
+            )
+        except OSError:
+            if registry is not None:
+                _stop_registry({"registry": _recorded(registry)})
+            raise
     register(current.port, process.pid, argv, scale, registry=registry)
     host = registry.host if registry else None
     deadline = time.monotonic() + timeout

@@ -118,3 +118,39 @@ def test_a_negative_time_scale_is_refused(
         main(["local", "start", "--port", str(free_port()), "--time-scale", "-1"])
     assert exited.value.code == 2
     assert "-1" in capsys.readouterr().err
+
+
+def test_start_stops_the_registry_an_emulator_that_died_left_running(
+    state_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from appstack.local import emulator, registry
+
+    port = free_port()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = [sys.executable, "-c", "import time; time.sleep(60)"]
+    orphan = subprocess.Popen(left)
+    folder = state_home.parent / "appstack-registry-left"
+    folder.mkdir(parents=True)
+    try:
+        state_home.mkdir(parents=True, exist_ok=True)
+        recorded = {"pid": orphan.pid, "port": 1, "directory": str(folder), "command": left}
+        (state_home / f"emulator-{port}.json").write_text(
+            json.dumps(
+                {
+                    "pid": dead.pid,
+                    "port": port,
+                    "time_scale": 0,
+                    "command": emulator.command(port),
+                    "registry": recorded,
+                }
+            )
+        )
+        monkeypatch.setattr(registry, "start", lambda log: None)  # no new one: not the point
+        run(["local", "start", "--port", str(port)], capsys)
+        assert orphan.wait(timeout=5) is not None  # stopped, not left behind
+        assert not folder.exists()
+    finally:
+        run(["local", "stop", "--port", str(port)], capsys)
+        orphan.kill()
+        orphan.wait()
