@@ -151,6 +151,22 @@ def buildable_targets(app: config.AppConfig) -> list[config.Target]:
     ]
 
 
+def can_confirm(yes: bool, verb: str) -> None:
+    """Refuse to `verb` without --yes where there is no terminal to ask on."""
+    if not yes and not render.is_interactive():
+        from appstack.deploy import stacks
+
+        raise stacks.DeployError(f"no terminal to confirm on: pass --yes to {verb}")
+
+
+def confirm(yes: bool, verb: str, question: str) -> None:
+    """Ask `question` unless `yes` (no stops the command); without a terminal to ask on,
+    refuse to `verb`."""
+    can_confirm(yes, verb)
+    if not yes:
+        click.confirm(question, abort=True)
+
+
 def connection_options(func: F) -> F:
     @click.option("--local", is_flag=True, help="Use the local emulator (started if needed).")
     @click.option("--profile", default=None, help="AWS profile (default: credential chain).")

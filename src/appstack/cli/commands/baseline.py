@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from appstack import render
-from appstack.cli.options import config_option, connect, connection_options, output_option
+from appstack.cli.options import (
+    config_option,
+    confirm,
+    connect,
+    connection_options,
+    output_option,
+)
 
 if TYPE_CHECKING:
     from appstack.config import BaselineSettings
@@ -193,7 +199,7 @@ def destroy(yes: bool, output: str, conn_args: Any, config_path: Path | None) ->
 
     settings, conn = _settings(conn_args, config_path)
     name = settings.stack_name
-    _confirm(
+    confirm(
         yes,
         "destroy",
         f"Delete the account baseline {name}? Recording and the trail stop where it runs",
@@ -216,16 +222,6 @@ def destroy(yes: bool, output: str, conn_args: Any, config_path: Path | None) ->
         render.outcome(result)
     if not result.ok:
         raise stacks.DeployError(f"deletion of {name} ended in {result.status}")
-
-
-def _confirm(yes: bool, verb: str, question: str) -> None:
-    """Ask `question` unless `yes`; without a terminal to ask on, refuse to `verb`."""
-    from appstack.deploy import stacks
-
-    if not yes:
-        if not render.is_interactive():
-            raise stacks.DeployError(f"no terminal to confirm on: pass --yes to {verb}")
-        click.confirm(question, abort=True)
 
 
 def _instance_line(instance: Instance) -> None:
@@ -282,7 +278,7 @@ def _deploy_stack_set(
     from appstack.deploy import stacks, stackset
 
     where = ", ".join(goal.accounts or goal.units)
-    _confirm(
+    confirm(
         yes,
         "deploy",
         f"Deploy the baseline StackSet {settings.stack_name} to {where} in "
@@ -310,7 +306,7 @@ def adopt(stack: str, yes: bool, output: str, conn_args: Any, config_path: Path 
     from appstack.deploy import adopt as engine
 
     settings, conn = _settings(conn_args, config_path)
-    _confirm(
+    confirm(
         yes,
         "adopt",
         f"Move the account's recorder and trail from {stack} into {settings.stack_name}?",

@@ -11,6 +11,7 @@ from appstack import render
 from appstack.cli.durations import Duration
 from appstack.cli.options import (
     build_options,
+    can_confirm,
     env_into_stack,
     reach,
     reach_target,
@@ -115,12 +116,11 @@ def _in_regions(
 
     from appstack import config, synth
     from appstack.cli.terminal import RegionTerminal
-    from appstack.deploy import regions, stacks, workflow
+    from appstack.deploy import regions, workflow
     from appstack.render.regions import RegionsProgress
 
     names = list(tgt.regions)
-    if not yes and not render.is_interactive():
-        raise stacks.DeployError("no terminal to confirm on: pass --yes to deploy")
+    can_confirm(yes, "deploy")
     gate = regions.Gate(names, continue_on_error)
     if not yes:
         question = f"Deploy these changes to {stack} in {', '.join(names)}?"

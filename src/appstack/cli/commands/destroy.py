@@ -11,6 +11,7 @@ import click
 from appstack import render
 from appstack.cli.options import (
     config_option,
+    confirm,
     connection_options,
     output_option,
     stack_connection,
@@ -51,10 +52,7 @@ def destroy(
     name = stack
     conn, found = stack_connection(stack, conn_args, config_path)
     retrying = found["StackStatus"] == "DELETE_FAILED"
-    if not yes:
-        if not render.is_interactive():
-            raise stacks.DeployError("no terminal to confirm on: pass --yes to destroy")
-        click.confirm(f"Delete stack {name}?", abort=True)
+    confirm(yes, "destroy", f"Delete stack {name}?")
     result = workflow.follow(Terminal(), name, 1, functools.partial(stacks.destroy, conn, name))
     # A second failed delete in a row goes on to keep what cannot be deleted.
     goes_on = not result.ok and retrying and result.status == "DELETE_FAILED"
@@ -97,7 +95,7 @@ def _destroy_retaining(
     name: str, conn: Connection, yes: bool, retain_ids: tuple[str, ...]
 ) -> Outcome:
     from appstack.cli.terminal import Terminal
-    from appstack.deploy import retain, stacks, workflow
+    from appstack.deploy import retain, workflow
 
     failed = retain.undeletable(conn.client("cloudformation"), name)
     render.table(
@@ -105,9 +103,6 @@ def _destroy_retaining(
         ["resource"],
         [[str(r)] for r in failed],
     )
-    if not yes:
-        if not render.is_interactive():
-            raise stacks.DeployError("no terminal to confirm on: pass --yes to destroy")
-        click.confirm(f"Delete stack {name} and keep these resources?", abort=True)
+    confirm(yes, "destroy", f"Delete stack {name} and keep these resources?")
     destroying = functools.partial(retain.destroy_retaining, conn, name, retain_ids)
     return workflow.follow(Terminal(), name, 1, destroying)

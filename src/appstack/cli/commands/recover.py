@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from appstack import render
-from appstack.cli.options import on_one_stack, stack_client
+from appstack.cli.options import can_confirm, on_one_stack, stack_client
 
 if TYPE_CHECKING:
     from appstack.deploy.recover import Plan
@@ -41,9 +41,8 @@ def recover(
         return
     chosen.skipping = not no_skip
     _show(chosen)
+    can_confirm(yes, "recover")
     if not yes:
-        if not render.is_interactive():
-            raise stacks.DeployError("no terminal to confirm on: pass --yes to recover")
         if chosen.skip:
             chosen.skipping = click.confirm(
                 f"Skip rolling back {', '.join(chosen.skip)}? They hold no data; skipped, they "
