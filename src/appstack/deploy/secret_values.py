@@ -50,14 +50,10 @@ class Rolled:
 
 
 def deployed(cfn: Any, stack_name: str) -> dict[str, str]:
-    """The application secrets the stack holds: name -> ARN."""
-    found = {}
-    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack_name):
-        for resource in page["StackResourceSummaries"]:
-            name = name_of(resource["LogicalResourceId"])
-            if name and resource["ResourceType"] == "AWS::SecretsManager::Secret":
-                found[name] = resource.get("PhysicalResourceId", "")
-    return found
+    """The application secrets the stack holds: name -> ARN (their logical ids are only
+    theirs: `named_secrets.logical_id`)."""
+    held = stacks.physical_ids(cfn, stack_name).items()
+    return {name: arn for logical, arn in held if (name := name_of(logical))}
 
 
 def describe(secretsmanager: Any, name: str, arn: str) -> StoredSecret:
