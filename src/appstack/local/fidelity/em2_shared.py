@@ -30,6 +30,20 @@ def find_stack(backend: Any, name_or_id: str | None) -> Any | None:
     return next((s for s in backend.stacks.values() if s.name == name_or_id), None)
 
 
+def stack_holding(backend: Any, physical_id: str, resource_type: str | None = None) -> Any | None:
+    """The live stack one of whose resources (of `resource_type`, when given) has this
+    physical id, or None."""
+    for stack in backend.stacks.values():
+        if stack.status in ("DELETE_COMPLETE", "REVIEW_IN_PROGRESS"):
+            continue  # a stack under review holds no resource yet
+        for resource in stack.stack_resources:
+            if getattr(resource, "physical_resource_id", None) != physical_id:
+                continue
+            if resource_type in (None, getattr(resource, "cf_resource_type", None)):
+                return stack
+    return None
+
+
 def find_change_set(backend: Any, name: str, stack_name: str | None = None) -> Any | None:
     """The change set with this ARN, or this name (of `stack_name` when given), or None."""
     if name in backend.change_sets:

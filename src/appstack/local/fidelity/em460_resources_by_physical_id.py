@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from appstack.local.fidelity import rule
+from appstack.local.fidelity.em2_shared import stack_holding
 
 
 @rule(
@@ -23,28 +24,19 @@ from appstack.local.fidelity import rule
 )
 def install() -> None:
     from moto.cloudformation.exceptions import ValidationError
-    from moto.cloudformation.models import CloudFormationBackend
     from moto.cloudformation.responses import CloudFormationResponse
 
     original = CloudFormationResponse.describe_stack_resources
 
-    def holder(backend: CloudFormationBackend, physical_id: str) -> str | None:
-        for stack in backend.stacks.values():
-            if stack.status == "DELETE_COMPLETE":
-                continue
-            for resource in stack.stack_resources:
-                if getattr(resource, "physical_resource_id", None) == physical_id:
-                    return str(stack.stack_id)
-        return None
-
     def describe_stack_resources(self: Any) -> Any:
         physical_id = self._get_param("PhysicalResourceId")
         if physical_id and not self._get_param("StackName"):
-            stack_id = holder(self.cloudformation_backend, physical_id)
-            if stack_id is None:
+            holding = stack_holding(self.cloudformation_backend, physical_id)
+            if holding is None:
                 raise ValidationError(
                     message=f"Stack for {physical_id} does not exist", name_or_id=physical_id
                 )
+            stack_id = str(holding.stack_id)
             if self.automated_parameter_parsing:
                 self.params["StackName"] = stack_id
             else:

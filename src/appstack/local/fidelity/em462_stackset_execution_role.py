@@ -25,9 +25,14 @@ ROLE = "AWSCloudFormationStackSetExecutionRole"
 
 
 def _has_role(account: str, name: str) -> bool:
+    from moto.iam.exceptions import NotFoundException
     from moto.iam.models import iam_backends
 
-    return any(role.name == name for role in iam_backends[account]["global"].get_roles())
+    try:
+        iam_backends[account]["global"].get_role(name)
+    except NotFoundException:
+        return False
+    return True
 
 
 def _tolerance(preferences: dict[str, Any], accounts: int) -> int:

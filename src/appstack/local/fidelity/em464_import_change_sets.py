@@ -23,6 +23,7 @@ import yaml
 
 from appstack.data import load
 from appstack.local.fidelity import rule
+from appstack.local.fidelity.em2_shared import find_change_set, find_stack, stack_holding
 
 
 def importable() -> dict[str, str]:
@@ -47,12 +48,13 @@ def _policy(account: str, region: str, name: str) -> Any:
 
 
 def _role(account: str, region: str, name: str) -> Any:
+    from moto.iam.exceptions import NotFoundException
     from moto.iam.models import iam_backends
 
-    for role in iam_backends[account]["global"].get_roles():
-        if role.name == name:
-            return role
-    raise KeyError(name)
+    try:
+        return iam_backends[account]["global"].get_role(name)
+    except NotFoundException:
+        raise KeyError(name) from None
 
 
 def _log_group(account: str, region: str, name: str) -> Any:
@@ -108,17 +110,6 @@ def _template(text: str) -> dict[str, Any]:
     return found
 
 
-def _held(backend: Any, resource_type: str, physical_id: str) -> str | None:
-    for stack in backend.stacks.values():
-        if stack.status in ("DELETE_COMPLETE", "REVIEW_IN_PROGRESS"):
-            continue
-        for resource in stack.stack_resources:
-            same = getattr(resource, "cf_resource_type", None) == resource_type
-            if same and getattr(resource, "physical_resource_id", None) == physical_id:
-                return str(stack.name)
-    return None
-
-
 def refusal(backend: Any, template: dict[str, Any], wanted: list[dict[str, Any]]) -> str | None:
     """Why CloudFormation would refuse this import (None: it would not)."""
     resources = template.get("Resources", {})
@@ -149,9 +140,9 @@ def refusal(backend: Any, template: dict[str, Any], wanted: list[dict[str, Any]]
             FIND[kind](backend.account_id, backend.region_name, physical)
         except KeyError:
             return f"Resources [{logical}] do not exist: {kind} {physical}"
-        holder = _held(backend, kind, physical)
-        if holder:
-            return f"Resource {physical} of type {kind} already exists in stack {holder}"
+        holder = stack_holding(backend, physical, kind)
+        if holder is not None:
+            return f"Resource {physical} of type {kind} already exists in stack {holder.name}"
     return None
 
 
@@ -173,8 +164,8 @@ def install() -> None:
         return create_import(self)
 
     def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> Any:
-        found = self.describe_change_set(change_set_name)
-        if found.change_set_type != "IMPORT":
+        found = find_change_set(self, change_set_name, stack_name)
+        if found is None or found.change_set_type != "IMPORT":
             return execute(self, change_set_name, stack_name)
         return run_import(self, found)
 
@@ -189,7 +180,7 @@ def create_import(response: Any) -> Any:
 
     backend = response.cloudformation_backend
     name = response._get_param("StackName")
-    if any(s.name == name and s.status != "DELETE_COMPLETE" for s in backend.stacks.values()):
+    if find_stack(backend, name) is not None:
         raise ValidationError(
             message=f"Stack [{name}] exists: the emulator imports into a new stack only (EM464)"
         )
