@@ -498,27 +498,18 @@ def apply(
         # `destroy` must work again.
         # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateTerminationProtection.html
         warnings += _terminate_protection(cfn, name, False)
-    repaired = repair.repair(
-        cfn, final, *_deployed_protection(change_set, template, outcome.ok, production)
-    )
+    if outcome.ok:
+        # The template is the one deployed, the policy the one this deploy set (before or
+        # after execution), or none on a stack just created (a change set sets none).
+        known = None if change_set.creating else protection.stack_policy(template)
+        repaired = repair.repair(cfn, final, template, production, policy=known)
+    else:  # after a failure both are read
+        repaired = repair.repair(cfn, final, production=production)
     outcome.warnings = list(dict.fromkeys(warnings + repaired.failed))
     if outcome.ok and change_set.removals:
         checked = removals.check(conn, change_set.removals)
         outcome.checked, outcome.warnings = checked.facts, outcome.warnings + checked.problems
     return outcome
-
-
-def _deployed_protection(
-    change_set: changesets.ChangeSet, template: dict[str, Any], ok: bool, production: bool
-) -> tuple[dict[str, Any] | None, bool, str | repair.Unread | None]:
-    """What `repair` needs once `apply` ran: the deployed template and the stack policy, as
-    far as this deploy knows them. After a success the template is the one deployed and the
-    policy the one this deploy set (`stack_policy(template)`, before or after execution), or
-    none on a stack just created (a change set sets none); after a failure both are read."""
-    if not ok:
-        return None, production, repair.Unread.POLICY
-    known = None if change_set.creating else protection.stack_policy(template)
-    return template, production, known
 
 
 def _follow_with_services(

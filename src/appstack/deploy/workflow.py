@@ -288,17 +288,17 @@ def repair_protection(
     found: dict[str, Any] | None,
     interaction: Interaction,
     production: bool | None = None,
-) -> dict[str, Any] | None:
+) -> None:
     """Repair the protection of a stack appstack deployed (its template records the phase);
-    another tool's stack is left as it is. Returns the deployed template it read (one
-    GetTemplate serves the phase, the repair and the plan), None if there is none."""
-    return _repair(cfn, found, interaction, production)[0]
+    another tool's stack is left as it is."""
+    _repair(cfn, found, interaction, production)
 
 
 def _repair(
     cfn: Any, found: dict[str, Any] | None, interaction: Interaction, production: bool | None
 ) -> tuple[dict[str, Any] | None, bool]:
-    """`repair_protection`, and whether it changed the stack."""
+    """`repair_protection`; the deployed template it read (one GetTemplate serves the phase,
+    the repair and the plan; None if there is none), and whether it changed the stack."""
     deployed = stacks.deployed_template(cfn, found)
     if found is None or stacks.deployed_phase(cfn, found, deployed or {}) is None:
         return deployed, False
