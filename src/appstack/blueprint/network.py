@@ -11,9 +11,11 @@ live in the private subnets. The tasks' way out is the environment's `egress`:
   stores' ports only.
 
 Both keep every subnet and route table, so switching `egress` on a deployed environment
-adds or removes NAT gateways and routes and moves the tasks, never a data store's subnets
-or the VPN's route tables. S3 and DynamoDB traffic takes free gateway endpoints instead of
-paying for NAT data.
+adds or removes NAT gateways and routes and moves the tasks, never a data store's subnets.
+The route tables the VPN's routes propagate into, and the gateway endpoints' (S3 and
+DynamoDB traffic takes free gateway endpoints instead of paying for NAT data), gain or lose
+the public one, where the tasks then run: a change in place, with no interruption
+(RouteTableIds of AWS::EC2::VPCEndpoint and AWS::EC2::VPNGatewayRoutePropagation).
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ def build(draft: Draft, key: Key) -> Network:
     )
 
     public_rt = draft.add(RouteTable("PublicRouteTable", VpcId=Ref(vpc), Tags=draft.tags("public")))
-    draft.add(
+    public_route = draft.add(
         Route(
             "PublicDefaultRoute",
             RouteTableId=Ref(public_rt),
@@ -108,7 +110,8 @@ def build(draft: Draft, key: Key) -> Network:
         )
     )
 
-    public, private, private_rts, nats = [], [], [], []
+    public_tasks = draft.settings.egress == "public"
+    public, private, private_rts, nats, private_routes = [], [], [], [], []
     for i in range(1, AZ_COUNT + 1):
         az = Select(i - 1, GetAZs(""))
         subnet = draft.add(
@@ -133,7 +136,7 @@ def build(draft: Draft, key: Key) -> Network:
 
     # One NAT gateway per AZ keeps each AZ's egress alive when the other AZ fails (prod);
     # one shared NAT gateway halves the fixed cost (staging); none with `egress: public`.
-    for i in range(1, _nat_gateways(draft) + 1):
+    for i in range(1, (0 if public_tasks else draft.settings.nat_gateways) + 1):
         eip = draft.add(
             EIP(
                 f"NatEip{i}",
@@ -168,14 +171,13 @@ def build(draft: Draft, key: Key) -> Network:
             RouteTable(f"PrivateRouteTable{i}", VpcId=Ref(vpc), Tags=draft.tags(f"private-{i}"))
         )
         if nats:
-            draft.add(
-                Route(
-                    f"PrivateDefaultRoute{i}",
-                    RouteTableId=Ref(route_table),
-                    DestinationCidrBlock="0.0.0.0/0",
-                    NatGatewayId=Ref(nats[min(i, len(nats)) - 1]),
-                )
+            route = Route(
+                f"PrivateDefaultRoute{i}",
+                RouteTableId=Ref(route_table),
+                DestinationCidrBlock="0.0.0.0/0",
+                NatGatewayId=Ref(nats[min(i, len(nats)) - 1]),
             )
+            private_routes.append(draft.add(route).title)
         draft.add(
             SubnetRouteTableAssociation(
                 f"PrivateSubnet{i}RouteTableAssociation",
@@ -186,7 +188,6 @@ def build(draft: Draft, key: Key) -> Network:
         private.append(subnet)
         private_rts.append(route_table)
 
-    public_tasks = not nats
     # The tasks' own route table gets the endpoints too: their S3 and DynamoDB traffic then
     # stays inside AWS's network (RouteTableIds changes in place, AWS::EC2::VPCEndpoint).
     inside = [*private_rts, public_rt] if public_tasks else private_rts
@@ -226,18 +227,9 @@ def build(draft: Draft, key: Key) -> Network:
         attachment,
         task_subnets=public if public_tasks else private,
         assign_public_ip=public_tasks,
-        egress_routes=(
-            ["PublicDefaultRoute"]
-            if public_tasks
-            else [f"PrivateDefaultRoute{i}" for i in range(1, AZ_COUNT + 1)]
-        ),
+        egress_routes=[public_route.title] if public_tasks else private_routes,
         inside_route_tables=inside,
     )
-
-
-def _nat_gateways(draft: Draft) -> int:
-    """NAT gateways the environment's `egress` needs: `nat_gateways`, or none."""
-    return draft.settings.nat_gateways if draft.settings.egress == "nat_gateway" else 0
 
 
 def _flow_logs(draft: Draft, vpc: VPC, key: Key) -> None:
