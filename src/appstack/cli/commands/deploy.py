@@ -89,12 +89,7 @@ def show(result: workflow.Result, output: str) -> None:
         if result.pushed is not None:
             document["image"] = result.pushed.reference
         render.json_document(document)
-        if result.outcome:
-            render.notices(result.outcome)
-    elif result.outcome is None:
-        render.success(f"{stack}: no changes")
-    else:
-        render.outcome(result.outcome)
+    render.deployed(stack, result.outcome, output)
     if not result.ok:
         raise stacks.DeployError(f"deploy of {stack} failed and was rolled back")
 
