@@ -9,6 +9,7 @@ import json
 from appstack import config
 from appstack.checks import baseline_preflight
 from appstack.config import BaselineTarget
+from appstack.deploy import stacks
 from emulator.accounts import Account
 
 SETTINGS = config.parse({}).baseline
@@ -28,7 +29,9 @@ RECORDER_ONLY = {
 
 
 def ask(account: Account) -> dict[str, str]:
-    found, _ = baseline_preflight.ask(BaselineTarget(SETTINGS, "us-east-1"), STACK, account.conn)
+    stack = stacks.describe(account.client("cloudformation"), STACK)
+    target = BaselineTarget(SETTINGS, "us-east-1")
+    found = baseline_preflight.ask_about(target, STACK, account.conn, stack)
     return {f.rule: f"{f.severity}: {f.message} / {f.fix}" for f in found}
 
 

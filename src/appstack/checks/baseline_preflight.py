@@ -16,16 +16,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from appstack.checks.findings import Finding
-from appstack.checks.preflight import describe_stack, state_problem, unreachable
+from appstack.checks.preflight import state_problem, unreachable
 from appstack.config import BaselineTarget
-
-
-def ask(
-    target: BaselineTarget, stack_name: str, session: Any
-) -> tuple[list[Finding], dict[str, Any] | None]:
-    """The baseline's preflight findings, and its stack as they found it (None: not yet)."""
-    stack = describe_stack(session.client("cloudformation"), stack_name)
-    return ask_about(target, stack_name, session, stack), stack
 
 
 def ask_about(

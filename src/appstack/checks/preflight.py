@@ -40,6 +40,16 @@ def busy(status: str) -> bool:
     return status.endswith(states["busy_suffix"]) and status not in states["not_busy"]
 
 
+def state_problem(name: str, status: str) -> tuple[str, str] | None:
+    """What stops stack `name` in `status` from taking a change now, and the advice (None:
+    nothing); PF001 of an environment, BP001 of the account baseline."""
+    if status in BLOCKING_STATES:
+        return f"stack is in {status}", BLOCKING_STATES[status].replace("STACK", name)
+    if busy(status):
+        return f"another operation is running ({status})", f"wait for it: `appstack watch {name}`"
+    return None
+
+
 @dataclass
 class Context:
     target: Target
@@ -182,16 +192,6 @@ def stack_state(context: Context) -> list[Problem]:
     name = context.stack_name
     found = state_problem(name, context.stack["StackStatus"])
     return [Problem(name, *found)] if found else []
-
-
-def state_problem(name: str, status: str) -> tuple[str, str] | None:
-    """What stops stack `name` in `status` from taking a change now, and the advice (None:
-    nothing); PF001 of an environment, BP001 of the account baseline."""
-    if status in BLOCKING_STATES:
-        return f"stack is in {status}", BLOCKING_STATES[status].replace("STACK", name)
-    if busy(status):
-        return f"another operation is running ({status})", f"wait for it: `appstack watch {name}`"
-    return None
 
 
 @check(

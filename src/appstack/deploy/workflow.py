@@ -391,17 +391,16 @@ def _checks(
     return checking
 
 
-def _preflight(
-    target: Target | BaselineTarget,
-) -> Callable[..., tuple[list[Finding], dict[str, Any] | None]]:
-    """The preflight of an environment, or of the account baseline."""
+def _preflight(target: Target | BaselineTarget) -> Callable[..., list[Finding]]:
+    """The preflight of an environment, or of the account baseline: its findings for the
+    stack as the caller described it."""
     if isinstance(target, BaselineTarget):
         from appstack.checks import baseline_preflight
 
-        return baseline_preflight.ask
+        return baseline_preflight.ask_about
     from appstack.checks import preflight
 
-    return preflight.ask
+    return preflight.ask_about
 
 
 def new_environment(stack: str, region: str) -> str:
@@ -536,7 +535,8 @@ def preview(
     what it finds (a vpc_cidr the deployed VPC cannot take, ...) is what a deploy would stop
     on, so the preview says it first. An environment keeps the image a build deployed, as
     its deploy does."""
-    found, current = _preflight(target)(target, stack, conn)
+    current = stacks.describe(conn.client("cloudformation"), stack)
+    found = _preflight(target)(target, stack, conn, current)
     if isinstance(target, Target):
         template = images.keep_built(template, current)
     prepared, notes = conn.prepare(template)
