@@ -498,18 +498,30 @@ def apply(
         # `destroy` must work again.
         # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateTerminationProtection.html
         warnings += _terminate_protection(cfn, name, False)
-    if outcome.ok:
-        # The template is the one deployed, the policy the one this deploy set (before or
-        # after execution), or none on a stack just created (a change set sets none).
-        known = None if change_set.creating else protection.stack_policy(template)
-        repaired = repair.repair(cfn, final, template, production, policy=known)
-    else:  # after a failure both are read
-        repaired = repair.repair(cfn, final, production=production)
+    repaired = _repair_after(cfn, final, change_set, template, outcome.ok, production)
     outcome.warnings = list(dict.fromkeys(warnings + repaired.failed))
     if outcome.ok and change_set.removals:
         checked = removals.check(conn, change_set.removals)
         outcome.checked, outcome.warnings = checked.facts, outcome.warnings + checked.problems
     return outcome
+
+
+def _repair_after(
+    cfn: Any,
+    final: dict[str, Any],
+    change_set: changesets.ChangeSet,
+    template: dict[str, Any],
+    ok: bool,
+    production: bool,
+) -> repair.Repairs:
+    """Give the stack the protection its template needs once `apply` ran. After a success
+    with what this deploy knows: the template deployed, and the policy it set (before or
+    after execution), or none on a stack just created (a change set sets none). After a
+    failure both are read."""
+    if not ok:
+        return repair.repair(cfn, final, production=production)
+    known = None if change_set.creating else protection.stack_policy(template)
+    return repair.repair(cfn, final, template, production, policy=known)
 
 
 def _follow_with_services(
